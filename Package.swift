@@ -1,0 +1,81 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+/// One settings list for every Swift target (swift-nio's pattern): Swift 6 language mode
+/// with the upcoming features that keep imports and existentials honest.
+let swiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+]
+
+let package = Package(
+    name: "Docket",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "docket", targets: ["DocketCLI"]),
+        .executable(name: "docket-bench", targets: ["DocketBench"]),
+        .library(name: "EventLog", targets: ["EventLog"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+    ],
+    targets: [
+        // System C libraries (Debian packages), wrapped like GRDB's GRDBSQLite.
+        .systemLibrary(name: "CLZ4", pkgConfig: "liblz4", providers: [.apt(["liblz4-dev"])]),
+        .systemLibrary(name: "CXXHash", pkgConfig: "libxxhash", providers: [.apt(["libxxhash-dev"])]),
+
+        // A small, safe Swift face over liblz4's block API with dictionaries.
+        .target(name: "LZ4Codec", dependencies: ["CLZ4"], swiftSettings: swiftSettings),
+
+        // The storage engine: an append-only, compressed, checksummed, hash-chained event log.
+        // It stores opaque payloads and knows nothing of certification.
+        .target(
+            name: "EventLog",
+            dependencies: [
+                "LZ4Codec", "CXXHash",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+
+        // The `docket` command line: composes the modules above.
+        .executableTarget(
+            name: "DocketCLI",
+            dependencies: [
+                "EventLog",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+
+        // Tools: realistic workloads, benchmarks, and the crash-test writer.
+        .target(name: "DocketWorkload", dependencies: ["EventLog"], path: "Tools/DocketWorkload", swiftSettings: swiftSettings),
+        .executableTarget(
+            name: "DocketBench",
+            dependencies: [
+                "EventLog", "DocketWorkload",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "Tools/docket-bench",
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "DocketLogWriter",
+            dependencies: ["EventLog"],
+            path: "Tools/docket-log-writer",
+            swiftSettings: swiftSettings
+        ),
+
+        .testTarget(name: "LZ4CodecTests", dependencies: ["LZ4Codec"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "EventLogTests",
+            dependencies: ["EventLog", "DocketWorkload", "DocketLogWriter"],
+            resources: [.copy("Golden")],
+            swiftSettings: swiftSettings
+        ),
+    ]
+)

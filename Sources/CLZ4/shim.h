@@ -1,0 +1,2 @@
+// System liblz4 (Debian: liblz4-dev). Only the stable block API is used.
+#include <lz4.h>

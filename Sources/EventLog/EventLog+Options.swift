@@ -1,0 +1,34 @@
+import Logging
+
+extension EventLog {
+    /// When an append counts as done.
+    public enum Durability: Sendable, Hashable {
+        /// Every acknowledged append is on disk (`fdatasync` before acknowledging). The default.
+        case sync
+        /// No sync per append: for bulk imports, which call ``EventLog/flush()`` (or close) once
+        /// at the end. A crash loses what was not yet flushed — never anything flushed.
+        case noSync
+    }
+
+    /// How a log is opened.
+    public struct Options: Sendable {
+        /// When appends are acknowledged.
+        public var durability: Durability = .sync
+        /// A segment is sealed and a new one started once it reaches this size (at a commit boundary).
+        public var segmentSize: UInt64 = 64 * 1024 * 1024
+        /// The raw size a block of events aims for; smaller blocks make random reads cheaper.
+        public var blockSize = 16 * 1024
+        /// The largest event (payload plus metadata).
+        public var maximumEventSize = 4 * 1024 * 1024
+        /// The most events one append may hold.
+        public var maximumEventsPerAppend = 100_000
+        /// The index file is rewritten once this many events are held only in memory, which
+        /// bounds the scan after a crash.
+        public var indexCheckpointEvents = 1_000_000
+        /// Where the log reports what it does (no event content is ever logged).
+        public var logger = Logger(label: "docket.event-log")
+
+        /// The defaults: synced appends, 64 MiB segments, 16 KiB blocks.
+        public init() {}
+    }
+}

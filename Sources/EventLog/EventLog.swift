@@ -1,0 +1,198 @@
+import Foundation
+import Logging
+
+/// Docket's source of truth: an append-only log of events, LZ4-compressed, checksummed and
+/// hash-chained, with a per-stream index.
+///
+/// One process writes (an exclusive lock on the store); any number read. Appends are
+/// acknowledged only once durable, and concurrent appends share syncs. The log stores opaque
+/// metadata and payloads: it knows streams, versions, positions and times, nothing of cases.
+///
+/// ```swift
+/// try EventLog.create(at: "/var/lib/docket")
+/// let log = try EventLog.open(at: "/var/lib/docket")
+/// let result = try await log.append(AppendRequest(stream: "case-1", expectedVersion: .noStream, events: [event]))
+/// let history = try log.read(stream: "case-1")
+/// try log.close()
+/// ```
+public final class EventLog: Sendable {
+    /// The store's files.
+    public let layout: StoreLayout
+    /// What open found: a torn tail cut, an index rebuilt.
+    public let recovery: RecoveryReport
+    /// `false` when opened with ``open(at:readOnly:options:)`` `readOnly: true`.
+    public let isWritable: Bool
+
+    private let catalog: SegmentCatalog
+    private let index: StreamIndex
+    private let reader: LogReader
+    private let writer: LogWriter?
+    private let watcher: HeadWatcher
+    private let lock: StoreLock?
+
+    private init(layout: StoreLayout, opened: OpenedLog, writer: LogWriter?, watcher: HeadWatcher, lock: StoreLock?) {
+        self.layout = layout
+        recovery = opened.report
+        isWritable = writer != nil
+        catalog = opened.catalog
+        index = opened.index
+        reader = LogReader(catalog: opened.catalog, index: opened.index)
+        self.writer = writer
+        self.watcher = watcher
+        self.lock = lock
+    }
+
+    /// Creates an empty store at `path` (the directory may exist but must not hold a log).
+    /// - Throws: ``EventLogError`` if a log is already there or the files cannot be made durable.
+    public static func create(at path: String) throws(EventLogError) {
+        let layout = StoreLayout(root: path)
+        try FileSystem.createDirectory(layout.root)
+        if FileSystem.isDirectory(layout.logDirectory), try !FileSystem.list(layout.logDirectory).isEmpty {
+            throw EventLogError(.invalidAppend, "a store already exists at \(layout.root)")
+        }
+        try FileSystem.createDirectory(layout.logDirectory)
+        try FileSystem.syncDirectory(layout.root)
+        _ = try SegmentFactory.create(layout: layout, number: 1, basePosition: 1, previousHead: .genesis)
+    }
+
+    /// `true` if a store exists at `path`.
+    public static func exists(at path: String) -> Bool {
+        FileSystem.isDirectory(StoreLayout(root: path).logDirectory)
+    }
+
+    /// Opens the store at `path`, recovering from a crash if needed.
+    ///
+    /// A writer takes the store's lock, cuts a torn tail (reported in ``recovery``) and starts its
+    /// thread. A reader takes no lock and sees the log as it was when opened (plus, for the
+    /// writer's own process, everything appended since).
+    /// - Throws: ``EventLogError`` with `storeLocked` (another writer), `corruption` (damage
+    ///   that is not a torn tail, with its place), `acknowledgedDataMissing`, or `io`.
+    /// - Complexity: O(events after the index file's coverage); with a current index, no scan.
+    public static func open(at path: String, readOnly: Bool = false, options: Options = Options()) throws(EventLogError) -> EventLog {
+        let layout = StoreLayout(root: path)
+        let lock = readOnly ? nil : try StoreLock.acquire(layout)
+        let opened = try LogRecovery.open(layout: layout, writable: !readOnly)
+        if !opened.report.isClean {
+            options.logger.notice(
+                "recovered the event log",
+                metadata: [
+                    "truncatedBytes": "\(opened.report.truncatedBytes)",
+                    "discardedEvents": "\(opened.report.discardedEvents)",
+                    "indexRebuilt": "\(opened.report.indexRebuilt)",
+                ]
+            )
+        }
+        let watcher = HeadWatcher(position: opened.nextPosition - 1)
+        var writer: LogWriter?
+        if !readOnly {
+            writer = LogWriter(opened: opened, layout: layout, options: options, watcher: watcher)
+            try writer!.start()
+        }
+        return EventLog(layout: layout, opened: opened, writer: writer, watcher: watcher, lock: lock)
+    }
+
+    // MARK: Appending
+
+    /// Appends atomically and returns once the events are durable.
+    /// - Throws: ``EventLogError`` with `versionConflict`, `invalidAppend`, `writerFailed`,
+    ///   `closed` or `readOnly`; nothing is written when it throws.
+    public func append(_ request: AppendRequest) async throws(EventLogError) -> AppendResult {
+        guard let writer else { throw EventLogError(.readOnly, "the log was opened read-only") }
+        let result = await withCheckedContinuation { continuation in
+            writer.submit(request) { continuation.resume(returning: $0) }
+        }
+        return try result.get()
+    }
+
+    /// Appends atomically, blocking the calling thread until the events are durable.
+    public func appendAndWait(_ request: AppendRequest) throws(EventLogError) -> AppendResult {
+        guard let writer else { throw EventLogError(.readOnly, "the log was opened read-only") }
+        let semaphore = DispatchSemaphore(value: 0)
+        let box = ResultBox()
+        writer.submit(request) { result in
+            box.set(result)
+            semaphore.signal()
+        }
+        semaphore.wait()
+        return try box.get()!.get()
+    }
+
+    /// Queues an append and calls `completion` (on the writer thread) once it is durable or
+    /// refused. Appends queued together share one sync; completions run in queue order.
+    public func append(_ request: AppendRequest, completion: @escaping @Sendable (Result<AppendResult, EventLogError>) -> Void) {
+        guard let writer else {
+            completion(.failure(EventLogError(.readOnly, "the log was opened read-only")))
+            return
+        }
+        writer.submit(request, completion: completion)
+    }
+
+    /// Syncs everything appended so far (needed only with ``Durability/noSync``).
+    public func flush() throws(EventLogError) {
+        try writer?.flush()
+    }
+
+    /// Drains pending appends, syncs, writes the index file and releases the lock.
+    public func close() throws(EventLogError) {
+        watcher.close()
+        try writer?.close()
+    }
+
+    // MARK: Reading
+
+    /// The last position readers can see (0 for an empty log).
+    public var lastPosition: UInt64 { index.lastPosition }
+
+    /// The stream's current version (0 if it has no events).
+    public func version(of stream: String) -> UInt64 { index.version(of: stream) }
+
+    /// The stream's events with versions in `from...to`.
+    /// - Complexity: one block read per distinct block holding the events.
+    public func read(stream: String, from: UInt64 = 1, to: UInt64 = .max) throws(EventLogError) -> [RecordedEvent] {
+        guard from <= to else { return [] }
+        return try reader.readStream(stream, versions: from...to)
+    }
+
+    /// The event at `position`.
+    public func event(at position: UInt64) throws(EventLogError) -> RecordedEvent {
+        guard let event = try reader.events(position, position).first else {
+            throw EventLogError(.positionOutOfRange, "position \(position) is not in the log", position: position)
+        }
+        return event
+    }
+
+    /// A cursor over the whole log from `position` up to the last position visible now.
+    public func events(from position: UInt64 = 1) -> EventCursor {
+        EventCursor(catalog: catalog, index: index, from: position, end: index.lastPosition)
+    }
+
+    /// Which time ``events(upTo:by:)`` compares.
+    public enum TimeField: Sendable { case occurredAt, recordedAt }
+
+    /// Every event whose business or recorded time is at or before `moment`, in log order.
+    /// - Complexity: a full scan (business times are ordered only within a stream).
+    public func events(upTo moment: Timestamp, by field: TimeField) throws(EventLogError) -> [RecordedEvent] {
+        var cursor = events(from: 1)
+        var out: [RecordedEvent] = []
+        while let event = try cursor.next() {
+            let time = field == .occurredAt ? event.occurredAt : event.recordedAt
+            if time <= moment { out.append(event) }
+        }
+        return out
+    }
+
+    /// The digest (chain head) at `position`, or at the end of the log.
+    public func digest(at position: UInt64? = nil) throws(EventLogError) -> LogDigest {
+        let p = position ?? index.lastPosition
+        guard p <= index.lastPosition else {
+            throw EventLogError(.positionOutOfRange, "position \(p) is beyond the end of the log (\(index.lastPosition))", position: p)
+        }
+        return LogDigest(position: p, head: try reader.head(at: p))
+    }
+
+    /// Events from `position` on, then each new event as it is appended (in this process).
+    /// The sequence pulls: a slow consumer holds nothing up and buffers nothing.
+    public func subscribe(from position: UInt64 = 1) -> LiveEvents {
+        LiveEvents(catalog: catalog, index: index, watcher: watcher, from: position)
+    }
+}

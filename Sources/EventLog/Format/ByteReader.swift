@@ -1,0 +1,93 @@
+/// A failed decode of stored bytes: what was wrong and at which byte of the buffer.
+struct DecodeError: Error {
+    var reason: String
+    var offset: Int
+}
+
+/// Reads little-endian integers, varints and length-prefixed fields from borrowed memory.
+///
+/// Every read is bounds-checked and throws ``DecodeError``: bytes read from disk never trap
+/// (NIO's `read*` moves the cursor; here a short read is an error with its place).
+struct ByteReader {
+    let buffer: UnsafeRawBufferPointer
+    var offset: Int
+
+    init(_ buffer: UnsafeRawBufferPointer, offset: Int = 0) {
+        self.buffer = buffer
+        self.offset = offset
+    }
+
+    var remaining: Int { buffer.count - offset }
+    var isAtEnd: Bool { offset >= buffer.count }
+
+    private func need(_ count: Int, _ what: StaticString) throws(DecodeError) {
+        guard count >= 0, count <= buffer.count - offset else {
+            throw DecodeError(reason: "truncated \(what)", offset: offset)
+        }
+    }
+
+    mutating func readUInt8() throws(DecodeError) -> UInt8 {
+        try need(1, "byte")
+        defer { offset += 1 }
+        return buffer[offset]
+    }
+
+    mutating func readUInt32() throws(DecodeError) -> UInt32 {
+        try need(4, "u32")
+        defer { offset += 4 }
+        return UInt32(littleEndian: buffer.loadUnaligned(fromByteOffset: offset, as: UInt32.self))
+    }
+
+    mutating func readUInt64() throws(DecodeError) -> UInt64 {
+        try need(8, "u64")
+        defer { offset += 8 }
+        return UInt64(littleEndian: buffer.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
+    }
+
+    mutating func readVarint() throws(DecodeError) -> UInt64 {
+        var result: UInt64 = 0
+        var shift: UInt64 = 0
+        while true {
+            guard offset < buffer.count else { throw DecodeError(reason: "truncated varint", offset: offset) }
+            let byte = buffer[offset]
+            offset += 1
+            if shift == 63 && byte > 1 { throw DecodeError(reason: "varint overflows 64 bits", offset: offset - 1) }
+            result |= UInt64(byte & 0x7F) << shift
+            if byte < 0x80 {
+                if byte == 0 && shift > 0 { throw DecodeError(reason: "non-minimal varint", offset: offset - 1) }
+                return result
+            }
+            shift += 7
+        }
+    }
+
+    mutating func readZigZag() throws(DecodeError) -> Int64 {
+        let raw = try readVarint()
+        return Int64(bitPattern: raw >> 1) ^ -Int64(bitPattern: raw & 1)
+    }
+
+    /// Reads a varint length and returns the range of the bytes that follow, skipping them.
+    mutating func readLengthPrefixedRange(limit: Int = Int.max) throws(DecodeError) -> Range<Int> {
+        let length = try readVarint()
+        guard length <= UInt64(limit), length <= UInt64(remaining) else {
+            throw DecodeError(reason: "length \(length) runs past the end", offset: offset)
+        }
+        let start = offset
+        offset += Int(length)
+        return start..<offset
+    }
+
+    mutating func readLengthPrefixedString(limit: Int = Int.max) throws(DecodeError) -> String {
+        let range = try readLengthPrefixedRange(limit: limit)
+        let slice = UnsafeRawBufferPointer(rebasing: buffer[range])
+        guard let s = String(validating: slice.bindMemory(to: UInt8.self), as: UTF8.self) else {
+            throw DecodeError(reason: "invalid UTF-8", offset: range.lowerBound)
+        }
+        return s
+    }
+
+    mutating func readLengthPrefixedBytes(limit: Int = Int.max) throws(DecodeError) -> [UInt8] {
+        let range = try readLengthPrefixedRange(limit: limit)
+        return [UInt8](UnsafeRawBufferPointer(rebasing: buffer[range]))
+    }
+}

@@ -1,0 +1,118 @@
+/// The canonical binary encoding of one event inside a block's raw body.
+///
+/// ```
+/// varint  length of what follows
+/// u8      flags: bit 0 first event of a commit, bit 1 an idempotency key follows
+/// [varint+bytes idempotency key]
+/// varint+bytes stream     varint version     varint+bytes type
+/// zigzag occurredAt µs    zigzag occurredAt offset s
+/// zigzag recordedAt µs    zigzag recordedAt offset s
+/// varint+bytes metadata   varint+bytes payload
+/// ```
+/// The position is implicit (the block's first position plus the index). The bytes after the
+/// length are what the hash chain covers.
+enum EventRecordCodec {
+    static let maximumStreamLength = 255
+    static let maximumTypeLength = 255
+    static let maximumKeyLength = 255
+
+    struct Flags: OptionSet {
+        var rawValue: UInt8
+        static let commitStart = Flags(rawValue: 1)
+        static let hasKey = Flags(rawValue: 2)
+    }
+
+    /// Appends one record and returns the range of its hashed bytes within `writer`.
+    static func encode(
+        _ event: ProposedEvent,
+        stream: String,
+        version: UInt64,
+        recordedAt: Timestamp,
+        commitStart: Bool,
+        key: String?,
+        into writer: inout ByteWriter
+    ) -> Range<Int> {
+        var body = ByteWriter(capacity: 64 + event.metadata.count + event.payload.count)
+        var flags: Flags = commitStart ? .commitStart : []
+        if key != nil { flags.insert(.hasKey) }
+        body.writeUInt8(flags.rawValue)
+        if let key { body.writeLengthPrefixed(key) }
+        body.writeLengthPrefixed(stream)
+        body.writeVarint(version)
+        body.writeLengthPrefixed(event.type)
+        body.writeZigZag(event.occurredAt.microseconds)
+        body.writeZigZag(Int64(event.occurredAt.utcOffsetSeconds))
+        body.writeZigZag(recordedAt.microseconds)
+        body.writeZigZag(Int64(recordedAt.utcOffsetSeconds))
+        body.writeLengthPrefixed(event.metadata)
+        body.writeLengthPrefixed(event.payload)
+        writer.writeVarint(UInt64(body.count))
+        let start = writer.count
+        writer.writeBytes(body.bytes)
+        return start..<writer.count
+    }
+
+    /// The fields of a record that were decoded without copying the bulky parts.
+    struct Header {
+        var flags: Flags
+        var key: Range<Int>?
+        var stream: Range<Int>
+        var version: UInt64
+        /// Where the rest (type onwards) starts.
+        var restOffset: Int
+        /// The hashed bytes of the record.
+        var body: Range<Int>
+    }
+
+    /// Reads a record's length, flags, key, stream and version; the reader moves past the record.
+    static func decodeHeader(_ reader: inout ByteReader) throws(DecodeError) -> Header {
+        let length = try reader.readVarint()
+        guard length <= UInt64(reader.remaining) else {
+            throw DecodeError(reason: "event record runs past the block", offset: reader.offset)
+        }
+        let start = reader.offset
+        let end = start + Int(length)
+        var r = ByteReader(UnsafeRawBufferPointer(rebasing: reader.buffer[0..<end]), offset: start)
+        let flags = Flags(rawValue: try r.readUInt8())
+        guard flags.rawValue & ~3 == 0 else { throw DecodeError(reason: "unknown event flags", offset: start) }
+        let key = flags.contains(.hasKey) ? try r.readLengthPrefixedRange(limit: maximumKeyLength) : nil
+        let stream = try r.readLengthPrefixedRange(limit: maximumStreamLength)
+        let version = try r.readVarint()
+        reader.offset = end
+        return Header(flags: flags, key: key, stream: stream, version: version, restOffset: r.offset, body: start..<end)
+    }
+
+    /// Decodes a full event whose header was read by ``decodeHeader(_:)``.
+    static func decodeEvent(
+        _ header: Header,
+        position: UInt64,
+        in buffer: UnsafeRawBufferPointer
+    ) throws(DecodeError) -> RecordedEvent {
+        var r = ByteReader(UnsafeRawBufferPointer(rebasing: buffer[0..<header.body.upperBound]), offset: header.restOffset)
+        let type = try r.readLengthPrefixedString(limit: maximumTypeLength)
+        let occurred = try r.readZigZag()
+        let occurredOffset = try r.readZigZag()
+        let recorded = try r.readZigZag()
+        let recordedOffset = try r.readZigZag()
+        guard abs(occurredOffset) < 86_400, abs(recordedOffset) < 86_400 else {
+            throw DecodeError(reason: "UTC offset out of range", offset: r.offset)
+        }
+        let metadata = try r.readLengthPrefixedBytes()
+        let payload = try r.readLengthPrefixedBytes()
+        guard r.isAtEnd else { throw DecodeError(reason: "trailing bytes in event record", offset: r.offset) }
+        let streamBytes = UnsafeRawBufferPointer(rebasing: buffer[header.stream]).bindMemory(to: UInt8.self)
+        guard let stream = String(validating: streamBytes, as: UTF8.self) else {
+            throw DecodeError(reason: "stream id is not UTF-8", offset: header.stream.lowerBound)
+        }
+        return RecordedEvent(
+            position: position,
+            stream: stream,
+            version: header.version,
+            type: type,
+            occurredAt: Timestamp(microseconds: occurred, utcOffsetSeconds: Int32(occurredOffset)),
+            recordedAt: Timestamp(microseconds: recorded, utcOffsetSeconds: Int32(recordedOffset)),
+            metadata: metadata,
+            payload: payload
+        )
+    }
+}

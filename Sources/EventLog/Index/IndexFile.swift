@@ -1,0 +1,197 @@
+/// The stream index as written to disk: immutable, checksummed, searched in place.
+///
+/// ```
+/// header (128 B): magic "DOCKETIX", version u32, reserved u32, last position, last segment,
+///   last frame offset, end offset, chain head (32), block/stream/entry/key counts, pool size, reserved
+/// blocks  (64 B each, by position): first position, event count u32, segment u32, offset,
+///   frame length u32, reserved u32, chain head after the block (32)
+/// streams (32 B each, by (XXH3 of name, name)): name hash, pool offset, name length u32,
+///   event count u32, first entry
+/// entries (8 B each): positions, grouped by stream, in version order (version = rank + 1)
+/// keys    (32 B each, by (XXH3 of key, key)): key hash, pool offset, key length u32,
+///   event count u32, first position
+/// string pool, then XXH3-64 of everything before it (8 B)
+/// ```
+/// Loading is one read and one checksum — no parsing per stream — so opening a large log with a
+/// current index costs milliseconds. The file is derived data: when it is missing, damaged or
+/// does not match the log, the log is scanned and the index rebuilt.
+final class IndexFile: @unchecked Sendable {
+    // Immutable after init; lookups only read.
+    static let magic: [UInt8] = Array("DOCKETIX".utf8)
+    static let headerSize = 128
+    static let blockSize = 64
+    static let streamSize = 32
+    static let keySize = 32
+
+    private let storage: UnsafeMutableRawBufferPointer
+    var bytes: UnsafeRawBufferPointer { UnsafeRawBufferPointer(storage) }
+
+    let coverage: IndexCoverage
+    let blockCount: Int
+    let streamCount: Int
+    let entryCount: Int
+    let keyCount: Int
+    private let blocksOffset: Int
+    private let streamsOffset: Int
+    private let entriesOffset: Int
+    private let keysOffset: Int
+    private let poolOffset: Int
+    private let poolSize: Int
+
+    deinit { storage.deallocate() }
+
+    /// Checks and adopts `data` as an index file.
+    init(data: [UInt8]) throws(DecodeError) {
+        guard data.count >= Self.headerSize + 8, Array(data[0..<8]) == Self.magic else {
+            throw DecodeError(reason: "not a Docket index file", offset: 0)
+        }
+        let stored = data.withUnsafeBytes { $0.loadUnaligned(fromByteOffset: data.count - 8, as: UInt64.self) }
+        let computed = data.withUnsafeBytes { Checksum.xxh3(UnsafeRawBufferPointer(rebasing: $0[0..<(data.count - 8)])) }
+        guard UInt64(littleEndian: stored) == computed else {
+            throw DecodeError(reason: "index checksum mismatch", offset: data.count - 8)
+        }
+        let storage = UnsafeMutableRawBufferPointer.allocate(byteCount: data.count, alignment: 8)
+        data.withUnsafeBytes { storage.copyMemory(from: $0) }
+        self.storage = storage
+        let b = UnsafeRawBufferPointer(storage)
+        func u64(_ o: Int) -> UInt64 { UInt64(littleEndian: b.loadUnaligned(fromByteOffset: o, as: UInt64.self)) }
+        guard b.loadUnaligned(fromByteOffset: 8, as: UInt32.self) == 1 else {
+            throw DecodeError(reason: "unsupported index version", offset: 8)
+        }
+        coverage = IndexCoverage(
+            lastPosition: u64(16),
+            head: try ChainHash(UnsafeRawBufferPointer(rebasing: b[48..<80])),
+            segment: u64(24),
+            lastFrameOffset: u64(32),
+            endOffset: u64(40)
+        )
+        let counts = (u64(80), u64(88), u64(96), u64(104), u64(112))
+        guard counts.0 < 1 << 40, counts.1 < 1 << 40, counts.2 < 1 << 40, counts.3 < 1 << 40, counts.4 < 1 << 40 else {
+            throw DecodeError(reason: "index counts out of range", offset: 80)
+        }
+        blockCount = Int(counts.0)
+        streamCount = Int(counts.1)
+        entryCount = Int(counts.2)
+        keyCount = Int(counts.3)
+        poolSize = Int(counts.4)
+        blocksOffset = Self.headerSize
+        streamsOffset = blocksOffset + blockCount * Self.blockSize
+        entriesOffset = streamsOffset + streamCount * Self.streamSize
+        keysOffset = entriesOffset + entryCount * 8
+        poolOffset = keysOffset + keyCount * Self.keySize
+        guard poolOffset + poolSize + 8 == data.count else {
+            storage.deallocate()
+            throw DecodeError(reason: "index sections do not add up to the file size", offset: 80)
+        }
+    }
+
+    private func u64(_ offset: Int) -> UInt64 {
+        UInt64(littleEndian: storage.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
+    }
+
+    private func u32(_ offset: Int) -> UInt32 {
+        UInt32(littleEndian: storage.loadUnaligned(fromByteOffset: offset, as: UInt32.self))
+    }
+
+    // MARK: Blocks
+
+    func block(at i: Int) -> BlockLocation {
+        let o = blocksOffset + i * Self.blockSize
+        return BlockLocation(
+            firstPosition: u64(o),
+            eventCount: u32(o + 8),
+            segment: u32(o + 12),
+            offset: u64(o + 16),
+            length: u32(o + 24),
+            headAfter: try! ChainHash(UnsafeRawBufferPointer(rebasing: bytes[(o + 32)..<(o + 64)]))
+        )
+    }
+
+    private func blockFirstPosition(_ i: Int) -> UInt64 { u64(blocksOffset + i * Self.blockSize) }
+
+    /// The index of the block holding `position`, if the file covers it.
+    func blockIndex(containing position: UInt64) -> Int? {
+        var low = 0
+        var high = blockCount
+        while low < high {
+            let mid = (low + high) / 2
+            if blockFirstPosition(mid) <= position { low = mid + 1 } else { high = mid }
+        }
+        guard low > 0 else { return nil }
+        let candidate = low - 1
+        let first = blockFirstPosition(candidate)
+        let count = UInt64(u32(blocksOffset + candidate * Self.blockSize + 8))
+        return position < first + count ? candidate : nil
+    }
+
+    // MARK: Streams
+
+    func streamHash(at i: Int) -> UInt64 { u64(streamsOffset + i * Self.streamSize) }
+
+    func streamName(at i: Int) -> UnsafeRawBufferPointer {
+        let o = streamsOffset + i * Self.streamSize
+        let start = poolOffset + Int(u64(o + 8))
+        return UnsafeRawBufferPointer(rebasing: bytes[start..<(start + Int(u32(o + 16)))])
+    }
+
+    func streamSlot(at i: Int) -> (firstEntry: Int, count: Int) {
+        let o = streamsOffset + i * Self.streamSize
+        return (Int(u64(o + 24)), Int(u32(o + 20)))
+    }
+
+    func entry(_ i: Int) -> UInt64 { u64(entriesOffset + i * 8) }
+
+    /// The stream's slot in the file, if the file knows the stream.
+    func stream(named name: String) -> (firstEntry: Int, count: Int)? {
+        let hash = Checksum.hashString(name)
+        var low = 0
+        var high = streamCount
+        while low < high {
+            let mid = (low + high) / 2
+            if streamHash(at: mid) < hash { low = mid + 1 } else { high = mid }
+        }
+        var n = name
+        return n.withUTF8 { utf8 in
+            var i = low
+            while i < streamCount, streamHash(at: i) == hash {
+                if streamName(at: i).elementsEqual(UnsafeRawBufferPointer(utf8)) { return streamSlot(at: i) }
+                i += 1
+            }
+            return nil
+        }
+    }
+
+    // MARK: Keys
+
+    func keyHash(at i: Int) -> UInt64 { u64(keysOffset + i * Self.keySize) }
+
+    func keyName(at i: Int) -> UnsafeRawBufferPointer {
+        let o = keysOffset + i * Self.keySize
+        let start = poolOffset + Int(u64(o + 8))
+        return UnsafeRawBufferPointer(rebasing: bytes[start..<(start + Int(u32(o + 16)))])
+    }
+
+    func keyLocation(at i: Int) -> KeyLocation {
+        let o = keysOffset + i * Self.keySize
+        return KeyLocation(firstPosition: u64(o + 24), eventCount: u32(o + 20))
+    }
+
+    func key(named key: String) -> KeyLocation? {
+        let hash = Checksum.hashString(key)
+        var low = 0
+        var high = keyCount
+        while low < high {
+            let mid = (low + high) / 2
+            if keyHash(at: mid) < hash { low = mid + 1 } else { high = mid }
+        }
+        var k = key
+        return k.withUTF8 { utf8 in
+            var i = low
+            while i < keyCount, keyHash(at: i) == hash {
+                if keyName(at: i).elementsEqual(UnsafeRawBufferPointer(utf8)) { return keyLocation(at: i) }
+                i += 1
+            }
+            return nil
+        }
+    }
+}

@@ -1,0 +1,153 @@
+/// Builds the bytes of a new index file from the current file and the in-memory tail.
+///
+/// Streams and keys are merged in their on-disk order (hash, then name), so writing costs one
+/// pass over the old file plus a sort of the tail's names — never a per-stream dictionary of the
+/// whole log.
+enum IndexFileWriter {
+    static func build(base: IndexFile?, tail: IndexTail, coverage: IndexCoverage) -> [UInt8] {
+        var pool = ByteWriter(capacity: 1 << 16)
+        var streamRows = ByteWriter()
+        var entries = ByteWriter()
+        var keyRows = ByteWriter()
+        var streamCount = 0
+        var entryCount = 0
+        var keyCount = 0
+
+        // Streams: merge base order with the sorted tail.
+        let tailStreams = tail.streams.map { (hash: Checksum.hashString($0.key), name: Array($0.key.utf8), positions: $0.value) }
+            .sorted { $0.hash != $1.hash ? $0.hash < $1.hash : $0.name.lexicographicallyPrecedes($1.name) }
+        var bi = 0
+        var ti = 0
+        let baseStreams = base?.streamCount ?? 0
+        func emitStream(hash: UInt64, name: UnsafeRawBufferPointer, baseSlot: (Int, Int)?, tailPositions: [UInt64]?) {
+            let first = entryCount
+            if let (start, count) = baseSlot, let base {
+                for e in start..<(start + count) { entries.writeUInt64(base.entry(e)) }
+                entryCount += count
+            }
+            if let tailPositions {
+                for p in tailPositions { entries.writeUInt64(p) }
+                entryCount += tailPositions.count
+            }
+            streamRows.writeUInt64(hash)
+            streamRows.writeUInt64(UInt64(pool.count))
+            streamRows.writeUInt32(UInt32(name.count))
+            streamRows.writeUInt32(UInt32(entryCount - first))
+            streamRows.writeUInt64(UInt64(first))
+            pool.writeBytes(name)
+            streamCount += 1
+        }
+        while bi < baseStreams || ti < tailStreams.count {
+            if ti >= tailStreams.count {
+                emitStream(hash: base!.streamHash(at: bi), name: base!.streamName(at: bi), baseSlot: base!.streamSlot(at: bi), tailPositions: nil)
+                bi += 1
+                continue
+            }
+            let t = tailStreams[ti]
+            if bi >= baseStreams {
+                t.name.withUnsafeBytes { emitStream(hash: t.hash, name: $0, baseSlot: nil, tailPositions: t.positions) }
+                ti += 1
+                continue
+            }
+            let bh = base!.streamHash(at: bi)
+            let bn = base!.streamName(at: bi)
+            let order: Int = bh != t.hash ? (bh < t.hash ? -1 : 1) : compare(bn, t.name)
+            if order < 0 {
+                emitStream(hash: bh, name: bn, baseSlot: base!.streamSlot(at: bi), tailPositions: nil)
+                bi += 1
+            } else if order > 0 {
+                t.name.withUnsafeBytes { emitStream(hash: t.hash, name: $0, baseSlot: nil, tailPositions: t.positions) }
+                ti += 1
+            } else {
+                emitStream(hash: bh, name: bn, baseSlot: base!.streamSlot(at: bi), tailPositions: t.positions)
+                bi += 1
+                ti += 1
+            }
+        }
+
+        // Keys: same merge.
+        let tailKeys = tail.keys.map { (hash: Checksum.hashString($0.key), name: Array($0.key.utf8), location: $0.value) }
+            .sorted { $0.hash != $1.hash ? $0.hash < $1.hash : $0.name.lexicographicallyPrecedes($1.name) }
+        func emitKey(hash: UInt64, name: UnsafeRawBufferPointer, location: KeyLocation) {
+            keyRows.writeUInt64(hash)
+            keyRows.writeUInt64(UInt64(pool.count))
+            keyRows.writeUInt32(UInt32(name.count))
+            keyRows.writeUInt32(location.eventCount)
+            keyRows.writeUInt64(location.firstPosition)
+            pool.writeBytes(name)
+            keyCount += 1
+        }
+        bi = 0
+        ti = 0
+        let baseKeys = base?.keyCount ?? 0
+        while bi < baseKeys || ti < tailKeys.count {
+            let takeBase: Bool
+            if ti >= tailKeys.count {
+                takeBase = true
+            } else if bi >= baseKeys {
+                takeBase = false
+            } else {
+                let bh = base!.keyHash(at: bi)
+                let t = tailKeys[ti]
+                takeBase = bh != t.hash ? bh < t.hash : compare(base!.keyName(at: bi), t.name) <= 0
+            }
+            if takeBase {
+                emitKey(hash: base!.keyHash(at: bi), name: base!.keyName(at: bi), location: base!.keyLocation(at: bi))
+                bi += 1
+            } else {
+                let t = tailKeys[ti]
+                t.name.withUnsafeBytes { emitKey(hash: t.hash, name: $0, location: t.location) }
+                ti += 1
+            }
+        }
+
+        // Blocks: base then tail, already in position order.
+        let blockCount = (base?.blockCount ?? 0) + tail.blocks.count
+        var out = ByteWriter(
+            capacity: IndexFile.headerSize + blockCount * IndexFile.blockSize + streamRows.count + entries.count
+                + keyRows.count + pool.count + 8
+        )
+        out.writeBytes(IndexFile.magic)
+        out.writeUInt32(1)
+        out.writeUInt32(0)
+        out.writeUInt64(coverage.lastPosition)
+        out.writeUInt64(coverage.segment)
+        out.writeUInt64(coverage.lastFrameOffset)
+        out.writeUInt64(coverage.endOffset)
+        out.writeBytes(coverage.head.bytes)
+        out.writeUInt64(UInt64(blockCount))
+        out.writeUInt64(UInt64(streamCount))
+        out.writeUInt64(UInt64(entryCount))
+        out.writeUInt64(UInt64(keyCount))
+        out.writeUInt64(UInt64(pool.count))
+        out.writeUInt64(0)
+        func writeBlock(_ b: BlockLocation) {
+            out.writeUInt64(b.firstPosition)
+            out.writeUInt32(b.eventCount)
+            out.writeUInt32(b.segment)
+            out.writeUInt64(b.offset)
+            out.writeUInt32(b.length)
+            out.writeUInt32(0)
+            out.writeBytes(b.headAfter.bytes)
+        }
+        if let base {
+            out.writeBytes(UnsafeRawBufferPointer(rebasing: base.bytes[IndexFile.headerSize..<(IndexFile.headerSize + base.blockCount * IndexFile.blockSize)]))
+        }
+        for b in tail.blocks { writeBlock(b) }
+        out.writeBytes(streamRows.bytes)
+        out.writeBytes(entries.bytes)
+        out.writeBytes(keyRows.bytes)
+        out.writeBytes(pool.bytes)
+        let sum = out.bytes.withUnsafeBytes { Checksum.xxh3($0) }
+        out.writeUInt64(sum)
+        return out.bytes
+    }
+
+    private static func compare(_ a: UnsafeRawBufferPointer, _ b: [UInt8]) -> Int {
+        b.withUnsafeBytes { bb in
+            let n = min(a.count, bb.count)
+            for i in 0..<n where a[i] != bb[i] { return a[i] < bb[i] ? -1 : 1 }
+            return a.count == bb.count ? 0 : (a.count < bb.count ? -1 : 1)
+        }
+    }
+}

@@ -1,0 +1,32 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The one-writer-per-store lock: an exclusive `flock` on `<store>/LOCK`, which records the pid.
+///
+/// The kernel drops the lock when the process dies, so a crashed writer never leaves a stale
+/// lock behind; the pid in the file is only for the error message.
+final class StoreLock: @unchecked Sendable {
+    private let file: FileHandle
+
+    private init(file: FileHandle) { self.file = file }
+
+    /// Takes the lock or throws ``EventLogError/Code/storeLocked`` naming the holder's pid.
+    static func acquire(_ layout: StoreLayout) throws(EventLogError) -> StoreLock {
+        let file = try FileHandle.open(layout.lockPath, name: "LOCK", flags: O_RDWR | O_CREAT)
+        if flock(file.descriptor, LOCK_EX | LOCK_NB) != 0 {
+            let holder = (try? file.read(count: 32, at: 0)).map { String(decoding: $0, as: UTF8.self) } ?? ""
+            let pid = holder.split(separator: "\n").first.map(String.init) ?? "unknown"
+            throw EventLogError(
+                .storeLocked,
+                "the store at \(layout.root) is open for writing by process \(pid); stop it or open read-only",
+                file: "LOCK"
+            )
+        }
+        try file.truncate(to: 0)
+        try file.write(Array("\(getpid())\n".utf8), at: 0)
+        return StoreLock(file: file)
+    }
+
+    deinit { flock(file.descriptor, LOCK_UN) }
+}

@@ -1,0 +1,120 @@
+import LZ4Codec
+
+/// Packs event records into blocks and blocks into frames, choosing the dictionary.
+///
+/// Blocks are small (``EventLog/Options/blockSize``, 16 KiB raw by default) so reading one
+/// event decompresses little; each compresses against a per-segment dictionary of recent raw
+/// data, so small blocks — and one-event commits — still compress well.
+/// Dictionary policy: a segment's first dictionary appears once 4 KiB of raw history exists; it
+/// is replaced by one twice as large whenever twice its size of history has accumulated, up to
+/// LZ4's 64 KiB window; a new segment starts with the last 64 KiB of history.
+struct BlockBuilder {
+    static let firstDictionarySize = 4096
+
+    let blockSize: Int
+    private let compressor = LZ4BlockCompressor()
+    private(set) var raw = ByteWriter(capacity: 32 * 1024)
+    private(set) var firstPosition: UInt64 = 0
+    private(set) var eventCount = 0
+    /// The last 64 KiB (or so) of raw block bodies: the source of dictionaries.
+    private(set) var history: [UInt8] = []
+
+    init(blockSize: Int) { self.blockSize = blockSize }
+
+    var isEmpty: Bool { eventCount == 0 }
+    var isFull: Bool { raw.count >= blockSize }
+
+    /// Adds one event record; returns the range of its hashed bytes in ``raw``.
+    mutating func add(
+        _ event: ProposedEvent,
+        position: UInt64,
+        stream: String,
+        version: UInt64,
+        recordedAt: Timestamp,
+        commitStart: Bool,
+        key: String?
+    ) -> Range<Int> {
+        if eventCount == 0 { firstPosition = position }
+        eventCount += 1
+        return EventRecordCodec.encode(
+            event, stream: stream, version: version, recordedAt: recordedAt,
+            commitStart: commitStart, key: key, into: &raw
+        )
+    }
+
+    /// Whether a new dictionary should be written before the next block.
+    func wantsNewDictionary(current: LZ4Dictionary?) -> Bool {
+        guard let current else { return history.count >= Self.firstDictionarySize }
+        return current.count < LZ4Dictionary.maximumSize && history.count >= 2 * current.count
+    }
+
+    /// A dictionary of the recent history.
+    func makeDictionary() -> LZ4Dictionary { LZ4Dictionary(Array(history.suffix(LZ4Dictionary.maximumSize))) }
+
+    /// Appends the frame of a dictionary to `out`.
+    func dictionaryFrame(_ dictionary: LZ4Dictionary, nextPosition: UInt64, seed: UInt64, into out: inout [UInt8]) {
+        appendFrame(
+            kind: .dictionary, rawBody: dictionary.bytes, firstPosition: nextPosition, eventCount: 0,
+            endsCommit: false, dictionary: nil, dictionaryOffset: 0, seed: seed, into: &out
+        )
+    }
+
+    /// Compresses the pending block into a frame appended to `out`, then starts a new block.
+    /// - Returns: the frame's length.
+    mutating func finishBlock(
+        endsCommit: Bool,
+        dictionary: (offset: UInt64, value: LZ4Dictionary)?,
+        seed: UInt64,
+        into out: inout [UInt8]
+    ) -> Int {
+        let before = out.count
+        appendFrame(
+            kind: .events, rawBody: raw.bytes, firstPosition: firstPosition, eventCount: UInt32(eventCount),
+            endsCommit: endsCommit, dictionary: dictionary?.value, dictionaryOffset: UInt32(dictionary?.offset ?? 0),
+            seed: seed, into: &out
+        )
+        history.append(contentsOf: raw.bytes)
+        if history.count > 2 * LZ4Dictionary.maximumSize {
+            history.removeFirst(history.count - LZ4Dictionary.maximumSize)
+        }
+        raw.bytes.removeAll(keepingCapacity: true)
+        eventCount = 0
+        return out.count - before
+    }
+
+    private func appendFrame(
+        kind: FrameHeader.Kind,
+        rawBody: [UInt8],
+        firstPosition: UInt64,
+        eventCount: UInt32,
+        endsCommit: Bool,
+        dictionary: LZ4Dictionary?,
+        dictionaryOffset: UInt32,
+        seed: UInt64,
+        into out: inout [UInt8]
+    ) {
+        let start = out.count
+        let bound = LZ4Block.compressBound(rawBody.count)
+        out.append(contentsOf: repeatElement(0, count: FrameHeader.size + bound))
+        var codec = FrameHeader.Codec.stored
+        var stored = rawBody.count
+        out.withUnsafeMutableBytes { o in
+            let bodyArea = UnsafeMutableRawBufferPointer(rebasing: o[(start + FrameHeader.size)...])
+            let written = rawBody.withUnsafeBytes { compressor.compress($0, into: bodyArea, dictionary: dictionary) }
+            if let written, written < rawBody.count {
+                codec = dictionary == nil ? .lz4 : .lz4Dictionary
+                stored = written
+            } else {
+                rawBody.withUnsafeBytes { bodyArea.copyMemory(from: $0) }
+            }
+            let body = UnsafeRawBufferPointer(rebasing: o[(start + FrameHeader.size)..<(start + FrameHeader.size + stored)])
+            let header = FrameHeader(
+                kind: kind, codec: codec, endsCommit: endsCommit, storedLength: UInt32(stored),
+                rawLength: UInt32(rawBody.count), eventCount: eventCount, firstPosition: firstPosition,
+                dictionaryOffset: dictionaryOffset, bodyChecksum: Checksum.frame(body, seed: seed)
+            )
+            header.store(into: UnsafeMutableRawBufferPointer(rebasing: o[start..<(start + FrameHeader.size)]), seed: seed)
+        }
+        out.removeLast(out.count - (start + FrameHeader.size + stored))
+    }
+}

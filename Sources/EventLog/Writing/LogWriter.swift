@@ -1,0 +1,401 @@
+import Crypto
+import Foundation
+import LZ4Codec
+import Logging
+
+/// The single writer of a store: a dedicated thread that drains queued appends in groups,
+/// writes each group with one `pwrite` and one `fdatasync`, and only then acknowledges.
+///
+/// Group commit (after EventStoreDB's flush delay and PostgreSQL's commit_delay, but without a
+/// timer): while one group syncs, new appends queue; the next group takes them all. Any write or
+/// sync failure is fatal: the writer fails every waiting and later append with
+/// ``EventLogError/Code/writerFailed`` rather than retrying a sync that the kernel may have
+/// already marked clean (fsyncgate).
+final class LogWriter: @unchecked Sendable {
+    // Queue state is guarded by `queueLock`; everything else is touched only by the writer
+    // thread (after `start`), except the immutable `let`s.
+    typealias Completion = @Sendable (Result<AppendResult, EventLogError>) -> Void
+
+    private struct Pending {
+        /// `nil` asks for a sync of everything written (no-sync bulk mode's flush).
+        let request: AppendRequest?
+        let completion: Completion
+    }
+
+    private let queueLock = ConditionLock()
+    private var queue: [Pending] = []
+    private var stopping = false
+    private var stopped = false
+    private var failure: EventLogError?
+    private var closeResult: Result<Void, EventLogError>?
+
+    private let layout: StoreLayout
+    private let options: EventLog.Options
+    private let catalog: SegmentCatalog
+    private let index: StreamIndex
+    private let reader: LogReader
+    private let watcher: HeadWatcher
+    private var active: ActiveSegment
+    private var nextPosition: UInt64
+    private var head: ChainHash
+    private var builder: BlockBuilder
+    private var unsyncedWrites = false
+    private var lastRecordedAt = Timestamp(microseconds: 0)
+    private(set) var groupSizes = GroupStatistics()
+
+    init(opened: OpenedLog, layout: StoreLayout, options: EventLog.Options, watcher: HeadWatcher) {
+        self.layout = layout
+        self.options = options
+        catalog = opened.catalog
+        index = opened.index
+        reader = LogReader(catalog: opened.catalog, index: opened.index)
+        self.watcher = watcher
+        active = opened.active
+        nextPosition = opened.nextPosition
+        head = opened.head
+        builder = BlockBuilder(blockSize: options.blockSize)
+    }
+
+    /// Starts the writer thread; seals a segment left sealed by a crash by starting the next.
+    func start() throws(EventLogError) {
+        if active.sealed { try startNextSegment() }
+        let thread = Thread { [self] in run() }
+        thread.name = "docket-log-writer"
+        thread.start()
+    }
+
+    /// Queues an append; `completion` runs on the writer thread once it is durable or refused.
+    func submit(_ request: AppendRequest?, completion: @escaping Completion) {
+        queueLock.lock()
+        if let failure {
+            queueLock.unlock()
+            completion(.failure(EventLogError(.writerFailed, "the writer stopped after an earlier failure: \(failure.message)")))
+            return
+        }
+        if stopping {
+            queueLock.unlock()
+            completion(.failure(EventLogError(.closed, "the log is closed")))
+            return
+        }
+        queue.append(Pending(request: request, completion: completion))
+        queueLock.broadcast()
+        queueLock.unlock()
+    }
+
+    /// Asks the writer to sync everything written so far (for no-sync bulk mode) and waits.
+    func flush() throws(EventLogError) {
+        let semaphore = DispatchSemaphore(value: 0)
+        let box = ResultBox()
+        submit(nil) { result in
+            box.set(result)
+            semaphore.signal()
+        }
+        semaphore.wait()
+        if case .failure(let error) = box.get() { throw error }
+    }
+
+    /// Drains the queue, syncs, writes the index file and stops the thread.
+    func close() throws(EventLogError) {
+        queueLock.lock()
+        stopping = true
+        queueLock.broadcast()
+        while !stopped { queueLock.wait() }
+        let result = closeResult
+        queueLock.unlock()
+        if case .failure(let error) = result { throw error }
+    }
+
+    private func run() {
+        while true {
+            queueLock.lock()
+            while queue.isEmpty && !stopping { queueLock.wait() }
+            let batch = queue
+            queue.removeAll(keepingCapacity: true)
+            let finishing = stopping && batch.isEmpty
+            queueLock.unlock()
+            if finishing { break }
+            process(batch)
+        }
+        var result: Result<Void, EventLogError> = .success(())
+        if failureSnapshot == nil {
+            do {
+                if unsyncedWrites { try active.segment.file.syncData() }
+                try checkpointIndex()
+            } catch {
+                result = .failure(error)
+            }
+        }
+        queueLock.lock()
+        closeResult = result
+        stopped = true
+        queueLock.broadcast()
+        queueLock.unlock()
+    }
+
+    private var failureSnapshot: EventLogError? { queueLock.withLock { failure } }
+
+    // MARK: Processing a group
+
+    private struct Staged {
+        var bytes: [UInt8] = []
+        var update = IndexUpdate()
+        var versions: [String: UInt64] = [:]
+        var keys: [String: AppendResult] = [:]
+        var results: [(Completion, Result<AppendResult, EventLogError>)] = []
+        var rolled = false
+        var wroteEvents = false
+    }
+
+    private func process(_ batch: [Pending]) {
+        var staged = Staged()
+        staged.bytes.reserveCapacity(64 * 1024)
+        var isFlushRequest = false
+        do {
+            for pending in batch {
+                guard let request = pending.request else {
+                    isFlushRequest = true
+                    staged.results.append((pending.completion, .success(AppendResult(events: [], deduplicated: false))))
+                    continue
+                }
+                staged.results.append((pending.completion, try stage(request, into: &staged)))
+            }
+            if !builder.isEmpty { finishBlock(endsCommit: true, into: &staged) }
+            if !staged.bytes.isEmpty {
+                try active.segment.file.write(staged.bytes, at: active.end)
+                active.end += UInt64(staged.bytes.count)
+                unsyncedWrites = true
+            }
+            if unsyncedWrites && (options.durability == .sync || isFlushRequest) {
+                try active.segment.file.syncData()
+                unsyncedWrites = false
+            }
+        } catch {
+            fail(error, pending: batch.map(\.completion))
+            return
+        }
+        if staged.wroteEvents {
+            staged.update.coverage = IndexCoverage(
+                lastPosition: nextPosition - 1,
+                head: head,
+                segment: active.segment.header.segmentNumber,
+                lastFrameOffset: staged.update.blocks.last!.offset,
+                endOffset: staged.update.blocks.last!.offset + UInt64(staged.update.blocks.last!.length)
+            )
+            index.apply(staged.update)
+            groupSizes.record(commits: batch.count)
+        }
+        for (completion, result) in staged.results { completion(result) }
+        if staged.wroteEvents { watcher.advance(to: nextPosition - 1) }
+        if staged.rolled || index.tailEventCount >= options.indexCheckpointEvents {
+            do { try checkpointIndex() } catch { fail(error, pending: []) }
+        }
+    }
+
+    private func fail(_ error: EventLogError, pending: [Completion]) {
+        options.logger.critical("event log writer stopped", metadata: ["error": "\(error)"])
+        queueLock.withLock { failure = error }
+        let wrapped = EventLogError(.writerFailed, "the write failed and the writer stopped: \(error.message)", file: error.file, offset: error.offset, errno: error.errno)
+        for completion in pending { completion(.failure(wrapped)) }
+    }
+
+    /// Checks one request and encodes it into the pending blocks; throws only for I/O failure.
+    private func stage(_ request: AppendRequest, into staged: inout Staged) throws(EventLogError) -> Result<AppendResult, EventLogError> {
+        if let problem = validate(request) { return .failure(problem) }
+        if let key = request.idempotencyKey {
+            if var first = staged.keys[key] {
+                first.deduplicated = true
+                return .success(first)
+            }
+            if let location = index.key(key) {
+                let events = try reader.events(location.firstPosition, location.firstPosition + UInt64(location.eventCount) - 1)
+                return .success(AppendResult(events: events.map { .init(stream: $0.stream, version: $0.version, position: $0.position) }, deduplicated: true))
+            }
+        }
+        var versions: [String: UInt64] = [:]
+        for part in request.streams {
+            let current = versions[part.stream] ?? staged.versions[part.stream] ?? index.version(of: part.stream)
+            guard part.expectedVersion.admits(current) else {
+                let expected: String
+                if case .exactly(let v) = part.expectedVersion { expected = String(v) } else { expected = "any" }
+                return .failure(EventLogError(.versionConflict, "stream \(part.stream) is at version \(current), not the expected \(expected)"))
+            }
+            versions[part.stream] = current + UInt64(part.events.count)
+        }
+        // Roll to a new segment at a commit boundary once this one is full.
+        if active.end + UInt64(staged.bytes.count) >= options.segmentSize,
+            nextPosition > active.segment.header.basePosition || !builder.isEmpty
+        {
+            if !builder.isEmpty { finishBlock(endsCommit: true, into: &staged) }
+            try rollSegment(&staged)
+        }
+        let now = Timestamp.now()
+        lastRecordedAt = now > lastRecordedAt ? now : lastRecordedAt
+        var placements: [AppendResult.Placement] = []
+        placements.reserveCapacity(request.eventCount)
+        let total = request.eventCount
+        var n = 0
+        for part in request.streams {
+            var version = staged.versions[part.stream] ?? index.version(of: part.stream)
+            for event in part.events {
+                version += 1
+                let position = nextPosition
+                let range = builder.add(
+                    event, position: position, stream: part.stream, version: version,
+                    recordedAt: event.recordedAt ?? lastRecordedAt, commitStart: n == 0,
+                    key: n == 0 ? request.idempotencyKey : nil
+                )
+                head = builder.raw.bytes.withUnsafeBytes { head.extended(position: position, record: UnsafeRawBufferPointer(rebasing: $0[range])) }
+                staged.update.streamEvents.append((part.stream, position))
+                placements.append(.init(stream: part.stream, version: version, position: position))
+                nextPosition += 1
+                n += 1
+                if builder.isFull { finishBlock(endsCommit: n == total, into: &staged) }
+            }
+            staged.versions[part.stream] = version
+        }
+        let result = AppendResult(events: placements, deduplicated: false)
+        if let key = request.idempotencyKey {
+            staged.keys[key] = result
+            staged.update.keys.append((key, KeyLocation(firstPosition: result.firstPosition, eventCount: UInt32(total))))
+        }
+        staged.wroteEvents = true
+        return .success(result)
+    }
+
+    private func validate(_ request: AppendRequest) -> EventLogError? {
+        guard !request.streams.isEmpty, request.eventCount > 0 else {
+            return EventLogError(.invalidAppend, "an append needs at least one event")
+        }
+        guard request.eventCount <= options.maximumEventsPerAppend else {
+            return EventLogError(.invalidAppend, "an append may hold at most \(options.maximumEventsPerAppend) events; split it")
+        }
+        if let key = request.idempotencyKey, key.utf8.isEmpty || key.utf8.count > EventRecordCodec.maximumKeyLength {
+            return EventLogError(.invalidAppend, "idempotency keys are 1 to \(EventRecordCodec.maximumKeyLength) bytes")
+        }
+        for part in request.streams {
+            guard !part.stream.utf8.isEmpty, part.stream.utf8.count <= EventRecordCodec.maximumStreamLength else {
+                return EventLogError(.invalidAppend, "stream ids are 1 to \(EventRecordCodec.maximumStreamLength) bytes")
+            }
+            for event in part.events {
+                guard !event.type.utf8.isEmpty, event.type.utf8.count <= EventRecordCodec.maximumTypeLength else {
+                    return EventLogError(.invalidAppend, "event types are 1 to \(EventRecordCodec.maximumTypeLength) bytes")
+                }
+                guard event.payload.count + event.metadata.count <= options.maximumEventSize else {
+                    return EventLogError(.invalidAppend, "an event of \(event.payload.count + event.metadata.count) bytes exceeds the limit of \(options.maximumEventSize)")
+                }
+                guard abs(Int(event.occurredAt.utcOffsetSeconds)) < 86_400 else {
+                    return EventLogError(.invalidAppend, "UTC offsets must be under 24 hours")
+                }
+            }
+        }
+        return nil
+    }
+
+    private func finishBlock(endsCommit: Bool, into staged: inout Staged) {
+        let seed = active.segment.header.seed
+        if builder.wantsNewDictionary(current: active.dictionary?.value) {
+            let dictionary = builder.makeDictionary()
+            let offset = active.end + UInt64(staged.bytes.count)
+            builder.dictionaryFrame(dictionary, nextPosition: builder.firstPosition, seed: seed, into: &staged.bytes)
+            active.dictionary = (offset, dictionary)
+            catalog.remember(dictionary, segment: active.segment.header.segmentNumber, offset: offset)
+        }
+        let offset = active.end + UInt64(staged.bytes.count)
+        let first = builder.firstPosition
+        let count = UInt32(builder.eventCount)
+        let length = builder.finishBlock(endsCommit: endsCommit, dictionary: active.dictionary, seed: seed, into: &staged.bytes)
+        staged.update.blocks.append(
+            BlockLocation(
+                firstPosition: first, eventCount: count, segment: UInt32(active.segment.header.segmentNumber),
+                offset: offset, length: UInt32(length), headAfter: head
+            )
+        )
+    }
+
+    // MARK: Segments
+
+    private func rollSegment(_ staged: inout Staged) throws(EventLogError) {
+        if !staged.bytes.isEmpty {
+            try active.segment.file.write(staged.bytes, at: active.end)
+            active.end += UInt64(staged.bytes.count)
+            staged.bytes.removeAll(keepingCapacity: true)
+        }
+        try seal(blocksStaged: staged.update.blocks)
+        try startNextSegment()
+        staged.rolled = true
+    }
+
+    private func seal(blocksStaged: [BlockLocation]) throws(EventLogError) {
+        let segment = active.segment
+        let number = UInt32(segment.header.segmentNumber)
+        let blockCount = index.blocks(inSegment: number).count + blocksStaged.filter { $0.segment == number }.count
+        var hasher = SHA256()
+        var offset: UInt64 = 0
+        while offset < active.end {
+            let chunk = try segment.file.read(count: Int(min(1 << 20, active.end - offset)), at: offset)
+            hasher.update(data: chunk)
+            offset += UInt64(chunk.count)
+        }
+        let seal = SealRecord(
+            lastPosition: nextPosition - 1,
+            eventCount: nextPosition - segment.header.basePosition,
+            blockCount: UInt64(blockCount),
+            head: head,
+            fileHash: Array(hasher.finalize())
+        )
+        let body = seal.encoded()
+        var frame = [UInt8](repeating: 0, count: FrameHeader.size)
+        let seed = segment.header.seed
+        let header = body.withUnsafeBytes { b in
+            FrameHeader(
+                kind: .seal, codec: .stored, endsCommit: false, storedLength: UInt32(body.count),
+                rawLength: UInt32(body.count), eventCount: 0, firstPosition: nextPosition, dictionaryOffset: 0,
+                bodyChecksum: Checksum.frame(b, seed: seed)
+            )
+        }
+        frame.withUnsafeMutableBytes { header.store(into: $0, seed: seed) }
+        try segment.file.write(frame + body, at: active.end)
+        active.end += UInt64(frame.count + body.count)
+        try segment.file.syncData()
+        unsyncedWrites = false
+        options.logger.info("sealed segment", metadata: ["segment": "\(number)", "lastPosition": "\(seal.lastPosition)"])
+    }
+
+    private func startNextSegment() throws(EventLogError) {
+        let number = active.segment.header.segmentNumber + 1
+        let segment = try SegmentFactory.create(layout: layout, number: number, basePosition: nextPosition, previousHead: head)
+        catalog.add(segment)
+        active = ActiveSegment(segment: segment, end: UInt64(SegmentHeader.size), dictionary: nil, sealed: false)
+    }
+
+    /// Persists the index (temp → fsync → rename → fsync dir) and adopts it as the new base.
+    private func checkpointIndex() throws(EventLogError) {
+        let (bytes, coverage) = index.serialized()
+        guard coverage.lastPosition > 0 else { return }
+        try FileSystem.writeAtomically(bytes, to: layout.indexPath, name: "log/" + StoreLayout.indexName)
+        do throws(DecodeError) {
+            index.adopt(try IndexFile(data: bytes))
+        } catch {
+            throw EventLogError(.io, "the index just written does not read back: \(error.reason)", file: "log/" + StoreLayout.indexName)
+        }
+    }
+}
+
+/// A thread-safe box for handing a result across a semaphore.
+final class ResultBox: @unchecked Sendable {
+    // Guarded by `lock`.
+    private let lock = ConditionLock()
+    private var result: Result<AppendResult, EventLogError>?
+    func set(_ value: Result<AppendResult, EventLogError>) { lock.withLock { result = value } }
+    func get() -> Result<AppendResult, EventLogError>? { lock.withLock { result } }
+}
+
+/// How many commits shared each sync, for metrics.
+struct GroupStatistics: Sendable {
+    var groups = 0
+    var commits = 0
+    mutating func record(commits: Int) {
+        groups += 1
+        self.commits += commits
+    }
+}
