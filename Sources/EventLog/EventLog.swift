@@ -135,6 +135,7 @@ public final class EventLog: Sendable {
     /// Drains pending appends, syncs, writes the index file and releases the lock.
     public func close() throws(EventLogError) {
         watcher.close()
+        defer { lock?.release() }
         try writer?.close()
     }
 

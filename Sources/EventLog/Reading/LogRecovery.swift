@@ -98,6 +98,11 @@ enum LogRecovery {
         var scan = TailScan(index: index, catalog: catalog, start: startCoverage, dictionaryOffset: coverageFrame?.dictionaryOffset ?? 0)
         try scan.run(lastNumber: lastNumber)
         report.scannedEvents = scan.scannedEvents
+        if indexFile == nil && scan.scannedEvents == 0 {
+            // An empty log needs no index: nothing was rebuilt.
+            report.indexRebuilt = false
+            report.indexNote = nil
+        }
 
         // Cut a torn tail back to the end of the last whole commit.
         let last = catalog.segment(lastNumber)!

@@ -28,5 +28,8 @@ final class StoreLock: @unchecked Sendable {
         return StoreLock(file: file)
     }
 
-    deinit { flock(file.descriptor, LOCK_UN) }
+    /// Releases the lock (also released when the process exits).
+    func release() { flock(file.descriptor, LOCK_UN) }
+
+    deinit { release() }
 }
