@@ -65,6 +65,9 @@ struct TailScan {
                     case .events:
                         try scanEvents(header, body: body, segment: segment, at: frameOffset)
                     case .dictionary:
+                        guard header.firstPosition == nextPosition else {
+                            throw EventLogError(.corruption, "dictionary frame for position \(header.firstPosition) where \(nextPosition) was due", file: segment.name, offset: frameOffset, position: nextPosition)
+                        }
                         _ = try catalog.dictionary(segment: segmentNumber, offset: frameOffset)
                     case .seal:
                         let seal: SealRecord
