@@ -59,6 +59,7 @@ let package = Package(
             dependencies: [
                 "EventLog", "DocketWorkload",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             path: "Tools/docket-bench",
             swiftSettings: swiftSettings

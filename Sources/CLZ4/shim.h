@@ -1,2 +1,3 @@
 // System liblz4 (Debian: liblz4-dev). Only the stable block API is used.
 #include <lz4.h>
+#include <lz4hc.h>

@@ -1,5 +1,9 @@
 import CLZ4
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// An LZ4 dictionary: bytes that compressed blocks may refer back to.
 ///
 /// Small blocks compress poorly on their own because LZ4 finds no earlier matches; a dictionary
@@ -14,6 +18,9 @@ public final class LZ4Dictionary: @unchecked Sendable {
     public let bytes: [UInt8]
     private let storage: UnsafeMutableRawBufferPointer
     let loadedStream: UnsafeMutablePointer<LZ4_stream_t>
+    /// The same dictionary loaded for high compression (made on first use).
+    private let highLock = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
+    private var highStream: UnsafeMutablePointer<LZ4_streamHC_t>?
 
     /// The largest dictionary LZ4 can use; longer dictionaries are cut to their last 64 KiB.
     public static let maximumSize = 64 * 1024
@@ -28,6 +35,7 @@ public final class LZ4Dictionary: @unchecked Sendable {
             if source.count > 0 { storage.copyMemory(from: source) }
         }
         self.storage = storage
+        pthread_mutex_init(highLock, nil)
         loadedStream = LZ4_createStream()!
         _ = LZ4_loadDict(
             loadedStream,
@@ -38,7 +46,22 @@ public final class LZ4Dictionary: @unchecked Sendable {
 
     deinit {
         LZ4_freeStream(loadedStream)
+        if let highStream { LZ4_freeStreamHC(highStream) }
+        pthread_mutex_destroy(highLock)
+        highLock.deallocate()
         storage.deallocate()
+    }
+
+    /// The dictionary pre-loaded into an LZ4HC stream at `level`, loaded once.
+    func loadedHighCompressionStream(level: Int32) -> UnsafeMutablePointer<LZ4_streamHC_t> {
+        pthread_mutex_lock(highLock)
+        defer { pthread_mutex_unlock(highLock) }
+        if let highStream { return highStream }
+        let stream = LZ4_createStreamHC()!
+        LZ4_resetStreamHC_fast(stream, level)
+        _ = LZ4_loadDictHC(stream, storage.baseAddress!.assumingMemoryBound(to: CChar.self), Int32(bytes.count))
+        highStream = stream
+        return stream
     }
 
     /// The dictionary bytes at their fixed address, valid while `self` lives.

@@ -2,12 +2,14 @@
 ///
 /// ```
 /// header (128 B): magic "DOCKETIX", version u32, reserved u32, last position, last segment,
-///   last frame offset, end offset, chain head (32), block/stream/entry/key counts, pool size, reserved
-/// blocks  (64 B each, by position): first position, event count u32, segment u32, offset,
-///   frame length u32, reserved u32, chain head after the block (32)
+///   last frame offset, end offset, chain head (32), anchor/stream/entry/key counts, pool size,
+///   total block count
+/// anchors (56 B each, every 32nd block by position): first position, event count u32,
+///   segment u32, offset, chain head before the block (32)
 /// streams (32 B each, by (XXH3 of name, name)): name hash, pool offset, name length u32,
 ///   event count u32, first entry
-/// entries (8 B each): positions, grouped by stream, in version order (version = rank + 1)
+/// entries (16 B each): position, segment u32, block offset u32 — grouped by stream, in
+///   version order (version = rank + 1), so a stream read goes straight to its blocks
 /// keys    (32 B each, by (XXH3 of key, key)): key hash, pool offset, key length u32,
 ///   event count u32, first position
 /// string pool, then XXH3-64 of everything before it (8 B)
@@ -19,7 +21,10 @@ final class IndexFile: @unchecked Sendable {
     // Immutable after init; lookups only read.
     static let magic: [UInt8] = Array("DOCKETIX".utf8)
     static let headerSize = 128
-    static let blockSize = 64
+    static let anchorSize = 56
+    static let entrySize = 16
+    /// One block in this many gets an anchor (position → place, and the chain head before it).
+    static let anchorInterval = 32
     static let streamSize = 32
     static let keySize = 32
 
@@ -27,11 +32,13 @@ final class IndexFile: @unchecked Sendable {
     var bytes: UnsafeRawBufferPointer { UnsafeRawBufferPointer(storage) }
 
     let coverage: IndexCoverage
+    let anchorCount: Int
+    /// Blocks the file covers (anchors are every ``anchorInterval``-th of them).
     let blockCount: Int
     let streamCount: Int
     let entryCount: Int
     let keyCount: Int
-    private let blocksOffset: Int
+    private let anchorsOffset: Int
     private let streamsOffset: Int
     private let entriesOffset: Int
     private let keysOffset: Int
@@ -69,17 +76,18 @@ final class IndexFile: @unchecked Sendable {
         guard counts.0 < 1 << 40, counts.1 < 1 << 40, counts.2 < 1 << 40, counts.3 < 1 << 40, counts.4 < 1 << 40 else {
             throw DecodeError(reason: "index counts out of range", offset: 80)
         }
-        blockCount = Int(counts.0)
+        anchorCount = Int(counts.0)
         streamCount = Int(counts.1)
         entryCount = Int(counts.2)
         keyCount = Int(counts.3)
         poolSize = Int(counts.4)
-        blocksOffset = Self.headerSize
-        streamsOffset = blocksOffset + blockCount * Self.blockSize
+        blockCount = Int(u64(120))
+        anchorsOffset = Self.headerSize
+        streamsOffset = anchorsOffset + anchorCount * Self.anchorSize
         entriesOffset = streamsOffset + streamCount * Self.streamSize
-        keysOffset = entriesOffset + entryCount * 8
+        keysOffset = entriesOffset + entryCount * Self.entrySize
         poolOffset = keysOffset + keyCount * Self.keySize
-        guard poolOffset + poolSize + 8 == data.count else {
+        guard poolOffset + poolSize + 8 == data.count, anchorCount == (blockCount + Self.anchorInterval - 1) / Self.anchorInterval else {
             storage.deallocate()
             throw DecodeError(reason: "index sections do not add up to the file size", offset: 80)
         }
@@ -93,35 +101,28 @@ final class IndexFile: @unchecked Sendable {
         UInt32(littleEndian: storage.loadUnaligned(fromByteOffset: offset, as: UInt32.self))
     }
 
-    // MARK: Blocks
+    // MARK: Anchors
 
-    func block(at i: Int) -> BlockLocation {
-        let o = blocksOffset + i * Self.blockSize
+    func anchor(at i: Int) -> BlockLocation {
+        let o = anchorsOffset + i * Self.anchorSize
         return BlockLocation(
             firstPosition: u64(o),
             eventCount: u32(o + 8),
             segment: u32(o + 12),
             offset: u64(o + 16),
-            length: u32(o + 24),
-            headAfter: try! ChainHash(UnsafeRawBufferPointer(rebasing: bytes[(o + 32)..<(o + 64)]))
+            headBefore: try! ChainHash(UnsafeRawBufferPointer(rebasing: bytes[(o + 24)..<(o + 56)]))
         )
     }
 
-    private func blockFirstPosition(_ i: Int) -> UInt64 { u64(blocksOffset + i * Self.blockSize) }
-
-    /// The index of the block holding `position`, if the file covers it.
-    func blockIndex(containing position: UInt64) -> Int? {
+    /// The last anchor at or before `position`.
+    func anchor(atOrBefore position: UInt64) -> BlockLocation? {
         var low = 0
-        var high = blockCount
+        var high = anchorCount
         while low < high {
             let mid = (low + high) / 2
-            if blockFirstPosition(mid) <= position { low = mid + 1 } else { high = mid }
+            if u64(anchorsOffset + mid * Self.anchorSize) <= position { low = mid + 1 } else { high = mid }
         }
-        guard low > 0 else { return nil }
-        let candidate = low - 1
-        let first = blockFirstPosition(candidate)
-        let count = UInt64(u32(blocksOffset + candidate * Self.blockSize + 8))
-        return position < first + count ? candidate : nil
+        return low > 0 ? anchor(at: low - 1) : nil
     }
 
     // MARK: Streams
@@ -139,7 +140,10 @@ final class IndexFile: @unchecked Sendable {
         return (Int(u64(o + 24)), Int(u32(o + 20)))
     }
 
-    func entry(_ i: Int) -> UInt64 { u64(entriesOffset + i * 8) }
+    func entry(_ i: Int) -> IndexEntry {
+        let o = entriesOffset + i * Self.entrySize
+        return IndexEntry(position: u64(o), segment: u32(o + 8), offset: u32(o + 12))
+    }
 
     /// The stream's slot in the file, if the file knows the stream.
     func stream(named name: String) -> (firstEntry: Int, count: Int)? {

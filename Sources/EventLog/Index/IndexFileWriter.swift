@@ -19,14 +19,19 @@ enum IndexFileWriter {
         var bi = 0
         var ti = 0
         let baseStreams = base?.streamCount ?? 0
-        func emitStream(hash: UInt64, name: UnsafeRawBufferPointer, baseSlot: (Int, Int)?, tailPositions: [UInt64]?) {
+        func writeEntry(_ e: IndexEntry) {
+            entries.writeUInt64(e.position)
+            entries.writeUInt32(e.segment)
+            entries.writeUInt32(e.offset)
+        }
+        func emitStream(hash: UInt64, name: UnsafeRawBufferPointer, baseSlot: (Int, Int)?, tailPositions: [IndexEntry]?) {
             let first = entryCount
             if let (start, count) = baseSlot, let base {
-                for e in start..<(start + count) { entries.writeUInt64(base.entry(e)) }
+                for e in start..<(start + count) { writeEntry(base.entry(e)) }
                 entryCount += count
             }
             if let tailPositions {
-                for p in tailPositions { entries.writeUInt64(p) }
+                for e in tailPositions { writeEntry(e) }
                 entryCount += tailPositions.count
             }
             streamRows.writeUInt64(hash)
@@ -101,10 +106,16 @@ enum IndexFileWriter {
             }
         }
 
-        // Blocks: base then tail, already in position order.
-        let blockCount = (base?.blockCount ?? 0) + tail.blocks.count
+        // Anchors: the base's, then every anchorInterval-th block of the tail.
+        let baseBlocks = base?.blockCount ?? 0
+        let blockCount = baseBlocks + tail.blocks.count
+        var tailAnchors: [BlockLocation] = []
+        for (i, block) in tail.blocks.enumerated() where (baseBlocks + i) % IndexFile.anchorInterval == 0 {
+            tailAnchors.append(block)
+        }
+        let anchorCount = (base?.anchorCount ?? 0) + tailAnchors.count
         var out = ByteWriter(
-            capacity: IndexFile.headerSize + blockCount * IndexFile.blockSize + streamRows.count + entries.count
+            capacity: IndexFile.headerSize + anchorCount * IndexFile.anchorSize + streamRows.count + entries.count
                 + keyRows.count + pool.count + 8
         )
         out.writeBytes(IndexFile.magic)
@@ -115,25 +126,22 @@ enum IndexFileWriter {
         out.writeUInt64(coverage.lastFrameOffset)
         out.writeUInt64(coverage.endOffset)
         out.writeBytes(coverage.head.bytes)
-        out.writeUInt64(UInt64(blockCount))
+        out.writeUInt64(UInt64(anchorCount))
         out.writeUInt64(UInt64(streamCount))
         out.writeUInt64(UInt64(entryCount))
         out.writeUInt64(UInt64(keyCount))
         out.writeUInt64(UInt64(pool.count))
-        out.writeUInt64(0)
-        func writeBlock(_ b: BlockLocation) {
+        out.writeUInt64(UInt64(blockCount))
+        if let base {
+            out.writeBytes(UnsafeRawBufferPointer(rebasing: base.bytes[IndexFile.headerSize..<(IndexFile.headerSize + base.anchorCount * IndexFile.anchorSize)]))
+        }
+        for b in tailAnchors {
             out.writeUInt64(b.firstPosition)
             out.writeUInt32(b.eventCount)
             out.writeUInt32(b.segment)
             out.writeUInt64(b.offset)
-            out.writeUInt32(b.length)
-            out.writeUInt32(0)
-            out.writeBytes(b.headAfter.bytes)
+            out.writeBytes(b.headBefore.bytes)
         }
-        if let base {
-            out.writeBytes(UnsafeRawBufferPointer(rebasing: base.bytes[IndexFile.headerSize..<(IndexFile.headerSize + base.blockCount * IndexFile.blockSize)]))
-        }
-        for b in tail.blocks { writeBlock(b) }
         out.writeBytes(streamRows.bytes)
         out.writeBytes(entries.bytes)
         out.writeBytes(keyRows.bytes)

@@ -1,6 +1,6 @@
 /// What the log holds beyond the index file: kept in memory until the next index write.
 struct IndexTail {
-    var streams: [String: [UInt64]] = [:]
+    var streams: [String: [IndexEntry]] = [:]
     var blocks: [BlockLocation] = []
     var keys: [String: KeyLocation] = [:]
     var eventCount = 0
@@ -10,7 +10,7 @@ struct IndexTail {
 
 /// The index changes of one durable write, applied all at once after the sync.
 struct IndexUpdate {
-    var streamEvents: [(stream: String, position: UInt64)] = []
+    var streamEvents: [(stream: String, entry: IndexEntry)] = []
     var blocks: [BlockLocation] = []
     var keys: [(key: String, location: KeyLocation)] = []
     var coverage: IndexCoverage?

@@ -24,32 +24,32 @@ final class StreamIndex: @unchecked Sendable {
         lock.withLock { UInt64((base?.stream(named: stream)?.count ?? 0) + (tail.streams[stream]?.count ?? 0)) }
     }
 
-    /// The positions of the stream's events with versions in `versions`, in version order.
-    func positions(of stream: String, versions: ClosedRange<UInt64>) -> [(version: UInt64, position: UInt64)] {
+    /// The index entries of the stream's events with versions in `versions`, in version order.
+    func entries(of stream: String, versions: ClosedRange<UInt64>) -> [(version: UInt64, entry: IndexEntry)] {
         lock.withLock {
-            var out: [(UInt64, UInt64)] = []
             let slot = base?.stream(named: stream)
             let baseCount = UInt64(slot?.count ?? 0)
-            let tailPositions = tail.streams[stream] ?? []
-            let total = baseCount + UInt64(tailPositions.count)
-            guard total > 0, versions.lowerBound <= total else { return [] }
+            let tailEntries = tail.streams[stream] ?? []
+            let total = baseCount + UInt64(tailEntries.count)
             let low = max(versions.lowerBound, 1)
             let high = min(versions.upperBound, total)
-            guard low <= high else { return [] }
+            guard total > 0, low <= high else { return [] }
+            var out: [(UInt64, IndexEntry)] = []
             out.reserveCapacity(Int(high - low + 1))
             for v in low...high {
                 if v <= baseCount {
                     out.append((v, base!.entry(slot!.firstEntry + Int(v - 1))))
                 } else {
-                    out.append((v, tailPositions[Int(v - baseCount - 1)]))
+                    out.append((v, tailEntries[Int(v - baseCount - 1)]))
                 }
             }
             return out
         }
     }
 
-    /// The block holding `position`.
-    func block(containing position: UInt64) -> BlockLocation? {
+    /// A block at or before `position`, as close as the index knows: the exact block for the
+    /// in-memory tail, the nearest anchor (within ``IndexFile/anchorInterval`` blocks) for the file.
+    func block(atOrBefore position: UInt64) -> BlockLocation? {
         lock.withLock {
             if let first = tail.blocks.first, position >= first.firstPosition {
                 var low = 0
@@ -58,11 +58,9 @@ final class StreamIndex: @unchecked Sendable {
                     let mid = (low + high) / 2
                     if tail.blocks[mid].firstPosition <= position { low = mid + 1 } else { high = mid }
                 }
-                let b = tail.blocks[low - 1]
-                return b.contains(position) ? b : nil
+                return tail.blocks[low - 1]
             }
-            guard let base, let i = base.blockIndex(containing: position) else { return nil }
-            return base.block(at: i)
+            return base?.anchor(atOrBefore: position)
         }
     }
 
@@ -74,7 +72,7 @@ final class StreamIndex: @unchecked Sendable {
     /// Adds the effects of one durable write.
     func apply(_ update: IndexUpdate) {
         lock.withLock {
-            for (stream, position) in update.streamEvents { tail.streams[stream, default: []].append(position) }
+            for (stream, entry) in update.streamEvents { tail.streams[stream, default: []].append(entry) }
             tail.blocks.append(contentsOf: update.blocks)
             for (key, location) in update.keys { tail.keys[key] = location }
             tail.eventCount += update.streamEvents.count
@@ -97,21 +95,6 @@ final class StreamIndex: @unchecked Sendable {
         lock.withLock {
             base = file
             tail = IndexTail()
-        }
-    }
-
-    /// All blocks of one segment, in order (for seals and verification).
-    func blocks(inSegment segment: UInt32) -> [BlockLocation] {
-        lock.withLock {
-            var out: [BlockLocation] = []
-            if let base {
-                for i in 0..<base.blockCount {
-                    let b = base.block(at: i)
-                    if b.segment == segment { out.append(b) }
-                }
-            }
-            out.append(contentsOf: tail.blocks.filter { $0.segment == segment })
-            return out
         }
     }
 

@@ -19,7 +19,7 @@ public struct EventCursor {
         self.catalog = catalog
         self.end = end
         nextPosition = max(position, 1)
-        if nextPosition <= end, let location = index.block(containing: nextPosition) {
+        if nextPosition <= end, let location = index.block(atOrBefore: nextPosition) {
             segmentNumber = UInt64(location.segment)
             offset = location.offset
         } else {

@@ -1,50 +1,45 @@
 /// Random-access reads through the stream index: a stream's events, one position, a digest.
 ///
-/// Every block read is checked against what the index said it holds (first position, count,
-/// and each event's stream and version), so a stale or damaged index can never return the
-/// wrong event.
+/// Every block read is checked against what the index said it holds (the position, and each
+/// event's stream and version), so a stale or damaged index can never return the wrong event.
 struct LogReader: Sendable {
     let catalog: SegmentCatalog
     let index: StreamIndex
 
-    func readBlock(_ location: BlockLocation) throws(EventLogError) -> BlockRecords {
-        guard let segment = catalog.segment(UInt64(location.segment)) else {
-            throw EventLogError(.indexMismatch, "the index points into segment \(location.segment), which does not exist", position: location.firstPosition)
+    /// Reads and decodes the events block at `offset` of `segment`.
+    func readBlock(segment number: UInt32, offset: UInt64) throws(EventLogError) -> (FrameHeader, BlockRecords) {
+        guard let segment = catalog.segment(UInt64(number)) else {
+            throw EventLogError(.indexMismatch, "the index points into segment \(number), which does not exist")
         }
-        let frame = try FrameIO.readFrame(segment, at: location.offset, expectedLength: Int(location.length))
-        guard frame.header.kind == .events, frame.header.firstPosition == location.firstPosition,
-            frame.header.eventCount == location.eventCount
-        else {
-            throw EventLogError(.indexMismatch, "the index and the frame it points to disagree", file: segment.name, offset: location.offset, position: location.firstPosition)
+        let frame = try FrameIO.readFrame(segment, at: offset)
+        guard frame.header.kind == .events else {
+            throw EventLogError(.indexMismatch, "the index points at a frame that holds no events", file: segment.name, offset: offset)
         }
-        let raw = try FrameIO.rawBody(frame, segment: segment, offset: location.offset, catalog: catalog)
+        let raw = try FrameIO.rawBody(frame, segment: segment, offset: offset, catalog: catalog)
         do throws(DecodeError) {
-            return try BlockRecords(raw: raw, firstPosition: location.firstPosition, count: Int(location.eventCount))
+            return (frame.header, try BlockRecords(raw: raw, firstPosition: frame.header.firstPosition, count: Int(frame.header.eventCount)))
         } catch {
-            throw EventLogError(.corruption, "block records: \(error.reason)", file: segment.name, offset: location.offset, position: location.firstPosition)
+            throw EventLogError(.corruption, "block records: \(error.reason)", file: segment.name, offset: offset, position: frame.header.firstPosition)
         }
-    }
-
-    private func location(_ position: UInt64) throws(EventLogError) -> BlockLocation {
-        guard let location = index.block(containing: position) else {
-            throw EventLogError(.positionOutOfRange, "position \(position) is not in the log (last is \(index.lastPosition))", position: position)
-        }
-        return location
     }
 
     /// A stream's events with versions in `versions`, in order.
+    /// - Complexity: one block read per distinct block holding the events.
     func readStream(_ stream: String, versions: ClosedRange<UInt64>) throws(EventLogError) -> [RecordedEvent] {
-        let entries = index.positions(of: stream, versions: versions)
+        let entries = index.entries(of: stream, versions: versions)
         var out: [RecordedEvent] = []
         out.reserveCapacity(entries.count)
-        var current: (location: BlockLocation, records: BlockRecords)?
-        for (version, position) in entries {
-            if current == nil || !current!.location.contains(position) {
-                let location = try location(position)
-                current = (location, try readBlock(location))
+        var current: (segment: UInt32, offset: UInt32, records: BlockRecords)?
+        for (version, entry) in entries {
+            if current == nil || current!.segment != entry.segment || current!.offset != entry.offset {
+                current = (entry.segment, entry.offset, try readBlock(segment: entry.segment, offset: UInt64(entry.offset)).1)
             }
-            let (location, records) = current!
-            let i = Int(position - location.firstPosition)
+            let records = current!.records
+            let position = entry.position
+            guard position >= records.firstPosition, position < records.firstPosition + UInt64(records.count) else {
+                throw EventLogError(.indexMismatch, "the index places position \(position) in a block that does not hold it", position: position)
+            }
+            let i = Int(position - records.firstPosition)
             guard records.streamEquals(i, stream), records.headers[i].version == version else {
                 throw EventLogError(.indexMismatch, "the index says position \(position) is \(stream)@\(version), the log disagrees", position: position)
             }
@@ -65,16 +60,49 @@ struct LogReader: Sendable {
         return out
     }
 
-    /// The chain head after `position`.
+    /// The chain head after `position`: from the nearest anchor's head, hashing forward.
+    /// - Complexity: at most ``IndexFile/anchorInterval`` blocks decompressed and hashed.
     func head(at position: UInt64) throws(EventLogError) -> ChainHash {
         if position == 0 { return .genesis }
-        let location = try location(position)
-        if position == location.lastPosition { return location.headAfter }
-        var head = location.firstPosition == 1 ? ChainHash.genesis : try self.location(location.firstPosition - 1).headAfter
-        let records = try readBlock(location)
-        for i in 0...Int(position - location.firstPosition) {
-            head = records.withRecordBytes(i) { head.extended(position: location.firstPosition + UInt64(i), record: $0) }
+        guard let anchor = index.block(atOrBefore: position) else {
+            throw EventLogError(.positionOutOfRange, "position \(position) is not in the log", position: position)
         }
-        return head
+        var head = anchor.headBefore
+        var segmentNumber = UInt64(anchor.segment)
+        var offset = anchor.offset
+        while true {
+            guard let segment = catalog.segment(segmentNumber) else {
+                throw EventLogError(.positionOutOfRange, "position \(position) is not in the log", position: position)
+            }
+            var scanner = SegmentScanner(segment: segment, limit: try segment.file.size())
+            frames: while true {
+                switch try scanner.frame(at: offset) {
+                case .frame(let header, let body):
+                    let frameOffset = offset
+                    offset += UInt64(header.frameLength)
+                    switch header.kind {
+                    case .dictionary: continue
+                    case .seal: break frames
+                    case .events:
+                        let raw = try FrameIO.rawBody(StoredFrame(header: header, body: body), segment: segment, offset: frameOffset, catalog: catalog)
+                        let records: BlockRecords
+                        do throws(DecodeError) {
+                            records = try BlockRecords(raw: raw, firstPosition: header.firstPosition, count: Int(header.eventCount))
+                        } catch {
+                            throw EventLogError(.corruption, "block records: \(error.reason)", file: segment.name, offset: frameOffset)
+                        }
+                        for i in 0..<records.count {
+                            let p = header.firstPosition + UInt64(i)
+                            head = records.withRecordBytes(i) { head.extended(position: p, record: $0) }
+                            if p == position { return head }
+                        }
+                    }
+                case .end, .bad:
+                    throw EventLogError(.positionOutOfRange, "position \(position) is not in the log", file: segment.name, offset: offset, position: position)
+                }
+            }
+            segmentNumber += 1
+            offset = UInt64(SegmentHeader.size)
+        }
     }
 }

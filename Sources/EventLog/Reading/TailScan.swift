@@ -121,6 +121,7 @@ struct TailScan {
         } catch {
             throw EventLogError(.corruption, "block records: \(error.reason)", file: segment.name, offset: frameOffset, position: header.firstPosition)
         }
+        let headBefore = head
         for i in 0..<records.count {
             let position = nextPosition
             let h = records.headers[i]
@@ -134,7 +135,7 @@ struct TailScan {
                 throw EventLogError(.corruption, "stream \(stream) jumps to version \(h.version), expected \(expected)", file: segment.name, offset: frameOffset, position: position)
             }
             pendingVersions[stream] = expected
-            pending.streamEvents.append((stream, position))
+            pending.streamEvents.append((stream, IndexEntry(position: position, segment: UInt32(segmentNumber), offset: UInt32(frameOffset))))
             head = records.withRecordBytes(i) { head.extended(position: position, record: $0) }
             nextPosition += 1
             scannedEvents += 1
@@ -145,8 +146,7 @@ struct TailScan {
                 eventCount: header.eventCount,
                 segment: UInt32(segmentNumber),
                 offset: frameOffset,
-                length: UInt32(header.frameLength),
-                headAfter: head
+                headBefore: headBefore
             )
         )
         if header.endsCommit {

@@ -39,8 +39,9 @@ enum LogVerifier {
         let digests: [UInt64: LogDigest]
         let progress: ((UInt64) -> Void)?
         let catalog: SegmentCatalog
-        var streams: [String: [UInt64]] = [:]
+        var streams: [String: [IndexEntry]] = [:]
         var blocks: [BlockLocation] = []
+        var headsAfterBlocks: [ChainHash] = []
         var keys: [String: KeyLocation] = [:]
         var openKey: (key: String?, position: UInt64)?
         var head = ChainHash.genesis
@@ -174,6 +175,7 @@ enum LogVerifier {
             } catch {
                 return false
             }
+            let headBefore = head
             for i in 0..<records.count {
                 let position = nextPosition
                 let h = records.headers[i]
@@ -186,7 +188,7 @@ enum LogVerifier {
                 if h.version != expected {
                     report.problems.append(.init(kind: "version", message: "stream \(stream) has version \(h.version) where \(expected) was due", file: name, offset: offset, position: position))
                 }
-                streams[stream, default: []].append(position)
+                streams[stream, default: []].append(IndexEntry(position: position, segment: UInt32(segment.header.segmentNumber), offset: UInt32(truncatingIfNeeded: offset)))
                 do {
                     _ = try records.event(at: i)
                 } catch {
@@ -205,7 +207,8 @@ enum LogVerifier {
                 report.events += 1
             }
             if header.endsCommit { closeKey(before: nextPosition) }
-            blocks.append(BlockLocation(firstPosition: header.firstPosition, eventCount: header.eventCount, segment: UInt32(segment.header.segmentNumber), offset: offset, length: UInt32(header.frameLength), headAfter: head))
+            blocks.append(BlockLocation(firstPosition: header.firstPosition, eventCount: header.eventCount, segment: UInt32(segment.header.segmentNumber), offset: offset, headBefore: headBefore))
+            headsAfterBlocks.append(head)
             report.blocks += 1
             if let progress, nextPosition - lastProgress >= 100_000 {
                 lastProgress = nextPosition
@@ -274,29 +277,29 @@ enum LogVerifier {
             }
             let coveredBlocks = blocks.prefix { $0.lastPosition <= covered }
             if file.blockCount != coveredBlocks.count {
-                problem("the index lists \(file.blockCount) blocks, the log has \(coveredBlocks.count) up to position \(covered)")
+                problem("the index counts \(file.blockCount) blocks, the log has \(coveredBlocks.count) up to position \(covered)")
             } else {
-                for i in 0..<file.blockCount where file.block(at: i) != coveredBlocks[i] {
-                    problem("block entry \(i) does not match the log", position: coveredBlocks[i].firstPosition)
+                for i in 0..<file.anchorCount where file.anchor(at: i) != coveredBlocks[i * IndexFile.anchorInterval] {
+                    problem("anchor \(i) does not match the log", position: coveredBlocks[i * IndexFile.anchorInterval].firstPosition)
                     break
                 }
             }
-            if covered > 0, let last = coveredBlocks.last, last.headAfter != file.coverage.head {
+            if covered > 0, !coveredBlocks.isEmpty, headsAfterBlocks[coveredBlocks.count - 1] != file.coverage.head {
                 problem("the index's chain head differs from the log's at position \(covered)", position: covered)
             }
             var indexed = 0
             for i in 0..<file.streamCount {
                 let stream = String(decoding: file.streamName(at: i), as: UTF8.self)
                 let slot = file.streamSlot(at: i)
-                let positions = (0..<slot.count).map { file.entry(slot.firstEntry + $0) }
-                let expected = (streams[stream] ?? []).filter { $0 <= covered }
-                if positions != expected {
-                    problem("stream \(stream) has positions that differ from the log's", position: positions.first)
+                let entries = (0..<slot.count).map { file.entry(slot.firstEntry + $0) }
+                let expected = (streams[stream] ?? []).filter { $0.position <= covered }
+                if entries != expected {
+                    problem("stream \(stream) has entries that differ from the log's", position: entries.first?.position)
                 }
                 if Checksum.hashString(stream) != file.streamHash(at: i) { problem("stream \(stream) has the wrong hash") }
                 indexed += 1
             }
-            let expectedStreams = streams.values.filter { ($0.first ?? .max) <= covered }.count
+            let expectedStreams = streams.values.filter { ($0.first?.position ?? .max) <= covered }.count
             if indexed != expectedStreams { problem("the index lists \(indexed) streams, the log has \(expectedStreams)") }
             let expectedKeys = keys.filter { $0.value.firstPosition <= covered }
             if file.keyCount != expectedKeys.count {

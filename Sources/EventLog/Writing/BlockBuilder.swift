@@ -10,6 +10,8 @@ import LZ4Codec
 /// LZ4's 64 KiB window; a new segment starts with the last 64 KiB of history.
 struct BlockBuilder {
     static let firstDictionarySize = 4096
+    /// Blocks up to this raw size are compressed with LZ4HC.
+    static let highCompressionLimit = 2048
 
     let blockSize: Int
     private let compressor = LZ4BlockCompressor()
@@ -100,7 +102,9 @@ struct BlockBuilder {
         var stored = rawBody.count
         out.withUnsafeMutableBytes { o in
             let bodyArea = UnsafeMutableRawBufferPointer(rebasing: o[(start + FrameHeader.size)...])
-            let written = rawBody.withUnsafeBytes { compressor.compress($0, into: bodyArea, dictionary: dictionary) }
+            // Small blocks (lone commits) get LZ4HC: their cost is the sync, not the compression.
+            let high = rawBody.count <= Self.highCompressionLimit
+            let written = rawBody.withUnsafeBytes { compressor.compress($0, into: bodyArea, dictionary: dictionary, highCompression: high) }
             if let written, written < rawBody.count {
                 codec = dictionary == nil ? .lz4 : .lz4Dictionary
                 stored = written

@@ -144,6 +144,11 @@ final class LogWriter: @unchecked Sendable {
         var results: [(Completion, Result<AppendResult, EventLogError>)] = []
         var rolled = false
         var wroteEvents = false
+        /// Where the current block's events start in `update.streamEvents`.
+        var blockEventStart = 0
+        /// The chain head before the current block's first event.
+        var blockHeadBefore = ChainHash.genesis
+        var lastFrameEnd: UInt64 = 0
     }
 
     private func process(_ batch: [Pending]) {
@@ -179,7 +184,7 @@ final class LogWriter: @unchecked Sendable {
                 head: head,
                 segment: active.segment.header.segmentNumber,
                 lastFrameOffset: staged.update.blocks.last!.offset,
-                endOffset: staged.update.blocks.last!.offset + UInt64(staged.update.blocks.last!.length)
+                endOffset: staged.lastFrameEnd
             )
             index.apply(staged.update)
             groupSizes.record(commits: batch.count)
@@ -239,13 +244,14 @@ final class LogWriter: @unchecked Sendable {
             for event in part.events {
                 version += 1
                 let position = nextPosition
+                if builder.isEmpty { staged.blockHeadBefore = head }
                 let range = builder.add(
                     event, position: position, stream: part.stream, version: version,
                     recordedAt: event.recordedAt ?? lastRecordedAt, commitStart: n == 0,
                     key: n == 0 ? request.idempotencyKey : nil
                 )
                 head = builder.raw.bytes.withUnsafeBytes { head.extended(position: position, record: UnsafeRawBufferPointer(rebasing: $0[range])) }
-                staged.update.streamEvents.append((part.stream, position))
+                staged.update.streamEvents.append((part.stream, IndexEntry(position: position, segment: 0, offset: 0)))
                 placements.append(.init(stream: part.stream, version: version, position: position))
                 nextPosition += 1
                 n += 1
@@ -304,11 +310,16 @@ final class LogWriter: @unchecked Sendable {
         let first = builder.firstPosition
         let count = UInt32(builder.eventCount)
         let length = builder.finishBlock(endsCommit: endsCommit, dictionary: active.dictionary, seed: seed, into: &staged.bytes)
+        let segment = UInt32(active.segment.header.segmentNumber)
+        precondition(offset <= UInt64(UInt32.max), "segments are limited to 4 GiB")
+        for i in staged.blockEventStart..<staged.update.streamEvents.count {
+            staged.update.streamEvents[i].entry.segment = segment
+            staged.update.streamEvents[i].entry.offset = UInt32(offset)
+        }
+        staged.blockEventStart = staged.update.streamEvents.count
+        staged.lastFrameEnd = offset + UInt64(length)
         staged.update.blocks.append(
-            BlockLocation(
-                firstPosition: first, eventCount: count, segment: UInt32(active.segment.header.segmentNumber),
-                offset: offset, length: UInt32(length), headAfter: head
-            )
+            BlockLocation(firstPosition: first, eventCount: count, segment: segment, offset: offset, headBefore: staged.blockHeadBefore)
         )
     }
 
@@ -320,15 +331,24 @@ final class LogWriter: @unchecked Sendable {
             active.end += UInt64(staged.bytes.count)
             staged.bytes.removeAll(keepingCapacity: true)
         }
-        try seal(blocksStaged: staged.update.blocks)
+        try seal()
         try startNextSegment()
         staged.rolled = true
     }
 
-    private func seal(blocksStaged: [BlockLocation]) throws(EventLogError) {
+    private func seal() throws(EventLogError) {
         let segment = active.segment
         let number = UInt32(segment.header.segmentNumber)
-        let blockCount = index.blocks(inSegment: number).count + blocksStaged.filter { $0.segment == number }.count
+        var blockCount = 0
+        var scanner = SegmentScanner(segment: segment, limit: active.end)
+        var frameOffset = UInt64(SegmentHeader.size)
+        while frameOffset < active.end {
+            guard case .frame(let header, _) = try scanner.frame(at: frameOffset) else {
+                throw EventLogError(.corruption, "the segment being sealed does not read back", file: segment.name, offset: frameOffset)
+            }
+            if header.kind == .events { blockCount += 1 }
+            frameOffset += UInt64(header.frameLength)
+        }
         var hasher = SHA256()
         var offset: UInt64 = 0
         while offset < active.end {

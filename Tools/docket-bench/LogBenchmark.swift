@@ -1,0 +1,165 @@
+import ArgumentParser
+import DocketWorkload
+import EventLog
+import Foundation
+import Logging
+
+/// `docket-bench log`: the event log's figures on a realistic, interleaved history.
+struct LogBenchmark: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "log",
+        abstract: "Bulk append, group commit, small commits, scan, stream reads, open and verify of the event log."
+    )
+
+    @Option(help: "How many events to write (about ten per case).")
+    var events = 1_000_000
+
+    @Option(help: "Events per durable batch in the bulk phase.")
+    var batch = 1000
+
+    @Option(help: "Concurrent one-event appenders in the group-commit phase.")
+    var appenders = 64
+
+    @Option(help: "Block size in bytes (raw).")
+    var blockSize = 16 * 1024
+
+    @Option(help: "Where to put the stores (default: a new temporary directory, removed after).")
+    var directory: String?
+
+    mutating func run() async throws {
+        let root = directory ?? Bench.temporaryDirectory("log")
+        try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
+        defer { if directory == nil { try? FileManager.default.removeItem(atPath: root) } }
+        var options = EventLog.Options()
+        options.blockSize = blockSize
+        options.logger.logLevel = .warning
+
+        Bench.progress("generating \(events) events")
+        let history = SampleHistory(cases: max(1, events / 10) + 1)
+        let sample = Array(history.prefix(events))
+        let caseStreams = Array(Set(sample.map(\.stream).filter { $0.hasPrefix("case-") }))
+
+        // Bulk: batches of `batch` events, each durable.
+        let bulkPath = root + "/bulk"
+        try EventLog.create(at: bulkPath)
+        var log = try EventLog.open(at: bulkPath, options: options)
+        var rawBytes = 0
+        Bench.progress("bulk append")
+        let bulkSeconds = try Bench.seconds {
+            var i = 0
+            while i < sample.count {
+                let slice = sample[i..<min(i + batch, sample.count)]
+                let request = AppendRequest(streams: slice.map { .init(stream: $0.stream, events: [$0.proposed]) })
+                let result = try log.appendAndWait(request)
+                let now = Timestamp.now()
+                for (event, placement) in zip(slice, result.events) {
+                    rawBytes += event.interchangeJSON(position: placement.position, version: placement.version, recordedAt: now).utf8.count + 1
+                }
+                i += batch
+            }
+        }
+        try log.close()
+        let storedBulk = Bench.directorySize(bulkPath + "/log")
+
+        Bench.progress("open with a current index")
+        var openTimes: [Double] = []
+        for _ in 0..<5 {
+            let t = try Bench.seconds { log = try EventLog.open(at: bulkPath, readOnly: true, options: options) }
+            openTimes.append(t)
+        }
+
+        Bench.progress("scan")
+        var scanned = 0
+        let scanSeconds = try Bench.seconds {
+            var cursor = log.events(from: 1)
+            while let event = try cursor.next() {
+                scanned += event.payload.count > 0 ? 1 : 0
+            }
+        }
+
+        Bench.progress("stream reads")
+        var generator = SeededGenerator(seed: 7)
+        var latencies: [Double] = []
+        var eventsRead = 0
+        for i in 0..<11_000 {
+            let stream = caseStreams[Int.random(in: 0..<caseStreams.count, using: &generator)]
+            let start = ContinuousClock.now
+            let history = try log.read(stream: stream)
+            let elapsed = (ContinuousClock.now - start).seconds
+            if i >= 1000 { latencies.append(elapsed) }  // the first 1,000 warm the dictionaries
+            eventsRead += history.count
+        }
+
+        Bench.progress("verify")
+        var verified: UInt64 = 0
+        let verifySeconds = Bench.seconds {
+            let report = EventLog.verify(at: bulkPath)
+            verified = report.events
+            if !report.isClean { Bench.progress("verify found problems: \(report.problems.prefix(3))") }
+        }
+
+        // Small commits: one event per durable append, in log order.
+        let smallCount = min(sample.count, 20_000)
+        let smallPath = root + "/small"
+        try EventLog.create(at: smallPath)
+        log = try EventLog.open(at: smallPath, options: options)
+        Bench.progress("small commits (\(smallCount))")
+        var smallRaw = 0
+        let smallSeconds = try Bench.seconds {
+            for event in sample.prefix(smallCount) {
+                let r = try log.appendAndWait(AppendRequest(stream: event.stream, events: [event.proposed]))
+                smallRaw += event.interchangeJSON(position: r.firstPosition, version: r.events[0].version, recordedAt: .now()).utf8.count + 1
+            }
+        }
+        try log.close()
+        let storedSmall = Bench.directorySize(smallPath + "/log")
+
+        // Group commit: many concurrent appenders of one event each.
+        let groupCount = min(sample.count, 200_000)
+        let groupPath = root + "/group"
+        try EventLog.create(at: groupPath)
+        let groupLog = try EventLog.open(at: groupPath, options: options)
+        Bench.progress("group commit (\(appenders) appenders, \(groupCount) events)")
+        let perAppender = groupCount / appenders
+        let groupEvents = sample
+        let appenderCount = appenders
+        let groupSeconds = try await Bench.seconds {
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for a in 0..<appenderCount {
+                    group.addTask {
+                        for k in 0..<perAppender {
+                            let event = groupEvents[(a + k * appenderCount) % groupEvents.count]
+                            _ = try await groupLog.append(AppendRequest(stream: event.stream, events: [event.proposed]))
+                        }
+                    }
+                }
+                try await group.waitForAll()
+            }
+        }
+        try groupLog.close()
+
+        let n = Double(sample.count)
+        Bench.printJSON([
+            ("benchmark", "log"),
+            ("events", sample.count),
+            ("cases", caseStreams.count),
+            ("blockSize", blockSize),
+            ("rawBytesPerEvent", Double(rawBytes) / n),
+            ("storedBytesPerEvent", Double(storedBulk) / n),
+            ("storedPercentOfRaw", 100 * Double(storedBulk) / Double(rawBytes)),
+            ("smallCommitEvents", smallCount),
+            ("smallCommitRawBytesPerEvent", Double(smallRaw) / Double(smallCount)),
+            ("smallCommitStoredBytesPerEvent", Double(storedSmall) / Double(smallCount)),
+            ("smallCommitStoredPercentOfRaw", 100 * Double(storedSmall) / Double(smallRaw)),
+            ("smallCommitsPerSec", Double(smallCount) / smallSeconds),
+            ("bulkAppendEventsPerSec", n / bulkSeconds),
+            ("groupCommitEventsPerSec", Double(perAppender * appenders) / groupSeconds),
+            ("scanEventsPerSec", Double(scanned) / scanSeconds),
+            ("streamReadP50Micros", Bench.percentile(latencies, 0.5) * 1e6),
+            ("streamReadP99Micros", Bench.percentile(latencies, 0.99) * 1e6),
+            ("streamReadEventsPerRead", Double(eventsRead) / 11_000),
+            ("openMillis", Bench.percentile(openTimes, 0.5) * 1000),
+            ("verifyEventsPerSec", Double(verified) / verifySeconds),
+        ])
+    }
+}
