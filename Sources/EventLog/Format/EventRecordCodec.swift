@@ -23,6 +23,8 @@ enum EventRecordCodec {
     }
 
     /// Appends one record and returns the range of its hashed bytes within `writer`.
+    ///
+    /// The length is computed first so the record is written in place, with no temporary buffer.
     static func encode(
         _ event: ProposedEvent,
         stream: String,
@@ -32,25 +34,38 @@ enum EventRecordCodec {
         key: String?,
         into writer: inout ByteWriter
     ) -> Range<Int> {
-        var body = ByteWriter(capacity: 64 + event.metadata.count + event.payload.count)
         var flags: Flags = commitStart ? .commitStart : []
         if key != nil { flags.insert(.hasKey) }
-        body.writeUInt8(flags.rawValue)
-        if let key { body.writeLengthPrefixed(key) }
-        body.writeLengthPrefixed(stream)
-        body.writeVarint(version)
-        body.writeLengthPrefixed(event.type)
-        body.writeZigZag(event.occurredAt.microseconds)
-        body.writeZigZag(Int64(event.occurredAt.utcOffsetSeconds))
-        body.writeZigZag(recordedAt.microseconds)
-        body.writeZigZag(Int64(recordedAt.utcOffsetSeconds))
-        body.writeLengthPrefixed(event.metadata)
-        body.writeLengthPrefixed(event.payload)
-        writer.writeVarint(UInt64(body.count))
+        let keyLength = key?.utf8.count ?? 0
+        let streamLength = stream.utf8.count
+        let typeLength = event.type.utf8.count
+        func prefixed(_ n: Int) -> Int { ByteWriter.varintSize(UInt64(n)) + n }
+        let occurred = zigzag(event.occurredAt.microseconds)
+        let occurredOffset = zigzag(Int64(event.occurredAt.utcOffsetSeconds))
+        let recorded = zigzag(recordedAt.microseconds)
+        let recordedOffset = zigzag(Int64(recordedAt.utcOffsetSeconds))
+        var length = 1 + (key == nil ? 0 : prefixed(keyLength)) + prefixed(streamLength) + ByteWriter.varintSize(version)
+        length += prefixed(typeLength) + ByteWriter.varintSize(occurred) + ByteWriter.varintSize(occurredOffset)
+        length += ByteWriter.varintSize(recorded) + ByteWriter.varintSize(recordedOffset)
+        length += prefixed(event.metadata.count) + prefixed(event.payload.count)
+        writer.writeVarint(UInt64(length))
         let start = writer.count
-        writer.writeBytes(body.bytes)
+        writer.writeUInt8(flags.rawValue)
+        if let key { writer.writeLengthPrefixed(key) }
+        writer.writeLengthPrefixed(stream)
+        writer.writeVarint(version)
+        writer.writeLengthPrefixed(event.type)
+        writer.writeVarint(occurred)
+        writer.writeVarint(occurredOffset)
+        writer.writeVarint(recorded)
+        writer.writeVarint(recordedOffset)
+        writer.writeLengthPrefixed(event.metadata)
+        writer.writeLengthPrefixed(event.payload)
+        assert(writer.count - start == length)
         return start..<writer.count
     }
+
+    private static func zigzag(_ value: Int64) -> UInt64 { UInt64(bitPattern: (value << 1) ^ (value >> 63)) }
 
     /// The fields of a record that were decoded without copying the bulky parts.
     struct Header {

@@ -154,6 +154,9 @@ final class LogWriter: @unchecked Sendable {
     private func process(_ batch: [Pending]) {
         var staged = Staged()
         staged.bytes.reserveCapacity(64 * 1024)
+        let eventCount = batch.reduce(0) { $0 + ($1.request?.eventCount ?? 0) }
+        staged.versions.reserveCapacity(eventCount)
+        staged.update.streamEvents.reserveCapacity(eventCount)
         var isFlushRequest = false
         do {
             for pending in batch {
@@ -216,15 +219,24 @@ final class LogWriter: @unchecked Sendable {
                 return .success(AppendResult(events: events.map { .init(stream: $0.stream, version: $0.version, position: $0.position) }, deduplicated: true))
             }
         }
-        var versions: [String: UInt64] = [:]
+        // Each stream's version before this request, looked up once per part. `staged.versions`
+        // is updated as we go (so a stream named twice continues from itself) and restored if
+        // any part conflicts: a refused request leaves nothing behind.
+        var startVersions: [UInt64] = []
+        startVersions.reserveCapacity(request.streams.count)
+        var undo: [(String, UInt64?)] = []
         for part in request.streams {
-            let current = versions[part.stream] ?? staged.versions[part.stream] ?? index.version(of: part.stream)
+            let previous = staged.versions[part.stream]
+            let current = previous ?? index.version(of: part.stream)
             guard part.expectedVersion.admits(current) else {
+                for (stream, old) in undo.reversed() { staged.versions[stream] = old }
                 let expected: String
                 if case .exactly(let v) = part.expectedVersion { expected = String(v) } else { expected = "any" }
                 return .failure(EventLogError(.versionConflict, "stream \(part.stream) is at version \(current), not the expected \(expected)"))
             }
-            versions[part.stream] = current + UInt64(part.events.count)
+            startVersions.append(current)
+            undo.append((part.stream, previous))
+            staged.versions[part.stream] = current + UInt64(part.events.count)
         }
         // Roll to a new segment at a commit boundary once this one is full.
         if active.end + UInt64(staged.bytes.count) >= options.segmentSize,
@@ -239,8 +251,8 @@ final class LogWriter: @unchecked Sendable {
         placements.reserveCapacity(request.eventCount)
         let total = request.eventCount
         var n = 0
-        for part in request.streams {
-            var version = staged.versions[part.stream] ?? index.version(of: part.stream)
+        for (p, part) in request.streams.enumerated() {
+            var version = startVersions[p]
             for event in part.events {
                 version += 1
                 let position = nextPosition
@@ -257,7 +269,6 @@ final class LogWriter: @unchecked Sendable {
                 n += 1
                 if builder.isFull { finishBlock(endsCommit: n == total, into: &staged) }
             }
-            staged.versions[part.stream] = version
         }
         let result = AppendResult(events: placements, deduplicated: false)
         if let key = request.idempotencyKey {
