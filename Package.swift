@@ -14,6 +14,7 @@ let package = Package(
     products: [
         .executable(name: "docket", targets: ["DocketCLI"]),
         .executable(name: "docket-bench", targets: ["DocketBench"]),
+        .executable(name: "docket-workload", targets: ["DocketWorkloadTool"]),
         .library(name: "EventLog", targets: ["EventLog"]),
     ],
     dependencies: [
@@ -62,6 +63,15 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ],
             path: "Tools/docket-bench",
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "DocketWorkloadTool",
+            dependencies: [
+                "EventLog", "DocketWorkload",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "Tools/docket-workload",
             swiftSettings: swiftSettings
         ),
         .executableTarget(

@@ -1,9 +1,25 @@
 import ArgumentParser
 
+/// The `docket` command line: one executable, a subcommand per job (SPEC §4).
 @main
 struct Docket: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "docket",
-        abstract: "Docket: an event-sourced case-management backend."
+        abstract: "Docket: an event-sourced case-management backend for skill certification.",
+        discussion: """
+            Every action is an event in an append-only log that is LZ4-compressed, checksummed and
+            hash-chained; the log is the only source of truth.
+
+            Every subcommand takes --store DIR (default: $DOCKET_STORE, else ./docket-data).
+            Exit status: 0 on success, 1 when something was refused or found wrong, 2 for a usage
+            error; the reason goes to standard error.
+
+            Examples:
+              docket init                      create an empty store in ./docket-data
+              docket verify                    check every checksum, chain link, seal and index entry
+              docket digest                    print the log's digest for an auditor to keep
+              docket verify --expect DIGEST    prove the log still extends a digest noted earlier
+            """,
+        subcommands: [InitCommand.self, VerifyCommand.self, DigestCommand.self]
     )
 }

@@ -1,7 +1,7 @@
 import EventLog
 
 /// A realistic, deterministic event history for benchmarks and demos: cases across the 2024
-/// batches and both occupations, about ten events each, interleaved in time order as a real log
+/// batches and both occupations, about seven events each (more with a retake or complaint), interleaved in time order as a real log
 /// receives them (a case's events lie weeks apart). `Applied` carries about 550 bytes of data
 /// (≈ 750 bytes as an interchange line) with a random photo hash, as real ones do.
 ///
@@ -22,6 +22,7 @@ public struct SampleHistory: Sequence, Sendable {
     enum Kind: UInt8 {
         case scheduled, applied, verified, rejected, paid, ticket, scoredTheory, scoredSkill, published
         case certified, complaint, resolved, withdrawn, refunded
+        case retakeRequested, retakePaid, retakeTicket, retakeScored
     }
 
     static let batches: [(id: String, examDay: Int64)] = [
@@ -75,7 +76,20 @@ public struct SampleHistory: Sequence, Sendable {
                 add(.complaint, after: 11, 14)
                 add(.resolved, after: 2, 10)
             }
-            if theoryPass && skillPass { add(.certified, after: 20, 35) }
+            if theoryPass && skillPass {
+                add(.certified, after: 20, 35)
+            } else if theoryPass != skillPass {
+                // One subject kept: a single-subject retake in the next batch, then maybe a certificate.
+                let subject: UInt8 = theoryPass ? 1 : 0
+                add(.retakeRequested, after: 12, 20, detail: subject)
+                add(.retakePaid, after: 0, 2, detail: subject)
+                t = exam + 83 * day
+                add(.retakeTicket, after: 0, 1, detail: subject)
+                t = exam + 91 * day
+                let retakePass = Int.random(in: 0..<100, using: &g) < 70
+                add(.retakeScored, after: 0, 0, detail: subject | (retakePass ? 2 : 0))
+                if retakePass { add(.certified, after: 20, 35) }
+            }
         }
         stubs.sort { $0.time < $1.time || ($0.time == $1.time && $0.caseIndex < $1.caseIndex) }
         self.stubs = stubs
@@ -197,6 +211,26 @@ public struct SampleHistory: Sequence, Sendable {
                 stream: stream, type: "Refunded", at: at, actorID: "payments", role: "payments", commandID: commandID,
                 dataJSON: "{\"paymentRef\":\"PAY\(hex64(g.next()).prefix(16).uppercased())\",\"amountYuan\":160,\"reason\":\"withdrawn before the exam\"}"
             )
+        case .retakeRequested, .retakePaid, .retakeTicket, .retakeScored:
+            let subject = stub.detail & 1 == 1 ? "skill" : "theory"
+            let retakeBatch = batches[(c % 3 + 1) % 3].id
+            switch Kind(rawValue: stub.kind)! {
+            case .retakeRequested:
+                return SampleEvent(stream: stream, type: "RetakeRequested", at: at, actorID: "portal", role: "portal", commandID: commandID, dataJSON: "{\"subject\":\"\(subject)\",\"batch\":\"\(retakeBatch)\"}")
+            case .retakePaid:
+                return SampleEvent(
+                    stream: stream, type: "Paid", at: at, actorID: "payments", role: "payments", commandID: commandID,
+                    dataJSON: "{\"paymentRef\":\"PAY\(hex64(g.next()).prefix(16).uppercased())\",\"amountYuan\":80,\"subjects\":[\"\(subject)\"]}"
+                )
+            case .retakeTicket:
+                return SampleEvent(
+                    stream: stream, type: "TicketSent", at: at, actorID: "exam-office", role: "examiner", commandID: commandID,
+                    dataJSON: "{\"ticketNumber\":\"R\(retakeBatch.filter { $0 != "-" })\(String(100_000 + c))\",\"channel\":\"\(c % 3 == 0 ? "email" : "wechat")\",\"late\":false}"
+                )
+            default:
+                let score = stub.detail & 2 == 2 ? Int.random(in: 60...95, using: &g) : Int.random(in: 25...59, using: &g)
+                return SampleEvent(stream: stream, type: "Scored", at: at, actorID: "exam-office", role: "examiner", commandID: commandID, dataJSON: "{\"subject\":\"\(subject)\",\"score\":\(score),\"batch\":\"\(retakeBatch)\"}")
+            }
         case .scheduled, .published:
             fatalError("batch events are handled above")
         }

@@ -41,7 +41,8 @@ struct LogBenchmark: AsyncParsableCommand {
         options.logger.logLevel = .warning
 
         Bench.progress("generating \(events) events")
-        let history = SampleHistory(cases: max(1, events / 10) + 1)
+        // About seven events a case: make enough cases, then take the first `events` in time order.
+        let history = SampleHistory(cases: max(1, events / 6) + 1)
         let sample = Array(history.prefix(events))
         let caseStreams = Array(Set(sample.map(\.stream).filter { $0.hasPrefix("case-") }))
 

@@ -1,0 +1,23 @@
+import ArgumentParser
+import EventLog
+
+/// `docket init`: creates an empty store.
+struct InitCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "init",
+        abstract: "Create an empty store.",
+        discussion: "Refuses to touch a directory that already holds a store."
+    )
+
+    @OptionGroup var options: StoreOptions
+
+    func run() throws {
+        do {
+            try EventLog.create(at: options.path)
+        } catch {
+            Terminal.error(error.message)
+            throw ExitStatus.problem
+        }
+        print("created an empty store at \(options.path)")
+    }
+}

@@ -1,0 +1,10 @@
+import ArgumentParser
+
+@main
+struct DocketWorkloadTool: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "docket-workload",
+        abstract: "Realistic, deterministic Docket workloads.",
+        subcommands: [LogDemo.self]
+    )
+}
