@@ -78,14 +78,15 @@ public struct SampleHistory: Sequence, Sendable {
             }
             if theoryPass && skillPass {
                 add(.certified, after: 20, 35)
-            } else if theoryPass != skillPass {
+            } else if theoryPass != skillPass, c % 3 < 2 {
                 // One subject kept: a single-subject retake in the next batch, then maybe a certificate.
                 let subject: UInt8 = theoryPass ? 1 : 0
                 add(.retakeRequested, after: 12, 20, detail: subject)
                 add(.retakePaid, after: 0, 2, detail: subject)
-                t = exam + 83 * day
+                let retakeExam = Self.batches[c % 3 + 1].examDay * day + 1 * 3_600_000_000
+                t = retakeExam - 8 * day
                 add(.retakeTicket, after: 0, 1, detail: subject)
-                t = exam + 91 * day
+                t = retakeExam
                 let retakePass = Int.random(in: 0..<100, using: &g) < 70
                 add(.retakeScored, after: 0, 0, detail: subject | (retakePass ? 2 : 0))
                 if retakePass { add(.certified, after: 20, 35) }
@@ -123,7 +124,7 @@ public struct SampleHistory: Sequence, Sendable {
     static let majors = ["computer", "automation", "electronic-information", "finance", "economics-trade"]
 
     static func materialize(_ stub: Stub, ordinal: Int, seed: UInt64) -> SampleEvent {
-        let at = Timestamp(microseconds: stub.time, utcOffsetSeconds: 28_800)
+        let at = Timestamp(microseconds: stub.time / 1_000_000 * 1_000_000, utcOffsetSeconds: 28_800)
         let commandID = "c-" + String(ordinal + 1)
         if stub.caseIndex < 0 {
             let batch = batches[Int(-stub.caseIndex - 1)]
@@ -213,7 +214,7 @@ public struct SampleHistory: Sequence, Sendable {
             )
         case .retakeRequested, .retakePaid, .retakeTicket, .retakeScored:
             let subject = stub.detail & 1 == 1 ? "skill" : "theory"
-            let retakeBatch = batches[(c % 3 + 1) % 3].id
+            let retakeBatch = batches[c % 3 + 1].id
             switch Kind(rawValue: stub.kind)! {
             case .retakeRequested:
                 return SampleEvent(stream: stream, type: "RetakeRequested", at: at, actorID: "portal", role: "portal", commandID: commandID, dataJSON: "{\"subject\":\"\(subject)\",\"batch\":\"\(retakeBatch)\"}")

@@ -58,7 +58,7 @@ struct LogDemo: AsyncParsableCommand {
         print("")
         print("Case \(stream.dropFirst(5)) — \(events.count) events, read through the stream index:")
         for event in events {
-            print("  v\(event.version)  #\(event.position)  \(event.occurredAt)  \(Self.pad(event.type, 18)) \(Self.actor(event))  \(Self.summary(event))")
+            print("  \(Self.pad("v\(event.version)", 4)) \(Self.pad("#\(event.position)", 7)) \(event.occurredAt)  \(Self.pad(event.type, 18)) \(Self.actor(event))  \(Self.summary(event))")
         }
         print("")
         print("Digest (give it to an auditor; `docket verify --expect` proves the log still extends it):")
@@ -94,6 +94,7 @@ struct LogDemo: AsyncParsableCommand {
         case "ComplaintLodged": return "complaint \(data["complaintId"] ?? "") (\(data["category"] ?? ""))"
         case "ComplaintResolved": return "complaint \(data["complaintId"] ?? "") \(data["outcome"] ?? "")"
         case "Withdrawn": return "withdrawn: \(data["reason"] ?? "")"
+        case "RetakeRequested": return "retake of \(data["subject"] ?? "") in batch \(data["batch"] ?? "")"
         default: return ""
         }
     }
