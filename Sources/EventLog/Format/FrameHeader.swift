@@ -7,7 +7,7 @@
 ///       bit 4 set: the block's last event ends a commit
 /// 4  4  stored body length           8  4  raw (uncompressed) body length
 /// 12 4  event count                  16 8  first position (events), next position (others)
-/// 24 4  offset of the dictionary frame in this segment (codec 2), else 0
+/// 24 4  offset of the segment's current dictionary frame (used when codec is 2), else 0
 /// 28 4  body checksum   (low 32 bits of XXH3-64 of the stored body, seeded by the segment salt)
 /// 32 4  header checksum (the same over bytes 0..<32)
 /// ```
