@@ -19,8 +19,8 @@ struct TailScan {
     private(set) var commit: CommitPoint
     private(set) var committed = IndexUpdate()
     private var pending = IndexUpdate()
-    private var committedVersions: [String: UInt64] = [:]
-    private var pendingVersions: [String: UInt64] = [:]
+    private var committedVersions: [Int32: UInt64] = [:]
+    private var pendingVersions: [Int32: UInt64] = [:]
     private var pendingKeyStart: (key: String?, position: UInt64)?
     private var head: ChainHash
     private var nextPosition: UInt64
@@ -48,8 +48,8 @@ struct TailScan {
         offset = start.endOffset
     }
 
-    private func version(of stream: String) -> UInt64 {
-        pendingVersions[stream] ?? committedVersions[stream] ?? index.version(of: stream)
+    private func version(ofID id: Int32) -> UInt64 {
+        pendingVersions[id] ?? committedVersions[id] ?? index.version(ofID: id)
     }
 
     mutating func run(lastNumber: UInt64) throws(EventLogError) {
@@ -130,12 +130,13 @@ struct TailScan {
                 pendingKeyStart = (records.key(i), position)
             }
             let stream = records.streamName(i)
-            let expected = version(of: stream) + 1
+            let id = index.id(of: stream)
+            let expected = version(ofID: id) + 1
             guard h.version == expected else {
                 throw EventLogError(.corruption, "stream \(stream) jumps to version \(h.version), expected \(expected)", file: segment.name, offset: frameOffset, position: position)
             }
-            pendingVersions[stream] = expected
-            pending.streamEvents.append((stream, IndexEntry(position: position, segment: UInt32(segmentNumber), offset: UInt32(frameOffset))))
+            pendingVersions[id] = expected
+            pending.streamEvents.append((id, IndexEntry(position: position, segment: UInt32(segmentNumber), offset: UInt32(frameOffset))))
             head = records.withRecordBytes(i) { head.extended(position: position, record: $0) }
             nextPosition += 1
             scannedEvents += 1

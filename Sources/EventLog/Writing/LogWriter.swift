@@ -139,7 +139,8 @@ final class LogWriter: @unchecked Sendable {
     private struct Staged {
         var bytes: [UInt8] = []
         var update = IndexUpdate()
-        var versions: [String: UInt64] = [:]
+        /// Versions of streams (by index id) as of the appends staged so far.
+        var versions: [Int32: UInt64] = [:]
         var keys: [String: AppendResult] = [:]
         var results: [(Completion, Result<AppendResult, EventLogError>)] = []
         var rolled = false
@@ -222,21 +223,22 @@ final class LogWriter: @unchecked Sendable {
         // Each stream's version before this request, looked up once per part. `staged.versions`
         // is updated as we go (so a stream named twice continues from itself) and restored if
         // any part conflicts: a refused request leaves nothing behind.
-        var startVersions: [UInt64] = []
+        var startVersions: [(id: Int32, version: UInt64)] = []
         startVersions.reserveCapacity(request.streams.count)
-        var undo: [(String, UInt64?)] = []
+        var undo: [(Int32, UInt64?)] = []
         for part in request.streams {
-            let previous = staged.versions[part.stream]
-            let current = previous ?? index.version(of: part.stream)
+            let (id, indexed) = index.idAndVersion(of: part.stream)
+            let previous = staged.versions[id]
+            let current = previous ?? indexed
             guard part.expectedVersion.admits(current) else {
-                for (stream, old) in undo.reversed() { staged.versions[stream] = old }
+                for (id, old) in undo.reversed() { staged.versions[id] = old }
                 let expected: String
                 if case .exactly(let v) = part.expectedVersion { expected = String(v) } else { expected = "any" }
                 return .failure(EventLogError(.versionConflict, "stream \(part.stream) is at version \(current), not the expected \(expected)"))
             }
-            startVersions.append(current)
-            undo.append((part.stream, previous))
-            staged.versions[part.stream] = current + UInt64(part.events.count)
+            startVersions.append((id, current))
+            undo.append((id, previous))
+            staged.versions[id] = current + UInt64(part.events.count)
         }
         // Roll to a new segment at a commit boundary once this one is full.
         if active.end + UInt64(staged.bytes.count) >= options.segmentSize,
@@ -252,7 +254,8 @@ final class LogWriter: @unchecked Sendable {
         let total = request.eventCount
         var n = 0
         for (p, part) in request.streams.enumerated() {
-            var version = startVersions[p]
+            let (id, startVersion) = startVersions[p]
+            var version = startVersion
             for event in part.events {
                 version += 1
                 let position = nextPosition
@@ -263,7 +266,7 @@ final class LogWriter: @unchecked Sendable {
                     key: n == 0 ? request.idempotencyKey : nil
                 )
                 head = builder.raw.bytes.withUnsafeBytes { head.extended(position: position, record: UnsafeRawBufferPointer(rebasing: $0[range])) }
-                staged.update.streamEvents.append((part.stream, IndexEntry(position: position, segment: 0, offset: 0)))
+                staged.update.streamEvents.append((id, IndexEntry(position: position, segment: 0, offset: 0)))
                 placements.append(.init(stream: part.stream, version: version, position: position))
                 nextPosition += 1
                 n += 1
