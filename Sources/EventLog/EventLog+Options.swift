@@ -25,6 +25,8 @@ extension EventLog {
         /// The index file is rewritten once this many events are held only in memory, which
         /// bounds the scan after a crash.
         public var indexCheckpointEvents = 1_000_000
+        /// Groups of at least this many events have their hash chain computed on a second core.
+        var parallelHashingThreshold = 256
         /// Where the log reports what it does (no event content is ever logged).
         public var logger = Logger(label: "docket.event-log")
 

@@ -135,7 +135,6 @@ final class StreamIndex: @unchecked Sendable {
     /// Adds the effects of one durable write.
     func apply(_ update: IndexUpdate) {
         lock.withLock {
-            entries.reserveCapacity(entries.count + update.streamEvents.count)
             for (id, entry) in update.streamEvents {
                 let link = Int32(entries.count)
                 entries.append(LinkedEntry(entry: entry, next: -1))

@@ -39,6 +39,9 @@ final class LogWriter: @unchecked Sendable {
     private var nextPosition: UInt64
     private var head: ChainHash
     private var builder: BlockBuilder
+    /// Hashes large groups on the second core; small groups hash inline.
+    private let hasher: ChainHasher
+    private var outputBuffer: [UInt8] = []
     private var unsyncedWrites = false
     private var lastRecordedAt = Timestamp(microseconds: 0)
     private(set) var groupSizes = GroupStatistics()
@@ -54,6 +57,7 @@ final class LogWriter: @unchecked Sendable {
         nextPosition = opened.nextPosition
         head = opened.head
         builder = BlockBuilder(blockSize: options.blockSize)
+        hasher = ChainHasher(head: opened.head)
     }
 
     /// Starts the writer thread; seals a segment left sealed by a crash by starting the next.
@@ -125,6 +129,7 @@ final class LogWriter: @unchecked Sendable {
                 result = .failure(error)
             }
         }
+        hasher.stop()
         queueLock.lock()
         closeResult = result
         stopped = true
@@ -150,12 +155,25 @@ final class LogWriter: @unchecked Sendable {
         /// The chain head before the current block's first event.
         var blockHeadBefore = ChainHash.genesis
         var lastFrameEnd: UInt64 = 0
+        /// Hash on the helper thread (large groups) rather than inline.
+        var offloadHashing = false
+        /// The hashed-bytes ranges of the current block's records (offloaded hashing).
+        var blockRecords: [Range<Int>] = []
+        /// How many of `update.blocks` have their final `headBefore`.
+        var hashedBlocks = 0
     }
 
     private func process(_ batch: [Pending]) {
         var staged = Staged()
-        staged.bytes.reserveCapacity(64 * 1024)
+        swap(&staged.bytes, &outputBuffer)
+        staged.bytes.removeAll(keepingCapacity: true)
+        defer {
+            swap(&staged.bytes, &outputBuffer)
+            outputBuffer.removeAll(keepingCapacity: true)
+        }
         let eventCount = batch.reduce(0) { $0 + ($1.request?.eventCount ?? 0) }
+        staged.offloadHashing = eventCount >= options.parallelHashingThreshold
+        if staged.offloadHashing { hasher.reset(head: head) }
         staged.versions.reserveCapacity(eventCount)
         staged.update.streamEvents.reserveCapacity(eventCount)
         var isFlushRequest = false
@@ -179,9 +197,11 @@ final class LogWriter: @unchecked Sendable {
                 unsyncedWrites = false
             }
         } catch {
+            joinHashes(&staged)
             fail(error, pending: batch.map(\.completion))
             return
         }
+        joinHashes(&staged)
         if staged.wroteEvents {
             staged.update.coverage = IndexCoverage(
                 lastPosition: nextPosition - 1,
@@ -259,13 +279,17 @@ final class LogWriter: @unchecked Sendable {
             for event in part.events {
                 version += 1
                 let position = nextPosition
-                if builder.isEmpty { staged.blockHeadBefore = head }
+                if builder.isEmpty && !staged.offloadHashing { staged.blockHeadBefore = head }
                 let range = builder.add(
                     event, position: position, stream: part.stream, version: version,
                     recordedAt: event.recordedAt ?? lastRecordedAt, commitStart: n == 0,
                     key: n == 0 ? request.idempotencyKey : nil
                 )
-                head = builder.raw.bytes.withUnsafeBytes { head.extended(position: position, record: UnsafeRawBufferPointer(rebasing: $0[range])) }
+                if staged.offloadHashing {
+                    staged.blockRecords.append(range)
+                } else {
+                    head = builder.raw.bytes.withUnsafeBytes { head.extended(position: position, record: UnsafeRawBufferPointer(rebasing: $0[range])) }
+                }
                 staged.update.streamEvents.append((id, IndexEntry(position: position, segment: 0, offset: 0)))
                 placements.append(.init(stream: part.stream, version: version, position: position))
                 nextPosition += 1
@@ -323,6 +347,10 @@ final class LogWriter: @unchecked Sendable {
         let offset = active.end + UInt64(staged.bytes.count)
         let first = builder.firstPosition
         let count = UInt32(builder.eventCount)
+        if staged.offloadHashing {
+            hasher.submit(ChainHasher.Job(raw: builder.raw.bytes, records: staged.blockRecords, firstPosition: first))
+            staged.blockRecords.removeAll(keepingCapacity: true)
+        }
         let length = builder.finishBlock(endsCommit: endsCommit, dictionary: active.dictionary, seed: seed, into: &staged.bytes)
         let segment = UInt32(active.segment.header.segmentNumber)
         precondition(offset <= UInt64(UInt32.max), "segments are limited to 4 GiB")
@@ -335,11 +363,22 @@ final class LogWriter: @unchecked Sendable {
         staged.update.blocks.append(
             BlockLocation(firstPosition: first, eventCount: count, segment: segment, offset: offset, headBefore: staged.blockHeadBefore)
         )
+        if !staged.offloadHashing { staged.hashedBlocks = staged.update.blocks.count }
     }
 
     // MARK: Segments
 
+    /// Collects the helper's hashes for the blocks staged so far, making `head` current.
+    private func joinHashes(_ staged: inout Staged) {
+        guard staged.offloadHashing else { return }
+        let (heads, newHead) = hasher.finish()
+        for (k, h) in heads.enumerated() { staged.update.blocks[staged.hashedBlocks + k].headBefore = h }
+        staged.hashedBlocks += heads.count
+        head = newHead
+    }
+
     private func rollSegment(_ staged: inout Staged) throws(EventLogError) {
+        joinHashes(&staged)
         if !staged.bytes.isEmpty {
             try active.segment.file.write(staged.bytes, at: active.end)
             active.end += UInt64(staged.bytes.count)
