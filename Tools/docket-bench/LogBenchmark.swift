@@ -26,6 +26,9 @@ struct LogBenchmark: AsyncParsableCommand {
     @Flag(help: "Run only the bulk-append phase (for profiling).")
     var bulkOnly = false
 
+    @Option(help: "With --directory: reuse its bulk store and run only these phases (scan, read, verify, open).")
+    var reuse: String?
+
     @Flag(help: "Bulk phase without per-batch syncs (one sync at the end), as an import runs.")
     var noSync = false
 
@@ -40,6 +43,10 @@ struct LogBenchmark: AsyncParsableCommand {
         options.blockSize = blockSize
         options.logger.logLevel = .warning
 
+        if let reuse, let directory {
+            try runReused(directory + "/bulk", phases: Set(reuse.split(separator: ",").map(String.init)), options: options)
+            return
+        }
         Bench.progress("generating \(events) events")
         // About seven events a case: make enough cases, then take the first `events` in time order.
         let history = SampleHistory(cases: max(1, events / 6) + 1)
@@ -178,5 +185,36 @@ struct LogBenchmark: AsyncParsableCommand {
             ("openMillis", Bench.percentile(openTimes, 0.5) * 1000),
             ("verifyEventsPerSec", Double(verified) / verifySeconds),
         ])
+    }
+
+    /// Runs read phases against an existing bulk store (for profiling one phase at a time).
+    func runReused(_ path: String, phases: Set<String>, options: EventLog.Options) throws {
+        let log = try EventLog.open(at: path, readOnly: true, options: options)
+        var figures: [(String, Any)] = [("events", log.lastPosition)]
+        if phases.contains("scan") {
+            var n = 0
+            let t = try Bench.seconds {
+                var cursor = log.events(from: 1)
+                while try cursor.next() != nil { n += 1 }
+            }
+            figures.append(("scanEventsPerSec", Double(n) / t))
+        }
+        if phases.contains("read") {
+            let streams = (0..<20_000).map { SampleHistory.caseStream($0 * 5) }
+            var latencies: [Double] = []
+            for stream in streams {
+                let start = ContinuousClock.now
+                _ = try log.read(stream: stream)
+                latencies.append((ContinuousClock.now - start).seconds)
+            }
+            figures.append(("streamReadP50Micros", Bench.percentile(latencies, 0.5) * 1e6))
+            figures.append(("streamReadP99Micros", Bench.percentile(latencies, 0.99) * 1e6))
+        }
+        if phases.contains("verify") {
+            var n: UInt64 = 0
+            let t = Bench.seconds { n = EventLog.verify(at: path).events }
+            figures.append(("verifyEventsPerSec", Double(n) / t))
+        }
+        Bench.printJSON(figures)
     }
 }

@@ -44,7 +44,17 @@ struct ByteReader {
         return UInt64(littleEndian: buffer.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
     }
 
+    @inline(__always)
     mutating func readVarint() throws(DecodeError) -> UInt64 {
+        // Fast path: most lengths and small numbers fit in one byte.
+        if offset < buffer.count, buffer[offset] < 0x80 {
+            defer { offset += 1 }
+            return UInt64(buffer[offset])
+        }
+        return try readLongVarint()
+    }
+
+    private mutating func readLongVarint() throws(DecodeError) -> UInt64 {
         var result: UInt64 = 0
         var shift: UInt64 = 0
         while true {
@@ -78,16 +88,25 @@ struct ByteReader {
     }
 
     mutating func readLengthPrefixedString(limit: Int = Int.max) throws(DecodeError) -> String {
-        let range = try readLengthPrefixedRange(limit: limit)
-        let slice = UnsafeRawBufferPointer(rebasing: buffer[range])
-        guard let s = String(validating: slice.bindMemory(to: UInt8.self), as: UTF8.self) else {
-            throw DecodeError(reason: "invalid UTF-8", offset: range.lowerBound)
-        }
-        return s
+        ByteReader.string(buffer, try readLengthPrefixedRange(limit: limit))
     }
 
     mutating func readLengthPrefixedBytes(limit: Int = Int.max) throws(DecodeError) -> [UInt8] {
-        let range = try readLengthPrefixedRange(limit: limit)
-        return [UInt8](UnsafeRawBufferPointer(rebasing: buffer[range]))
+        ByteReader.bytes(buffer, try readLengthPrefixedRange(limit: limit))
+    }
+
+    /// The UTF-8 text at `range`. The bytes were checksummed and written from Swift strings, so
+    /// they are valid UTF-8; decoding (not validating) keeps this path free of generic runtime
+    /// lookups, which cost more than the rest of event decoding together.
+    static func string(_ buffer: UnsafeRawBufferPointer, _ range: Range<Int>) -> String {
+        String(decoding: UnsafeRawBufferPointer(rebasing: buffer[range]).assumingMemoryBound(to: UInt8.self), as: UTF8.self)
+    }
+
+    /// A copy of the bytes at `range`.
+    static func bytes(_ buffer: UnsafeRawBufferPointer, _ range: Range<Int>) -> [UInt8] {
+        [UInt8](unsafeUninitializedCapacity: range.count) { out, count in
+            if range.count > 0 { UnsafeMutableRawBufferPointer(out).copyMemory(from: UnsafeRawBufferPointer(rebasing: buffer[range])) }
+            count = range.count
+        }
     }
 }

@@ -97,6 +97,22 @@ enum EventRecordCodec {
         return Header(flags: flags, key: key, stream: stream, version: version, restOffset: r.offset, body: start..<end)
     }
 
+    /// Checks that the rest of a record (type onwards) is well formed, without copying anything.
+    static func validateRest(_ header: Header, in buffer: UnsafeRawBufferPointer) throws(DecodeError) {
+        var r = ByteReader(UnsafeRawBufferPointer(rebasing: buffer[0..<header.body.upperBound]), offset: header.restOffset)
+        _ = try r.readLengthPrefixedRange(limit: maximumTypeLength)
+        _ = try r.readZigZag()
+        let occurredOffset = try r.readZigZag()
+        _ = try r.readZigZag()
+        let recordedOffset = try r.readZigZag()
+        guard abs(occurredOffset) < 86_400, abs(recordedOffset) < 86_400 else {
+            throw DecodeError(reason: "UTC offset out of range", offset: r.offset)
+        }
+        _ = try r.readLengthPrefixedRange()
+        _ = try r.readLengthPrefixedRange()
+        guard r.isAtEnd else { throw DecodeError(reason: "trailing bytes in event record", offset: r.offset) }
+    }
+
     /// Decodes a full event whose header was read by ``decodeHeader(_:)``.
     static func decodeEvent(
         _ header: Header,
@@ -115,13 +131,9 @@ enum EventRecordCodec {
         let metadata = try r.readLengthPrefixedBytes()
         let payload = try r.readLengthPrefixedBytes()
         guard r.isAtEnd else { throw DecodeError(reason: "trailing bytes in event record", offset: r.offset) }
-        let streamBytes = UnsafeRawBufferPointer(rebasing: buffer[header.stream]).bindMemory(to: UInt8.self)
-        guard let stream = String(validating: streamBytes, as: UTF8.self) else {
-            throw DecodeError(reason: "stream id is not UTF-8", offset: header.stream.lowerBound)
-        }
         return RecordedEvent(
             position: position,
-            stream: stream,
+            stream: ByteReader.string(buffer, header.stream),
             version: header.version,
             type: type,
             occurredAt: Timestamp(microseconds: occurred, utcOffsetSeconds: Int32(occurredOffset)),

@@ -21,6 +21,11 @@ struct BlockRecords {
 
     var count: Int { headers.count }
 
+    /// Checks the record at `index` is well formed, copying nothing.
+    func validate(_ index: Int) throws(DecodeError) {
+        try raw.withBytes { (b) throws(DecodeError) in try EventRecordCodec.validateRest(headers[index], in: b) }
+    }
+
     /// Decodes the event at `index` in the block.
     func event(at index: Int) throws(DecodeError) -> RecordedEvent {
         try raw.withBytes { (b) throws(DecodeError) in
@@ -37,12 +42,12 @@ struct BlockRecords {
     }
 
     func streamName(_ index: Int) -> String {
-        raw.withUnsafeBytes { b in String(decoding: UnsafeRawBufferPointer(rebasing: b[headers[index].stream]), as: UTF8.self) }
+        raw.withUnsafeBytes { ByteReader.string($0, headers[index].stream) }
     }
 
     func key(_ index: Int) -> String? {
         guard let range = headers[index].key else { return nil }
-        return raw.withUnsafeBytes { b in String(decoding: UnsafeRawBufferPointer(rebasing: b[range]), as: UTF8.self) }
+        return raw.withUnsafeBytes { ByteReader.string($0, range) }
     }
 
     /// Runs `body` over the hashed bytes of the record at `index`.

@@ -21,6 +21,7 @@ enum LogVerifier {
         var report = VerificationReport()
         var walk = Walk(layout: layout, digests: digests, progress: progress)
         walk.run(&report)
+        walk.finishHashing(&report)
         walk.checkIndex(&report)
         for digest in digests where !report.confirmedDigests.contains(digest) {
             if !report.problems.contains(where: { $0.kind == "digest" && $0.position == digest.position }) {
@@ -42,6 +43,9 @@ enum LogVerifier {
         var streams: [String: [IndexEntry]] = [:]
         var blocks: [BlockLocation] = []
         var headsAfterBlocks: [ChainHash] = []
+        /// The chain is hashed on a second core while this thread reads, checks and decompresses.
+        let hasher = ChainHasher(head: .genesis)
+        var blockHeadsBefore: [ChainHash] = []
         var keys: [String: KeyLocation] = [:]
         var openKey: (key: String?, position: UInt64)?
         var head = ChainHash.genesis
@@ -53,6 +57,40 @@ enum LogVerifier {
             self.digests = Dictionary(digests.map { ($0.position, $0) }, uniquingKeysWith: { a, _ in a })
             self.progress = progress
             catalog = SegmentCatalog(layout: layout)
+            var watched = Set(digests.map(\.position))
+            if let coverage = try? Self.indexCoverage(layout) { watched.insert(coverage.lastPosition) }
+            hasher.watch(watched)
+        }
+
+        /// The index file's coverage, read ahead so its head can be checked during the walk.
+        static func indexCoverage(_ layout: StoreLayout) throws -> IndexCoverage? {
+            guard FileSystem.exists(layout.indexPath) else { return nil }
+            let handle = try FileHandle.open(layout.indexPath, name: "index", flags: O_RDONLY)
+            let data = try handle.read(count: Int(try handle.size()), at: 0)
+            return try data.withBytes { (_) throws(DecodeError) in try IndexFile(data: data) }.coverage
+        }
+
+        /// Waits for the hasher and makes `head` current.
+        mutating func syncHead() {
+            let (befores, newHead) = hasher.finish()
+            blockHeadsBefore += befores
+            head = newHead
+        }
+
+        /// Joins the hasher at the end: fills in block heads and checks the digests.
+        mutating func finishHashing(_ report: inout VerificationReport) {
+            syncHead()
+            hasher.stop()
+            for i in 0..<min(blocks.count, blockHeadsBefore.count) { blocks[i].headBefore = blockHeadsBefore[i] }
+            headsAfterBlocks = Array(blockHeadsBefore.dropFirst()) + (blocks.isEmpty ? [] : [head])
+            let found = hasher.watchedResults
+            for (position, digest) in digests.sorted(by: { $0.key < $1.key }) where position > 0 && position < nextPosition {
+                if found[position] == digest.head {
+                    report.confirmedDigests.append(digest)
+                } else {
+                    report.problems.append(.init(kind: "digest", message: "the chain head at position \(position) differs from digest \(digest): the log was altered at or before this position", position: position))
+                }
+            }
         }
 
         mutating func run(_ report: inout VerificationReport) {
@@ -104,6 +142,7 @@ enum LogVerifier {
                 problem("segment-header", "the file holds segment \(segment.header.segmentNumber)", offset: 16)
                 return false
             }
+            syncHead()
             guard segment.header.basePosition == nextPosition, segment.header.previousHead == head else {
                 problem("segment-link", "the segment does not continue the chain where the previous one ended", offset: 24, position: nextPosition)
                 return false
@@ -137,6 +176,7 @@ enum LogVerifier {
                         guard walkBlock(header, body: body, segment: segment, at: frameOffset, &report) else { return false }
                         segmentBlocks += 1
                     case .seal:
+                        syncHead()
                         checkSeal(body, segment: segment, at: frameOffset, blocks: segmentBlocks, base: segmentBase, &report)
                         if offset != size { problem("seal", "\(size - offset) bytes follow the seal", offset: offset) }
                         if isLast { report.notes.append("the last segment is sealed; the next writer starts a new one") }
@@ -175,7 +215,9 @@ enum LogVerifier {
             } catch {
                 return false
             }
-            let headBefore = head
+            var ranges: [Range<Int>] = []
+            ranges.reserveCapacity(records.count)
+            let segmentNumber = UInt32(segment.header.segmentNumber)
             for i in 0..<records.count {
                 let position = nextPosition
                 let h = records.headers[i]
@@ -188,27 +230,20 @@ enum LogVerifier {
                 if h.version != expected {
                     report.problems.append(.init(kind: "version", message: "stream \(stream) has version \(h.version) where \(expected) was due", file: name, offset: offset, position: position))
                 }
-                streams[stream, default: []].append(IndexEntry(position: position, segment: UInt32(segment.header.segmentNumber), offset: UInt32(truncatingIfNeeded: offset)))
+                streams[stream, default: []].append(IndexEntry(position: position, segment: segmentNumber, offset: UInt32(truncatingIfNeeded: offset)))
                 do {
-                    _ = try records.event(at: i)
+                    try records.validate(i)
                 } catch {
                     report.problems.append(.init(kind: "block", message: "event record: \(error.reason)", file: name, offset: offset, position: position))
                     return false
                 }
-                head = records.withRecordBytes(i) { head.extended(position: position, record: $0) }
-                if let digest = digests[position] {
-                    if digest.head == head {
-                        report.confirmedDigests.append(digest)
-                    } else {
-                        report.problems.append(.init(kind: "digest", message: "the chain head at position \(position) differs from digest \(digest): the log was altered at or before this position", file: name, offset: offset, position: position))
-                    }
-                }
+                ranges.append(h.body)
                 nextPosition += 1
                 report.events += 1
             }
+            hasher.submit(ChainHasher.Job(raw: records.raw, records: ranges, firstPosition: header.firstPosition))
             if header.endsCommit { closeKey(before: nextPosition) }
-            blocks.append(BlockLocation(firstPosition: header.firstPosition, eventCount: header.eventCount, segment: UInt32(segment.header.segmentNumber), offset: offset, headBefore: headBefore))
-            headsAfterBlocks.append(head)
+            blocks.append(BlockLocation(firstPosition: header.firstPosition, eventCount: header.eventCount, segment: UInt32(segment.header.segmentNumber), offset: offset, headBefore: .genesis))
             report.blocks += 1
             if let progress, nextPosition - lastProgress >= 100_000 {
                 lastProgress = nextPosition

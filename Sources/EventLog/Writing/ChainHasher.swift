@@ -20,6 +20,9 @@ final class ChainHasher: @unchecked Sendable {
     private var stopping = false
     private var headsBefore: [ChainHash] = []
     private var head: ChainHash
+    /// Positions whose heads the caller wants (digest checks), and the heads found so far.
+    private var watched: Set<UInt64> = []
+    private var watchedHeads: [UInt64: ChainHash] = [:]
 
     init(head: ChainHash) {
         self.head = head
@@ -47,6 +50,12 @@ final class ChainHasher: @unchecked Sendable {
         return result
     }
 
+    /// Asks for the heads at `positions` to be kept (read them with ``heads(at:)`` after ``finish()``).
+    func watch(_ positions: Set<UInt64>) { lock.withLock { watched = positions } }
+
+    /// The kept heads of watched positions hashed so far.
+    var watchedResults: [UInt64: ChainHash] { lock.withLock { watchedHeads } }
+
     /// Sets the head to continue from (no job may be queued).
     func reset(head: ChainHash) { lock.withLock { self.head = head } }
 
@@ -69,7 +78,9 @@ final class ChainHasher: @unchecked Sendable {
             queue.removeAll(keepingCapacity: true)
             busy = true
             var current = head
+            let watched = self.watched
             lock.unlock()
+            var found: [UInt64: ChainHash] = [:]
 
             var befores: [ChainHash] = []
             befores.reserveCapacity(jobs.count)
@@ -77,7 +88,9 @@ final class ChainHasher: @unchecked Sendable {
                 befores.append(current)
                 job.raw.withUnsafeBytes { raw in
                     for (i, range) in job.records.enumerated() {
-                        current = current.extended(position: job.firstPosition + UInt64(i), record: UnsafeRawBufferPointer(rebasing: raw[range]))
+                        let position = job.firstPosition + UInt64(i)
+                        current = current.extended(position: position, record: UnsafeRawBufferPointer(rebasing: raw[range]))
+                        if !watched.isEmpty, watched.contains(position) { found[position] = current }
                     }
                 }
             }
@@ -85,6 +98,7 @@ final class ChainHasher: @unchecked Sendable {
             lock.lock()
             headsBefore.append(contentsOf: befores)
             head = current
+            watchedHeads.merge(found) { $1 }
             busy = false
             lock.broadcast()
             lock.unlock()
