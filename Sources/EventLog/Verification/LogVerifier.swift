@@ -30,7 +30,7 @@ enum LogVerifier {
                 )
             }
         }
-        report.streams = walk.streams.count
+        report.streams = walk.table.count
         report.head = LogDigest(position: walk.nextPosition - 1, head: walk.head)
         return report
     }
@@ -40,7 +40,9 @@ enum LogVerifier {
         let digests: [UInt64: LogDigest]
         let progress: ((UInt64) -> Void)?
         let catalog: SegmentCatalog
-        var streams: [String: [IndexEntry]] = [:]
+        var table = StreamTable()
+        /// Each stream's entries, by table id.
+        var streamEntries: [[IndexEntry]] = []
         var blocks: [BlockLocation] = []
         var headsAfterBlocks: [ChainHash] = []
         /// The chain is hashed on a second core while this thread reads, checks and decompresses.
@@ -225,12 +227,13 @@ enum LogVerifier {
                     closeKey(before: position)
                     openKey = (records.key(i), position)
                 }
-                let stream = records.streamName(i)
-                let expected = UInt64(streams[stream]?.count ?? 0) + 1
+                let id = Int(records.raw.withUnsafeBytes { table.id(of: UnsafeRawBufferPointer(rebasing: $0[h.stream])) })
+                if id == streamEntries.count { streamEntries.append([]) }
+                let expected = UInt64(streamEntries[id].count) + 1
                 if h.version != expected {
-                    report.problems.append(.init(kind: "version", message: "stream \(stream) has version \(h.version) where \(expected) was due", file: name, offset: offset, position: position))
+                    report.problems.append(.init(kind: "version", message: "stream \(table.name(Int32(id))) has version \(h.version) where \(expected) was due", file: name, offset: offset, position: position))
                 }
-                streams[stream, default: []].append(IndexEntry(position: position, segment: segmentNumber, offset: UInt32(truncatingIfNeeded: offset)))
+                streamEntries[id].append(IndexEntry(position: position, segment: segmentNumber, offset: UInt32(truncatingIfNeeded: offset)))
                 do {
                     try records.validate(i)
                 } catch {
@@ -323,18 +326,20 @@ enum LogVerifier {
                 problem("the index's chain head differs from the log's at position \(covered)", position: covered)
             }
             var indexed = 0
+            var lookup = table
             for i in 0..<file.streamCount {
                 let stream = String(decoding: file.streamName(at: i), as: UTF8.self)
                 let slot = file.streamSlot(at: i)
                 let entries = (0..<slot.count).map { file.entry(slot.firstEntry + $0) }
-                let expected = (streams[stream] ?? []).filter { $0.position <= covered }
+                let id = Int(lookup.id(of: file.streamName(at: i)))
+                let expected = (id < streamEntries.count ? streamEntries[id] : []).filter { $0.position <= covered }
                 if entries != expected {
                     problem("stream \(stream) has entries that differ from the log's", position: entries.first?.position)
                 }
                 if Checksum.hashString(stream) != file.streamHash(at: i) { problem("stream \(stream) has the wrong hash") }
                 indexed += 1
             }
-            let expectedStreams = streams.values.filter { ($0.first?.position ?? .max) <= covered }.count
+            let expectedStreams = streamEntries.filter { ($0.first?.position ?? .max) <= covered }.count
             if indexed != expectedStreams { problem("the index lists \(indexed) streams, the log has \(expectedStreams)") }
             let expectedKeys = keys.filter { $0.value.firstPosition <= covered }
             if file.keyCount != expectedKeys.count {
