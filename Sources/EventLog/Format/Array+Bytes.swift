@@ -8,3 +8,14 @@ extension Array where Element == UInt8 {
         return try result!.get()
     }
 }
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+extension UnsafeRawBufferPointer {
+    /// Byte equality with `memcmp` (the generic `elementsEqual` walks byte by byte).
+    func bytesEqual(_ other: UnsafeRawBufferPointer) -> Bool {
+        count == other.count && (count == 0 || memcmp(baseAddress!, other.baseAddress!, count) == 0)
+    }
+}

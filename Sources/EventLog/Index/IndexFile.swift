@@ -158,7 +158,7 @@ final class IndexFile: @unchecked Sendable {
         return n.withUTF8 { utf8 in
             var i = low
             while i < streamCount, streamHash(at: i) == hash {
-                if streamName(at: i).elementsEqual(UnsafeRawBufferPointer(utf8)) { return streamSlot(at: i) }
+                if streamName(at: i).bytesEqual(UnsafeRawBufferPointer(utf8)) { return streamSlot(at: i) }
                 i += 1
             }
             return nil
@@ -192,7 +192,7 @@ final class IndexFile: @unchecked Sendable {
         return k.withUTF8 { utf8 in
             var i = low
             while i < keyCount, keyHash(at: i) == hash {
-                if keyName(at: i).elementsEqual(UnsafeRawBufferPointer(utf8)) { return keyLocation(at: i) }
+                if keyName(at: i).bytesEqual(UnsafeRawBufferPointer(utf8)) { return keyLocation(at: i) }
                 i += 1
             }
             return nil

@@ -37,7 +37,7 @@ struct BlockRecords {
     func streamEquals(_ index: Int, _ stream: String) -> Bool {
         var s = stream
         return s.withUTF8 { utf8 in
-            raw.withUnsafeBytes { b in UnsafeRawBufferPointer(rebasing: b[headers[index].stream]).elementsEqual(UnsafeRawBufferPointer(utf8)) }
+            raw.withUnsafeBytes { b in UnsafeRawBufferPointer(rebasing: b[headers[index].stream]).bytesEqual(UnsafeRawBufferPointer(utf8)) }
         }
     }
 

@@ -15,7 +15,7 @@ struct StreamTable {
     mutating func id(of bytes: UnsafeRawBufferPointer) -> Int32 {
         let hash = Checksum.xxh3(bytes)
         if let id = byHash[hash] {
-            if names[Int(id)].withUnsafeBytes({ $0.elementsEqual(bytes) }) { return id }
+            if names[Int(id)].withUnsafeBytes({ $0.bytesEqual(bytes) }) { return id }
             let name = String(decoding: bytes, as: UTF8.self)
             if let other = collided[name] { return other }
             let new = Int32(names.count)
