@@ -51,6 +51,11 @@ struct ByteReader {
             defer { offset += 1 }
             return UInt64(buffer[offset])
         }
+        // Record lengths usually take two bytes.
+        if offset + 1 < buffer.count, buffer[offset + 1] < 0x80, buffer[offset + 1] != 0 {
+            defer { offset += 2 }
+            return UInt64(buffer[offset] & 0x7F) | UInt64(buffer[offset + 1]) << 7
+        }
         return try readLongVarint()
     }
 

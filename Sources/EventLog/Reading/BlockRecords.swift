@@ -2,24 +2,40 @@
 struct BlockRecords {
     let raw: [UInt8]
     let firstPosition: UInt64
+    /// The number of records the frame header declares.
+    let count: Int
     private(set) var headers: [EventRecordCodec.Header] = []
+    private var parsedTo = 0
 
     /// Splits `raw` into exactly `count` records.
-    /// - Throws: ``DecodeError`` if the records do not fill the body exactly.
-    init(raw: [UInt8], firstPosition: UInt64, count: Int) throws(DecodeError) {
+    /// - Parameter lazily: locate records only as far as they are asked for (random reads want
+    ///   one record of a block); otherwise all are located now and must fill the body exactly.
+    /// - Throws: ``DecodeError`` if the records are malformed.
+    init(raw: [UInt8], firstPosition: UInt64, count: Int, lazily: Bool = false) throws(DecodeError) {
         self.raw = raw
         self.firstPosition = firstPosition
-        headers.reserveCapacity(count)
-        try raw.withBytes { (b) throws(DecodeError) in
-            var reader = ByteReader(b)
-            for _ in 0..<count {
-                headers.append(try EventRecordCodec.decodeHeader(&reader))
-            }
-            guard reader.isAtEnd else { throw DecodeError(reason: "bytes after the last event record", offset: reader.offset) }
+        self.count = count
+        headers.reserveCapacity(lazily ? 8 : count)
+        if !lazily {
+            try locate(through: count - 1)
+            guard parsedTo == raw.count else { throw DecodeError(reason: "bytes after the last event record", offset: parsedTo) }
         }
     }
 
-    var count: Int { headers.count }
+    /// Locates records up to and including `index`.
+    mutating func locate(through index: Int) throws(DecodeError) {
+        guard index >= headers.count else { return }
+        guard index < count else { throw DecodeError(reason: "record \(index) is beyond the block's \(count)", offset: parsedTo) }
+        var found: [EventRecordCodec.Header] = []
+        let start = parsedTo
+        let end: Int = try raw.withBytes { (b) throws(DecodeError) in
+            var reader = ByteReader(b, offset: start)
+            for _ in headers.count...index { found.append(try EventRecordCodec.decodeHeader(&reader)) }
+            return reader.offset
+        }
+        headers += found
+        parsedTo = end
+    }
 
     /// Checks the record at `index` is well formed, copying nothing.
     func validate(_ index: Int) throws(DecodeError) {

@@ -11,7 +11,8 @@ enum FrameIO {
     /// Reads and checks the frame at `offset` (header checksum, caps, body checksum).
     static func readFrame(_ segment: SegmentCatalog.Segment, at offset: UInt64, expectedLength: Int? = nil) throws(EventLogError) -> StoredFrame {
         let seed = segment.header.seed
-        let guess = expectedLength ?? (FrameHeader.size + 16 * 1024)
+        // Blocks of 16 KiB raw store about 4 KiB: most frames arrive in one read.
+        let guess = expectedLength ?? (FrameHeader.size + 6 * 1024)
         var bytes = try segment.file.read(count: max(guess, FrameHeader.size), at: offset)
         let header: FrameHeader
         do throws(DecodeError) {

@@ -6,7 +6,7 @@ struct LogReader: Sendable {
     let catalog: SegmentCatalog
     let index: StreamIndex
 
-    /// Reads and decodes the events block at `offset` of `segment`.
+    /// Reads and decodes the events block at `offset` of `segment` (records located lazily).
     func readBlock(segment number: UInt32, offset: UInt64) throws(EventLogError) -> (FrameHeader, BlockRecords) {
         guard let segment = catalog.segment(UInt64(number)) else {
             throw EventLogError(.indexMismatch, "the index points into segment \(number), which does not exist")
@@ -17,7 +17,7 @@ struct LogReader: Sendable {
         }
         let raw = try FrameIO.rawBody(frame, segment: segment, offset: offset, catalog: catalog)
         do throws(DecodeError) {
-            return (frame.header, try BlockRecords(raw: raw, firstPosition: frame.header.firstPosition, count: Int(frame.header.eventCount)))
+            return (frame.header, try BlockRecords(raw: raw, firstPosition: frame.header.firstPosition, count: Int(frame.header.eventCount), lazily: true))
         } catch {
             throw EventLogError(.corruption, "block records: \(error.reason)", file: segment.name, offset: offset, position: frame.header.firstPosition)
         }
@@ -34,12 +34,17 @@ struct LogReader: Sendable {
             if current == nil || current!.segment != entry.segment || current!.offset != entry.offset {
                 current = (entry.segment, entry.offset, try readBlock(segment: entry.segment, offset: UInt64(entry.offset)).1)
             }
-            let records = current!.records
             let position = entry.position
-            guard position >= records.firstPosition, position < records.firstPosition + UInt64(records.count) else {
+            guard position >= current!.records.firstPosition, position < current!.records.firstPosition + UInt64(current!.records.count) else {
                 throw EventLogError(.indexMismatch, "the index places position \(position) in a block that does not hold it", position: position)
             }
-            let i = Int(position - records.firstPosition)
+            let i = Int(position - current!.records.firstPosition)
+            do throws(DecodeError) {
+                try current!.records.locate(through: i)
+            } catch {
+                throw EventLogError(.corruption, "block records: \(error.reason)", position: position)
+            }
+            let records = current!.records
             guard records.streamEquals(i, stream), records.headers[i].version == version else {
                 throw EventLogError(.indexMismatch, "the index says position \(position) is \(stream)@\(version), the log disagrees", position: position)
             }
