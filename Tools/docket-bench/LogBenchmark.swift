@@ -200,12 +200,25 @@ struct LogBenchmark: AsyncParsableCommand {
             figures.append(("scanEventsPerSec", Double(n) / t))
         }
         if phases.contains("read") {
-            let streams = (0..<20_000).map { SampleHistory.caseStream($0 * 5) }
+            var names = Set<String>()
+            var cursor = log.events(from: 1)
+            while let event = try cursor.next() { if event.stream.hasPrefix("case-") { names.insert(event.stream) } }
+            var generator = SeededGenerator(seed: 7)
+            let pool = Array(names).sorted()
+            let streams = (0..<20_000).map { _ in pool[Int.random(in: 0..<pool.count, using: &generator)] }
             var latencies: [Double] = []
+            var byCount: [Int: [Double]] = [:]
             for stream in streams {
                 let start = ContinuousClock.now
-                _ = try log.read(stream: stream)
-                latencies.append((ContinuousClock.now - start).seconds)
+                let n = try log.read(stream: stream).count
+                let t = (ContinuousClock.now - start).seconds
+                latencies.append(t)
+                byCount[n, default: []].append(t)
+            }
+            if ProcessInfo.processInfo.environment["BENCH_DETAIL"] != nil {
+                for (n, ts) in byCount.sorted(by: { $0.key < $1.key }) {
+                    Bench.progress("events \(n): reads \(ts.count) p50 \(Int(Bench.percentile(ts, 0.5) * 1e6)) p99 \(Int(Bench.percentile(ts, 0.99) * 1e6))")
+                }
             }
             figures.append(("streamReadP50Micros", Bench.percentile(latencies, 0.5) * 1e6))
             figures.append(("streamReadP99Micros", Bench.percentile(latencies, 0.99) * 1e6))

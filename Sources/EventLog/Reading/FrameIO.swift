@@ -8,9 +8,36 @@ struct StoredFrame {
 
 /// Reading single frames and turning their bodies back into raw bytes, with every check.
 enum FrameIO {
-    /// Reads and checks the frame at `offset` (header checksum, caps, body checksum).
-    static func readFrame(_ segment: SegmentCatalog.Segment, at offset: UInt64, expectedLength: Int? = nil) throws(EventLogError) -> StoredFrame {
+    /// Reads and checks the frame at `offset` (header checksum, caps, body checksum), through the
+    /// segment's memory map when `catalog` is given and the frame lies inside it.
+    static func readFrame(
+        _ segment: SegmentCatalog.Segment,
+        at offset: UInt64,
+        expectedLength: Int? = nil,
+        catalog: SegmentCatalog? = nil
+    ) throws(EventLogError) -> StoredFrame {
         let seed = segment.header.seed
+        if let catalog, let map = catalog.map(segment: segment.header.segmentNumber, covering: offset + UInt64(FrameHeader.size)) {
+            let start = Int(offset)
+            let header: FrameHeader
+            do throws(DecodeError) {
+                header = try FrameHeader.decode(UnsafeRawBufferPointer(rebasing: map.bytes[start..<(start + FrameHeader.size)]), seed: seed)
+            } catch {
+                throw EventLogError(.corruption, "frame header: \(error.reason)", file: segment.name, offset: offset)
+            }
+            let end = start + header.frameLength
+            if let mapped = end <= map.bytes.count ? map : catalog.map(segment: segment.header.segmentNumber, covering: UInt64(end)) {
+                let body = UnsafeRawBufferPointer(rebasing: mapped.bytes[(start + FrameHeader.size)..<end])
+                guard header.bodyMatches(body, seed: seed) else {
+                    throw EventLogError(
+                        .corruption, "frame body checksum mismatch", file: segment.name, offset: offset,
+                        position: header.kind == .events ? header.firstPosition : nil
+                    )
+                }
+                return StoredFrame(header: header, body: ByteReader.bytes(mapped.bytes, (start + FrameHeader.size)..<end))
+            }
+            throw EventLogError(.corruption, "frame runs past the end of the file", file: segment.name, offset: offset)
+        }
         // Blocks of 16 KiB raw store about 4 KiB: most frames arrive in one read.
         let guess = expectedLength ?? (FrameHeader.size + 6 * 1024)
         var bytes = try segment.file.read(count: max(guess, FrameHeader.size), at: offset)

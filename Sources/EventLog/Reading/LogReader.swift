@@ -11,7 +11,7 @@ struct LogReader: Sendable {
         guard let segment = catalog.segment(UInt64(number)) else {
             throw EventLogError(.indexMismatch, "the index points into segment \(number), which does not exist")
         }
-        let frame = try FrameIO.readFrame(segment, at: offset)
+        let frame = try FrameIO.readFrame(segment, at: offset, catalog: catalog)
         guard frame.header.kind == .events else {
             throw EventLogError(.indexMismatch, "the index points at a frame that holds no events", file: segment.name, offset: offset)
         }
