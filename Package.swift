@@ -54,7 +54,12 @@ let package = Package(
         ),
 
         // Tools: realistic workloads, benchmarks, and the crash-test writer.
-        .target(name: "DocketWorkload", dependencies: ["EventLog"], path: "Tools/DocketWorkload", swiftSettings: swiftSettings),
+        .target(
+            name: "DocketWorkload",
+            dependencies: ["EventLog"],
+            path: "Tools/DocketWorkload",
+            swiftSettings: swiftSettings
+        ),
         .executableTarget(
             name: "DocketBench",
             dependencies: [

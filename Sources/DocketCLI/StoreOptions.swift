@@ -5,7 +5,11 @@ import Foundation
 struct StoreOptions: ParsableArguments {
     @Option(
         name: .long,
-        help: ArgumentHelp("The store directory.", discussion: "Default: $DOCKET_STORE, else ./docket-data.", valueName: "dir")
+        help: ArgumentHelp(
+            "The store directory.",
+            discussion: "Default: $DOCKET_STORE, else ./docket-data.",
+            valueName: "dir"
+        )
     )
     var store: String?
 

@@ -27,4 +27,3 @@ enum ExitStatus {
     /// Something was refused or found wrong.
     static let problem = ExitCode(1)
 }
-

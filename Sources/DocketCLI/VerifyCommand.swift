@@ -17,7 +17,10 @@ struct VerifyCommand: ParsableCommand {
 
     @OptionGroup var options: StoreOptions
 
-    @Option(name: .customLong("expect"), help: ArgumentHelp("A digest noted earlier that the log must still extend (repeatable).", valueName: "digest"))
+    @Option(
+        name: .customLong("expect"),
+        help: ArgumentHelp("A digest noted earlier that the log must still extend (repeatable).", valueName: "digest")
+    )
     var digests: [String] = []
 
     @Flag(help: "Print the report as JSON.")
@@ -25,7 +28,9 @@ struct VerifyCommand: ParsableCommand {
 
     func validate() throws {
         for digest in digests where LogDigest(digest) == nil {
-            throw ValidationError("--expect \(digest) is not a digest; it looks like docket-log-v1:<position>:<64 hex digits>")
+            throw ValidationError(
+                "--expect \(digest) is not a digest; it looks like docket-log-v1:<position>:<64 hex digits>"
+            )
         }
     }
 

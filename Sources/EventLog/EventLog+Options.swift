@@ -17,7 +17,7 @@ extension EventLog {
         /// A segment is sealed and a new one started once it reaches this size (at a commit boundary).
         public var segmentSize: UInt64 = 64 * 1024 * 1024
         /// The raw size a block of events aims for; smaller blocks make random reads cheaper.
-        public var blockSize = 16 * 1024
+        public var blockSize = 8 * 1024
         /// The largest event (payload plus metadata).
         public var maximumEventSize = 4 * 1024 * 1024
         /// The most events one append may hold.
@@ -30,7 +30,7 @@ extension EventLog {
         /// Where the log reports what it does (no event content is ever logged).
         public var logger = Logger(label: "docket.event-log")
 
-        /// The defaults: synced appends, 64 MiB segments, 16 KiB blocks.
+        /// The defaults: synced appends, 64 MiB segments, 8 KiB blocks.
         public init() {}
     }
 }

@@ -68,7 +68,11 @@ public final class EventLog: Sendable {
     /// - Throws: ``EventLogError`` with `storeLocked` (another writer), `corruption` (damage
     ///   that is not a torn tail, with its place), `acknowledgedDataMissing`, or `io`.
     /// - Complexity: O(events after the index file's coverage); with a current index, no scan.
-    public static func open(at path: String, readOnly: Bool = false, options: Options = Options()) throws(EventLogError) -> EventLog {
+    public static func open(
+        at path: String,
+        readOnly: Bool = false,
+        options: Options = Options()
+    ) throws(EventLogError) -> EventLog {
         let layout = StoreLayout(root: path)
         let lock = readOnly ? nil : try StoreLock.acquire(layout)
         let opened = try LogRecovery.open(layout: layout, writable: !readOnly)
@@ -119,7 +123,10 @@ public final class EventLog: Sendable {
 
     /// Queues an append and calls `completion` (on the writer thread) once it is durable or
     /// refused. Appends queued together share one sync; completions run in queue order.
-    public func append(_ request: AppendRequest, completion: @escaping @Sendable (Result<AppendResult, EventLogError>) -> Void) {
+    public func append(
+        _ request: AppendRequest,
+        completion: @escaping @Sendable (Result<AppendResult, EventLogError>) -> Void
+    ) {
         guard let writer else {
             completion(.failure(EventLogError(.readOnly, "the log was opened read-only")))
             return
@@ -186,7 +193,11 @@ public final class EventLog: Sendable {
     public func digest(at position: UInt64? = nil) throws(EventLogError) -> LogDigest {
         let p = position ?? index.lastPosition
         guard p <= index.lastPosition else {
-            throw EventLogError(.positionOutOfRange, "position \(p) is beyond the end of the log (\(index.lastPosition))", position: p)
+            throw EventLogError(
+                .positionOutOfRange,
+                "position \(p) is beyond the end of the log (\(index.lastPosition))",
+                position: p
+            )
         }
         return LogDigest(position: p, head: try reader.head(at: p))
     }

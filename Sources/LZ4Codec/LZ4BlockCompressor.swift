@@ -56,7 +56,11 @@ public final class LZ4BlockCompressor {
         let written: Int32
         if highCompression {
             if let dictionary, dictionary.count > 0 {
-                memcpy(highStream, dictionary.loadedHighCompressionStream(level: highCompressionLevel), MemoryLayout<LZ4_streamHC_t>.size)
+                memcpy(
+                    highStream,
+                    dictionary.loadedHighCompressionStream(level: highCompressionLevel),
+                    MemoryLayout<LZ4_streamHC_t>.size
+                )
             } else {
                 LZ4_resetStreamHC_fast(highStream, highCompressionLevel)
             }

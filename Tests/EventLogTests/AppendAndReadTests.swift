@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import EventLog
 
 @Suite struct AppendAndReadTests {
@@ -113,7 +114,9 @@ import Testing
         for dropIndex in [false, true] {
             if dropIndex { try FileManager.default.removeItem(atPath: store.indexPath) }
             log = try store.open()
-            let later = try await log.append(AppendRequest(stream: "s", events: Events.make(5), idempotencyKey: "cmd-1"))
+            let later = try await log.append(
+                AppendRequest(stream: "s", events: Events.make(5), idempotencyKey: "cmd-1")
+            )
             #expect(later.deduplicated)
             #expect(later.events == first.events)
             #expect(log.lastPosition == 2)

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import EventLog
 
 @Suite struct ChainTests {
@@ -11,7 +12,8 @@ import Testing
                 type: "E\(i % 3)",
                 occurredAt: Timestamp(microseconds: 1_700_000_000_000_000 + Int64(i), utcOffsetSeconds: 28_800),
                 recordedAt: Timestamp(microseconds: 1_790_000_000_000_000 + Int64(i)),
-                metadata: [], payload: Array("{\"i\":\(i)}".utf8)
+                metadata: [],
+                payload: Array("{\"i\":\(i)}".utf8)
             )
         }
         func write(threshold: Int) async throws -> (TestStore, [LogDigest]) {
@@ -19,9 +21,17 @@ import Testing
             let log = try store.open { $0.parallelHashingThreshold = threshold }
             for chunk in stride(from: 0, to: events.count, by: 1000) {
                 let part = events[chunk..<min(chunk + 1000, events.count)]
-                _ = try await log.append(AppendRequest(streams: part.enumerated().map { .init(stream: "s\(($0.offset + chunk) % 7)", events: [$0.element]) }))
+                _ = try await log.append(
+                    AppendRequest(
+                        streams: part.enumerated().map {
+                            .init(stream: "s\(($0.offset + chunk) % 7)", events: [$0.element])
+                        }
+                    )
+                )
             }
-            for (i, event) in events.prefix(20).enumerated() { _ = try await log.append(AppendRequest(stream: "t\(i % 3)", events: [event])) }
+            for (i, event) in events.prefix(20).enumerated() {
+                _ = try await log.append(AppendRequest(stream: "t\(i % 3)", events: [event]))
+            }
             let digests = try [1, 999, 1000, 1001, 1777, 2500, 2510, 2520].map { try log.digest(at: UInt64($0)) }
             try log.close()
             return (store, digests)
@@ -34,6 +44,8 @@ import Testing
         #expect(report.confirmedDigests.count == bulkDigests.count)
         // Reopened from the index file, digests come from anchors plus hashing forward.
         let reopened = try bulk.open(readOnly: true)
-        #expect(try [1, 999, 1000, 1001, 1777, 2500, 2510, 2520].map { try reopened.digest(at: UInt64($0)) } == bulkDigests)
+        #expect(
+            try [1, 999, 1000, 1001, 1777, 2500, 2510, 2520].map { try reopened.digest(at: UInt64($0)) } == bulkDigests
+        )
     }
 }

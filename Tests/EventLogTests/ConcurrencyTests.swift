@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import EventLog
 
 @Suite struct ConcurrencyTests {
@@ -15,9 +16,15 @@ import Testing
                     var done = 0
                     while done < perAppender {
                         let current = log.version(of: "counter")
-                        let event = ProposedEvent(type: "Incremented", occurredAt: .now(), payload: Array("\(a)-\(done)".utf8))
+                        let event = ProposedEvent(
+                            type: "Incremented",
+                            occurredAt: .now(),
+                            payload: Array("\(a)-\(done)".utf8)
+                        )
                         do {
-                            _ = try await log.append(AppendRequest(stream: "counter", expectedVersion: .exactly(current), events: [event]))
+                            _ = try await log.append(
+                                AppendRequest(stream: "counter", expectedVersion: .exactly(current), events: [event])
+                            )
                             done += 1
                         } catch let error as EventLogError {
                             #expect(error.code == .versionConflict)
@@ -55,7 +62,9 @@ import Testing
             }
             return seen
         }
-        for i in 0..<(total - 3) { _ = try await log.append(AppendRequest(stream: "s\(i % 5)", events: Events.make(1))) }
+        for i in 0..<(total - 3) {
+            _ = try await log.append(AppendRequest(stream: "s\(i % 5)", events: Events.make(1)))
+        }
         let seen = try await reader.value
         #expect(seen == Array(2...UInt64(total)))
         try log.close()

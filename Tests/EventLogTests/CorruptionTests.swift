@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import EventLog
 
 /// Bit rot anywhere in a sealed segment must be found by verify, at the right place, and must
@@ -73,7 +74,20 @@ import Testing
         for e in events {
             var payload = e.payload
             if e.position == 5 { payload = Array("{\"n\":999}".utf8) }
-            _ = try await log.append(AppendRequest(stream: e.stream, events: [ProposedEvent(type: e.type, occurredAt: e.occurredAt, recordedAt: e.recordedAt, metadata: e.metadata, payload: payload)]))
+            _ = try await log.append(
+                AppendRequest(
+                    stream: e.stream,
+                    events: [
+                        ProposedEvent(
+                            type: e.type,
+                            occurredAt: e.occurredAt,
+                            recordedAt: e.recordedAt,
+                            metadata: e.metadata,
+                            payload: payload
+                        )
+                    ]
+                )
+            )
         }
         try log.close()
         report = EventLog.verify(at: forged.path, expecting: [early, late])

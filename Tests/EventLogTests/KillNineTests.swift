@@ -1,12 +1,14 @@
 import Foundation
 import Testing
+
 @testable import EventLog
 
 /// A writer process killed with SIGKILL at random moments loses nothing it acknowledged.
 @Suite struct KillNineTests {
     /// The crash-test writer built beside this test bundle.
     static var writerPath: String {
-        let exe = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+        let exe =
+            (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
         return ((exe as NSString).deletingLastPathComponent as NSString).appendingPathComponent("DocketLogWriter")
     }
 
@@ -33,7 +35,9 @@ import Testing
         for line in output.split(separator: "\n") {
             let parts = line.split(separator: " ")
             // A line cut by the kill is not an acknowledgement.
-            guard parts.count == 5, parts[0] == "ack", let p = UInt64(parts[1]), let v = UInt64(parts[3]), let s = Int(parts[4]) else { continue }
+            guard parts.count == 5, parts[0] == "ack", let p = UInt64(parts[1]), let v = UInt64(parts[3]),
+                let s = Int(parts[4])
+            else { continue }
             acks.append(Ack(position: p, stream: String(parts[2]), version: v, sequence: s))
         }
         return acks

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import EventLog
 
 /// A power loss can leave any prefix of an unacknowledged write on disk. Recovery must keep
@@ -30,7 +31,11 @@ import Testing
         var log = try open()
         for i in 0..<appends {
             _ = try await log.append(
-                AppendRequest(stream: "case-\(i % 9)", events: Events.make(1 + i % 4, size: 30 + i % 50), idempotencyKey: "k\(i)")
+                AppendRequest(
+                    stream: "case-\(i % 9)",
+                    events: Events.make(1 + i % 4, size: 30 + i % 50),
+                    idempotencyKey: "k\(i)"
+                )
             )
         }
         try log.close()
@@ -42,7 +47,11 @@ import Testing
         var ends: [(end: UInt64, lastPosition: UInt64)] = []
         for i in 0..<tail {
             let result = try await log.append(
-                AppendRequest(stream: "case-\(i % 9)", events: Events.make(1 + i % 3, size: 30 + i % 40), idempotencyKey: "t\(i)")
+                AppendRequest(
+                    stream: "case-\(i % 9)",
+                    events: Events.make(1 + i % 3, size: 30 + i % 40),
+                    idempotencyKey: "t\(i)"
+                )
             )
             let size = try FileManager.default.attributesOfItem(atPath: lastSegment)[.size] as! UInt64
             ends.append((size, result.lastPosition))
@@ -56,8 +65,12 @@ import Testing
         try Bytes.write(indexBytes, to: store.indexPath)
         #expect(store.segmentPaths.count >= 3)
         return Fixture(
-            store: store, events: events, tailAppends: ends, indexedEnd: indexedEnd,
-            indexedLastPosition: indexedLastPosition, lastSegmentPath: lastSegment
+            store: store,
+            events: events,
+            tailAppends: ends,
+            indexedEnd: indexedEnd,
+            indexedLastPosition: indexedLastPosition,
+            lastSegmentPath: lastSegment
         )
     }
 
@@ -77,7 +90,10 @@ import Testing
             #expect(reader.lastPosition == expectedLast, "cut at \(cut)")
             #expect(reader.recovery.truncatedBytes == expectedCut, "cut at \(cut)")
             let stream = "case-\(cut % 9)"
-            #expect(try reader.read(stream: stream) == f.events.filter { $0.stream == stream && $0.position <= expectedLast })
+            #expect(
+                try reader.read(stream: stream)
+                    == f.events.filter { $0.stream == stream && $0.position <= expectedLast }
+            )
             guard cut % sampleEvery == 0 || cut == original.count || expectedCut == 0 else { continue }
             // Sampled offsets: a writer cuts the tail, everything before it reads back exactly,
             // new appends go on from there, and the store verifies clean.
@@ -130,7 +146,8 @@ import Testing
         let f = try await Self.fixture(appends: 40)
         var bytes = try Bytes.read(f.lastSegmentPath)
         var generator = SystemRandomNumberGenerator()
-        let tail: [UInt8] = filling == "zeros"
+        let tail: [UInt8] =
+            filling == "zeros"
             ? [UInt8](repeating: 0, count: 4096)
             : (0..<4096).map { _ in UInt8.random(in: 0...255, using: &generator) }
         bytes += tail

@@ -1,3 +1,5 @@
 import Testing
+
 @testable import LZ4Codec
+
 @Test func placeholder() {}

@@ -41,8 +41,12 @@ public struct SampleHistory: Sequence, Sendable {
         let day: Int64 = 86_400_000_000
         for (b, batch) in Self.batches.enumerated() {
             let exam = batch.examDay * day + 9 * 3_600_000_000 - 8 * 3_600_000_000
-            stubs.append(Stub(time: exam - 70 * day, caseIndex: Int32(-1 - b), kind: Kind.scheduled.rawValue, detail: 0))
-            stubs.append(Stub(time: exam + 10 * day, caseIndex: Int32(-1 - b), kind: Kind.published.rawValue, detail: 0))
+            stubs.append(
+                Stub(time: exam - 70 * day, caseIndex: Int32(-1 - b), kind: Kind.scheduled.rawValue, detail: 0)
+            )
+            stubs.append(
+                Stub(time: exam + 10 * day, caseIndex: Int32(-1 - b), kind: Kind.published.rawValue, detail: 0)
+            )
         }
         for c in 0..<cases {
             let batch = Self.batches[c % 3]
@@ -129,14 +133,29 @@ public struct SampleHistory: Sequence, Sendable {
         if stub.caseIndex < 0 {
             let batch = batches[Int(-stub.caseIndex - 1)]
             if stub.kind == Kind.scheduled.rawValue {
-                let exam = Timestamp(microseconds: batch.examDay * 86_400_000_000 + 3_600_000_000, utcOffsetSeconds: 28_800)
+                let exam = Timestamp(
+                    microseconds: batch.examDay * 86_400_000_000 + 3_600_000_000,
+                    utcOffsetSeconds: 28_800
+                )
                 return SampleEvent(
-                    stream: "batch-" + batch.id, type: "BatchScheduled", at: at, actorID: "admin-01", role: "admin",
+                    stream: "batch-" + batch.id,
+                    type: "BatchScheduled",
+                    at: at,
+                    actorID: "admin-01",
+                    role: "admin",
                     commandID: commandID,
                     dataJSON: "{\"examStartsAt\":\"\(exam)\",\"occupations\":[\"blockchain-operator\",\"ai-trainer\"]}"
                 )
             }
-            return SampleEvent(stream: "batch-" + batch.id, type: "ScoresPublished", at: at, actorID: "exam-office", role: "examiner", commandID: commandID, dataJSON: "{}")
+            return SampleEvent(
+                stream: "batch-" + batch.id,
+                type: "ScoresPublished",
+                at: at,
+                actorID: "exam-office",
+                role: "examiner",
+                commandID: commandID,
+                dataJSON: "{}"
+            )
         }
         let c = Int(stub.caseIndex)
         var g = SeededGenerator(seed: seed ^ UInt64(c) &* 0x2545_F491_4F6C_DD1D)
@@ -145,92 +164,202 @@ public struct SampleHistory: Sequence, Sendable {
         let batch = batches[c % 3].id
         switch Kind(rawValue: stub.kind)! {
         case .applied:
-            let name = surnames[Int.random(in: 0..<surnames.count, using: &g)] + given[Int.random(in: 0..<given.count, using: &g)]
+            let name =
+                surnames[Int.random(in: 0..<surnames.count, using: &g)]
+                + given[Int.random(in: 0..<given.count, using: &g)]
             let year = Int.random(in: 1970...2004, using: &g)
             let month = Int.random(in: 1...12, using: &g)
             let dayOfMonth = Int.random(in: 1...28, using: &g)
             let birth = String(year) + "-" + pad2(month) + "-" + pad2(dayOfMonth)
-            let number = residentID(region: 110_101 + Int.random(in: 0..<50, using: &g), birth: (year, month, dayOfMonth), serial: Int.random(in: 0..<1000, using: &g))
+            let number = residentID(
+                region: 110_101 + Int.random(in: 0..<50, using: &g),
+                birth: (year, month, dayOfMonth),
+                serial: Int.random(in: 0..<1000, using: &g)
+            )
             let hash = (0..<4).map { _ in hex64(g.next()) }.joined()
             let width = Int.random(in: 295...413, using: &g)
             let photoBytes = Int.random(in: 41_000...80_000, using: &g)
-            let contact = c % 3 == 0
+            let contact =
+                c % 3 == 0
                 ? "{\"channel\":\"email\",\"address\":\"candidate\(c)@example.cn\"}"
                 : "{\"channel\":\"wechat\",\"address\":\"wx_\(hex64(g.next()).prefix(10))\"}"
-            let eligibility = occupation == "blockchain-operator"
+            let eligibility =
+                occupation == "blockchain-operator"
                 ? "{\"condition\":\"graduate\",\"schoolLevel\":\"undergraduate\",\"major\":\"\(majors[c % majors.count])\",\"graduating\":false,\"evidence\":[{\"kind\":\"chsi-verification-code\",\"reference\":\"\(hex64(g.next()).prefix(12).uppercased())\"}]}"
                 : "{\"condition\":\"age16-working\",\"occupation\":\"call-center-agent\",\"evidence\":[{\"kind\":\"work-experience-pledge\",\"reference\":\"pledge-\(c)\"}]}"
-            let data = "{\"batch\":\"\(batch)\",\"occupation\":\"\(occupation)\",\"level\":\(occupation == "blockchain-operator" ? 4 : 5),"
+            let data =
+                "{\"batch\":\"\(batch)\",\"occupation\":\"\(occupation)\",\"level\":\(occupation == "blockchain-operator" ? 4 : 5),"
                 + "\"candidate\":{\"name\":\"\(name)\",\"birthDate\":\"\(birth)\",\"region\":\"mainland\","
                 + "\"idDocument\":{\"type\":\"resident-id-card\",\"number\":\"\(number)\"},\"contact\":\(contact)},"
                 + "\"photo\":{\"sha256\":\"\(hash)\",\"widthPx\":\(width),\"heightPx\":\(width * 4 / 3),\"bytes\":\(photoBytes)},"
                 + "\"eligibility\":\(eligibility)}"
-            return SampleEvent(stream: stream, type: "Applied", at: at, actorID: "portal", role: "portal", commandID: commandID, dataJSON: data)
+            return SampleEvent(
+                stream: stream,
+                type: "Applied",
+                at: at,
+                actorID: "portal",
+                role: "portal",
+                commandID: commandID,
+                dataJSON: data
+            )
         case .verified:
             return SampleEvent(
-                stream: stream, type: "DocumentsVerified", at: at, actorID: "registrar-0\(c % 7 + 1)", role: "registrar", commandID: commandID,
-                dataJSON: "{\"outcome\":\"approved\",\"checks\":{\"identityMatches\":true,\"photoCompliant\":true,\"eligibilityEvidence\":true},\"reasons\":[]}"
+                stream: stream,
+                type: "DocumentsVerified",
+                at: at,
+                actorID: "registrar-0\(c % 7 + 1)",
+                role: "registrar",
+                commandID: commandID,
+                dataJSON:
+                    "{\"outcome\":\"approved\",\"checks\":{\"identityMatches\":true,\"photoCompliant\":true,\"eligibilityEvidence\":true},\"reasons\":[]}"
             )
         case .rejected:
             return SampleEvent(
-                stream: stream, type: "DocumentsVerified", at: at, actorID: "registrar-0\(c % 7 + 1)", role: "registrar", commandID: commandID,
-                dataJSON: "{\"outcome\":\"rejected\",\"checks\":{\"identityMatches\":true,\"photoCompliant\":false,\"eligibilityEvidence\":true},\"reasons\":[\"photo background is not plain\"]}"
+                stream: stream,
+                type: "DocumentsVerified",
+                at: at,
+                actorID: "registrar-0\(c % 7 + 1)",
+                role: "registrar",
+                commandID: commandID,
+                dataJSON:
+                    "{\"outcome\":\"rejected\",\"checks\":{\"identityMatches\":true,\"photoCompliant\":false,\"eligibilityEvidence\":true},\"reasons\":[\"photo background is not plain\"]}"
             )
         case .paid:
             return SampleEvent(
-                stream: stream, type: "Paid", at: at, actorID: "payments", role: "payments", commandID: commandID,
-                dataJSON: "{\"paymentRef\":\"PAY\(hex64(g.next()).prefix(16).uppercased())\",\"amountYuan\":160,\"subjects\":[\"theory\",\"skill\"]}"
+                stream: stream,
+                type: "Paid",
+                at: at,
+                actorID: "payments",
+                role: "payments",
+                commandID: commandID,
+                dataJSON:
+                    "{\"paymentRef\":\"PAY\(hex64(g.next()).prefix(16).uppercased())\",\"amountYuan\":160,\"subjects\":[\"theory\",\"skill\"]}"
             )
         case .ticket:
             return SampleEvent(
-                stream: stream, type: "TicketSent", at: at, actorID: "exam-office", role: "examiner", commandID: commandID,
-                dataJSON: "{\"ticketNumber\":\"T\(batch.filter { $0 != "-" })\(String(100_000 + c))\",\"channel\":\"\(c % 3 == 0 ? "email" : "wechat")\",\"late\":false}"
+                stream: stream,
+                type: "TicketSent",
+                at: at,
+                actorID: "exam-office",
+                role: "examiner",
+                commandID: commandID,
+                dataJSON:
+                    "{\"ticketNumber\":\"T\(batch.filter { $0 != "-" })\(String(100_000 + c))\",\"channel\":\"\(c % 3 == 0 ? "email" : "wechat")\",\"late\":false}"
             )
         case .scoredTheory, .scoredSkill:
             let subject = stub.kind == Kind.scoredTheory.rawValue ? "theory" : "skill"
             let score = stub.detail == 1 ? Int.random(in: 60...98, using: &g) : Int.random(in: 20...59, using: &g)
-            return SampleEvent(stream: stream, type: "Scored", at: at, actorID: "exam-office", role: "examiner", commandID: commandID, dataJSON: "{\"subject\":\"\(subject)\",\"score\":\(score),\"batch\":\"\(batch)\"}")
+            return SampleEvent(
+                stream: stream,
+                type: "Scored",
+                at: at,
+                actorID: "exam-office",
+                role: "examiner",
+                commandID: commandID,
+                dataJSON: "{\"subject\":\"\(subject)\",\"score\":\(score),\"batch\":\"\(batch)\"}"
+            )
         case .certified:
             return SampleEvent(
-                stream: stream, type: "Certified", at: at, actorID: "cert-office", role: "certifier", commandID: commandID,
-                dataJSON: "{\"certificateNumber\":\"S\(String(2024_000_000 + c))\",\"channel\":\"\(c % 3 == 0 ? "email" : "wechat")\"}"
+                stream: stream,
+                type: "Certified",
+                at: at,
+                actorID: "cert-office",
+                role: "certifier",
+                commandID: commandID,
+                dataJSON:
+                    "{\"certificateNumber\":\"S\(String(2024_000_000 + c))\",\"channel\":\"\(c % 3 == 0 ? "email" : "wechat")\"}"
             )
         case .complaint:
             return SampleEvent(
-                stream: stream, type: "ComplaintLodged", at: at, actorID: "supervisor-02", role: "supervisor", commandID: commandID,
-                dataJSON: "{\"complaintId\":\"CP-\(c)\",\"channel\":\"phone\",\"category\":\"score\",\"summary\":\"candidate asks for the theory paper to be re-marked\"}"
+                stream: stream,
+                type: "ComplaintLodged",
+                at: at,
+                actorID: "supervisor-02",
+                role: "supervisor",
+                commandID: commandID,
+                dataJSON:
+                    "{\"complaintId\":\"CP-\(c)\",\"channel\":\"phone\",\"category\":\"score\",\"summary\":\"candidate asks for the theory paper to be re-marked\"}"
             )
         case .resolved:
             return SampleEvent(
-                stream: stream, type: "ComplaintResolved", at: at, actorID: "supervisor-02", role: "supervisor", commandID: commandID,
-                dataJSON: "{\"complaintId\":\"CP-\(c)\",\"outcome\":\"dismissed\",\"resolution\":\"re-marking confirmed the original score\"}"
+                stream: stream,
+                type: "ComplaintResolved",
+                at: at,
+                actorID: "supervisor-02",
+                role: "supervisor",
+                commandID: commandID,
+                dataJSON:
+                    "{\"complaintId\":\"CP-\(c)\",\"outcome\":\"dismissed\",\"resolution\":\"re-marking confirmed the original score\"}"
             )
         case .withdrawn:
-            return SampleEvent(stream: stream, type: "Withdrawn", at: at, actorID: "portal", role: "portal", commandID: commandID, dataJSON: "{\"reason\":\"schedule conflict with work\"}")
+            return SampleEvent(
+                stream: stream,
+                type: "Withdrawn",
+                at: at,
+                actorID: "portal",
+                role: "portal",
+                commandID: commandID,
+                dataJSON: "{\"reason\":\"schedule conflict with work\"}"
+            )
         case .refunded:
             return SampleEvent(
-                stream: stream, type: "Refunded", at: at, actorID: "payments", role: "payments", commandID: commandID,
-                dataJSON: "{\"paymentRef\":\"PAY\(hex64(g.next()).prefix(16).uppercased())\",\"amountYuan\":160,\"reason\":\"withdrawn before the exam\"}"
+                stream: stream,
+                type: "Refunded",
+                at: at,
+                actorID: "payments",
+                role: "payments",
+                commandID: commandID,
+                dataJSON:
+                    "{\"paymentRef\":\"PAY\(hex64(g.next()).prefix(16).uppercased())\",\"amountYuan\":160,\"reason\":\"withdrawn before the exam\"}"
             )
         case .retakeRequested, .retakePaid, .retakeTicket, .retakeScored:
             let subject = stub.detail & 1 == 1 ? "skill" : "theory"
             let retakeBatch = batches[c % 3 + 1].id
             switch Kind(rawValue: stub.kind)! {
             case .retakeRequested:
-                return SampleEvent(stream: stream, type: "RetakeRequested", at: at, actorID: "portal", role: "portal", commandID: commandID, dataJSON: "{\"subject\":\"\(subject)\",\"batch\":\"\(retakeBatch)\"}")
+                return SampleEvent(
+                    stream: stream,
+                    type: "RetakeRequested",
+                    at: at,
+                    actorID: "portal",
+                    role: "portal",
+                    commandID: commandID,
+                    dataJSON: "{\"subject\":\"\(subject)\",\"batch\":\"\(retakeBatch)\"}"
+                )
             case .retakePaid:
                 return SampleEvent(
-                    stream: stream, type: "Paid", at: at, actorID: "payments", role: "payments", commandID: commandID,
-                    dataJSON: "{\"paymentRef\":\"PAY\(hex64(g.next()).prefix(16).uppercased())\",\"amountYuan\":80,\"subjects\":[\"\(subject)\"]}"
+                    stream: stream,
+                    type: "Paid",
+                    at: at,
+                    actorID: "payments",
+                    role: "payments",
+                    commandID: commandID,
+                    dataJSON:
+                        "{\"paymentRef\":\"PAY\(hex64(g.next()).prefix(16).uppercased())\",\"amountYuan\":80,\"subjects\":[\"\(subject)\"]}"
                 )
             case .retakeTicket:
                 return SampleEvent(
-                    stream: stream, type: "TicketSent", at: at, actorID: "exam-office", role: "examiner", commandID: commandID,
-                    dataJSON: "{\"ticketNumber\":\"R\(retakeBatch.filter { $0 != "-" })\(String(100_000 + c))\",\"channel\":\"\(c % 3 == 0 ? "email" : "wechat")\",\"late\":false}"
+                    stream: stream,
+                    type: "TicketSent",
+                    at: at,
+                    actorID: "exam-office",
+                    role: "examiner",
+                    commandID: commandID,
+                    dataJSON:
+                        "{\"ticketNumber\":\"R\(retakeBatch.filter { $0 != "-" })\(String(100_000 + c))\",\"channel\":\"\(c % 3 == 0 ? "email" : "wechat")\",\"late\":false}"
                 )
             default:
-                let score = stub.detail & 2 == 2 ? Int.random(in: 60...95, using: &g) : Int.random(in: 25...59, using: &g)
-                return SampleEvent(stream: stream, type: "Scored", at: at, actorID: "exam-office", role: "examiner", commandID: commandID, dataJSON: "{\"subject\":\"\(subject)\",\"score\":\(score),\"batch\":\"\(retakeBatch)\"}")
+                let score =
+                    stub.detail & 2 == 2 ? Int.random(in: 60...95, using: &g) : Int.random(in: 25...59, using: &g)
+                return SampleEvent(
+                    stream: stream,
+                    type: "Scored",
+                    at: at,
+                    actorID: "exam-office",
+                    role: "examiner",
+                    commandID: commandID,
+                    dataJSON: "{\"subject\":\"\(subject)\",\"score\":\(score),\"batch\":\"\(retakeBatch)\"}"
+                )
             }
         case .scheduled, .published:
             fatalError("batch events are handled above")

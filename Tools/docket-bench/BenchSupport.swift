@@ -8,7 +8,7 @@ enum Bench {
         return (ContinuousClock.now - start).seconds
     }
 
-    static func seconds(_ body: () async throws -> Void) async rethrows -> Double {
+    static func secondsAsync(_ body: () async throws -> Void) async rethrows -> Double {
         let start = ContinuousClock.now
         try await body()
         return (ContinuousClock.now - start).seconds
@@ -25,7 +25,9 @@ enum Bench {
         var total: UInt64 = 0
         for case let item as String in items {
             let attributes = try? FileManager.default.attributesOfItem(atPath: path + "/" + item)
-            if (attributes?[.type] as? FileAttributeType) == .typeRegular { total += attributes?[.size] as? UInt64 ?? 0 }
+            if (attributes?[.type] as? FileAttributeType) == .typeRegular {
+                total += attributes?[.size] as? UInt64 ?? 0
+            }
         }
         return total
     }

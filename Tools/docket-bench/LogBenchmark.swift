@@ -21,7 +21,7 @@ struct LogBenchmark: AsyncParsableCommand {
     var appenders = 64
 
     @Option(help: "Block size in bytes (raw).")
-    var blockSize = 16 * 1024
+    var blockSize = EventLog.Options().blockSize
 
     @Flag(help: "Run only the bulk-append phase (for profiling).")
     var bulkOnly = false
@@ -44,7 +44,11 @@ struct LogBenchmark: AsyncParsableCommand {
         options.logger.logLevel = .warning
 
         if let reuse, let directory {
-            try runReused(directory + "/bulk", phases: Set(reuse.split(separator: ",").map(String.init)), options: options)
+            try runReused(
+                directory + "/bulk",
+                phases: Set(reuse.split(separator: ",").map(String.init)),
+                options: options
+            )
             return
         }
         Bench.progress("generating \(events) events")
@@ -61,7 +65,11 @@ struct LogBenchmark: AsyncParsableCommand {
         var log = try EventLog.open(at: bulkPath, options: bulkOptions)
         // Requests are built before the clock starts: the figure is the log's, not the generator's.
         let requests = stride(from: 0, to: sample.count, by: batch).map { i in
-            AppendRequest(streams: sample[i..<min(i + batch, sample.count)].map { .init(stream: $0.stream, events: [$0.proposed]) })
+            AppendRequest(
+                streams: sample[i..<min(i + batch, sample.count)].map {
+                    .init(stream: $0.stream, events: [$0.proposed])
+                }
+            )
         }
         var results: [AppendResult] = []
         results.reserveCapacity(requests.count)
@@ -74,7 +82,9 @@ struct LogBenchmark: AsyncParsableCommand {
         var rawBytes = 0
         let recordedAt = Timestamp.now()
         for (event, placement) in zip(sample, results.flatMap(\.events)) {
-            rawBytes += event.interchangeJSON(position: placement.position, version: placement.version, recordedAt: recordedAt).utf8.count + 1
+            rawBytes +=
+                event.interchangeJSON(position: placement.position, version: placement.version, recordedAt: recordedAt)
+                .utf8.count + 1
         }
         let storedBulk = Bench.directorySize(bulkPath + "/log")
         if bulkOnly {
@@ -132,7 +142,9 @@ struct LogBenchmark: AsyncParsableCommand {
             for request in smallRequests { smallResults.append(try log.appendAndWait(request)) }
         }
         for (event, r) in zip(sample, smallResults) {
-            smallRaw += event.interchangeJSON(position: r.firstPosition, version: r.events[0].version, recordedAt: recordedAt).utf8.count + 1
+            smallRaw +=
+                event.interchangeJSON(position: r.firstPosition, version: r.events[0].version, recordedAt: recordedAt)
+                .utf8.count + 1
         }
         try log.close()
         let storedSmall = Bench.directorySize(smallPath + "/log")
@@ -147,13 +159,15 @@ struct LogBenchmark: AsyncParsableCommand {
         let groupEvents = sample.map(\.proposed)
         let groupStreams = sample.map(\.stream)
         let appenderCount = appenders
-        let groupSeconds = try await Bench.seconds {
+        let groupSeconds = try await Bench.secondsAsync {
             try await withThrowingTaskGroup(of: Void.self) { group in
                 for a in 0..<appenderCount {
                     group.addTask {
                         for k in 0..<perAppender {
                             let i = (a + k * appenderCount) % groupEvents.count
-                            _ = try await groupLog.append(AppendRequest(stream: groupStreams[i], events: [groupEvents[i]]))
+                            _ = try await groupLog.append(
+                                AppendRequest(stream: groupStreams[i], events: [groupEvents[i]])
+                            )
                         }
                     }
                 }
@@ -217,7 +231,9 @@ struct LogBenchmark: AsyncParsableCommand {
             }
             if ProcessInfo.processInfo.environment["BENCH_DETAIL"] != nil {
                 for (n, ts) in byCount.sorted(by: { $0.key < $1.key }) {
-                    Bench.progress("events \(n): reads \(ts.count) p50 \(Int(Bench.percentile(ts, 0.5) * 1e6)) p99 \(Int(Bench.percentile(ts, 0.99) * 1e6))")
+                    Bench.progress(
+                        "events \(n): reads \(ts.count) p50 \(Int(Bench.percentile(ts, 0.5) * 1e6)) p99 \(Int(Bench.percentile(ts, 0.99) * 1e6))"
+                    )
                 }
             }
             figures.append(("streamReadP50Micros", Bench.percentile(latencies, 0.5) * 1e6))

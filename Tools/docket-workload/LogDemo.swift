@@ -36,9 +36,12 @@ struct LogDemo: AsyncParsableCommand {
                     inFlight -= 1
                 }
                 group.addTask {
-                    let result = try await log.append(AppendRequest(stream: event.stream, events: [event.proposed], idempotencyKey: event.commandID))
+                    let result = try await log.append(
+                        AppendRequest(stream: event.stream, events: [event.proposed], idempotencyKey: event.commandID)
+                    )
                     let e = result.events[0]
-                    return event.interchangeJSON(position: e.position, version: e.version, recordedAt: .now()).utf8.count + 1
+                    return event.interchangeJSON(position: e.position, version: e.version, recordedAt: .now()).utf8
+                        .count + 1
                 }
                 inFlight += 1
             }
@@ -51,21 +54,29 @@ struct LogDemo: AsyncParsableCommand {
         let reader = try EventLog.open(at: store, readOnly: true)
         let stored = Self.directorySize(store + "/log")
         print("")
-        print("  events        \(reader.lastPosition)   (\(Int(Double(history.count) / elapsed)) durable appends/s, one event each)")
-        print("  as JSON       \(rawBytes / 1024) KiB   stored: \(stored / 1024) KiB (\(stored * 100 / max(rawBytes, 1)) %, LZ4 + segment dictionaries)")
+        print(
+            "  events        \(reader.lastPosition)   (\(Int(Double(history.count) / elapsed)) durable appends/s, one event each)"
+        )
+        print(
+            "  as JSON       \(rawBytes / 1024) KiB   stored: \(stored / 1024) KiB (\(stored * 100 / max(rawBytes, 1)) %, LZ4 + segment dictionaries)"
+        )
         let stream = SampleHistory.caseStream(show)
         let events = try reader.read(stream: stream)
         print("")
         print("Case \(stream.dropFirst(5)) — \(events.count) events, read through the stream index:")
         for event in events {
-            print("  \(Self.pad("v\(event.version)", 4)) \(Self.pad("#\(event.position)", 7)) \(event.occurredAt)  \(Self.pad(event.type, 18)) \(Self.actor(event))  \(Self.summary(event))")
+            print(
+                "  \(Self.pad("v\(event.version)", 4)) \(Self.pad("#\(event.position)", 7)) \(event.occurredAt)  \(Self.pad(event.type, 18)) \(Self.actor(event))  \(Self.summary(event))"
+            )
         }
         print("")
         print("Digest (give it to an auditor; `docket verify --expect` proves the log still extends it):")
         print("  \(try reader.digest())")
     }
 
-    static func pad(_ s: String, _ n: Int) -> String { s.count >= n ? s : s + String(repeating: " ", count: n - s.count) }
+    static func pad(_ s: String, _ n: Int) -> String {
+        s.count >= n ? s : s + String(repeating: " ", count: n - s.count)
+    }
 
     static func object(_ bytes: [UInt8]) -> [String: Any] {
         (try? JSONSerialization.jsonObject(with: Data(bytes))) as? [String: Any] ?? [:]
@@ -83,8 +94,11 @@ struct LogDemo: AsyncParsableCommand {
         case "Applied":
             let candidate = data["candidate"] as? [String: Any] ?? [:]
             let id = (candidate["idDocument"] as? [String: Any])?["number"] as? String ?? ""
-            let masked = id.count == 18 ? String(id.prefix(6)) + "********" + String(id.suffix(4)) : "****" + String(id.suffix(4))
-            return "\(data["occupation"] ?? "") level \(data["level"] ?? "") in batch \(data["batch"] ?? ""), id \(masked)"
+            let masked =
+                id.count == 18
+                ? String(id.prefix(6)) + "********" + String(id.suffix(4)) : "****" + String(id.suffix(4))
+            return
+                "\(data["occupation"] ?? "") level \(data["level"] ?? "") in batch \(data["batch"] ?? ""), id \(masked)"
         case "DocumentsVerified": return "documents \(data["outcome"] ?? "")"
         case "Paid": return "paid \(data["amountYuan"] ?? "") yuan"
         case "Refunded": return "refunded \(data["amountYuan"] ?? "") yuan"
@@ -101,6 +115,8 @@ struct LogDemo: AsyncParsableCommand {
 
     static func directorySize(_ path: String) -> Int {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []
-        return names.reduce(0) { $0 + ((try? FileManager.default.attributesOfItem(atPath: path + "/" + $1)[.size] as? Int) ?? 0) }
+        return names.reduce(0) {
+            $0 + ((try? FileManager.default.attributesOfItem(atPath: path + "/" + $1)[.size] as? Int) ?? 0)
+        }
     }
 }

@@ -104,13 +104,18 @@ struct ByteReader {
     /// they are valid UTF-8; decoding (not validating) keeps this path free of generic runtime
     /// lookups, which cost more than the rest of event decoding together.
     static func string(_ buffer: UnsafeRawBufferPointer, _ range: Range<Int>) -> String {
-        String(decoding: UnsafeRawBufferPointer(rebasing: buffer[range]).assumingMemoryBound(to: UInt8.self), as: UTF8.self)
+        String(
+            decoding: UnsafeRawBufferPointer(rebasing: buffer[range]).assumingMemoryBound(to: UInt8.self),
+            as: UTF8.self
+        )
     }
 
     /// A copy of the bytes at `range`.
     static func bytes(_ buffer: UnsafeRawBufferPointer, _ range: Range<Int>) -> [UInt8] {
         [UInt8](unsafeUninitializedCapacity: range.count) { out, count in
-            if range.count > 0 { UnsafeMutableRawBufferPointer(out).copyMemory(from: UnsafeRawBufferPointer(rebasing: buffer[range])) }
+            if range.count > 0 {
+                UnsafeMutableRawBufferPointer(out).copyMemory(from: UnsafeRawBufferPointer(rebasing: buffer[range]))
+            }
             count = range.count
         }
     }

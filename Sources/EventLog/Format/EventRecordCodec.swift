@@ -44,7 +44,8 @@ enum EventRecordCodec {
         let occurredOffset = zigzag(Int64(event.occurredAt.utcOffsetSeconds))
         let recorded = zigzag(recordedAt.microseconds)
         let recordedOffset = zigzag(Int64(recordedAt.utcOffsetSeconds))
-        var length = 1 + (key == nil ? 0 : prefixed(keyLength)) + prefixed(streamLength) + ByteWriter.varintSize(version)
+        var length =
+            1 + (key == nil ? 0 : prefixed(keyLength)) + prefixed(streamLength) + ByteWriter.varintSize(version)
         length += prefixed(typeLength) + ByteWriter.varintSize(occurred) + ByteWriter.varintSize(occurredOffset)
         length += ByteWriter.varintSize(recorded) + ByteWriter.varintSize(recordedOffset)
         length += prefixed(event.metadata.count) + prefixed(event.payload.count)
@@ -99,7 +100,10 @@ enum EventRecordCodec {
 
     /// Checks that the rest of a record (type onwards) is well formed, without copying anything.
     static func validateRest(_ header: Header, in buffer: UnsafeRawBufferPointer) throws(DecodeError) {
-        var r = ByteReader(UnsafeRawBufferPointer(rebasing: buffer[0..<header.body.upperBound]), offset: header.restOffset)
+        var r = ByteReader(
+            UnsafeRawBufferPointer(rebasing: buffer[0..<header.body.upperBound]),
+            offset: header.restOffset
+        )
         _ = try r.readLengthPrefixedRange(limit: maximumTypeLength)
         _ = try r.readZigZag()
         let occurredOffset = try r.readZigZag()
@@ -119,7 +123,10 @@ enum EventRecordCodec {
         position: UInt64,
         in buffer: UnsafeRawBufferPointer
     ) throws(DecodeError) -> RecordedEvent {
-        var r = ByteReader(UnsafeRawBufferPointer(rebasing: buffer[0..<header.body.upperBound]), offset: header.restOffset)
+        var r = ByteReader(
+            UnsafeRawBufferPointer(rebasing: buffer[0..<header.body.upperBound]),
+            offset: header.restOffset
+        )
         let type = try r.readLengthPrefixedString(limit: maximumTypeLength)
         let occurred = try r.readZigZag()
         let occurredOffset = try r.readZigZag()

@@ -69,7 +69,9 @@ struct FrameHeader: Equatable {
         guard stored == Checksum.frame(UnsafeRawBufferPointer(rebasing: b[0..<32]), seed: seed) else {
             throw DecodeError(reason: "frame header checksum mismatch", offset: 32)
         }
-        guard let kind = Kind(rawValue: b[2]) else { throw DecodeError(reason: "unknown frame kind \(b[2])", offset: 2) }
+        guard let kind = Kind(rawValue: b[2]) else {
+            throw DecodeError(reason: "unknown frame kind \(b[2])", offset: 2)
+        }
         guard let codec = Codec(rawValue: b[3] & 0x0F), b[3] & 0xE0 == 0 else {
             throw DecodeError(reason: "unknown codec or flags \(b[3])", offset: 3)
         }

@@ -45,7 +45,9 @@ struct SegmentHeader: Equatable {
     /// - Throws: ``DecodeError`` naming the first field at fault.
     static func decode(_ buffer: UnsafeRawBufferPointer) throws(DecodeError) -> SegmentHeader {
         guard buffer.count >= size else { throw DecodeError(reason: "segment header is truncated", offset: 0) }
-        guard Array(buffer[0..<8]) == magic else { throw DecodeError(reason: "not a Docket segment (bad magic)", offset: 0) }
+        guard Array(buffer[0..<8]) == magic else {
+            throw DecodeError(reason: "not a Docket segment (bad magic)", offset: 0)
+        }
         var r = ByteReader(buffer, offset: 120)
         let stored = try r.readUInt64()
         guard stored == Checksum.xxh3(UnsafeRawBufferPointer(rebasing: buffer[0..<120])) else {
@@ -58,7 +60,9 @@ struct SegmentHeader: Equatable {
             throw DecodeError(reason: "segment needs reader version \(minReader) (file version \(version))", offset: 10)
         }
         r.offset = 12
-        guard try r.readUInt32() == UInt32(size) else { throw DecodeError(reason: "unexpected header length", offset: 12) }
+        guard try r.readUInt32() == UInt32(size) else {
+            throw DecodeError(reason: "unexpected header length", offset: 12)
+        }
         let number = try r.readUInt64()
         let base = try r.readUInt64()
         let salt = Array(buffer[32..<48])

@@ -53,7 +53,9 @@ final class IndexFile: @unchecked Sendable {
             throw DecodeError(reason: "not a Docket index file", offset: 0)
         }
         let stored = data.withUnsafeBytes { $0.loadUnaligned(fromByteOffset: data.count - 8, as: UInt64.self) }
-        let computed = data.withUnsafeBytes { Checksum.xxh3(UnsafeRawBufferPointer(rebasing: $0[0..<(data.count - 8)])) }
+        let computed = data.withUnsafeBytes {
+            Checksum.xxh3(UnsafeRawBufferPointer(rebasing: $0[0..<(data.count - 8)]))
+        }
         guard UInt64(littleEndian: stored) == computed else {
             throw DecodeError(reason: "index checksum mismatch", offset: data.count - 8)
         }
@@ -87,7 +89,9 @@ final class IndexFile: @unchecked Sendable {
         entriesOffset = streamsOffset + streamCount * Self.streamSize
         keysOffset = entriesOffset + entryCount * Self.entrySize
         poolOffset = keysOffset + keyCount * Self.keySize
-        guard poolOffset + poolSize + 8 == data.count, anchorCount == (blockCount + Self.anchorInterval - 1) / Self.anchorInterval else {
+        guard poolOffset + poolSize + 8 == data.count,
+            anchorCount == (blockCount + Self.anchorInterval - 1) / Self.anchorInterval
+        else {
             storage.deallocate()
             throw DecodeError(reason: "index sections do not add up to the file size", offset: 80)
         }

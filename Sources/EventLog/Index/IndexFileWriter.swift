@@ -14,8 +14,10 @@ enum IndexFileWriter {
         var keyCount = 0
 
         // Streams: merge base order with the sorted tail.
-        let tailStreams = tail.streams.map { (hash: Checksum.hashString($0.key), name: Array($0.key.utf8), positions: $0.value) }
-            .sorted { $0.hash != $1.hash ? $0.hash < $1.hash : $0.name.lexicographicallyPrecedes($1.name) }
+        let tailStreams = tail.streams.map {
+            (hash: Checksum.hashString($0.key), name: Array($0.key.utf8), positions: $0.value)
+        }
+        .sorted { $0.hash != $1.hash ? $0.hash < $1.hash : $0.name.lexicographicallyPrecedes($1.name) }
         var bi = 0
         var ti = 0
         let baseStreams = base?.streamCount ?? 0
@@ -24,7 +26,8 @@ enum IndexFileWriter {
             entries.writeUInt32(e.segment)
             entries.writeUInt32(e.offset)
         }
-        func emitStream(hash: UInt64, name: UnsafeRawBufferPointer, baseSlot: (Int, Int)?, tailPositions: [IndexEntry]?) {
+        func emitStream(hash: UInt64, name: UnsafeRawBufferPointer, baseSlot: (Int, Int)?, tailPositions: [IndexEntry]?)
+        {
             let first = entryCount
             if let (start, count) = baseSlot, let base {
                 for e in start..<(start + count) { writeEntry(base.entry(e)) }
@@ -44,7 +47,12 @@ enum IndexFileWriter {
         }
         while bi < baseStreams || ti < tailStreams.count {
             if ti >= tailStreams.count {
-                emitStream(hash: base!.streamHash(at: bi), name: base!.streamName(at: bi), baseSlot: base!.streamSlot(at: bi), tailPositions: nil)
+                emitStream(
+                    hash: base!.streamHash(at: bi),
+                    name: base!.streamName(at: bi),
+                    baseSlot: base!.streamSlot(at: bi),
+                    tailPositions: nil
+                )
                 bi += 1
                 continue
             }
@@ -71,8 +79,10 @@ enum IndexFileWriter {
         }
 
         // Keys: same merge.
-        let tailKeys = tail.keys.map { (hash: Checksum.hashString($0.key), name: Array($0.key.utf8), location: $0.value) }
-            .sorted { $0.hash != $1.hash ? $0.hash < $1.hash : $0.name.lexicographicallyPrecedes($1.name) }
+        let tailKeys = tail.keys.map {
+            (hash: Checksum.hashString($0.key), name: Array($0.key.utf8), location: $0.value)
+        }
+        .sorted { $0.hash != $1.hash ? $0.hash < $1.hash : $0.name.lexicographicallyPrecedes($1.name) }
         func emitKey(hash: UInt64, name: UnsafeRawBufferPointer, location: KeyLocation) {
             keyRows.writeUInt64(hash)
             keyRows.writeUInt64(UInt64(pool.count))
@@ -133,7 +143,13 @@ enum IndexFileWriter {
         out.writeUInt64(UInt64(pool.count))
         out.writeUInt64(UInt64(blockCount))
         if let base {
-            out.writeBytes(UnsafeRawBufferPointer(rebasing: base.bytes[IndexFile.headerSize..<(IndexFile.headerSize + base.anchorCount * IndexFile.anchorSize)]))
+            out.writeBytes(
+                UnsafeRawBufferPointer(
+                    rebasing: base.bytes[
+                        IndexFile.headerSize..<(IndexFile.headerSize + base.anchorCount * IndexFile.anchorSize)
+                    ]
+                )
+            )
         }
         for b in tailAnchors {
             out.writeUInt64(b.firstPosition)

@@ -18,14 +18,18 @@ struct BlockRecords {
         headers.reserveCapacity(lazily ? 8 : count)
         if !lazily {
             try locate(through: count - 1)
-            guard parsedTo == raw.count else { throw DecodeError(reason: "bytes after the last event record", offset: parsedTo) }
+            guard parsedTo == raw.count else {
+                throw DecodeError(reason: "bytes after the last event record", offset: parsedTo)
+            }
         }
     }
 
     /// Locates records up to and including `index`.
     mutating func locate(through index: Int) throws(DecodeError) {
         guard index >= headers.count else { return }
-        guard index < count else { throw DecodeError(reason: "record \(index) is beyond the block's \(count)", offset: parsedTo) }
+        guard index < count else {
+            throw DecodeError(reason: "record \(index) is beyond the block's \(count)", offset: parsedTo)
+        }
         var found: [EventRecordCodec.Header] = []
         let start = parsedTo
         let end: Int = try raw.withBytes { (b) throws(DecodeError) in
@@ -53,7 +57,9 @@ struct BlockRecords {
     func streamEquals(_ index: Int, _ stream: String) -> Bool {
         var s = stream
         return s.withUTF8 { utf8 in
-            raw.withUnsafeBytes { b in UnsafeRawBufferPointer(rebasing: b[headers[index].stream]).bytesEqual(UnsafeRawBufferPointer(utf8)) }
+            raw.withUnsafeBytes { b in
+                UnsafeRawBufferPointer(rebasing: b[headers[index].stream]).bytesEqual(UnsafeRawBufferPointer(utf8))
+            }
         }
     }
 

@@ -46,7 +46,12 @@ public struct EventCursor {
                     nextPosition += 1
                     return event
                 } catch {
-                    throw EventLogError(.corruption, "event record: \(error.reason)", file: currentName, position: position)
+                    throw EventLogError(
+                        .corruption,
+                        "event record: \(error.reason)",
+                        file: currentName,
+                        position: position
+                    )
                 }
             }
             try loadNextBlock()
@@ -59,7 +64,11 @@ public struct EventCursor {
         while true {
             if scanner == nil {
                 guard let segment = catalog.segment(segmentNumber) else {
-                    throw EventLogError(.acknowledgedDataMissing, "the log ends before position \(nextPosition)", position: nextPosition)
+                    throw EventLogError(
+                        .acknowledgedDataMissing,
+                        "the log ends before position \(nextPosition)",
+                        position: nextPosition
+                    )
                 }
                 scanner = SegmentScanner(segment: segment, limit: try segment.file.size())
             }
@@ -80,13 +89,34 @@ public struct EventCursor {
                     let last = header.firstPosition + UInt64(header.eventCount) - 1
                     if last < nextPosition { continue }
                     guard header.firstPosition <= nextPosition else {
-                        throw EventLogError(.corruption, "positions jump from \(nextPosition) to \(header.firstPosition)", file: segment.name, offset: frameOffset, position: nextPosition)
+                        throw EventLogError(
+                            .corruption,
+                            "positions jump from \(nextPosition) to \(header.firstPosition)",
+                            file: segment.name,
+                            offset: frameOffset,
+                            position: nextPosition
+                        )
                     }
-                    let raw = try FrameIO.rawBody(StoredFrame(header: header, body: body), segment: segment, offset: frameOffset, catalog: catalog)
+                    let raw = try FrameIO.rawBody(
+                        StoredFrame(header: header, body: body),
+                        segment: segment,
+                        offset: frameOffset,
+                        catalog: catalog
+                    )
                     do throws(DecodeError) {
-                        block = try BlockRecords(raw: raw, firstPosition: header.firstPosition, count: Int(header.eventCount))
+                        block = try BlockRecords(
+                            raw: raw,
+                            firstPosition: header.firstPosition,
+                            count: Int(header.eventCount)
+                        )
                     } catch {
-                        throw EventLogError(.corruption, "block records: \(error.reason)", file: segment.name, offset: frameOffset, position: header.firstPosition)
+                        throw EventLogError(
+                            .corruption,
+                            "block records: \(error.reason)",
+                            file: segment.name,
+                            offset: frameOffset,
+                            position: header.firstPosition
+                        )
                     }
                     indexInBlock = Int(nextPosition - header.firstPosition)
                     return
@@ -104,7 +134,13 @@ public struct EventCursor {
                     scanner = nil
                     continue
                 }
-                throw EventLogError(.acknowledgedDataMissing, "the log ends before position \(nextPosition)", file: segment.name, offset: offset, position: nextPosition)
+                throw EventLogError(
+                    .acknowledgedDataMissing,
+                    "the log ends before position \(nextPosition)",
+                    file: segment.name,
+                    offset: offset,
+                    position: nextPosition
+                )
             case .bad(let reason, let truncated):
                 if truncated {
                     let size = try segment.file.size()

@@ -17,24 +17,37 @@ enum FrameIO {
         catalog: SegmentCatalog? = nil
     ) throws(EventLogError) -> StoredFrame {
         let seed = segment.header.seed
-        if let catalog, let map = catalog.map(segment: segment.header.segmentNumber, covering: offset + UInt64(FrameHeader.size)) {
+        if let catalog,
+            let map = catalog.map(segment: segment.header.segmentNumber, covering: offset + UInt64(FrameHeader.size))
+        {
             let start = Int(offset)
             let header: FrameHeader
             do throws(DecodeError) {
-                header = try FrameHeader.decode(UnsafeRawBufferPointer(rebasing: map.bytes[start..<(start + FrameHeader.size)]), seed: seed)
+                header = try FrameHeader.decode(
+                    UnsafeRawBufferPointer(rebasing: map.bytes[start..<(start + FrameHeader.size)]),
+                    seed: seed
+                )
             } catch {
                 throw EventLogError(.corruption, "frame header: \(error.reason)", file: segment.name, offset: offset)
             }
             let end = start + header.frameLength
-            if let mapped = end <= map.bytes.count ? map : catalog.map(segment: segment.header.segmentNumber, covering: UInt64(end)) {
+            if let mapped = end <= map.bytes.count
+                ? map : catalog.map(segment: segment.header.segmentNumber, covering: UInt64(end))
+            {
                 let body = UnsafeRawBufferPointer(rebasing: mapped.bytes[(start + FrameHeader.size)..<end])
                 guard header.bodyMatches(body, seed: seed) else {
                     throw EventLogError(
-                        .corruption, "frame body checksum mismatch", file: segment.name, offset: offset,
+                        .corruption,
+                        "frame body checksum mismatch",
+                        file: segment.name,
+                        offset: offset,
                         position: header.kind == .events ? header.firstPosition : nil
                     )
                 }
-                return StoredFrame(header: header, body: ByteReader.bytes(mapped.bytes, (start + FrameHeader.size)..<end))
+                return StoredFrame(
+                    header: header,
+                    body: ByteReader.bytes(mapped.bytes, (start + FrameHeader.size)..<end)
+                )
             }
             throw EventLogError(.corruption, "frame runs past the end of the file", file: segment.name, offset: offset)
         }
@@ -56,7 +69,10 @@ enum FrameIO {
         let body = Array(bytes[FrameHeader.size..<header.frameLength])
         guard body.withUnsafeBytes({ header.bodyMatches($0, seed: seed) }) else {
             throw EventLogError(
-                .corruption, "frame body checksum mismatch", file: segment.name, offset: offset,
+                .corruption,
+                "frame body checksum mismatch",
+                file: segment.name,
+                offset: offset,
                 position: header.kind == .events ? header.firstPosition : nil
             )
         }
@@ -77,10 +93,19 @@ enum FrameIO {
         case .lz4, .lz4Dictionary:
             var dictionary: LZ4Dictionary?
             if header.codec == .lz4Dictionary {
-                guard UInt64(header.dictionaryOffset) < offset, header.dictionaryOffset >= UInt32(SegmentHeader.size) else {
-                    throw EventLogError(.corruption, "dictionary offset \(header.dictionaryOffset) is not before the block", file: segment.name, offset: offset)
+                guard UInt64(header.dictionaryOffset) < offset, header.dictionaryOffset >= UInt32(SegmentHeader.size)
+                else {
+                    throw EventLogError(
+                        .corruption,
+                        "dictionary offset \(header.dictionaryOffset) is not before the block",
+                        file: segment.name,
+                        offset: offset
+                    )
                 }
-                dictionary = try catalog.dictionary(segment: segment.header.segmentNumber, offset: UInt64(header.dictionaryOffset))
+                dictionary = try catalog.dictionary(
+                    segment: segment.header.segmentNumber,
+                    offset: UInt64(header.dictionaryOffset)
+                )
             }
             do {
                 return try frame.body.withUnsafeBytes { (b) throws(LZ4Error) in
@@ -88,7 +113,10 @@ enum FrameIO {
                 }
             } catch {
                 throw EventLogError(
-                    .corruption, "block does not decompress: \(error)", file: segment.name, offset: offset,
+                    .corruption,
+                    "block does not decompress: \(error)",
+                    file: segment.name,
+                    offset: offset,
                     position: header.kind == .events ? header.firstPosition : nil
                 )
             }

@@ -10,7 +10,11 @@ public struct LiveEvents: AsyncSequence, Sendable {
     let from: UInt64
 
     public func makeAsyncIterator() -> Iterator {
-        Iterator(cursor: EventCursor(catalog: catalog, index: index, from: from, end: index.lastPosition), watcher: watcher, index: index)
+        Iterator(
+            cursor: EventCursor(catalog: catalog, index: index, from: from, end: index.lastPosition),
+            watcher: watcher,
+            index: index
+        )
     }
 
     /// Pulls events one at a time.

@@ -13,13 +13,32 @@ struct LogReader: Sendable {
         }
         let frame = try FrameIO.readFrame(segment, at: offset, catalog: catalog)
         guard frame.header.kind == .events else {
-            throw EventLogError(.indexMismatch, "the index points at a frame that holds no events", file: segment.name, offset: offset)
+            throw EventLogError(
+                .indexMismatch,
+                "the index points at a frame that holds no events",
+                file: segment.name,
+                offset: offset
+            )
         }
         let raw = try FrameIO.rawBody(frame, segment: segment, offset: offset, catalog: catalog)
         do throws(DecodeError) {
-            return (frame.header, try BlockRecords(raw: raw, firstPosition: frame.header.firstPosition, count: Int(frame.header.eventCount), lazily: true))
+            return (
+                frame.header,
+                try BlockRecords(
+                    raw: raw,
+                    firstPosition: frame.header.firstPosition,
+                    count: Int(frame.header.eventCount),
+                    lazily: true
+                )
+            )
         } catch {
-            throw EventLogError(.corruption, "block records: \(error.reason)", file: segment.name, offset: offset, position: frame.header.firstPosition)
+            throw EventLogError(
+                .corruption,
+                "block records: \(error.reason)",
+                file: segment.name,
+                offset: offset,
+                position: frame.header.firstPosition
+            )
         }
     }
 
@@ -32,11 +51,19 @@ struct LogReader: Sendable {
         var current: (segment: UInt32, offset: UInt32, records: BlockRecords)?
         for (version, entry) in entries {
             if current == nil || current!.segment != entry.segment || current!.offset != entry.offset {
-                current = (entry.segment, entry.offset, try readBlock(segment: entry.segment, offset: UInt64(entry.offset)).1)
+                current = (
+                    entry.segment, entry.offset, try readBlock(segment: entry.segment, offset: UInt64(entry.offset)).1
+                )
             }
             let position = entry.position
-            guard position >= current!.records.firstPosition, position < current!.records.firstPosition + UInt64(current!.records.count) else {
-                throw EventLogError(.indexMismatch, "the index places position \(position) in a block that does not hold it", position: position)
+            guard position >= current!.records.firstPosition,
+                position < current!.records.firstPosition + UInt64(current!.records.count)
+            else {
+                throw EventLogError(
+                    .indexMismatch,
+                    "the index places position \(position) in a block that does not hold it",
+                    position: position
+                )
             }
             let i = Int(position - current!.records.firstPosition)
             do throws(DecodeError) {
@@ -46,7 +73,11 @@ struct LogReader: Sendable {
             }
             let records = current!.records
             guard records.streamEquals(i, stream), records.headers[i].version == version else {
-                throw EventLogError(.indexMismatch, "the index says position \(position) is \(stream)@\(version), the log disagrees", position: position)
+                throw EventLogError(
+                    .indexMismatch,
+                    "the index says position \(position) is \(stream)@\(version), the log disagrees",
+                    position: position
+                )
             }
             do throws(DecodeError) {
                 out.append(try records.event(at: i))
@@ -89,12 +120,26 @@ struct LogReader: Sendable {
                     case .dictionary: continue
                     case .seal: break frames
                     case .events:
-                        let raw = try FrameIO.rawBody(StoredFrame(header: header, body: body), segment: segment, offset: frameOffset, catalog: catalog)
+                        let raw = try FrameIO.rawBody(
+                            StoredFrame(header: header, body: body),
+                            segment: segment,
+                            offset: frameOffset,
+                            catalog: catalog
+                        )
                         let records: BlockRecords
                         do throws(DecodeError) {
-                            records = try BlockRecords(raw: raw, firstPosition: header.firstPosition, count: Int(header.eventCount))
+                            records = try BlockRecords(
+                                raw: raw,
+                                firstPosition: header.firstPosition,
+                                count: Int(header.eventCount)
+                            )
                         } catch {
-                            throw EventLogError(.corruption, "block records: \(error.reason)", file: segment.name, offset: frameOffset)
+                            throw EventLogError(
+                                .corruption,
+                                "block records: \(error.reason)",
+                                file: segment.name,
+                                offset: frameOffset
+                            )
                         }
                         for i in 0..<records.count {
                             let p = header.firstPosition + UInt64(i)
@@ -103,7 +148,13 @@ struct LogReader: Sendable {
                         }
                     }
                 case .end, .bad:
-                    throw EventLogError(.positionOutOfRange, "position \(position) is not in the log", file: segment.name, offset: offset, position: position)
+                    throw EventLogError(
+                        .positionOutOfRange,
+                        "position \(position) is not in the log",
+                        file: segment.name,
+                        offset: offset,
+                        position: position
+                    )
                 }
             }
             segmentNumber += 1

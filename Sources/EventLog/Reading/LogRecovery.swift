@@ -47,19 +47,32 @@ enum LogRecovery {
         }
         guard numbers == Array(1...UInt64(numbers.count)) else {
             let missing = (1...UInt64(numbers.last!)).first { !numbers.contains($0) } ?? 0
-            throw EventLogError(.corruption, "segment \(missing) is missing", file: StoreLayout.relative(StoreLayout.segmentName(missing)))
+            throw EventLogError(
+                .corruption,
+                "segment \(missing) is missing",
+                file: StoreLayout.relative(StoreLayout.segmentName(missing))
+            )
         }
         let lastNumber = numbers.last!
         let catalog = SegmentCatalog(layout: layout)
         for n in numbers {
             let name = StoreLayout.relative(StoreLayout.segmentName(n))
-            let file = try FileHandle.open(layout.segmentPath(n), name: name, flags: writable && n == lastNumber ? O_RDWR : O_RDONLY)
+            let file = try FileHandle.open(
+                layout.segmentPath(n),
+                name: name,
+                flags: writable && n == lastNumber ? O_RDWR : O_RDONLY
+            )
             let bytes = try file.read(count: SegmentHeader.size, at: 0)
             let header: SegmentHeader
             do throws(DecodeError) {
                 header = try bytes.withBytes { (b) throws(DecodeError) in try SegmentHeader.decode(b) }
             } catch {
-                throw EventLogError(.corruption, "segment header: \(error.reason)", file: name, offset: UInt64(error.offset))
+                throw EventLogError(
+                    .corruption,
+                    "segment header: \(error.reason)",
+                    file: name,
+                    offset: UInt64(error.offset)
+                )
             }
             guard header.segmentNumber == n else {
                 throw EventLogError(.corruption, "file holds segment \(header.segmentNumber)", file: name, offset: 16)
@@ -82,7 +95,13 @@ enum LogRecovery {
                 }
                 let next = catalog.segment(n + 1)!
                 guard next.header.basePosition == seal.lastPosition + 1, next.header.previousHead == seal.head else {
-                    throw EventLogError(.corruption, "segment does not continue the previous segment's chain", file: next.name, offset: 24, position: next.header.basePosition)
+                    throw EventLogError(
+                        .corruption,
+                        "segment does not continue the previous segment's chain",
+                        file: next.name,
+                        offset: 24,
+                        position: next.header.basePosition
+                    )
                 }
             } else {
                 lastSeal = seal
@@ -90,12 +109,29 @@ enum LogRecovery {
         }
 
         var report = RecoveryReport()
-        let (indexFile, coverageFrame) = try loadIndex(layout: layout, catalog: catalog, lastNumber: lastNumber, report: &report)
-        let startCoverage = indexFile?.coverage
-            ?? IndexCoverage(lastPosition: 0, head: .genesis, segment: 1, lastFrameOffset: 0, endOffset: UInt64(SegmentHeader.size))
+        let (indexFile, coverageFrame) = try loadIndex(
+            layout: layout,
+            catalog: catalog,
+            lastNumber: lastNumber,
+            report: &report
+        )
+        let startCoverage =
+            indexFile?.coverage
+            ?? IndexCoverage(
+                lastPosition: 0,
+                head: .genesis,
+                segment: 1,
+                lastFrameOffset: 0,
+                endOffset: UInt64(SegmentHeader.size)
+            )
         let index = StreamIndex(base: indexFile, coverage: startCoverage)
 
-        var scan = TailScan(index: index, catalog: catalog, start: startCoverage, dictionaryOffset: coverageFrame?.dictionaryOffset ?? 0)
+        var scan = TailScan(
+            index: index,
+            catalog: catalog,
+            start: startCoverage,
+            dictionaryOffset: coverageFrame?.dictionaryOffset ?? 0
+        )
         try scan.run(lastNumber: lastNumber)
         report.scannedEvents = scan.scannedEvents
         if indexFile == nil && scan.scannedEvents == 0 {

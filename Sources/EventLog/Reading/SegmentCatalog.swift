@@ -62,7 +62,12 @@ final class SegmentCatalog: @unchecked Sendable {
         }
         let frame = try FrameIO.readFrame(segment, at: offset, catalog: self)
         guard frame.header.kind == .dictionary else {
-            throw EventLogError(.corruption, "a block's dictionary offset does not point at a dictionary frame", file: segment.name, offset: offset)
+            throw EventLogError(
+                .corruption,
+                "a block's dictionary offset does not point at a dictionary frame",
+                file: segment.name,
+                offset: offset
+            )
         }
         let raw = try FrameIO.rawBody(frame, segment: segment, offset: offset, catalog: self)
         let dictionary = LZ4Dictionary(raw)

@@ -36,18 +36,25 @@ struct SegmentScanner {
     /// The frame at `offset`, checked, or why there is none.
     mutating func frame(at offset: UInt64) throws(EventLogError) -> Outcome {
         if offset == limit { return .end }
-        guard try ensure(offset, FrameHeader.size) else { return .bad(reason: "truncated frame header", truncated: true) }
+        guard try ensure(offset, FrameHeader.size) else {
+            return .bad(reason: "truncated frame header", truncated: true)
+        }
         let seed = segment.header.seed
         let start = Int(offset - windowStart)
         let header: FrameHeader
         do throws(DecodeError) {
             header = try window.withBytes { (b) throws(DecodeError) in
-                try FrameHeader.decode(UnsafeRawBufferPointer(rebasing: b[start..<(start + FrameHeader.size)]), seed: seed)
+                try FrameHeader.decode(
+                    UnsafeRawBufferPointer(rebasing: b[start..<(start + FrameHeader.size)]),
+                    seed: seed
+                )
             }
         } catch {
             return .bad(reason: error.reason, truncated: false)
         }
-        guard try ensure(offset, header.frameLength) else { return .bad(reason: "truncated frame body", truncated: true) }
+        guard try ensure(offset, header.frameLength) else {
+            return .bad(reason: "truncated frame body", truncated: true)
+        }
         let bodyStart = Int(offset - windowStart) + FrameHeader.size
         let body = Array(window[bodyStart..<(bodyStart + Int(header.storedLength))])
         guard body.withUnsafeBytes({ header.bodyMatches($0, seed: seed) }) else {
@@ -58,7 +65,10 @@ struct SegmentScanner {
 
     /// Whether any plausible frame (valid header for this segment, at or after `position`)
     /// starts after `offset`: the test that tells mid-log damage from a torn tail.
-    mutating func validFrameExists(after offset: UInt64, atOrAfterPosition position: UInt64) throws(EventLogError) -> UInt64? {
+    mutating func validFrameExists(
+        after offset: UInt64,
+        atOrAfterPosition position: UInt64
+    ) throws(EventLogError) -> UInt64? {
         let seed = segment.header.seed
         var o = offset + 1
         while o + UInt64(FrameHeader.size) <= limit {
@@ -69,7 +79,10 @@ struct SegmentScanner {
                 var i = base
                 while i + FrameHeader.size <= base + span {
                     if b[i] == 0xC7, b[i + 1] == 0xD0,
-                        let h = try? FrameHeader.decode(UnsafeRawBufferPointer(rebasing: b[i..<(i + FrameHeader.size)]), seed: seed),
+                        let h = try? FrameHeader.decode(
+                            UnsafeRawBufferPointer(rebasing: b[i..<(i + FrameHeader.size)]),
+                            seed: seed
+                        ),
                         h.firstPosition >= position
                     {
                         return windowStart + UInt64(i)

@@ -66,7 +66,13 @@ struct TailScan {
                         try scanEvents(header, body: body, segment: segment, at: frameOffset)
                     case .dictionary:
                         guard header.firstPosition == nextPosition else {
-                            throw EventLogError(.corruption, "dictionary frame for position \(header.firstPosition) where \(nextPosition) was due", file: segment.name, offset: frameOffset, position: nextPosition)
+                            throw EventLogError(
+                                .corruption,
+                                "dictionary frame for position \(header.firstPosition) where \(nextPosition) was due",
+                                file: segment.name,
+                                offset: frameOffset,
+                                position: nextPosition
+                            )
                         }
                         _ = try catalog.dictionary(segment: segmentNumber, offset: frameOffset)
                     case .seal:
@@ -74,30 +80,61 @@ struct TailScan {
                         do throws(DecodeError) {
                             seal = try body.withBytes { (b) throws(DecodeError) in try SealRecord.decode(b) }
                         } catch {
-                            throw EventLogError(.corruption, "seal: \(error.reason)", file: segment.name, offset: frameOffset)
+                            throw EventLogError(
+                                .corruption,
+                                "seal: \(error.reason)",
+                                file: segment.name,
+                                offset: frameOffset
+                            )
                         }
-                        guard pending.streamEvents.isEmpty, seal.lastPosition == nextPosition - 1, seal.head == head else {
-                            throw EventLogError(.corruption, "seal does not match the segment's events", file: segment.name, offset: frameOffset, position: seal.lastPosition)
+                        guard pending.streamEvents.isEmpty, seal.lastPosition == nextPosition - 1, seal.head == head
+                        else {
+                            throw EventLogError(
+                                .corruption,
+                                "seal does not match the segment's events",
+                                file: segment.name,
+                                offset: frameOffset,
+                                position: seal.lastPosition
+                            )
                         }
                         guard offset == scanner.limit else {
-                            throw EventLogError(.corruption, "bytes follow the seal", file: segment.name, offset: offset)
+                            throw EventLogError(
+                                .corruption,
+                                "bytes follow the seal",
+                                file: segment.name,
+                                offset: offset
+                            )
                         }
                         break frames
                     }
                 case .end:
                     if segmentNumber < lastNumber {
-                        throw EventLogError(.corruption, "segment ends without a seal", file: segment.name, offset: offset, position: nextPosition)
+                        throw EventLogError(
+                            .corruption,
+                            "segment ends without a seal",
+                            file: segment.name,
+                            offset: offset,
+                            position: nextPosition
+                        )
                     }
                     return
                 case .bad(let reason, _):
                     if segmentNumber < lastNumber {
-                        throw EventLogError(.corruption, reason, file: segment.name, offset: offset, position: nextPosition)
+                        throw EventLogError(
+                            .corruption,
+                            reason,
+                            file: segment.name,
+                            offset: offset,
+                            position: nextPosition
+                        )
                     }
                     if let later = try scanner.validFrameExists(after: offset, atOrAfterPosition: nextPosition) {
                         throw EventLogError(
                             .corruption,
                             "\(reason), and a valid frame follows at offset \(later): this is damage inside the log, not a torn tail",
-                            file: segment.name, offset: offset, position: nextPosition
+                            file: segment.name,
+                            offset: offset,
+                            position: nextPosition
                         )
                     }
                     tornAt = offset
@@ -110,16 +147,38 @@ struct TailScan {
         }
     }
 
-    private mutating func scanEvents(_ header: FrameHeader, body: [UInt8], segment: SegmentCatalog.Segment, at frameOffset: UInt64) throws(EventLogError) {
+    private mutating func scanEvents(
+        _ header: FrameHeader,
+        body: [UInt8],
+        segment: SegmentCatalog.Segment,
+        at frameOffset: UInt64
+    ) throws(EventLogError) {
         guard header.firstPosition == nextPosition, header.eventCount > 0 else {
-            throw EventLogError(.corruption, "block starts at position \(header.firstPosition), expected \(nextPosition)", file: segment.name, offset: frameOffset, position: nextPosition)
+            throw EventLogError(
+                .corruption,
+                "block starts at position \(header.firstPosition), expected \(nextPosition)",
+                file: segment.name,
+                offset: frameOffset,
+                position: nextPosition
+            )
         }
-        let raw = try FrameIO.rawBody(StoredFrame(header: header, body: body), segment: segment, offset: frameOffset, catalog: catalog)
+        let raw = try FrameIO.rawBody(
+            StoredFrame(header: header, body: body),
+            segment: segment,
+            offset: frameOffset,
+            catalog: catalog
+        )
         let records: BlockRecords
         do throws(DecodeError) {
             records = try BlockRecords(raw: raw, firstPosition: header.firstPosition, count: Int(header.eventCount))
         } catch {
-            throw EventLogError(.corruption, "block records: \(error.reason)", file: segment.name, offset: frameOffset, position: header.firstPosition)
+            throw EventLogError(
+                .corruption,
+                "block records: \(error.reason)",
+                file: segment.name,
+                offset: frameOffset,
+                position: header.firstPosition
+            )
         }
         let headBefore = head
         for i in 0..<records.count {
@@ -133,10 +192,18 @@ struct TailScan {
             let id = index.id(of: stream)
             let expected = version(ofID: id) + 1
             guard h.version == expected else {
-                throw EventLogError(.corruption, "stream \(stream) jumps to version \(h.version), expected \(expected)", file: segment.name, offset: frameOffset, position: position)
+                throw EventLogError(
+                    .corruption,
+                    "stream \(stream) jumps to version \(h.version), expected \(expected)",
+                    file: segment.name,
+                    offset: frameOffset,
+                    position: position
+                )
             }
             pendingVersions[id] = expected
-            pending.streamEvents.append((id, IndexEntry(position: position, segment: UInt32(segmentNumber), offset: UInt32(frameOffset))))
+            pending.streamEvents.append(
+                (id, IndexEntry(position: position, segment: UInt32(segmentNumber), offset: UInt32(frameOffset)))
+            )
             head = records.withRecordBytes(i) { head.extended(position: position, record: $0) }
             nextPosition += 1
             scannedEvents += 1
@@ -178,7 +245,9 @@ struct TailScan {
 
     private mutating func closeKey(endingBefore position: UInt64) {
         if let start = pendingKeyStart, let key = start.key {
-            pending.keys.append((key, KeyLocation(firstPosition: start.position, eventCount: UInt32(position - start.position))))
+            pending.keys.append(
+                (key, KeyLocation(firstPosition: start.position, eventCount: UInt32(position - start.position)))
+            )
         }
         pendingKeyStart = nil
     }

@@ -21,7 +21,12 @@ final class FileHandle: @unchecked Sendable {
 
     deinit { close(descriptor) }
 
-    static func open(_ path: String, name: String, flags: Int32, mode: mode_t = 0o644) throws(EventLogError) -> FileHandle {
+    static func open(
+        _ path: String,
+        name: String,
+        flags: Int32,
+        mode: mode_t = 0o644
+    ) throws(EventLogError) -> FileHandle {
         let fd = Glibc.open(path, flags | O_CLOEXEC, mode)
         guard fd >= 0 else {
             let e = errno
@@ -104,6 +109,12 @@ final class FileHandle: @unchecked Sendable {
 
     private func ioError(_ operation: String, offset: UInt64? = nil) -> EventLogError {
         let e = errno
-        return EventLogError(.io, "\(operation) of \(name) failed: \(String(cString: strerror(e)))", file: name, offset: offset, errno: e)
+        return EventLogError(
+            .io,
+            "\(operation) of \(name) failed: \(String(cString: strerror(e)))",
+            file: name,
+            offset: offset,
+            errno: e
+        )
     }
 }

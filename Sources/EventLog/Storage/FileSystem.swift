@@ -15,7 +15,12 @@ enum FileSystem {
     static func createDirectory(_ path: String) throws(EventLogError) {
         if mkdir(path, 0o755) != 0 && errno != EEXIST {
             let e = errno
-            throw EventLogError(.io, "cannot create directory \(path): \(String(cString: strerror(e)))", file: path, errno: e)
+            throw EventLogError(
+                .io,
+                "cannot create directory \(path): \(String(cString: strerror(e)))",
+                file: path,
+                errno: e
+            )
         }
     }
 
@@ -23,7 +28,12 @@ enum FileSystem {
     static func list(_ path: String) throws(EventLogError) -> [String] {
         guard let dir = opendir(path) else {
             let e = errno
-            throw EventLogError(e == ENOENT ? .storeNotFound : .io, "cannot list \(path): \(String(cString: strerror(e)))", file: path, errno: e)
+            throw EventLogError(
+                e == ENOENT ? .storeNotFound : .io,
+                "cannot list \(path): \(String(cString: strerror(e)))",
+                file: path,
+                errno: e
+            )
         }
         defer { closedir(dir) }
         var names: [String] = []
@@ -46,7 +56,12 @@ enum FileSystem {
         defer { close(fd) }
         guard fsync(fd) == 0 else {
             let e = errno
-            throw EventLogError(.io, "fsync of directory \(path) failed: \(String(cString: strerror(e)))", file: path, errno: e)
+            throw EventLogError(
+                .io,
+                "fsync of directory \(path) failed: \(String(cString: strerror(e)))",
+                file: path,
+                errno: e
+            )
         }
     }
 

@@ -26,7 +26,11 @@ enum LogVerifier {
         for digest in digests where !report.confirmedDigests.contains(digest) {
             if !report.problems.contains(where: { $0.kind == "digest" && $0.position == digest.position }) {
                 report.problems.append(
-                    .init(kind: "digest", message: "the log does not reach position \(digest.position) of digest \(digest)", position: digest.position)
+                    .init(
+                        kind: "digest",
+                        message: "the log does not reach position \(digest.position) of digest \(digest)",
+                        position: digest.position
+                    )
                 )
             }
         }
@@ -86,11 +90,19 @@ enum LogVerifier {
             for i in 0..<min(blocks.count, blockHeadsBefore.count) { blocks[i].headBefore = blockHeadsBefore[i] }
             headsAfterBlocks = Array(blockHeadsBefore.dropFirst()) + (blocks.isEmpty ? [] : [head])
             let found = hasher.watchedResults
-            for (position, digest) in digests.sorted(by: { $0.key < $1.key }) where position > 0 && position < nextPosition {
+            for (position, digest) in digests.sorted(by: { $0.key < $1.key })
+            where position > 0 && position < nextPosition {
                 if found[position] == digest.head {
                     report.confirmedDigests.append(digest)
                 } else {
-                    report.problems.append(.init(kind: "digest", message: "the chain head at position \(position) differs from digest \(digest): the log was altered at or before this position", position: position))
+                    report.problems.append(
+                        .init(
+                            kind: "digest",
+                            message:
+                                "the chain head at position \(position) differs from digest \(digest): the log was altered at or before this position",
+                            position: position
+                        )
+                    )
                 }
             }
         }
@@ -105,14 +117,24 @@ enum LogVerifier {
             }
             let numbers = names.compactMap(StoreLayout.segmentNumber(fromName:)).sorted()
             guard !numbers.isEmpty else {
-                report.problems.append(.init(kind: "missing-segment", message: "the store has no segment files", file: "log"))
+                report.problems.append(
+                    .init(kind: "missing-segment", message: "the store has no segment files", file: "log")
+                )
                 return
             }
-            if let genesisDigest = digests[0], genesisDigest.head == .genesis { report.confirmedDigests.append(genesisDigest) }
+            if let genesisDigest = digests[0], genesisDigest.head == .genesis {
+                report.confirmedDigests.append(genesisDigest)
+            }
             for (i, number) in numbers.enumerated() {
                 let name = StoreLayout.relative(StoreLayout.segmentName(number))
                 guard number == UInt64(i + 1) else {
-                    report.problems.append(.init(kind: "missing-segment", message: "segment \(i + 1) is missing", file: StoreLayout.relative(StoreLayout.segmentName(UInt64(i + 1)))))
+                    report.problems.append(
+                        .init(
+                            kind: "missing-segment",
+                            message: "segment \(i + 1) is missing",
+                            file: StoreLayout.relative(StoreLayout.segmentName(UInt64(i + 1)))
+                        )
+                    )
                     return
                 }
                 report.segments += 1
@@ -121,9 +143,16 @@ enum LogVerifier {
         }
 
         /// Returns `false` when the walk cannot go on (the chain is broken here).
-        private mutating func walkSegment(_ number: UInt64, name: String, isLast: Bool, _ report: inout VerificationReport) -> Bool {
+        private mutating func walkSegment(
+            _ number: UInt64,
+            name: String,
+            isLast: Bool,
+            _ report: inout VerificationReport
+        ) -> Bool {
             func problem(_ kind: String, _ message: String, offset: UInt64? = nil, position: UInt64? = nil) {
-                report.problems.append(.init(kind: kind, message: message, file: name, offset: offset, position: position))
+                report.problems.append(
+                    .init(kind: kind, message: message, file: name, offset: offset, position: position)
+                )
             }
             let segment: SegmentCatalog.Segment
             let size: UInt64
@@ -146,7 +175,12 @@ enum LogVerifier {
             }
             syncHead()
             guard segment.header.basePosition == nextPosition, segment.header.previousHead == head else {
-                problem("segment-link", "the segment does not continue the chain where the previous one ended", offset: 24, position: nextPosition)
+                problem(
+                    "segment-link",
+                    "the segment does not continue the chain where the previous one ended",
+                    offset: 24,
+                    position: nextPosition
+                )
                 return false
             }
             catalog.add(segment)
@@ -167,7 +201,12 @@ enum LogVerifier {
                     switch header.kind {
                     case .dictionary:
                         guard header.firstPosition == nextPosition else {
-                            problem("frame", "a dictionary frame for position \(header.firstPosition) where \(nextPosition) was due", offset: frameOffset, position: nextPosition)
+                            problem(
+                                "frame",
+                                "a dictionary frame for position \(header.firstPosition) where \(nextPosition) was due",
+                                offset: frameOffset,
+                                position: nextPosition
+                            )
                             return false
                         }
                         do { _ = try catalog.dictionary(segment: number, offset: frameOffset) } catch {
@@ -175,21 +214,36 @@ enum LogVerifier {
                             return false
                         }
                     case .events:
-                        guard walkBlock(header, body: body, segment: segment, at: frameOffset, &report) else { return false }
+                        guard walkBlock(header, body: body, segment: segment, at: frameOffset, &report) else {
+                            return false
+                        }
                         segmentBlocks += 1
                     case .seal:
                         syncHead()
-                        checkSeal(body, segment: segment, at: frameOffset, blocks: segmentBlocks, base: segmentBase, &report)
+                        checkSeal(
+                            body,
+                            segment: segment,
+                            at: frameOffset,
+                            blocks: segmentBlocks,
+                            base: segmentBase,
+                            &report
+                        )
                         if offset != size { problem("seal", "\(size - offset) bytes follow the seal", offset: offset) }
-                        if isLast { report.notes.append("the last segment is sealed; the next writer starts a new one") }
+                        if isLast {
+                            report.notes.append("the last segment is sealed; the next writer starts a new one")
+                        }
                         return true
                     }
                 case .end:
                     if !isLast { problem("seal", "a segment that is not the last has no seal", offset: offset) }
                     return true
                 case .bad(let reason, _):
-                    if isLast, (try? scanner.validFrameExists(after: offset, atOrAfterPosition: nextPosition)) == .some(nil) {
-                        report.notes.append("\(name): a torn tail of \(size - offset) bytes at offset \(offset) (an unacknowledged write cut short by a crash; the next open cuts it)")
+                    if isLast,
+                        (try? scanner.validFrameExists(after: offset, atOrAfterPosition: nextPosition)) == .some(nil)
+                    {
+                        report.notes.append(
+                            "\(name): a torn tail of \(size - offset) bytes at offset \(offset) (an unacknowledged write cut short by a crash; the next open cuts it)"
+                        )
                         return true
                     }
                     problem("frame", reason, offset: offset, position: nextPosition)
@@ -198,21 +252,46 @@ enum LogVerifier {
             }
         }
 
-        private mutating func walkBlock(_ header: FrameHeader, body: [UInt8], segment: SegmentCatalog.Segment, at offset: UInt64, _ report: inout VerificationReport) -> Bool {
+        private mutating func walkBlock(
+            _ header: FrameHeader,
+            body: [UInt8],
+            segment: SegmentCatalog.Segment,
+            at offset: UInt64,
+            _ report: inout VerificationReport
+        ) -> Bool {
             let name = segment.name
             guard header.firstPosition == nextPosition, header.eventCount > 0 else {
-                report.problems.append(.init(kind: "position", message: "the block starts at position \(header.firstPosition), expected \(nextPosition)", file: name, offset: offset, position: nextPosition))
+                report.problems.append(
+                    .init(
+                        kind: "position",
+                        message: "the block starts at position \(header.firstPosition), expected \(nextPosition)",
+                        file: name,
+                        offset: offset,
+                        position: nextPosition
+                    )
+                )
                 return false
             }
             let records: BlockRecords
             do {
-                let raw = try FrameIO.rawBody(StoredFrame(header: header, body: body), segment: segment, offset: offset, catalog: catalog)
-                records = try raw.withBytes { (_) throws(DecodeError) in try BlockRecords(raw: raw, firstPosition: header.firstPosition, count: Int(header.eventCount)) }
+                let raw = try FrameIO.rawBody(
+                    StoredFrame(header: header, body: body),
+                    segment: segment,
+                    offset: offset,
+                    catalog: catalog
+                )
+                records = try raw.withBytes { (_) throws(DecodeError) in
+                    try BlockRecords(raw: raw, firstPosition: header.firstPosition, count: Int(header.eventCount))
+                }
             } catch let error as EventLogError {
-                report.problems.append(.init(kind: "block", message: error.message, file: name, offset: offset, position: nextPosition))
+                report.problems.append(
+                    .init(kind: "block", message: error.message, file: name, offset: offset, position: nextPosition)
+                )
                 return false
             } catch let error as DecodeError {
-                report.problems.append(.init(kind: "block", message: error.reason, file: name, offset: offset, position: nextPosition))
+                report.problems.append(
+                    .init(kind: "block", message: error.reason, file: name, offset: offset, position: nextPosition)
+                )
                 return false
             } catch {
                 return false
@@ -227,17 +306,38 @@ enum LogVerifier {
                     closeKey(before: position)
                     openKey = (records.key(i), position)
                 }
-                let id = Int(records.raw.withUnsafeBytes { table.id(of: UnsafeRawBufferPointer(rebasing: $0[h.stream])) })
+                let id = Int(
+                    records.raw.withUnsafeBytes { table.id(of: UnsafeRawBufferPointer(rebasing: $0[h.stream])) }
+                )
                 if id == streamEntries.count { streamEntries.append([]) }
                 let expected = UInt64(streamEntries[id].count) + 1
                 if h.version != expected {
-                    report.problems.append(.init(kind: "version", message: "stream \(table.name(Int32(id))) has version \(h.version) where \(expected) was due", file: name, offset: offset, position: position))
+                    report.problems.append(
+                        .init(
+                            kind: "version",
+                            message:
+                                "stream \(table.name(Int32(id))) has version \(h.version) where \(expected) was due",
+                            file: name,
+                            offset: offset,
+                            position: position
+                        )
+                    )
                 }
-                streamEntries[id].append(IndexEntry(position: position, segment: segmentNumber, offset: UInt32(truncatingIfNeeded: offset)))
+                streamEntries[id].append(
+                    IndexEntry(position: position, segment: segmentNumber, offset: UInt32(truncatingIfNeeded: offset))
+                )
                 do {
                     try records.validate(i)
                 } catch {
-                    report.problems.append(.init(kind: "block", message: "event record: \(error.reason)", file: name, offset: offset, position: position))
+                    report.problems.append(
+                        .init(
+                            kind: "block",
+                            message: "event record: \(error.reason)",
+                            file: name,
+                            offset: offset,
+                            position: position
+                        )
+                    )
                     return false
                 }
                 ranges.append(h.body)
@@ -246,7 +346,15 @@ enum LogVerifier {
             }
             hasher.submit(ChainHasher.Job(raw: records.raw, records: ranges, firstPosition: header.firstPosition))
             if header.endsCommit { closeKey(before: nextPosition) }
-            blocks.append(BlockLocation(firstPosition: header.firstPosition, eventCount: header.eventCount, segment: UInt32(segment.header.segmentNumber), offset: offset, headBefore: .genesis))
+            blocks.append(
+                BlockLocation(
+                    firstPosition: header.firstPosition,
+                    eventCount: header.eventCount,
+                    segment: UInt32(segment.header.segmentNumber),
+                    offset: offset,
+                    headBefore: .genesis
+                )
+            )
             report.blocks += 1
             if let progress, nextPosition - lastProgress >= 100_000 {
                 lastProgress = nextPosition
@@ -262,27 +370,48 @@ enum LogVerifier {
             openKey = nil
         }
 
-        private func checkSeal(_ body: [UInt8], segment: SegmentCatalog.Segment, at offset: UInt64, blocks: Int, base: UInt64, _ report: inout VerificationReport) {
+        private func checkSeal(
+            _ body: [UInt8],
+            segment: SegmentCatalog.Segment,
+            at offset: UInt64,
+            blocks: Int,
+            base: UInt64,
+            _ report: inout VerificationReport
+        ) {
             let name = segment.name
             guard let seal = try? body.withBytes({ (b) throws(DecodeError) in try SealRecord.decode(b) }) else {
-                report.problems.append(.init(kind: "seal", message: "the seal cannot be read", file: name, offset: offset))
+                report.problems.append(
+                    .init(kind: "seal", message: "the seal cannot be read", file: name, offset: offset)
+                )
                 return
             }
             var hasher = SHA256()
             var o: UInt64 = 0
             while o < offset {
-                guard let chunk = try? segment.file.read(count: Int(min(1 << 20, offset - o)), at: o), !chunk.isEmpty else { break }
+                guard let chunk = try? segment.file.read(count: Int(min(1 << 20, offset - o)), at: o), !chunk.isEmpty
+                else { break }
                 hasher.update(data: chunk)
                 o += UInt64(chunk.count)
             }
             var wrong: [String] = []
-            if seal.lastPosition != nextPosition - 1 { wrong.append("last position \(seal.lastPosition) (walked \(nextPosition - 1))") }
-            if seal.eventCount != nextPosition - base { wrong.append("event count \(seal.eventCount) (walked \(nextPosition - base))") }
+            if seal.lastPosition != nextPosition - 1 {
+                wrong.append("last position \(seal.lastPosition) (walked \(nextPosition - 1))")
+            }
+            if seal.eventCount != nextPosition - base {
+                wrong.append("event count \(seal.eventCount) (walked \(nextPosition - base))")
+            }
             if seal.blockCount != UInt64(blocks) { wrong.append("block count \(seal.blockCount) (walked \(blocks))") }
             if seal.head != head { wrong.append("chain head") }
             if seal.fileHash != Array(hasher.finalize()) { wrong.append("file hash") }
             if !wrong.isEmpty {
-                report.problems.append(.init(kind: "seal", message: "the seal disagrees with the segment: " + wrong.joined(separator: ", "), file: name, offset: offset))
+                report.problems.append(
+                    .init(
+                        kind: "seal",
+                        message: "the seal disagrees with the segment: " + wrong.joined(separator: ", "),
+                        file: name,
+                        offset: offset
+                    )
+                )
             }
         }
 
@@ -299,7 +428,9 @@ enum LogVerifier {
                 let data = try handle.read(count: Int(try handle.size()), at: 0)
                 file = try data.withBytes { (_) throws(DecodeError) in try IndexFile(data: data) }
             } catch let error as DecodeError {
-                report.problems.append(.init(kind: "index", message: error.reason, file: name, offset: UInt64(error.offset)))
+                report.problems.append(
+                    .init(kind: "index", message: error.reason, file: name, offset: UInt64(error.offset))
+                )
                 return
             } catch {
                 report.problems.append(.init(kind: "index", message: "\(error)", file: name))
@@ -310,15 +441,23 @@ enum LogVerifier {
             }
             let covered = file.coverage.lastPosition
             guard covered < nextPosition else {
-                problem("the index covers position \(covered) but the log ends at \(nextPosition - 1)", position: covered)
+                problem(
+                    "the index covers position \(covered) but the log ends at \(nextPosition - 1)",
+                    position: covered
+                )
                 return
             }
             let coveredBlocks = blocks.prefix { $0.lastPosition <= covered }
             if file.blockCount != coveredBlocks.count {
-                problem("the index counts \(file.blockCount) blocks, the log has \(coveredBlocks.count) up to position \(covered)")
+                problem(
+                    "the index counts \(file.blockCount) blocks, the log has \(coveredBlocks.count) up to position \(covered)"
+                )
             } else {
                 for i in 0..<file.anchorCount where file.anchor(at: i) != coveredBlocks[i * IndexFile.anchorInterval] {
-                    problem("anchor \(i) does not match the log", position: coveredBlocks[i * IndexFile.anchorInterval].firstPosition)
+                    problem(
+                        "anchor \(i) does not match the log",
+                        position: coveredBlocks[i * IndexFile.anchorInterval].firstPosition
+                    )
                     break
                 }
             }
@@ -334,20 +473,29 @@ enum LogVerifier {
                 let id = Int(lookup.id(of: file.streamName(at: i)))
                 let expected = (id < streamEntries.count ? streamEntries[id] : []).filter { $0.position <= covered }
                 if entries != expected {
-                    problem("stream \(stream) has entries that differ from the log's", position: entries.first?.position)
+                    problem(
+                        "stream \(stream) has entries that differ from the log's",
+                        position: entries.first?.position
+                    )
                 }
-                if Checksum.hashString(stream) != file.streamHash(at: i) { problem("stream \(stream) has the wrong hash") }
+                if Checksum.hashString(stream) != file.streamHash(at: i) {
+                    problem("stream \(stream) has the wrong hash")
+                }
                 indexed += 1
             }
             let expectedStreams = streamEntries.filter { ($0.first?.position ?? .max) <= covered }.count
-            if indexed != expectedStreams { problem("the index lists \(indexed) streams, the log has \(expectedStreams)") }
+            if indexed != expectedStreams {
+                problem("the index lists \(indexed) streams, the log has \(expectedStreams)")
+            }
             let expectedKeys = keys.filter { $0.value.firstPosition <= covered }
             if file.keyCount != expectedKeys.count {
                 problem("the index lists \(file.keyCount) idempotency keys, the log has \(expectedKeys.count)")
             } else {
                 for i in 0..<file.keyCount {
                     let key = String(decoding: file.keyName(at: i), as: UTF8.self)
-                    if expectedKeys[key] != file.keyLocation(at: i) { problem("idempotency key entry \(i) does not match the log") }
+                    if expectedKeys[key] != file.keyLocation(at: i) {
+                        problem("idempotency key entry \(i) does not match the log")
+                    }
                 }
             }
         }

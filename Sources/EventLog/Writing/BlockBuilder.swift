@@ -2,7 +2,7 @@ import LZ4Codec
 
 /// Packs event records into blocks and blocks into frames, choosing the dictionary.
 ///
-/// Blocks are small (``EventLog/Options/blockSize``, 16 KiB raw by default) so reading one
+/// Blocks are small (``EventLog/Options/blockSize``, 8 KiB raw by default) so reading one
 /// event decompresses little; each compresses against a per-segment dictionary of recent raw
 /// data, so small blocks — and one-event commits — still compress well.
 /// Dictionary policy: a segment's first dictionary appears once 4 KiB of raw history exists; it
@@ -39,8 +39,13 @@ struct BlockBuilder {
         if eventCount == 0 { firstPosition = position }
         eventCount += 1
         return EventRecordCodec.encode(
-            event, stream: stream, version: version, recordedAt: recordedAt,
-            commitStart: commitStart, key: key, into: &raw
+            event,
+            stream: stream,
+            version: version,
+            recordedAt: recordedAt,
+            commitStart: commitStart,
+            key: key,
+            into: &raw
         )
     }
 
@@ -56,8 +61,15 @@ struct BlockBuilder {
     /// Appends the frame of a dictionary to `out`.
     func dictionaryFrame(_ dictionary: LZ4Dictionary, nextPosition: UInt64, seed: UInt64, into out: inout [UInt8]) {
         appendFrame(
-            kind: .dictionary, rawBody: dictionary.bytes, firstPosition: nextPosition, eventCount: 0,
-            endsCommit: false, dictionary: nil, dictionaryOffset: 0, seed: seed, into: &out
+            kind: .dictionary,
+            rawBody: dictionary.bytes,
+            firstPosition: nextPosition,
+            eventCount: 0,
+            endsCommit: false,
+            dictionary: nil,
+            dictionaryOffset: 0,
+            seed: seed,
+            into: &out
         )
     }
 
@@ -71,9 +83,15 @@ struct BlockBuilder {
     ) -> Int {
         let before = out.count
         appendFrame(
-            kind: .events, rawBody: raw.bytes, firstPosition: firstPosition, eventCount: UInt32(eventCount),
-            endsCommit: endsCommit, dictionary: dictionary?.value, dictionaryOffset: UInt32(dictionary?.offset ?? 0),
-            seed: seed, into: &out
+            kind: .events,
+            rawBody: raw.bytes,
+            firstPosition: firstPosition,
+            eventCount: UInt32(eventCount),
+            endsCommit: endsCommit,
+            dictionary: dictionary?.value,
+            dictionaryOffset: UInt32(dictionary?.offset ?? 0),
+            seed: seed,
+            into: &out
         )
         history.append(contentsOf: raw.bytes)
         if history.count > 2 * LZ4Dictionary.maximumSize {
@@ -104,20 +122,33 @@ struct BlockBuilder {
             let bodyArea = UnsafeMutableRawBufferPointer(rebasing: o[(start + FrameHeader.size)...])
             // Small blocks (lone commits) get LZ4HC: their cost is the sync, not the compression.
             let high = rawBody.count <= Self.highCompressionLimit
-            let written = rawBody.withUnsafeBytes { compressor.compress($0, into: bodyArea, dictionary: dictionary, highCompression: high) }
+            let written = rawBody.withUnsafeBytes {
+                compressor.compress($0, into: bodyArea, dictionary: dictionary, highCompression: high)
+            }
             if let written, written < rawBody.count {
                 codec = dictionary == nil ? .lz4 : .lz4Dictionary
                 stored = written
             } else {
                 rawBody.withUnsafeBytes { bodyArea.copyMemory(from: $0) }
             }
-            let body = UnsafeRawBufferPointer(rebasing: o[(start + FrameHeader.size)..<(start + FrameHeader.size + stored)])
-            let header = FrameHeader(
-                kind: kind, codec: codec, endsCommit: endsCommit, storedLength: UInt32(stored),
-                rawLength: UInt32(rawBody.count), eventCount: eventCount, firstPosition: firstPosition,
-                dictionaryOffset: dictionaryOffset, bodyChecksum: Checksum.frame(body, seed: seed)
+            let body = UnsafeRawBufferPointer(
+                rebasing: o[(start + FrameHeader.size)..<(start + FrameHeader.size + stored)]
             )
-            header.store(into: UnsafeMutableRawBufferPointer(rebasing: o[start..<(start + FrameHeader.size)]), seed: seed)
+            let header = FrameHeader(
+                kind: kind,
+                codec: codec,
+                endsCommit: endsCommit,
+                storedLength: UInt32(stored),
+                rawLength: UInt32(rawBody.count),
+                eventCount: eventCount,
+                firstPosition: firstPosition,
+                dictionaryOffset: dictionaryOffset,
+                bodyChecksum: Checksum.frame(body, seed: seed)
+            )
+            header.store(
+                into: UnsafeMutableRawBufferPointer(rebasing: o[start..<(start + FrameHeader.size)]),
+                seed: seed
+            )
         }
         out.removeLast(out.count - (start + FrameHeader.size + stored))
     }

@@ -89,7 +89,10 @@ final class ChainHasher: @unchecked Sendable {
                 job.raw.withUnsafeBytes { raw in
                     for (i, range) in job.records.enumerated() {
                         let position = job.firstPosition + UInt64(i)
-                        current = current.extended(position: position, record: UnsafeRawBufferPointer(rebasing: raw[range]))
+                        current = current.extended(
+                            position: position,
+                            record: UnsafeRawBufferPointer(rebasing: raw[range])
+                        )
                         if !watched.isEmpty, watched.contains(position) { found[position] = current }
                     }
                 }

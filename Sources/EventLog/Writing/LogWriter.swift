@@ -73,7 +73,11 @@ final class LogWriter: @unchecked Sendable {
         queueLock.lock()
         if let failure {
             queueLock.unlock()
-            completion(.failure(EventLogError(.writerFailed, "the writer stopped after an earlier failure: \(failure.message)")))
+            completion(
+                .failure(
+                    EventLogError(.writerFailed, "the writer stopped after an earlier failure: \(failure.message)")
+                )
+            )
             return
         }
         if stopping {
@@ -223,12 +227,21 @@ final class LogWriter: @unchecked Sendable {
     private func fail(_ error: EventLogError, pending: [Completion]) {
         options.logger.critical("event log writer stopped", metadata: ["error": "\(error)"])
         queueLock.withLock { failure = error }
-        let wrapped = EventLogError(.writerFailed, "the write failed and the writer stopped: \(error.message)", file: error.file, offset: error.offset, errno: error.errno)
+        let wrapped = EventLogError(
+            .writerFailed,
+            "the write failed and the writer stopped: \(error.message)",
+            file: error.file,
+            offset: error.offset,
+            errno: error.errno
+        )
         for completion in pending { completion(.failure(wrapped)) }
     }
 
     /// Checks one request and encodes it into the pending blocks; throws only for I/O failure.
-    private func stage(_ request: AppendRequest, into staged: inout Staged) throws(EventLogError) -> Result<AppendResult, EventLogError> {
+    private func stage(
+        _ request: AppendRequest,
+        into staged: inout Staged
+    ) throws(EventLogError) -> Result<AppendResult, EventLogError> {
         if let problem = validate(request) { return .failure(problem) }
         if let key = request.idempotencyKey {
             if var first = staged.keys[key] {
@@ -236,8 +249,16 @@ final class LogWriter: @unchecked Sendable {
                 return .success(first)
             }
             if let location = index.key(key) {
-                let events = try reader.events(location.firstPosition, location.firstPosition + UInt64(location.eventCount) - 1)
-                return .success(AppendResult(events: events.map { .init(stream: $0.stream, version: $0.version, position: $0.position) }, deduplicated: true))
+                let events = try reader.events(
+                    location.firstPosition,
+                    location.firstPosition + UInt64(location.eventCount) - 1
+                )
+                return .success(
+                    AppendResult(
+                        events: events.map { .init(stream: $0.stream, version: $0.version, position: $0.position) },
+                        deduplicated: true
+                    )
+                )
             }
         }
         // Each stream's version before this request, looked up once per part. `staged.versions`
@@ -254,7 +275,12 @@ final class LogWriter: @unchecked Sendable {
                 for (id, old) in undo.reversed() { staged.versions[id] = old }
                 let expected: String
                 if case .exactly(let v) = part.expectedVersion { expected = String(v) } else { expected = "any" }
-                return .failure(EventLogError(.versionConflict, "stream \(part.stream) is at version \(current), not the expected \(expected)"))
+                return .failure(
+                    EventLogError(
+                        .versionConflict,
+                        "stream \(part.stream) is at version \(current), not the expected \(expected)"
+                    )
+                )
             }
             startVersions.append((id, current))
             undo.append((id, previous))
@@ -281,14 +307,20 @@ final class LogWriter: @unchecked Sendable {
                 let position = nextPosition
                 if builder.isEmpty && !staged.offloadHashing { staged.blockHeadBefore = head }
                 let range = builder.add(
-                    event, position: position, stream: part.stream, version: version,
-                    recordedAt: event.recordedAt ?? lastRecordedAt, commitStart: n == 0,
+                    event,
+                    position: position,
+                    stream: part.stream,
+                    version: version,
+                    recordedAt: event.recordedAt ?? lastRecordedAt,
+                    commitStart: n == 0,
                     key: n == 0 ? request.idempotencyKey : nil
                 )
                 if staged.offloadHashing {
                     staged.blockRecords.append(range)
                 } else {
-                    head = builder.raw.bytes.withUnsafeBytes { head.extended(position: position, record: UnsafeRawBufferPointer(rebasing: $0[range])) }
+                    head = builder.raw.bytes.withUnsafeBytes {
+                        head.extended(position: position, record: UnsafeRawBufferPointer(rebasing: $0[range]))
+                    }
                 }
                 staged.update.streamEvents.append((id, IndexEntry(position: position, segment: 0, offset: 0)))
                 placements.append(.init(stream: part.stream, version: version, position: position))
@@ -300,7 +332,9 @@ final class LogWriter: @unchecked Sendable {
         let result = AppendResult(events: placements, deduplicated: false)
         if let key = request.idempotencyKey {
             staged.keys[key] = result
-            staged.update.keys.append((key, KeyLocation(firstPosition: result.firstPosition, eventCount: UInt32(total))))
+            staged.update.keys.append(
+                (key, KeyLocation(firstPosition: result.firstPosition, eventCount: UInt32(total)))
+            )
         }
         staged.wroteEvents = true
         return .success(result)
@@ -311,21 +345,33 @@ final class LogWriter: @unchecked Sendable {
             return EventLogError(.invalidAppend, "an append needs at least one event")
         }
         guard request.eventCount <= options.maximumEventsPerAppend else {
-            return EventLogError(.invalidAppend, "an append may hold at most \(options.maximumEventsPerAppend) events; split it")
+            return EventLogError(
+                .invalidAppend,
+                "an append may hold at most \(options.maximumEventsPerAppend) events; split it"
+            )
         }
         if let key = request.idempotencyKey, key.utf8.isEmpty || key.utf8.count > EventRecordCodec.maximumKeyLength {
             return EventLogError(.invalidAppend, "idempotency keys are 1 to \(EventRecordCodec.maximumKeyLength) bytes")
         }
         for part in request.streams {
             guard !part.stream.utf8.isEmpty, part.stream.utf8.count <= EventRecordCodec.maximumStreamLength else {
-                return EventLogError(.invalidAppend, "stream ids are 1 to \(EventRecordCodec.maximumStreamLength) bytes")
+                return EventLogError(
+                    .invalidAppend,
+                    "stream ids are 1 to \(EventRecordCodec.maximumStreamLength) bytes"
+                )
             }
             for event in part.events {
                 guard !event.type.utf8.isEmpty, event.type.utf8.count <= EventRecordCodec.maximumTypeLength else {
-                    return EventLogError(.invalidAppend, "event types are 1 to \(EventRecordCodec.maximumTypeLength) bytes")
+                    return EventLogError(
+                        .invalidAppend,
+                        "event types are 1 to \(EventRecordCodec.maximumTypeLength) bytes"
+                    )
                 }
                 guard event.payload.count + event.metadata.count <= options.maximumEventSize else {
-                    return EventLogError(.invalidAppend, "an event of \(event.payload.count + event.metadata.count) bytes exceeds the limit of \(options.maximumEventSize)")
+                    return EventLogError(
+                        .invalidAppend,
+                        "an event of \(event.payload.count + event.metadata.count) bytes exceeds the limit of \(options.maximumEventSize)"
+                    )
                 }
                 guard abs(Int(event.occurredAt.utcOffsetSeconds)) < 86_400 else {
                     return EventLogError(.invalidAppend, "UTC offsets must be under 24 hours")
@@ -351,7 +397,12 @@ final class LogWriter: @unchecked Sendable {
             hasher.submit(ChainHasher.Job(raw: builder.raw.bytes, records: staged.blockRecords, firstPosition: first))
             staged.blockRecords.removeAll(keepingCapacity: true)
         }
-        let length = builder.finishBlock(endsCommit: endsCommit, dictionary: active.dictionary, seed: seed, into: &staged.bytes)
+        let length = builder.finishBlock(
+            endsCommit: endsCommit,
+            dictionary: active.dictionary,
+            seed: seed,
+            into: &staged.bytes
+        )
         let segment = UInt32(active.segment.header.segmentNumber)
         precondition(offset <= UInt64(UInt32.max), "segments are limited to 4 GiB")
         for i in staged.blockEventStart..<staged.update.streamEvents.count {
@@ -361,7 +412,13 @@ final class LogWriter: @unchecked Sendable {
         staged.blockEventStart = staged.update.streamEvents.count
         staged.lastFrameEnd = offset + UInt64(length)
         staged.update.blocks.append(
-            BlockLocation(firstPosition: first, eventCount: count, segment: segment, offset: offset, headBefore: staged.blockHeadBefore)
+            BlockLocation(
+                firstPosition: first,
+                eventCount: count,
+                segment: segment,
+                offset: offset,
+                headBefore: staged.blockHeadBefore
+            )
         )
         if !staged.offloadHashing { staged.hashedBlocks = staged.update.blocks.count }
     }
@@ -397,7 +454,12 @@ final class LogWriter: @unchecked Sendable {
         var frameOffset = UInt64(SegmentHeader.size)
         while frameOffset < active.end {
             guard case .frame(let header, _) = try scanner.frame(at: frameOffset) else {
-                throw EventLogError(.corruption, "the segment being sealed does not read back", file: segment.name, offset: frameOffset)
+                throw EventLogError(
+                    .corruption,
+                    "the segment being sealed does not read back",
+                    file: segment.name,
+                    offset: frameOffset
+                )
             }
             if header.kind == .events { blockCount += 1 }
             frameOffset += UInt64(header.frameLength)
@@ -421,8 +483,14 @@ final class LogWriter: @unchecked Sendable {
         let seed = segment.header.seed
         let header = body.withUnsafeBytes { b in
             FrameHeader(
-                kind: .seal, codec: .stored, endsCommit: false, storedLength: UInt32(body.count),
-                rawLength: UInt32(body.count), eventCount: 0, firstPosition: nextPosition, dictionaryOffset: 0,
+                kind: .seal,
+                codec: .stored,
+                endsCommit: false,
+                storedLength: UInt32(body.count),
+                rawLength: UInt32(body.count),
+                eventCount: 0,
+                firstPosition: nextPosition,
+                dictionaryOffset: 0,
                 bodyChecksum: Checksum.frame(b, seed: seed)
             )
         }
@@ -431,12 +499,20 @@ final class LogWriter: @unchecked Sendable {
         active.end += UInt64(frame.count + body.count)
         try segment.file.syncData()
         unsyncedWrites = false
-        options.logger.info("sealed segment", metadata: ["segment": "\(number)", "lastPosition": "\(seal.lastPosition)"])
+        options.logger.info(
+            "sealed segment",
+            metadata: ["segment": "\(number)", "lastPosition": "\(seal.lastPosition)"]
+        )
     }
 
     private func startNextSegment() throws(EventLogError) {
         let number = active.segment.header.segmentNumber + 1
-        let segment = try SegmentFactory.create(layout: layout, number: number, basePosition: nextPosition, previousHead: head)
+        let segment = try SegmentFactory.create(
+            layout: layout,
+            number: number,
+            basePosition: nextPosition,
+            previousHead: head
+        )
         catalog.add(segment)
         active = ActiveSegment(segment: segment, end: UInt64(SegmentHeader.size), dictionary: nil, sealed: false)
     }
@@ -449,7 +525,11 @@ final class LogWriter: @unchecked Sendable {
         do throws(DecodeError) {
             index.adopt(try IndexFile(data: bytes))
         } catch {
-            throw EventLogError(.io, "the index just written does not read back: \(error.reason)", file: "log/" + StoreLayout.indexName)
+            throw EventLogError(
+                .io,
+                "the index just written does not read back: \(error.reason)",
+                file: "log/" + StoreLayout.indexName
+            )
         }
     }
 }

@@ -13,7 +13,12 @@ enum SegmentFactory {
     ) throws(EventLogError) -> SegmentCatalog.Segment {
         var generator = SystemRandomNumberGenerator()
         let salt = (0..<16).map { _ in UInt8.random(in: 0...255, using: &generator) }
-        let header = SegmentHeader(segmentNumber: number, basePosition: basePosition, salt: salt, previousHead: previousHead)
+        let header = SegmentHeader(
+            segmentNumber: number,
+            basePosition: basePosition,
+            salt: salt,
+            previousHead: previousHead
+        )
         let path = layout.segmentPath(number)
         let name = StoreLayout.relative(StoreLayout.segmentName(number))
         let file = try FileHandle.open(path + ".tmp", name: name + ".tmp", flags: O_RDWR | O_CREAT | O_TRUNC)
@@ -21,7 +26,12 @@ enum SegmentFactory {
         try file.syncAll()
         guard rename(path + ".tmp", path) == 0 else {
             let e = errno
-            throw EventLogError(.io, "cannot rename new segment into place: \(String(cString: strerror(e)))", file: name, errno: e)
+            throw EventLogError(
+                .io,
+                "cannot rename new segment into place: \(String(cString: strerror(e)))",
+                file: name,
+                errno: e
+            )
         }
         try FileSystem.syncDirectory(layout.logDirectory)
         let reopened = try FileHandle.open(path, name: name, flags: O_RDWR)

@@ -1,4 +1,5 @@
 import Foundation
+
 @testable import EventLog
 
 /// A fresh store in a temporary directory, removed when the test ends.
@@ -14,7 +15,10 @@ final class TestStore {
 
     deinit { try? FileManager.default.removeItem(atPath: FileSystem.directoryOf(path)) }
 
-    func open(readOnly: Bool = false, _ configure: (inout EventLog.Options) -> Void = { _ in }) throws(EventLogError) -> EventLog {
+    func open(
+        readOnly: Bool = false,
+        _ configure: (inout EventLog.Options) -> Void = { _ in }
+    ) throws(EventLogError) -> EventLog {
         var options = EventLog.Options()
         configure(&options)
         return try EventLog.open(at: path, readOnly: readOnly, options: options)
@@ -42,7 +46,10 @@ enum Events {
             let text = "{\"n\":\(i),\"note\":\"" + String(repeating: "abcdefgh"[i % 8], count: size) + "\"}"
             return ProposedEvent(
                 type: type,
-                occurredAt: Timestamp(microseconds: 1_709_345_700_000_000 + Int64(i) * 1_000_000, utcOffsetSeconds: 28_800),
+                occurredAt: Timestamp(
+                    microseconds: 1_709_345_700_000_000 + Int64(i) * 1_000_000,
+                    utcOffsetSeconds: 28_800
+                ),
                 metadata: Array("{\"actor\":\"t\"}".utf8),
                 payload: Array(text.utf8)
             )
