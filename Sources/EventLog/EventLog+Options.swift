@@ -14,14 +14,19 @@ extension EventLog {
     public struct Options: Sendable {
         /// When appends are acknowledged.
         public var durability: Durability = .sync
-        /// A segment is sealed and a new one started once it reaches this size (at a commit boundary).
-        public var segmentSize: UInt64 = 64 * 1024 * 1024
         /// The raw size a block of events aims for; smaller blocks make random reads cheaper.
         public var blockSize = 8 * 1024
         /// The largest event (payload plus metadata).
         public var maximumEventSize = 4 * 1024 * 1024
         /// The most events one append may hold.
         public var maximumEventsPerAppend = 100_000
+        /// The most payload and metadata bytes one append may hold. With ``segmentSize`` it keeps
+        /// every block offset below 4 GiB (a segment never holds more than one append past its size).
+        public var maximumAppendSize = 256 * 1024 * 1024
+        /// A segment is sealed once it reaches this size; at most 2 GiB.
+        public var segmentSize: UInt64 = 64 * 1024 * 1024 {
+            didSet { segmentSize = min(max(segmentSize, 1024), 2 << 30) }
+        }
         /// The index file is rewritten once this many events are held only in memory, which
         /// bounds the scan after a crash.
         public var indexCheckpointEvents = 1_000_000

@@ -173,3 +173,22 @@ extension EventCursor {
         return out
     }
 }
+
+@Suite struct LimitTests {
+    @Test(arguments: [(99, true), (100, true), (101, false)])
+    func anAppendIsAcceptedUpToItsSizeLimitAndRefusedPastIt(bytes: Int, accepted: Bool) async throws {
+        let store = try TestStore()
+        let log = try store.open { $0.maximumAppendSize = 100 }
+        let event = ProposedEvent(type: "T", occurredAt: .now(), metadata: [1], payload: [UInt8](repeating: 7, count: bytes - 1))
+        do {
+            let result = try await log.append(AppendRequest(stream: "s", events: [event]))
+            #expect(accepted)
+            #expect(result.firstPosition == 1)
+        } catch {
+            #expect(!accepted)
+            #expect(error.code == .invalidAppend)
+            #expect(log.lastPosition == 0)
+        }
+        try log.close()
+    }
+}

@@ -13,10 +13,13 @@ final class FileHandle: @unchecked Sendable {
     let descriptor: Int32
     /// The path relative to the store, used in errors.
     let name: String
+    /// The full path, as opened.
+    let path: String
 
-    private init(descriptor: Int32, name: String) {
+    private init(descriptor: Int32, name: String, path: String) {
         self.descriptor = descriptor
         self.name = name
+        self.path = path
     }
 
     deinit { close(descriptor) }
@@ -33,7 +36,7 @@ final class FileHandle: @unchecked Sendable {
             let code: EventLogError.Code = e == ENOENT ? .storeNotFound : .io
             throw EventLogError(code, "cannot open \(name): \(String(cString: strerror(e)))", file: name, errno: e)
         }
-        return FileHandle(descriptor: fd, name: name)
+        return FileHandle(descriptor: fd, name: name, path: path)
     }
 
     func size() throws(EventLogError) -> UInt64 {
@@ -95,6 +98,9 @@ final class FileHandle: @unchecked Sendable {
 
     /// Makes written data durable (`fdatasync`). A failure must be treated as fatal by the caller.
     func syncData() throws(EventLogError) {
+        if FaultInjection.takeSyncFailure(path: path) {
+            throw EventLogError(.io, "fdatasync of \(name) failed: Input/output error (injected)", file: name, errno: EIO)
+        }
         guard fdatasync(descriptor) == 0 else { throw ioError("fdatasync") }
     }
 

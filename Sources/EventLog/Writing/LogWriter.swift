@@ -353,6 +353,13 @@ final class LogWriter: @unchecked Sendable {
         if let key = request.idempotencyKey, key.utf8.isEmpty || key.utf8.count > EventRecordCodec.maximumKeyLength {
             return EventLogError(.invalidAppend, "idempotency keys are 1 to \(EventRecordCodec.maximumKeyLength) bytes")
         }
+        var totalBytes = 0
+        for part in request.streams {
+            for event in part.events { totalBytes += event.payload.count + event.metadata.count }
+        }
+        guard totalBytes <= options.maximumAppendSize else {
+            return EventLogError(.invalidAppend, "an append of \(totalBytes) bytes exceeds the limit of \(options.maximumAppendSize); split it")
+        }
         for part in request.streams {
             guard !part.stream.utf8.isEmpty, part.stream.utf8.count <= EventRecordCodec.maximumStreamLength else {
                 return EventLogError(
