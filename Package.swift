@@ -89,7 +89,10 @@ let package = Package(
         .testTarget(name: "LZ4CodecTests", dependencies: ["LZ4Codec"], swiftSettings: swiftSettings),
         .testTarget(
             name: "EventLogTests",
-            dependencies: ["EventLog", "DocketWorkload", "DocketLogWriter"],
+            dependencies: [
+                "EventLog", "DocketWorkload", "DocketLogWriter",
+                .product(name: "Logging", package: "swift-log"),
+            ],
             exclude: ["Golden"],
             swiftSettings: swiftSettings
         ),

@@ -179,7 +179,12 @@ extension EventCursor {
     func anAppendIsAcceptedUpToItsSizeLimitAndRefusedPastIt(bytes: Int, accepted: Bool) async throws {
         let store = try TestStore()
         let log = try store.open { $0.maximumAppendSize = 100 }
-        let event = ProposedEvent(type: "T", occurredAt: .now(), metadata: [1], payload: [UInt8](repeating: 7, count: bytes - 1))
+        let event = ProposedEvent(
+            type: "T",
+            occurredAt: .now(),
+            metadata: [1],
+            payload: [UInt8](repeating: 7, count: bytes - 1)
+        )
         do {
             let result = try await log.append(AppendRequest(stream: "s", events: [event]))
             #expect(accepted)

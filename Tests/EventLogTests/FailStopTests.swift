@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import EventLog
 
 /// A failed sync may have lost data the kernel already dropped; retrying it could "succeed"
@@ -55,7 +56,12 @@ import Testing
         for i in 0..<400 {
             let payload = (0..<8000).map { _ in UInt8.random(in: 0...255, using: &generator) }
             do {
-                _ = try await log.append(AppendRequest(stream: "s\(i % 3)", events: [ProposedEvent(type: "Big", occurredAt: .now(), payload: payload)]))
+                _ = try await log.append(
+                    AppendRequest(
+                        stream: "s\(i % 3)",
+                        events: [ProposedEvent(type: "Big", occurredAt: .now(), payload: payload)]
+                    )
+                )
                 acknowledged += 1
             } catch {
                 failure = error

@@ -5,7 +5,9 @@ enum FaultInjection {
     nonisolated(unsafe) private static var syncFailures: [String: Int] = [:]
 
     /// Makes the next `count` data syncs of files under `directory` fail with EIO.
-    static func failNextSyncs(_ count: Int, under directory: String) { lock.withLock { syncFailures[directory] = count } }
+    static func failNextSyncs(_ count: Int, under directory: String) {
+        lock.withLock { syncFailures[directory] = count }
+    }
 
     static func takeSyncFailure(path: String) -> Bool {
         lock.withLock {

@@ -99,7 +99,12 @@ final class FileHandle: @unchecked Sendable {
     /// Makes written data durable (`fdatasync`). A failure must be treated as fatal by the caller.
     func syncData() throws(EventLogError) {
         if FaultInjection.takeSyncFailure(path: path) {
-            throw EventLogError(.io, "fdatasync of \(name) failed: Input/output error (injected)", file: name, errno: EIO)
+            throw EventLogError(
+                .io,
+                "fdatasync of \(name) failed: Input/output error (injected)",
+                file: name,
+                errno: EIO
+            )
         }
         guard fdatasync(descriptor) == 0 else { throw ioError("fdatasync") }
     }

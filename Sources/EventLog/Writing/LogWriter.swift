@@ -358,7 +358,10 @@ final class LogWriter: @unchecked Sendable {
             for event in part.events { totalBytes += event.payload.count + event.metadata.count }
         }
         guard totalBytes <= options.maximumAppendSize else {
-            return EventLogError(.invalidAppend, "an append of \(totalBytes) bytes exceeds the limit of \(options.maximumAppendSize); split it")
+            return EventLogError(
+                .invalidAppend,
+                "an append of \(totalBytes) bytes exceeds the limit of \(options.maximumAppendSize); split it"
+            )
         }
         for part in request.streams {
             guard !part.stream.utf8.isEmpty, part.stream.utf8.count <= EventRecordCodec.maximumStreamLength else {

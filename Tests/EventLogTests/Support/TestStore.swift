@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 
 @testable import EventLog
 
@@ -20,6 +21,7 @@ final class TestStore {
         _ configure: (inout EventLog.Options) -> Void = { _ in }
     ) throws(EventLogError) -> EventLog {
         var options = EventLog.Options()
+        options.logger.logLevel = .error  // recovery notices are expected here; keep test output readable
         configure(&options)
         return try EventLog.open(at: path, readOnly: readOnly, options: options)
     }
