@@ -24,7 +24,11 @@ final class StreamIndex: @unchecked Sendable {
     // All mutable state is guarded by `lock`.
     private let lock = ConditionLock()
     private var base: IndexFile?
-    private var ids: [String: Int32] = [:]
+    /// Stream ids by the XXH3 of the name's bytes, confirmed by comparing names (a `String`-keyed
+    /// dictionary costs a SipHash and a string comparison per event; this is several times cheaper).
+    private var ids: [UInt64: Int32] = [:]
+    /// Ids of streams whose hash collides with another stream's (practically never used).
+    private var collided: [String: Int32] = [:]
     private var streams: [StreamState] = []
     private var entries: [LinkedEntry] = []
     private var blocks: [BlockLocation] = []
@@ -40,29 +44,32 @@ final class StreamIndex: @unchecked Sendable {
     var coverage: IndexCoverage { lock.withLock { coverageState } }
     var lastPosition: UInt64 { lock.withLock { coverageState.lastPosition } }
 
-    /// The id of `stream`, interning it if new. Ids stay valid until ``adopt(_:)``.
-    func id(of stream: String) -> Int32 {
-        lock.withLock {
-            if let id = ids[stream] { return id }
-            let id = Int32(streams.count)
-            streams.append(StreamState(name: stream, baseCount: base?.stream(named: stream)?.count ?? 0))
-            ids[stream] = id
-            return id
-        }
+    /// The id of `stream`, or `nil` if it has none yet. Call with the lock held.
+    private func existingID(_ stream: String, hash: UInt64) -> Int32? {
+        guard let id = ids[hash] else { return nil }
+        if streams[Int(id)].name == stream { return id }
+        return collided[stream]
     }
+
+    /// Interns `stream`. Call with the lock held.
+    private func intern(_ stream: String) -> Int32 {
+        let hash = Checksum.hashString(stream)
+        if let id = existingID(stream, hash: hash) { return id }
+        let id = Int32(streams.count)
+        streams.append(StreamState(name: stream, baseCount: base?.stream(named: stream)?.count ?? 0))
+        if ids[hash] == nil { ids[hash] = id } else { collided[stream] = id }
+        return id
+    }
+
+    /// The id of `stream`, interning it if new. Ids stay valid until ``adopt(_:)``.
+    func id(of stream: String) -> Int32 { lock.withLock { intern(stream) } }
 
     /// The id of `stream` (interned if new) and its current version, in one lookup.
     func idAndVersion(of stream: String) -> (id: Int32, version: UInt64) {
         lock.withLock {
-            if let id = ids[stream] {
-                let s = streams[Int(id)]
-                return (id, UInt64(s.baseCount) + UInt64(s.tailCount))
-            }
-            let id = Int32(streams.count)
-            let baseCount = base?.stream(named: stream)?.count ?? 0
-            streams.append(StreamState(name: stream, baseCount: baseCount))
-            ids[stream] = id
-            return (id, UInt64(baseCount))
+            let id = intern(stream)
+            let s = streams[Int(id)]
+            return (id, UInt64(s.baseCount) + UInt64(s.tailCount))
         }
     }
 
@@ -74,7 +81,9 @@ final class StreamIndex: @unchecked Sendable {
     /// The stream's current version (0 if it has no events).
     func version(of stream: String) -> UInt64 {
         lock.withLock {
-            if let id = ids[stream] { return UInt64(streams[Int(id)].baseCount) + UInt64(streams[Int(id)].tailCount) }
+            if let id = existingID(stream, hash: Checksum.hashString(stream)) {
+                return UInt64(streams[Int(id)].baseCount) + UInt64(streams[Int(id)].tailCount)
+            }
             return UInt64(base?.stream(named: stream)?.count ?? 0)
         }
     }
@@ -84,7 +93,7 @@ final class StreamIndex: @unchecked Sendable {
         lock.withLock {
             let slot = base?.stream(named: stream)
             let baseCount = UInt64(slot?.count ?? 0)
-            let state = ids[stream].map { streams[Int($0)] }
+            let state = existingID(stream, hash: Checksum.hashString(stream)).map { streams[Int($0)] }
             let total = baseCount + UInt64(state?.tailCount ?? 0)
             let low = max(versions.lowerBound, 1)
             let high = min(versions.upperBound, total)
@@ -182,6 +191,7 @@ final class StreamIndex: @unchecked Sendable {
         lock.withLock {
             base = file
             ids = [:]
+            collided = [:]
             streams = []
             entries = []
             blocks = []

@@ -102,6 +102,73 @@ struct BlockBuilder {
         return out.count - before
     }
 
+    /// Takes the pending block's raw records (for compression elsewhere) and starts a new block.
+    mutating func takeBlock() -> [UInt8] {
+        let body = raw.bytes
+        history.append(contentsOf: body)
+        if history.count > 2 * LZ4Dictionary.maximumSize {
+            history.removeFirst(history.count - LZ4Dictionary.maximumSize)
+        }
+        raw.bytes.removeAll(keepingCapacity: true)
+        eventCount = 0
+        return body
+    }
+
+    /// Compresses a block body: LZ4HC for small blocks, LZ4 otherwise, stored if it does not shrink.
+    static func compress(
+        _ rawBody: [UInt8],
+        dictionary: LZ4Dictionary?,
+        with compressor: LZ4BlockCompressor
+    ) -> (codec: FrameHeader.Codec, body: [UInt8]) {
+        var out = [UInt8](repeating: 0, count: LZ4Block.compressBound(rawBody.count))
+        let high = rawBody.count <= highCompressionLimit
+        let written = rawBody.withUnsafeBytes { source in
+            out.withUnsafeMutableBytes {
+                compressor.compress(source, into: $0, dictionary: dictionary, highCompression: high)
+            }
+        }
+        guard let written, written < rawBody.count else { return (.stored, rawBody) }
+        out.removeLast(out.count - written)
+        return (dictionary == nil ? .lz4 : .lz4Dictionary, out)
+    }
+
+    /// Appends a frame with an already compressed body to `out`.
+    static func appendFrame(
+        kind: FrameHeader.Kind,
+        codec: FrameHeader.Codec,
+        body: [UInt8],
+        rawLength: Int,
+        firstPosition: UInt64,
+        eventCount: UInt32,
+        endsCommit: Bool,
+        dictionaryOffset: UInt32,
+        seed: UInt64,
+        into out: inout [UInt8]
+    ) {
+        let header = body.withUnsafeBytes { b in
+            FrameHeader(
+                kind: kind,
+                codec: codec,
+                endsCommit: endsCommit,
+                storedLength: UInt32(body.count),
+                rawLength: UInt32(rawLength),
+                eventCount: eventCount,
+                firstPosition: firstPosition,
+                dictionaryOffset: dictionaryOffset,
+                bodyChecksum: Checksum.frame(b, seed: seed)
+            )
+        }
+        let start = out.count
+        out.append(contentsOf: repeatElement(0, count: FrameHeader.size))
+        out.withUnsafeMutableBytes {
+            header.store(
+                into: UnsafeMutableRawBufferPointer(rebasing: $0[start..<(start + FrameHeader.size)]),
+                seed: seed
+            )
+        }
+        out.append(contentsOf: body)
+    }
+
     private func appendFrame(
         kind: FrameHeader.Kind,
         rawBody: [UInt8],

@@ -1,16 +1,28 @@
 import Foundation
+import LZ4Codec
 
-/// Extends the hash chain on a second core while the writer compresses and writes.
+/// Extends the hash chain — and, for the writer, compresses blocks — on a second core.
 ///
 /// Frames hold no chain hashes (only seals and the index do), so hashing a large group can run
-/// beside compression and I/O and be joined just before the group is acknowledged. Jobs are
-/// hashed strictly in submission order; ``finish()`` waits for all of them.
+/// beside the writer's encoding and be joined just before the group is laid out and written;
+/// compression is per block and independent, so it moves here too. Jobs are processed strictly
+/// in submission order; ``finish()`` waits for all of them.
 final class ChainHasher: @unchecked Sendable {
     /// One block's raw records to hash.
     struct Job {
         var raw: [UInt8]
         var records: [Range<Int>]
         var firstPosition: UInt64
+        /// Compress the block too, against this dictionary (`.some(nil)`: without one).
+        var compressWith: LZ4Dictionary?? = nil
+    }
+
+    /// What the helper produced since the last ``finish()``.
+    struct Results {
+        var headsBefore: [ChainHash]
+        var head: ChainHash
+        /// For each job that asked for compression, in order.
+        var compressed: [(codec: FrameHeader.Codec, body: [UInt8])]
     }
 
     // Guarded by `lock`.
@@ -19,7 +31,10 @@ final class ChainHasher: @unchecked Sendable {
     private var busy = false
     private var stopping = false
     private var headsBefore: [ChainHash] = []
+    private var compressed: [(codec: FrameHeader.Codec, body: [UInt8])] = []
     private var head: ChainHash
+    /// Used only by the helper thread.
+    private let compressor = LZ4BlockCompressor()
     /// Positions whose heads the caller wants (digest checks), and the heads found so far.
     private var watched: Set<UInt64> = []
     private var watchedHeads: [UInt64: ChainHash] = [:]
@@ -42,10 +57,17 @@ final class ChainHasher: @unchecked Sendable {
     /// Waits for every queued block and returns the head before each (in order) and the head
     /// after the last, then forgets them.
     func finish() -> (headsBefore: [ChainHash], head: ChainHash) {
+        let results = finishAll()
+        return (results.headsBefore, results.head)
+    }
+
+    /// Waits for every queued block and returns everything produced since the last call.
+    func finishAll() -> Results {
         lock.lock()
         while busy || !queue.isEmpty { lock.wait() }
-        let result = (headsBefore, head)
+        let result = Results(headsBefore: headsBefore, head: head, compressed: compressed)
         headsBefore.removeAll(keepingCapacity: true)
+        compressed.removeAll(keepingCapacity: true)
         lock.unlock()
         return result
     }
@@ -84,7 +106,11 @@ final class ChainHasher: @unchecked Sendable {
 
             var befores: [ChainHash] = []
             befores.reserveCapacity(jobs.count)
+            var bodies: [(codec: FrameHeader.Codec, body: [UInt8])] = []
             for job in jobs {
+                if let dictionary = job.compressWith {
+                    bodies.append(BlockBuilder.compress(job.raw, dictionary: dictionary, with: compressor))
+                }
                 befores.append(current)
                 job.raw.withUnsafeBytes { raw in
                     for (i, range) in job.records.enumerated() {
@@ -100,6 +126,7 @@ final class ChainHasher: @unchecked Sendable {
 
             lock.lock()
             headsBefore.append(contentsOf: befores)
+            compressed.append(contentsOf: bodies)
             head = current
             watchedHeads.merge(found) { $1 }
             busy = false

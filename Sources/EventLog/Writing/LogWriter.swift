@@ -165,6 +165,32 @@ final class LogWriter: @unchecked Sendable {
         var blockRecords: [Range<Int>] = []
         /// How many of `update.blocks` have their final `headBefore`.
         var hashedBlocks = 0
+        /// Offloaded groups: frames waiting for the helper, laid out in order by `layOut`.
+        var pendingFrames: [PendingFrame] = []
+        /// The dictionary frame made in this group for the active segment, if any.
+        var pendingDictionary: Int?
+        /// Raw bytes of deferred blocks: an upper bound of what they will add to the segment.
+        var pendingRawBytes = 0
+    }
+
+    /// A frame of an offloaded group, before its offset is known.
+    private enum PendingFrame {
+        case dictionary(LZ4Dictionary, bytes: [UInt8])
+        case block(
+            first: UInt64,
+            count: UInt32,
+            endsCommit: Bool,
+            rawLength: Int,
+            dictionary: DictionaryReference,
+            events: Range<Int>
+        )
+    }
+
+    private enum DictionaryReference {
+        case none
+        case known(UInt64)
+        /// The dictionary frame at this index of `pendingFrames`.
+        case pending(Int)
     }
 
     private func process(_ batch: [Pending]) {
@@ -191,6 +217,7 @@ final class LogWriter: @unchecked Sendable {
                 staged.results.append((pending.completion, try stage(request, into: &staged)))
             }
             if !builder.isEmpty { finishBlock(endsCommit: true, into: &staged) }
+            layOut(&staged)
             if !staged.bytes.isEmpty {
                 try active.segment.file.write(staged.bytes, at: active.end)
                 active.end += UInt64(staged.bytes.count)
@@ -201,11 +228,10 @@ final class LogWriter: @unchecked Sendable {
                 unsyncedWrites = false
             }
         } catch {
-            joinHashes(&staged)
+            if staged.offloadHashing { _ = hasher.finishAll() }
             fail(error, pending: batch.map(\.completion))
             return
         }
-        joinHashes(&staged)
         if staged.wroteEvents {
             staged.update.coverage = IndexCoverage(
                 lastPosition: nextPosition - 1,
@@ -287,7 +313,7 @@ final class LogWriter: @unchecked Sendable {
             staged.versions[id] = current + UInt64(part.events.count)
         }
         // Roll to a new segment at a commit boundary once this one is full.
-        if active.end + UInt64(staged.bytes.count) >= options.segmentSize,
+        if active.end + UInt64(staged.bytes.count + staged.pendingRawBytes) >= options.segmentSize,
             nextPosition > active.segment.header.basePosition || !builder.isEmpty
         {
             if !builder.isEmpty { finishBlock(endsCommit: true, into: &staged) }
@@ -392,6 +418,10 @@ final class LogWriter: @unchecked Sendable {
     }
 
     private func finishBlock(endsCommit: Bool, into staged: inout Staged) {
+        if staged.offloadHashing {
+            deferBlock(endsCommit: endsCommit, into: &staged)
+            return
+        }
         let seed = active.segment.header.seed
         if builder.wantsNewDictionary(current: active.dictionary?.value) {
             let dictionary = builder.makeDictionary()
@@ -403,10 +433,6 @@ final class LogWriter: @unchecked Sendable {
         let offset = active.end + UInt64(staged.bytes.count)
         let first = builder.firstPosition
         let count = UInt32(builder.eventCount)
-        if staged.offloadHashing {
-            hasher.submit(ChainHasher.Job(raw: builder.raw.bytes, records: staged.blockRecords, firstPosition: first))
-            staged.blockRecords.removeAll(keepingCapacity: true)
-        }
         let length = builder.finishBlock(
             endsCommit: endsCommit,
             dictionary: active.dictionary,
@@ -430,22 +456,126 @@ final class LogWriter: @unchecked Sendable {
                 headBefore: staged.blockHeadBefore
             )
         )
-        if !staged.offloadHashing { staged.hashedBlocks = staged.update.blocks.count }
+        staged.hashedBlocks = staged.update.blocks.count
     }
 
-    // MARK: Segments
+    /// Large groups: hands the block to the helper (compression and hashing) and remembers
+    /// where it goes; ``layOut(_:)`` writes the frames once the helper is done.
+    private func deferBlock(endsCommit: Bool, into staged: inout Staged) {
+        if builder.wantsNewDictionary(current: active.dictionary?.value) {
+            let dictionary = builder.makeDictionary()
+            var bytes: [UInt8] = []
+            builder.dictionaryFrame(
+                dictionary,
+                nextPosition: builder.firstPosition,
+                seed: active.segment.header.seed,
+                into: &bytes
+            )
+            staged.pendingFrames.append(.dictionary(dictionary, bytes: bytes))
+            staged.pendingDictionary = staged.pendingFrames.count - 1
+            active.dictionary = (0, dictionary)  // its offset is set when laid out
+        }
+        let reference: DictionaryReference
+        if let pending = staged.pendingDictionary {
+            reference = .pending(pending)
+        } else if let known = active.dictionary {
+            reference = .known(known.offset)
+        } else {
+            reference = .none
+        }
+        let first = builder.firstPosition
+        let count = UInt32(builder.eventCount)
+        let dictionary = active.dictionary?.value
+        let raw = builder.takeBlock()
+        hasher.submit(
+            ChainHasher.Job(
+                raw: raw,
+                records: staged.blockRecords,
+                firstPosition: first,
+                compressWith: .some(dictionary)
+            )
+        )
+        staged.blockRecords.removeAll(keepingCapacity: true)
+        staged.pendingRawBytes += raw.count
+        staged.pendingFrames.append(
+            .block(
+                first: first,
+                count: count,
+                endsCommit: endsCommit,
+                rawLength: raw.count,
+                dictionary: reference,
+                events: staged.blockEventStart..<staged.update.streamEvents.count
+            )
+        )
+        staged.blockEventStart = staged.update.streamEvents.count
+    }
 
-    /// Collects the helper's hashes for the blocks staged so far, making `head` current.
-    private func joinHashes(_ staged: inout Staged) {
+    /// Waits for the helper, then lays the deferred frames out in order: offsets, headers, index
+    /// entries and block locations, and the chain head.
+    private func layOut(_ staged: inout Staged) {
         guard staged.offloadHashing else { return }
-        let (heads, newHead) = hasher.finish()
-        for (k, h) in heads.enumerated() { staged.update.blocks[staged.hashedBlocks + k].headBefore = h }
-        staged.hashedBlocks += heads.count
-        head = newHead
+        let results = hasher.finishAll()
+        head = results.head
+        let seed = active.segment.header.seed
+        let segment = UInt32(active.segment.header.segmentNumber)
+        var dictionaryOffsets: [Int: UInt64] = [:]
+        var compressedIndex = 0
+        var headIndex = 0
+        for (i, frame) in staged.pendingFrames.enumerated() {
+            let offset = active.end + UInt64(staged.bytes.count)
+            precondition(offset <= UInt64(UInt32.max), "segments are limited to 4 GiB")
+            switch frame {
+            case .dictionary(let dictionary, let bytes):
+                staged.bytes += bytes
+                dictionaryOffsets[i] = offset
+                active.dictionary = (offset, dictionary)
+                catalog.remember(dictionary, segment: UInt64(segment), offset: offset)
+            case .block(let first, let count, let endsCommit, let rawLength, let reference, let events):
+                let (codec, body) = results.compressed[compressedIndex]
+                compressedIndex += 1
+                let dictionaryOffset: UInt64
+                switch reference {
+                case .none: dictionaryOffset = 0
+                case .known(let known): dictionaryOffset = known
+                case .pending(let index): dictionaryOffset = dictionaryOffsets[index]!
+                }
+                BlockBuilder.appendFrame(
+                    kind: .events,
+                    codec: codec,
+                    body: body,
+                    rawLength: rawLength,
+                    firstPosition: first,
+                    eventCount: count,
+                    endsCommit: endsCommit,
+                    dictionaryOffset: UInt32(dictionaryOffset),
+                    seed: seed,
+                    into: &staged.bytes
+                )
+                for e in events {
+                    staged.update.streamEvents[e].entry.segment = segment
+                    staged.update.streamEvents[e].entry.offset = UInt32(offset)
+                }
+                staged.update.blocks.append(
+                    BlockLocation(
+                        firstPosition: first,
+                        eventCount: count,
+                        segment: segment,
+                        offset: offset,
+                        headBefore: results.headsBefore[headIndex]
+                    )
+                )
+                headIndex += 1
+                staged.lastFrameEnd = active.end + UInt64(staged.bytes.count)
+            }
+        }
+        staged.pendingFrames.removeAll()
+        staged.pendingDictionary = nil
+        staged.pendingRawBytes = 0
+        staged.hashedBlocks = staged.update.blocks.count
     }
 
     private func rollSegment(_ staged: inout Staged) throws(EventLogError) {
-        joinHashes(&staged)
+        layOut(&staged)
         if !staged.bytes.isEmpty {
             try active.segment.file.write(staged.bytes, at: active.end)
             active.end += UInt64(staged.bytes.count)
