@@ -6,7 +6,8 @@ import Testing
 @Suite struct ChainTests {
     /// The same appends give the same chain whether hashed inline or on the helper thread, and
     /// every digest along the way verifies.
-    @Test func largeAndSmallAppendsChainIdentically() async throws {
+    @Test(arguments: [64 * 1024 * 1024, 8 * 1024] as [UInt64])
+    func largeAndSmallAppendsChainIdentically(segmentSize: UInt64) async throws {
         let events: [ProposedEvent] = (0..<2500).map { i in
             ProposedEvent(
                 type: "E\(i % 3)",
@@ -18,7 +19,10 @@ import Testing
         }
         func write(threshold: Int) async throws -> (TestStore, [LogDigest]) {
             let store = try TestStore("t\(threshold)")
-            let log = try store.open { $0.parallelHashingThreshold = threshold }
+            let log = try store.open {
+                $0.parallelHashingThreshold = threshold
+                $0.segmentSize = segmentSize
+            }
             for chunk in stride(from: 0, to: events.count, by: 1000) {
                 let part = events[chunk..<min(chunk + 1000, events.count)]
                 _ = try await log.append(
@@ -37,8 +41,12 @@ import Testing
             return (store, digests)
         }
         let (bulk, bulkDigests) = try await write(threshold: 256)
-        let (_, inlineDigests) = try await write(threshold: .max)
+        let (inline, inlineDigests) = try await write(threshold: .max)
         #expect(bulkDigests == inlineDigests)
+        // Same segments (rolls mid-group included), same events.
+        #expect(bulk.segmentPaths.count == inline.segmentPaths.count)
+        if segmentSize < 1 << 20 { #expect(bulk.segmentPaths.count > 3) }
+        #expect(try bulk.open(readOnly: true).events().collected() == inline.open(readOnly: true).events().collected())
         let report = EventLog.verify(at: bulk.path, expecting: bulkDigests)
         #expect(report.isClean, "\(report.problems)")
         #expect(report.confirmedDigests.count == bulkDigests.count)
