@@ -27,6 +27,9 @@ let package = Package(
         .systemLibrary(name: "CLZ4", pkgConfig: "liblz4", providers: [.apt(["liblz4-dev"])]),
         .systemLibrary(name: "CXXHash", pkgConfig: "libxxhash", providers: [.apt(["libxxhash-dev"])]),
 
+        // Instants with their UTC offset, RFC 3339, and calendar dates: shared by the log and the domain.
+        .target(name: "Chronology", swiftSettings: swiftSettings),
+
         // A small, safe Swift face over liblz4's block API with dictionaries.
         .target(name: "LZ4Codec", dependencies: ["CLZ4"], swiftSettings: swiftSettings),
 
@@ -35,12 +38,15 @@ let package = Package(
         .target(
             name: "EventLog",
             dependencies: [
-                "LZ4Codec", "CXXHash",
+                "Chronology", "LZ4Codec", "CXXHash",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
         ),
+
+        // The certification domain: rules, commands and events. Standard library only; no I/O.
+        .target(name: "Certification", dependencies: ["Chronology"], swiftSettings: swiftSettings),
 
         // The `docket` command line: composes the modules above.
         .executableTarget(
@@ -63,7 +69,7 @@ let package = Package(
         .executableTarget(
             name: "DocketBench",
             dependencies: [
-                "EventLog", "DocketWorkload",
+                "Chronology", "EventLog", "DocketWorkload",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -73,7 +79,7 @@ let package = Package(
         .executableTarget(
             name: "DocketWorkloadTool",
             dependencies: [
-                "EventLog", "DocketWorkload",
+                "Chronology", "EventLog", "DocketWorkload",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Tools/docket-workload",
@@ -81,16 +87,18 @@ let package = Package(
         ),
         .executableTarget(
             name: "DocketLogWriter",
-            dependencies: ["EventLog"],
+            dependencies: ["Chronology", "EventLog"],
             path: "Tools/docket-log-writer",
             swiftSettings: swiftSettings
         ),
 
         .testTarget(name: "LZ4CodecTests", dependencies: ["LZ4Codec"], swiftSettings: swiftSettings),
+        .testTarget(name: "ChronologyTests", dependencies: ["Chronology"], swiftSettings: swiftSettings),
+        .testTarget(name: "CertificationTests", dependencies: ["Certification", "Chronology"], swiftSettings: swiftSettings),
         .testTarget(
             name: "EventLogTests",
             dependencies: [
-                "EventLog", "DocketWorkload", "DocketLogWriter",
+                "Chronology", "EventLog", "DocketWorkload", "DocketLogWriter",
                 .product(name: "Logging", package: "swift-log"),
             ],
             exclude: ["Golden"],

@@ -1,3 +1,4 @@
+import Chronology
 import EventLog
 
 /// One event of the sample history, shaped as SPEC §3's interchange format.

@@ -1,3 +1,4 @@
+import Chronology
 import EventLog
 
 /// A realistic, deterministic event history for benchmarks and demos: cases across the 2024

@@ -4,6 +4,7 @@
 //
 // Usage: DocketLogWriter STORE [APPENDERS] [PAYLOAD_BYTES]
 
+import Chronology
 import EventLog
 
 #if canImport(Glibc)

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Chronology
 import DocketWorkload
 import EventLog
 import Foundation

@@ -1,3 +1,5 @@
+import Chronology
+
 /// The canonical binary encoding of one event inside a block's raw body.
 ///
 /// ```

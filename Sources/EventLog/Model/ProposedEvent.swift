@@ -1,3 +1,5 @@
+import Chronology
+
 /// An event to append: what happened, when, and its opaque bytes.
 ///
 /// The log does not interpret `metadata` or `payload`; the domain chooses their encoding.

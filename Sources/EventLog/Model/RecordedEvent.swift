@@ -1,3 +1,5 @@
+import Chronology
+
 /// An event as the log holds it: its place in the whole log and in its stream, and its bytes.
 public struct RecordedEvent: Sendable, Hashable {
     /// The event's place in the whole log, from 1, with no gaps.

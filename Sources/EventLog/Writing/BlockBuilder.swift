@@ -1,3 +1,4 @@
+import Chronology
 import LZ4Codec
 
 /// Packs event records into blocks and blocks into frames, choosing the dictionary.
