@@ -97,27 +97,12 @@ public struct EventCursor {
                             position: nextPosition
                         )
                     }
-                    let raw = try FrameIO.rawBody(
+                    block = try FrameIO.records(
                         StoredFrame(header: header, body: body),
                         segment: segment,
                         offset: frameOffset,
                         catalog: catalog
                     )
-                    do throws(DecodeError) {
-                        block = try BlockRecords(
-                            raw: raw,
-                            firstPosition: header.firstPosition,
-                            count: Int(header.eventCount)
-                        )
-                    } catch {
-                        throw EventLogError(
-                            .corruption,
-                            "block records: \(error.reason)",
-                            file: segment.name,
-                            offset: frameOffset,
-                            position: header.firstPosition
-                        )
-                    }
                     indexInBlock = Int(nextPosition - header.firstPosition)
                     return
                 }

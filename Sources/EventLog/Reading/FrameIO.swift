@@ -122,4 +122,32 @@ enum FrameIO {
             }
         }
     }
+
+    /// The frame's event records: decompressed, then located (all of them, checked to fill the
+    /// body exactly, unless `lazily`). Damage becomes a `corruption` error with its place.
+    static func records(
+        _ frame: StoredFrame,
+        segment: SegmentCatalog.Segment,
+        offset: UInt64,
+        catalog: SegmentCatalog,
+        lazily: Bool = false
+    ) throws(EventLogError) -> BlockRecords {
+        let raw = try rawBody(frame, segment: segment, offset: offset, catalog: catalog)
+        do throws(DecodeError) {
+            return try BlockRecords(
+                raw: raw,
+                firstPosition: frame.header.firstPosition,
+                count: Int(frame.header.eventCount),
+                lazily: lazily
+            )
+        } catch {
+            throw EventLogError(
+                .corruption,
+                "block records: \(error.reason)",
+                file: segment.name,
+                offset: offset,
+                position: frame.header.firstPosition
+            )
+        }
+    }
 }

@@ -20,26 +20,9 @@ struct LogReader: Sendable {
                 offset: offset
             )
         }
-        let raw = try FrameIO.rawBody(frame, segment: segment, offset: offset, catalog: catalog)
-        do throws(DecodeError) {
-            return (
-                frame.header,
-                try BlockRecords(
-                    raw: raw,
-                    firstPosition: frame.header.firstPosition,
-                    count: Int(frame.header.eventCount),
-                    lazily: true
-                )
-            )
-        } catch {
-            throw EventLogError(
-                .corruption,
-                "block records: \(error.reason)",
-                file: segment.name,
-                offset: offset,
-                position: frame.header.firstPosition
-            )
-        }
+        return (
+            frame.header, try FrameIO.records(frame, segment: segment, offset: offset, catalog: catalog, lazily: true)
+        )
     }
 
     /// A stream's events with versions in `versions`, in order.
@@ -120,27 +103,12 @@ struct LogReader: Sendable {
                     case .dictionary: continue
                     case .seal: break frames
                     case .events:
-                        let raw = try FrameIO.rawBody(
+                        let records = try FrameIO.records(
                             StoredFrame(header: header, body: body),
                             segment: segment,
                             offset: frameOffset,
                             catalog: catalog
                         )
-                        let records: BlockRecords
-                        do throws(DecodeError) {
-                            records = try BlockRecords(
-                                raw: raw,
-                                firstPosition: header.firstPosition,
-                                count: Int(header.eventCount)
-                            )
-                        } catch {
-                            throw EventLogError(
-                                .corruption,
-                                "block records: \(error.reason)",
-                                file: segment.name,
-                                offset: frameOffset
-                            )
-                        }
                         for i in 0..<records.count {
                             let p = header.firstPosition + UInt64(i)
                             head = records.withRecordBytes(i) { head.extended(position: p, record: $0) }

@@ -162,24 +162,12 @@ struct TailScan {
                 position: nextPosition
             )
         }
-        let raw = try FrameIO.rawBody(
+        let records = try FrameIO.records(
             StoredFrame(header: header, body: body),
             segment: segment,
             offset: frameOffset,
             catalog: catalog
         )
-        let records: BlockRecords
-        do throws(DecodeError) {
-            records = try BlockRecords(raw: raw, firstPosition: header.firstPosition, count: Int(header.eventCount))
-        } catch {
-            throw EventLogError(
-                .corruption,
-                "block records: \(error.reason)",
-                file: segment.name,
-                offset: frameOffset,
-                position: header.firstPosition
-            )
-        }
         let headBefore = head
         for i in 0..<records.count {
             let position = nextPosition

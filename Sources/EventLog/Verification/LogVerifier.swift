@@ -273,27 +273,17 @@ enum LogVerifier {
                 return false
             }
             let records: BlockRecords
-            do {
-                let raw = try FrameIO.rawBody(
+            do throws(EventLogError) {
+                records = try FrameIO.records(
                     StoredFrame(header: header, body: body),
                     segment: segment,
                     offset: offset,
                     catalog: catalog
                 )
-                records = try raw.withBytes { (_) throws(DecodeError) in
-                    try BlockRecords(raw: raw, firstPosition: header.firstPosition, count: Int(header.eventCount))
-                }
-            } catch let error as EventLogError {
+            } catch {
                 report.problems.append(
                     .init(kind: "block", message: error.message, file: name, offset: offset, position: nextPosition)
                 )
-                return false
-            } catch let error as DecodeError {
-                report.problems.append(
-                    .init(kind: "block", message: error.reason, file: name, offset: offset, position: nextPosition)
-                )
-                return false
-            } catch {
                 return false
             }
             var ranges: [Range<Int>] = []
