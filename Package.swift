@@ -94,6 +94,7 @@ let package = Package(
 
         .testTarget(name: "LZ4CodecTests", dependencies: ["LZ4Codec"], swiftSettings: swiftSettings),
         .testTarget(name: "ChronologyTests", dependencies: ["Chronology"], swiftSettings: swiftSettings),
+        .testTarget(name: "DocketCLITests", dependencies: ["DocketCLI"], swiftSettings: swiftSettings),
         .testTarget(name: "CertificationTests", dependencies: ["Certification", "Chronology"], swiftSettings: swiftSettings),
         .testTarget(
             name: "EventLogTests",

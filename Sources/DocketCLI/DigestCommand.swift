@@ -7,9 +7,7 @@ struct DigestCommand: ParsableCommand {
         commandName: "digest",
         abstract: "Print the log's digest (its hash-chain head) at the end or at a position.",
         discussion: """
-            Keep the digest somewhere the store's operators cannot change. Later,
-            `docket verify --expect DIGEST` recomputes every chain link from the start and proves
-            the log still extends it: no event at or before that position was altered or removed.
+            Keep the digest somewhere the store's operators cannot change. Later, `docket verify --expect DIGEST` recomputes every chain link from the start and proves the log still extends it: no event at or before that position was altered or removed.
             """
     )
 

@@ -7,18 +7,15 @@ struct Docket: ParsableCommand {
         commandName: "docket",
         abstract: "Docket: an event-sourced case-management backend for skill certification.",
         discussion: """
-            Every action is an event in an append-only log that is LZ4-compressed, checksummed and
-            hash-chained; the log is the only source of truth.
+            Every action is an event in an append-only log that is LZ4-compressed, checksummed and hash-chained; the log is the only source of truth.
 
-            Every subcommand takes --store DIR (default: $DOCKET_STORE, else ./docket-data).
-            Exit status: 0 on success, 1 when something was refused or found wrong, 2 for a usage
-            error; the reason goes to standard error.
+            Every subcommand takes --store DIR (default: $DOCKET_STORE, else ./docket-data). Exit status: 0 on success, 1 when something was refused or found wrong, 64 for a usage error; the reason goes to standard error.
 
             Examples:
-              docket init                      create an empty store in ./docket-data
-              docket verify                    check every checksum, chain link, seal and index entry
-              docket digest                    print the log's digest for an auditor to keep
-              docket verify --expect DIGEST    prove the log still extends a digest noted earlier
+              docket init                    create an empty store
+              docket verify                  check every checksum, link, seal
+              docket digest                  print the digest for an auditor
+              docket verify --expect DIGEST  prove the log still extends it
             """,
         subcommands: [InitCommand.self, VerifyCommand.self, DigestCommand.self]
     )

@@ -8,10 +8,9 @@ struct VerifyCommand: ParsableCommand {
         commandName: "verify",
         abstract: "Check every checksum, chain link, seal and index entry of the store.",
         discussion: """
-            Reads every byte of the log and trusts nothing stored: frame checksums, decompression,
-            dense positions and stream versions, the SHA-256 chain from the first event, each
-            segment's seal and the index. Safe on a live store or a copy; takes no lock.
-            Exit status 0 when clean, 1 when anything is wrong.
+            Reads every byte of the log and trusts nothing stored: frame checksums, decompression, dense positions and stream versions, the SHA-256 chain from the first event, each segment's seal and the index. Safe on a live store or a copy; takes no lock.
+
+            Exit status 0 when clean, 1 when anything is wrong. Progress is shown on a terminal only.
             """
     )
 

@@ -1,0 +1,128 @@
+import Foundation
+import Testing
+
+/// Runs the built `docket` executable as a script or a person would, and checks what it prints
+/// and the exit status scripts rely on.
+@Suite struct DocketCommandLineTests {
+    static var docket: String {
+        let exe =
+            (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+        return ((exe as NSString).deletingLastPathComponent as NSString).appendingPathComponent("docket")
+    }
+
+    struct Run {
+        var status: Int32
+        var output: String
+        var error: String
+    }
+
+    static func run(_ arguments: [String], environment: [String: String] = [:]) throws -> Run {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: docket)
+        process.arguments = arguments
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        let out = Pipe()
+        let err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        let output = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        let error = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        return Run(status: process.terminationStatus, output: output, error: error)
+    }
+
+    static func temporaryStore() -> String {
+        NSTemporaryDirectory() + "docket-cli-\(UUID().uuidString.prefix(8))/store"
+    }
+
+    @Test func initCreatesAStoreOnceAndRefusesTheSecondTime() throws {
+        let store = Self.temporaryStore()
+        defer { try? FileManager.default.removeItem(atPath: (store as NSString).deletingLastPathComponent) }
+        try FileManager.default.createDirectory(
+            atPath: (store as NSString).deletingLastPathComponent,
+            withIntermediateDirectories: true
+        )
+        let first = try Self.run(["init", "--store", store])
+        #expect(first.status == 0)
+        #expect(first.output.contains("created an empty store"))
+        let second = try Self.run(["init", "--store", store])
+        #expect(second.status == 1)
+        #expect(second.error.contains("already exists"))
+    }
+
+    @Test func theStoreComesFromTheEnvironmentWhenNotGiven() throws {
+        let store = Self.temporaryStore()
+        defer { try? FileManager.default.removeItem(atPath: (store as NSString).deletingLastPathComponent) }
+        try FileManager.default.createDirectory(
+            atPath: (store as NSString).deletingLastPathComponent,
+            withIntermediateDirectories: true
+        )
+        #expect(try Self.run(["init"], environment: ["DOCKET_STORE": store]).status == 0)
+        #expect(FileManager.default.fileExists(atPath: store + "/log"))
+    }
+
+    @Test func verifyReportsACleanStoreAndExitsZero() throws {
+        let store = Self.temporaryStore()
+        defer { try? FileManager.default.removeItem(atPath: (store as NSString).deletingLastPathComponent) }
+        try FileManager.default.createDirectory(
+            atPath: (store as NSString).deletingLastPathComponent,
+            withIntermediateDirectories: true
+        )
+        _ = try Self.run(["init", "--store", store])
+        let text = try Self.run(["verify", "--store", store])
+        #expect(text.status == 0)
+        #expect(text.output.contains("result      clean"))
+        let json = try Self.run(["verify", "--store", store, "--json"])
+        let object = try JSONSerialization.jsonObject(with: Data(json.output.utf8)) as? [String: Any]
+        #expect(object?["clean"] as? Bool == true)
+        #expect(object?["events"] as? Int == 0)
+        // Piped output shows no progress.
+        #expect(json.error.isEmpty)
+    }
+
+    @Test func verifyExitsOneAndNamesTheFileWhenASegmentIsDamaged() throws {
+        let store = Self.temporaryStore()
+        defer { try? FileManager.default.removeItem(atPath: (store as NSString).deletingLastPathComponent) }
+        try FileManager.default.createDirectory(
+            atPath: (store as NSString).deletingLastPathComponent,
+            withIntermediateDirectories: true
+        )
+        _ = try Self.run(["init", "--store", store])
+        let segment = store + "/log/segment-0000000001.dlog"
+        var bytes = try Data(contentsOf: URL(fileURLWithPath: segment))
+        bytes[20] ^= 0xFF
+        try bytes.write(to: URL(fileURLWithPath: segment))
+        let run = try Self.run(["verify", "--store", store, "--json"])
+        #expect(run.status == 1)
+        let object = try JSONSerialization.jsonObject(with: Data(run.output.utf8)) as? [String: Any]
+        #expect(object?["clean"] as? Bool == false)
+        let problems = object?["problems"] as? [[String: Any]] ?? []
+        #expect(problems.first?["file"] as? String == "log/segment-0000000001.dlog")
+    }
+
+    @Test func usageErrorsExitSixtyFourAndSayWhatToChange() throws {
+        let run = try Self.run(["verify", "--expect", "not-a-digest"])
+        #expect(run.status == 64)
+        #expect(run.error.contains("docket-log-v1:<position>:<64 hex digits>"))
+        let missing = try Self.run(["verify", "--store", "/nonexistent/store"])
+        #expect(missing.status == 1)
+        #expect(missing.error.contains("docket init"))
+    }
+
+    @Test func digestPrintsTheGenesisOfAnEmptyStore() throws {
+        let store = Self.temporaryStore()
+        defer { try? FileManager.default.removeItem(atPath: (store as NSString).deletingLastPathComponent) }
+        try FileManager.default.createDirectory(
+            atPath: (store as NSString).deletingLastPathComponent,
+            withIntermediateDirectories: true
+        )
+        _ = try Self.run(["init", "--store", store])
+        let run = try Self.run(["digest", "--store", store])
+        #expect(run.status == 0)
+        #expect(run.output.hasPrefix("docket-log-v1:0:"))
+        let past = try Self.run(["digest", "--store", store, "--at", "5"])
+        #expect(past.status == 1)
+        #expect(past.error.contains("beyond the end"))
+    }
+}
