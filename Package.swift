@@ -45,6 +45,9 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        // A strict, fast JSON reader and writer for the wire format (standard library only).
+        .target(name: "DocketJSON", swiftSettings: swiftSettings),
+
         // The certification domain: rules, commands and events. Standard library only; no I/O.
         .target(name: "Certification", dependencies: ["Chronology"], swiftSettings: swiftSettings),
 
@@ -69,7 +72,7 @@ let package = Package(
         .executableTarget(
             name: "DocketBench",
             dependencies: [
-                "Chronology", "EventLog", "DocketWorkload",
+                "Chronology", "EventLog", "DocketWorkload", "DocketJSON",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -95,6 +98,7 @@ let package = Package(
         .testTarget(name: "LZ4CodecTests", dependencies: ["LZ4Codec"], swiftSettings: swiftSettings),
         .testTarget(name: "ChronologyTests", dependencies: ["Chronology"], swiftSettings: swiftSettings),
         .testTarget(name: "DocketCLITests", dependencies: ["DocketCLI"], swiftSettings: swiftSettings),
+        .testTarget(name: "DocketJSONTests", dependencies: ["DocketJSON"], swiftSettings: swiftSettings),
         .testTarget(name: "CertificationTests", dependencies: ["Certification", "Chronology"], swiftSettings: swiftSettings),
         .testTarget(
             name: "EventLogTests",
