@@ -1,0 +1,133 @@
+/// A case as its events have made it: the fold of `evolve` over its stream (the Decider's state).
+///
+/// `evolve` is total: it never fails, whatever the events, so imported histories that broke a
+/// rule still fold (verify reports them separately). Time-dependent status (a kept pass expiring)
+/// is computed for a moment by the view, not stored here.
+public struct CaseState: Sendable, Hashable {
+    /// One subject's latest result (a correction replaces the score).
+    public struct SubjectResult: Sendable, Hashable {
+        public var score: Int
+        /// The batch of the sitting that produced the score.
+        public var batch: String
+        public var passed: Bool { score >= Subject.passMark }
+    }
+
+    /// One payment and whether it was refunded.
+    public struct Payment: Sendable, Hashable {
+        public var reference: String
+        public var amountYuan: Int
+        public var subjects: [Subject]
+        public var refunded: Bool
+    }
+
+    /// A ticket for the current sitting, with the log position it was recorded at (a reschedule
+    /// of its batch recorded later voids it).
+    public struct Ticket: Sendable, Hashable {
+        public var number: String
+        public var batch: String
+        public var late: Bool
+        public var position: UInt64
+    }
+
+    /// A complaint and whether it is still open.
+    public struct Complaint: Sendable, Hashable {
+        public var id: String
+        public var category: CaseEvent.ComplaintLodged.Category
+        public var outcome: CaseEvent.ComplaintResolved.Outcome?
+        public var isOpen: Bool { outcome == nil }
+    }
+
+    /// The stream version this state reflects.
+    public private(set) var version: UInt64 = 0
+    public private(set) var application: CaseEvent.Applied?
+    public private(set) var verification: CaseEvent.DocumentsVerified?
+    public private(set) var payments: [Payment] = []
+    /// The batch of the current sitting: the application's, then the retake's.
+    public private(set) var sittingBatch: String?
+    public private(set) var ticket: Ticket?
+    /// Each subject's latest result.
+    public private(set) var results: [Subject: SubjectResult] = [:]
+    /// The subjects owed at the current sitting (both at first, the retaken one after a retake).
+    public private(set) var subjectsOwed: Set<Subject> = []
+    public private(set) var retake: CaseEvent.RetakeRequested?
+    public private(set) var withdrawn = false
+    public private(set) var certificateNumber: String?
+    public private(set) var complaints: [Complaint] = []
+    /// Ticket numbers sent late (audit findings `ticket-late`).
+    public private(set) var lateTickets: [String] = []
+
+    /// A case with no events.
+    public init() {}
+
+    /// The state after `event`, recorded at log position `position`.
+    public func evolved(with event: CaseEvent, position: UInt64) -> CaseState {
+        var next = self
+        next.evolve(with: event, position: position)
+        return next
+    }
+
+    /// Applies `event` in place. Total: never fails.
+    public mutating func evolve(with event: CaseEvent, position: UInt64) {
+        version += 1
+        switch event {
+        case .applied(let applied):
+            application = applied
+            sittingBatch = applied.batch
+            subjectsOwed = Set(Subject.allCases)
+        case .documentsVerified(let verified):
+            verification = verified
+        case .paid(let paid):
+            payments.append(
+                Payment(
+                    reference: paid.paymentRef,
+                    amountYuan: paid.amountYuan,
+                    subjects: paid.subjects,
+                    refunded: false
+                )
+            )
+        case .refunded(let refunded):
+            if let i = payments.firstIndex(where: { $0.reference == refunded.paymentRef && !$0.refunded }) {
+                payments[i].refunded = true
+            }
+        case .withdrawn:
+            withdrawn = true
+        case .ticketSent(let sent):
+            ticket = Ticket(number: sent.ticketNumber, batch: sent.batch, late: sent.late, position: position)
+            if sent.late { lateTickets.append(sent.ticketNumber) }
+        case .scored(let scored):
+            results[scored.subject] = SubjectResult(score: scored.score, batch: scored.batch)
+        case .scoreCorrected(let corrected):
+            let batch = results[corrected.subject]?.batch ?? sittingBatch ?? ""
+            results[corrected.subject] = SubjectResult(score: corrected.score, batch: batch)
+        case .retakeRequested(let requested):
+            retake = requested
+            sittingBatch = requested.batch
+            subjectsOwed = [requested.subject]
+            ticket = nil
+        case .certified(let certified):
+            certificateNumber = certified.certificateNumber
+        case .complaintLodged(let lodged):
+            complaints.append(Complaint(id: lodged.complaintID, category: lodged.category, outcome: nil))
+        case .complaintResolved(let resolved):
+            if let i = complaints.firstIndex(where: { $0.id == resolved.complaintID && $0.isOpen }) {
+                complaints[i].outcome = resolved.outcome
+            }
+        }
+    }
+
+    /// Yuan paid in all.
+    public var paidYuan: Int { payments.reduce(0) { $0 + $1.amountYuan } }
+    /// Yuan refunded in all (a refund is the full amount of one payment).
+    public var refundedYuan: Int { payments.filter(\.refunded).reduce(0) { $0 + $1.amountYuan } }
+    /// Subjects of the current sitting that have been paid for (and not refunded).
+    public var subjectsPaidForSitting: Set<Subject> {
+        let relevant = retake == nil ? payments : payments.filter { $0.subjects == [retake!.subject] }
+        return Set(relevant.filter { !$0.refunded }.flatMap(\.subjects)).intersection(subjectsOwed)
+    }
+    /// Documents were checked and rejected: the case is closed.
+    public var isRejected: Bool { verification?.outcome == .rejected }
+    /// Both subjects have a passing latest score.
+    public var bothPassed: Bool { Subject.allCases.allSatisfy { results[$0]?.passed == true } }
+    /// An open complaint about scores (needed to correct one).
+    public var hasOpenScoreComplaint: Bool { complaints.contains { $0.isOpen && $0.category == .score } }
+}
