@@ -166,7 +166,12 @@ public enum CaseEvent: Sendable, Hashable {
     }
 
     public struct ComplaintLodged: Sendable, Hashable {
-        public enum Channel: String, Sendable, CaseIterable { case phone, email, inPerson = "in-person", web }
+        public enum Channel: String, Sendable, CaseIterable {
+            case phone
+            case email
+            case inPerson = "in-person"
+            case web
+        }
         public enum Category: String, Sendable, CaseIterable { case score, fee, ticket, certificate, conduct, other }
         public var complaintID: String
         public var channel: Channel
