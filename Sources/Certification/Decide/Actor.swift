@@ -1,0 +1,24 @@
+/// Who issued a command: an id and one role. Servers take both from the caller's token, never
+/// from the command body.
+public struct Actor: Sendable, Hashable {
+    /// The roles of SPEC §3 plus the read-only `auditor` and `reporter`.
+    public enum Role: String, Sendable, CaseIterable {
+        case admin
+        case examiner
+        case portal
+        case registrar
+        case payments
+        case supervisor
+        case certifier
+        case auditor
+        case reporter
+    }
+
+    public var id: String
+    public var role: Role
+
+    public init(id: String, role: Role) {
+        self.id = id
+        self.role = role
+    }
+}
