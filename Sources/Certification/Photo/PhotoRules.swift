@@ -29,6 +29,11 @@ public enum PhotoRules {
                 )
             )
         }
+        return check(jpeg: bytes, field: field)
+    }
+
+    /// Checks decoded photo bytes: `photo-not-jpeg`, `photo-too-small`, `photo-size-out-of-range`.
+    public static func check(jpeg bytes: [UInt8], field: String) -> Result<Facts, Rejection> {
         guard let frame = JPEGInspector.frame(of: bytes) else {
             return .failure(
                 Rejection(
