@@ -1,0 +1,161 @@
+import Chronology
+
+/// Decisions for the steps between application and ticket: document verification (§三(三)) and
+/// payment (§三(三), 附件2).
+public enum EarlyStepDecisions {
+    /// What these decisions need beyond the case's events.
+    public struct Context {
+        public var at: Timestamp
+        public var actor: Actor
+        /// The case's status at `at` (closed cases take no further steps).
+        public var status: CaseStatus
+        /// The case that recorded a payment reference, if any case did.
+        public var caseWithPaymentRef: (String) -> String?
+        /// This case's id.
+        public var caseID: String
+
+        public init(
+            at: Timestamp,
+            actor: Actor,
+            status: CaseStatus,
+            caseID: String,
+            caseWithPaymentRef: @escaping (String) -> String?
+        ) {
+            self.at = at
+            self.actor = actor
+            self.status = status
+            self.caseID = caseID
+            self.caseWithPaymentRef = caseWithPaymentRef
+        }
+    }
+
+    static func common(_ state: CaseState, _ context: Context, command: String, role: Actor.Role) -> Rejection? {
+        guard context.actor.role == role else {
+            return Rejection(
+                .roleNotAllowed,
+                "\(command) is for the \(role.rawValue) role, not \(context.actor.role.rawValue)",
+                field: "actor.role"
+            )
+        }
+        guard state.application != nil else { return Rejection(.caseNotFound, "no such case", field: "case") }
+        return nil
+    }
+
+    /// `verify-documents`: once per case; `approved` needs every check true, `rejected` a reason.
+    public static func verifyDocuments(
+        _ verified: CaseEvent.DocumentsVerified,
+        state: CaseState,
+        context: Context
+    ) -> Result<[CaseEvent], Rejection> {
+        if let rejection = common(state, context, command: "verify-documents", role: .registrar) {
+            return .failure(rejection)
+        }
+        switch verified.outcome {
+        case .approved:
+            for (name, ok) in [
+                ("identityMatches", verified.identityMatches), ("photoCompliant", verified.photoCompliant),
+                ("eligibilityEvidence", verified.eligibilityEvidence),
+            ] where !ok {
+                return .failure(
+                    Rejection(
+                        .invalidField,
+                        "approved needs every check true; \(name) is false (reject with a reason instead)",
+                        field: "data.checks.\(name)"
+                    )
+                )
+            }
+        case .rejected:
+            guard verified.reasons.contains(where: { !$0.trimmingWhitespace.isEmpty }) else {
+                return .failure(
+                    Rejection(
+                        .invalidField,
+                        "a rejection needs at least one reason the candidate can act on",
+                        field: "data.reasons"
+                    )
+                )
+            }
+        }
+        guard !context.status.isClosed else {
+            return .failure(Rejection(.caseClosed, "the case is \(context.status.rawValue)"))
+        }
+        guard state.verification == nil else {
+            return .failure(
+                Rejection(
+                    .alreadyVerified,
+                    "the documents were already \(state.verification!.outcome.rawValue); verification happens once per case"
+                )
+            )
+        }
+        return .success([.documentsVerified(verified)])
+    }
+
+    /// `record-payment`: the amount is 80 × the subjects owed and unpaid for the coming sitting,
+    /// the subjects exactly those; a reference is recorded once (again on the same case:
+    /// accepted, nothing appended; on another case: refused).
+    public static func recordPayment(
+        _ paid: CaseEvent.Paid,
+        state: CaseState,
+        context: Context
+    ) -> Result<[CaseEvent], Rejection> {
+        if let rejection = common(state, context, command: "record-payment", role: .payments) {
+            return .failure(rejection)
+        }
+        guard !paid.paymentRef.trimmingWhitespace.isEmpty else {
+            return .failure(Rejection(.missingField, "give the payment reference", field: "data.paymentRef"))
+        }
+        guard paid.amountYuan > 0 else {
+            return .failure(
+                Rejection(.invalidField, "the amount is a positive number of yuan", field: "data.amountYuan")
+            )
+        }
+        guard !paid.subjects.isEmpty, Set(paid.subjects).count == paid.subjects.count else {
+            return .failure(
+                Rejection(.invalidField, "list each subject paid for once (theory, skill)", field: "data.subjects")
+            )
+        }
+        guard !context.status.isClosed else {
+            return .failure(Rejection(.caseClosed, "the case is \(context.status.rawValue)"))
+        }
+        // The same reference again on this case is a retry: accepted, nothing appended.
+        if state.payments.contains(where: { $0.reference == paid.paymentRef }) { return .success([]) }
+        // Then the rules in the order SPEC §3 lists them, except that nothing-to-pay comes before
+        // wrong-amount (with nothing owed every amount is wrong, so nothing-to-pay would be
+        // unreachable); see docs/DECISIONS.md.
+        if state.isRejected {
+            return .failure(Rejection(.documentsRejected, "the documents were rejected; nothing can be paid"))
+        }
+        let owed = state.subjectsOwed.subtracting(state.subjectsPaidForSitting)
+        guard !owed.isEmpty, state.ticket == nil else {
+            return .failure(Rejection(.nothingToPay, "every subject of the coming sitting is paid"))
+        }
+        let fee = (state.application?.occupation.feePerSubjectYuan ?? 80) * owed.count
+        guard paid.amountYuan == fee else {
+            return .failure(
+                Rejection(
+                    .wrongAmount,
+                    "the amount owed is \(fee) yuan (80 × \(owed.count) subject\(owed.count == 1 ? "" : "s")), not \(paid.amountYuan)",
+                    field: "data.amountYuan"
+                )
+            )
+        }
+        if let other = context.caseWithPaymentRef(paid.paymentRef), other != context.caseID {
+            return .failure(
+                Rejection(
+                    .paymentRefReused,
+                    "payment reference \(paid.paymentRef) is already recorded on another case",
+                    field: "data.paymentRef"
+                )
+            )
+        }
+        guard Set(paid.subjects) == owed else {
+            return .failure(
+                Rejection(
+                    .invalidField,
+                    "the subjects owed are \(owed.map(\.rawValue).sorted().joined(separator: ", "))",
+                    field: "data.subjects"
+                )
+            )
+        }
+        return .success([.paid(paid)])
+    }
+}
