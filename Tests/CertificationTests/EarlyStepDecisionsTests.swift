@@ -206,3 +206,94 @@ import Testing
         )
     }
 }
+
+@Suite struct WithdrawAndRefundTests {
+    typealias T = EarlyStepDecisionsTests
+    static let portal = Actor(id: "portal", role: .portal)
+    static let pay = CaseEvent.paid(.init(paymentRef: "PAY1", amountYuan: 160, subjects: [.theory, .skill]))
+    static let refund = CaseEvent.Refunded(paymentRef: "PAY1", amountYuan: 160, reason: "withdrawn before the exam")
+
+    @Test func aCandidateWithdrawsBeforeAnyScoreButNotAfter() throws {
+        let paid = T.state([EvolveTests.applied, Self.pay])
+        #expect(
+            try EarlyStepDecisions.withdraw(.init(reason: "moved"), state: paid, context: T.context(Self.portal)).get()
+                == [.withdrawn(.init(reason: "moved"))]
+        )
+        let scored = T.state([
+            EvolveTests.applied, Self.pay, .scored(.init(subject: .theory, score: 70, batch: "2024-04")),
+        ])
+        #expect(
+            T.code(
+                EarlyStepDecisions.withdraw(
+                    .init(reason: "moved"),
+                    state: scored,
+                    context: T.context(Self.portal, status: .ticketed)
+                )
+            ) == .notWithdrawable
+        )
+        #expect(
+            T.code(
+                EarlyStepDecisions.withdraw(
+                    .init(reason: "moved"),
+                    state: paid,
+                    context: T.context(Self.portal, status: .withdrawn)
+                )
+            ) == .caseClosed
+        )
+        #expect(
+            T.code(EarlyStepDecisions.withdraw(.init(reason: ""), state: paid, context: T.context(Self.portal)))
+                == .missingField
+        )
+    }
+
+    @Test func aWithdrawnCaseThatPaidIsRefundedInFullOnce() throws {
+        let withdrawn = T.state([EvolveTests.applied, Self.pay, .withdrawn(.init(reason: "moved"))])
+        let context = T.context(T.payments, status: .withdrawn)
+        #expect(
+            try EarlyStepDecisions.refund(Self.refund, state: withdrawn, context: context).get() == [
+                .refunded(Self.refund)
+            ]
+        )
+        var partial = Self.refund
+        partial.amountYuan = 80
+        #expect(T.code(EarlyStepDecisions.refund(partial, state: withdrawn, context: context)) == .wrongAmount)
+        let refunded = withdrawn.evolved(with: .refunded(Self.refund), position: 99)
+        #expect(T.code(EarlyStepDecisions.refund(Self.refund, state: refunded, context: context)) == .notRefundable)
+        var unknown = Self.refund
+        unknown.paymentRef = "PAY9"
+        #expect(T.code(EarlyStepDecisions.refund(unknown, state: withdrawn, context: context)) == .notRefundable)
+    }
+
+    @Test func anOpenCaseOrOneThatSatIsNotRefunded() {
+        let open = T.state([EvolveTests.applied, Self.pay])
+        #expect(
+            T.code(EarlyStepDecisions.refund(Self.refund, state: open, context: T.context(T.payments)))
+                == .notRefundable
+        )
+        let rejectedAfterSitting = T.state([
+            EvolveTests.applied, Self.pay, .scored(.init(subject: .theory, score: 50, batch: "2024-04")),
+            .documentsVerified(
+                .init(
+                    outcome: .rejected,
+                    identityMatches: false,
+                    photoCompliant: true,
+                    eligibilityEvidence: true,
+                    reasons: ["id"]
+                )
+            ),
+        ])
+        #expect(
+            T.code(
+                EarlyStepDecisions.refund(
+                    Self.refund,
+                    state: rejectedAfterSitting,
+                    context: T.context(T.payments, status: .rejected)
+                )
+            ) == .notRefundable
+        )
+        #expect(
+            T.code(EarlyStepDecisions.refund(Self.refund, state: open, context: T.context(Self.portal)))
+                == .roleNotAllowed
+        )
+    }
+}

@@ -158,4 +158,78 @@ public enum EarlyStepDecisions {
         }
         return .success([.paid(paid)])
     }
+
+    /// `withdraw`: by the candidate (portal), before any score is recorded.
+    public static func withdraw(
+        _ withdrawn: CaseEvent.Withdrawn,
+        state: CaseState,
+        context: Context
+    ) -> Result<[CaseEvent], Rejection> {
+        if let rejection = common(state, context, command: "withdraw", role: .portal) { return .failure(rejection) }
+        guard !withdrawn.reason.trimmingWhitespace.isEmpty else {
+            return .failure(Rejection(.missingField, "give the reason for withdrawing", field: "data.reason"))
+        }
+        guard !context.status.isClosed else {
+            return .failure(Rejection(.caseClosed, "the case is \(context.status.rawValue)"))
+        }
+        guard state.results.isEmpty else {
+            return .failure(
+                Rejection(.notWithdrawable, "a score is already recorded; the case can no longer be withdrawn")
+            )
+        }
+        return .success([.withdrawn(withdrawn)])
+    }
+
+    /// `refund`: the full amount of one payment, once, for a rejected or withdrawn case that
+    /// paid and did not sit.
+    public static func refund(
+        _ refunded: CaseEvent.Refunded,
+        state: CaseState,
+        context: Context
+    ) -> Result<[CaseEvent], Rejection> {
+        if let rejection = common(state, context, command: "refund", role: .payments) { return .failure(rejection) }
+        guard !refunded.paymentRef.trimmingWhitespace.isEmpty else {
+            return .failure(
+                Rejection(.missingField, "give the reference of the payment to refund", field: "data.paymentRef")
+            )
+        }
+        guard refunded.amountYuan > 0 else {
+            return .failure(
+                Rejection(.invalidField, "the amount is a positive number of yuan", field: "data.amountYuan")
+            )
+        }
+        guard !refunded.reason.trimmingWhitespace.isEmpty else {
+            return .failure(Rejection(.missingField, "give the reason for the refund", field: "data.reason"))
+        }
+        guard let payment = state.payments.first(where: { $0.reference == refunded.paymentRef }) else {
+            return .failure(
+                Rejection(.notRefundable, "no payment \(refunded.paymentRef) on this case", field: "data.paymentRef")
+            )
+        }
+        guard payment.amountYuan == refunded.amountYuan else {
+            return .failure(
+                Rejection(
+                    .wrongAmount,
+                    "a refund is the full amount of the payment: \(payment.amountYuan) yuan",
+                    field: "data.amountYuan"
+                )
+            )
+        }
+        guard state.isRejected || state.withdrawn else {
+            return .failure(Rejection(.notRefundable, "only rejected or withdrawn cases are refunded"))
+        }
+        guard state.results.isEmpty else {
+            return .failure(Rejection(.notRefundable, "the candidate sat the exam; the fee is not refunded"))
+        }
+        guard !payment.refunded else {
+            return .failure(
+                Rejection(
+                    .notRefundable,
+                    "payment \(refunded.paymentRef) was already refunded",
+                    field: "data.paymentRef"
+                )
+            )
+        }
+        return .success([.refunded(refunded)])
+    }
 }
