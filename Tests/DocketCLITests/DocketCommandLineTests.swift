@@ -32,73 +32,62 @@ import Testing
         return Run(status: process.terminationStatus, output: output, error: error)
     }
 
-    static func temporaryStore() -> String {
-        NSTemporaryDirectory() + "docket-cli-\(UUID().uuidString.prefix(8))/store"
+    /// Runs `body` with the path of a store that does not exist yet, in a fresh directory
+    /// removed afterwards.
+    static func withStorePath(_ body: (String) throws -> Void) throws {
+        let directory = NSTemporaryDirectory() + "docket-cli-\(UUID().uuidString.prefix(8))"
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        try body(directory + "/store")
     }
 
     @Test func initCreatesAStoreOnceAndRefusesTheSecondTime() throws {
-        let store = Self.temporaryStore()
-        defer { try? FileManager.default.removeItem(atPath: (store as NSString).deletingLastPathComponent) }
-        try FileManager.default.createDirectory(
-            atPath: (store as NSString).deletingLastPathComponent,
-            withIntermediateDirectories: true
-        )
-        let first = try Self.run(["init", "--store", store])
-        #expect(first.status == 0)
-        #expect(first.output.contains("created an empty store"))
-        let second = try Self.run(["init", "--store", store])
-        #expect(second.status == 1)
-        #expect(second.error.contains("already exists"))
+        try Self.withStorePath { (store: String) throws in
+            let first = try Self.run(["init", "--store", store])
+            #expect(first.status == 0)
+            #expect(first.output.contains("created an empty store"))
+            let second = try Self.run(["init", "--store", store])
+            #expect(second.status == 1)
+            #expect(second.error.contains("already exists"))
+        }
     }
 
     @Test func theStoreComesFromTheEnvironmentWhenNotGiven() throws {
-        let store = Self.temporaryStore()
-        defer { try? FileManager.default.removeItem(atPath: (store as NSString).deletingLastPathComponent) }
-        try FileManager.default.createDirectory(
-            atPath: (store as NSString).deletingLastPathComponent,
-            withIntermediateDirectories: true
-        )
-        #expect(try Self.run(["init"], environment: ["DOCKET_STORE": store]).status == 0)
-        #expect(FileManager.default.fileExists(atPath: store + "/log"))
+        try Self.withStorePath { (store: String) throws in
+            #expect(try Self.run(["init"], environment: ["DOCKET_STORE": store]).status == 0)
+            #expect(FileManager.default.fileExists(atPath: store + "/log"))
+        }
     }
 
     @Test func verifyReportsACleanStoreAndExitsZero() throws {
-        let store = Self.temporaryStore()
-        defer { try? FileManager.default.removeItem(atPath: (store as NSString).deletingLastPathComponent) }
-        try FileManager.default.createDirectory(
-            atPath: (store as NSString).deletingLastPathComponent,
-            withIntermediateDirectories: true
-        )
-        _ = try Self.run(["init", "--store", store])
-        let text = try Self.run(["verify", "--store", store])
-        #expect(text.status == 0)
-        #expect(text.output.contains("result      clean"))
-        let json = try Self.run(["verify", "--store", store, "--json"])
-        let object = try JSONSerialization.jsonObject(with: Data(json.output.utf8)) as? [String: Any]
-        #expect(object?["clean"] as? Bool == true)
-        #expect(object?["events"] as? Int == 0)
-        // Piped output shows no progress.
-        #expect(json.error.isEmpty)
+        try Self.withStorePath { (store: String) throws in
+            _ = try Self.run(["init", "--store", store])
+            let text = try Self.run(["verify", "--store", store])
+            #expect(text.status == 0)
+            #expect(text.output.contains("result      clean"))
+            let json = try Self.run(["verify", "--store", store, "--json"])
+            let object = try JSONSerialization.jsonObject(with: Data(json.output.utf8)) as? [String: Any]
+            #expect(object?["clean"] as? Bool == true)
+            #expect(object?["events"] as? Int == 0)
+            // Piped output shows no progress.
+            #expect(json.error.isEmpty)
+        }
     }
 
     @Test func verifyExitsOneAndNamesTheFileWhenASegmentIsDamaged() throws {
-        let store = Self.temporaryStore()
-        defer { try? FileManager.default.removeItem(atPath: (store as NSString).deletingLastPathComponent) }
-        try FileManager.default.createDirectory(
-            atPath: (store as NSString).deletingLastPathComponent,
-            withIntermediateDirectories: true
-        )
-        _ = try Self.run(["init", "--store", store])
-        let segment = store + "/log/segment-0000000001.dlog"
-        var bytes = try Data(contentsOf: URL(fileURLWithPath: segment))
-        bytes[20] ^= 0xFF
-        try bytes.write(to: URL(fileURLWithPath: segment))
-        let run = try Self.run(["verify", "--store", store, "--json"])
-        #expect(run.status == 1)
-        let object = try JSONSerialization.jsonObject(with: Data(run.output.utf8)) as? [String: Any]
-        #expect(object?["clean"] as? Bool == false)
-        let problems = object?["problems"] as? [[String: Any]] ?? []
-        #expect(problems.first?["file"] as? String == "log/segment-0000000001.dlog")
+        try Self.withStorePath { (store: String) throws in
+            _ = try Self.run(["init", "--store", store])
+            let segment = store + "/log/segment-0000000001.dlog"
+            var bytes = try Data(contentsOf: URL(fileURLWithPath: segment))
+            bytes[20] ^= 0xFF
+            try bytes.write(to: URL(fileURLWithPath: segment))
+            let run = try Self.run(["verify", "--store", store, "--json"])
+            #expect(run.status == 1)
+            let object = try JSONSerialization.jsonObject(with: Data(run.output.utf8)) as? [String: Any]
+            #expect(object?["clean"] as? Bool == false)
+            let problems = object?["problems"] as? [[String: Any]] ?? []
+            #expect(problems.first?["file"] as? String == "log/segment-0000000001.dlog")
+        }
     }
 
     @Test func usageErrorsExitSixtyFourAndSayWhatToChange() throws {
@@ -111,18 +100,14 @@ import Testing
     }
 
     @Test func digestPrintsTheGenesisOfAnEmptyStore() throws {
-        let store = Self.temporaryStore()
-        defer { try? FileManager.default.removeItem(atPath: (store as NSString).deletingLastPathComponent) }
-        try FileManager.default.createDirectory(
-            atPath: (store as NSString).deletingLastPathComponent,
-            withIntermediateDirectories: true
-        )
-        _ = try Self.run(["init", "--store", store])
-        let run = try Self.run(["digest", "--store", store])
-        #expect(run.status == 0)
-        #expect(run.output.hasPrefix("docket-log-v1:0:"))
-        let past = try Self.run(["digest", "--store", store, "--at", "5"])
-        #expect(past.status == 1)
-        #expect(past.error.contains("beyond the end"))
+        try Self.withStorePath { (store: String) throws in
+            _ = try Self.run(["init", "--store", store])
+            let run = try Self.run(["digest", "--store", store])
+            #expect(run.status == 0)
+            #expect(run.output.hasPrefix("docket-log-v1:0:"))
+            let past = try Self.run(["digest", "--store", store, "--at", "5"])
+            #expect(past.status == 1)
+            #expect(past.error.contains("beyond the end"))
+        }
     }
 }
