@@ -55,13 +55,6 @@ struct ByteWriter {
         }
     }
 
-    /// Overwrites a little-endian `UInt32` at `offset`.
-    mutating func setUInt32(_ value: UInt32, at offset: Int) {
-        withUnsafeBytes(of: value.littleEndian) { source in
-            for i in 0..<4 { bytes[offset + i] = source[i] }
-        }
-    }
-
     static func varintSize(_ value: UInt64) -> Int {
         var v = value
         var n = 1

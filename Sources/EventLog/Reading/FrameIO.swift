@@ -13,7 +13,6 @@ enum FrameIO {
     static func readFrame(
         _ segment: SegmentCatalog.Segment,
         at offset: UInt64,
-        expectedLength: Int? = nil,
         catalog: SegmentCatalog? = nil
     ) throws(EventLogError) -> StoredFrame {
         let seed = segment.header.seed
@@ -52,7 +51,7 @@ enum FrameIO {
             throw EventLogError(.corruption, "frame runs past the end of the file", file: segment.name, offset: offset)
         }
         // Blocks of 16 KiB raw store about 4 KiB: most frames arrive in one read.
-        let guess = expectedLength ?? (FrameHeader.size + 6 * 1024)
+        let guess = FrameHeader.size + 6 * 1024
         var bytes = try segment.file.read(count: max(guess, FrameHeader.size), at: offset)
         let header: FrameHeader
         do throws(DecodeError) {

@@ -61,13 +61,15 @@ struct BlockBuilder {
 
     /// Appends the frame of a dictionary to `out`.
     func dictionaryFrame(_ dictionary: LZ4Dictionary, nextPosition: UInt64, seed: UInt64, into out: inout [UInt8]) {
-        appendFrame(
+        let (codec, body) = Self.compress(dictionary.bytes, dictionary: nil, with: compressor)
+        Self.appendFrame(
             kind: .dictionary,
-            rawBody: dictionary.bytes,
+            codec: codec,
+            body: body,
+            rawLength: dictionary.count,
             firstPosition: nextPosition,
             eventCount: 0,
             endsCommit: false,
-            dictionary: nil,
             dictionaryOffset: 0,
             seed: seed,
             into: &out
@@ -83,23 +85,22 @@ struct BlockBuilder {
         into out: inout [UInt8]
     ) -> Int {
         let before = out.count
-        appendFrame(
+        let first = firstPosition
+        let count = UInt32(eventCount)
+        let rawBody = takeBlock()
+        let (codec, body) = Self.compress(rawBody, dictionary: dictionary?.value, with: compressor)
+        Self.appendFrame(
             kind: .events,
-            rawBody: raw.bytes,
-            firstPosition: firstPosition,
-            eventCount: UInt32(eventCount),
+            codec: codec,
+            body: body,
+            rawLength: rawBody.count,
+            firstPosition: first,
+            eventCount: count,
             endsCommit: endsCommit,
-            dictionary: dictionary?.value,
             dictionaryOffset: UInt32(dictionary?.offset ?? 0),
             seed: seed,
             into: &out
         )
-        history.append(contentsOf: raw.bytes)
-        if history.count > 2 * LZ4Dictionary.maximumSize {
-            history.removeFirst(history.count - LZ4Dictionary.maximumSize)
-        }
-        raw.bytes.removeAll(keepingCapacity: true)
-        eventCount = 0
         return out.count - before
     }
 
@@ -168,56 +169,5 @@ struct BlockBuilder {
             )
         }
         out.append(contentsOf: body)
-    }
-
-    private func appendFrame(
-        kind: FrameHeader.Kind,
-        rawBody: [UInt8],
-        firstPosition: UInt64,
-        eventCount: UInt32,
-        endsCommit: Bool,
-        dictionary: LZ4Dictionary?,
-        dictionaryOffset: UInt32,
-        seed: UInt64,
-        into out: inout [UInt8]
-    ) {
-        let start = out.count
-        let bound = LZ4Block.compressBound(rawBody.count)
-        out.append(contentsOf: repeatElement(0, count: FrameHeader.size + bound))
-        var codec = FrameHeader.Codec.stored
-        var stored = rawBody.count
-        out.withUnsafeMutableBytes { o in
-            let bodyArea = UnsafeMutableRawBufferPointer(rebasing: o[(start + FrameHeader.size)...])
-            // Small blocks (lone commits) get LZ4HC: their cost is the sync, not the compression.
-            let high = rawBody.count <= Self.highCompressionLimit
-            let written = rawBody.withUnsafeBytes {
-                compressor.compress($0, into: bodyArea, dictionary: dictionary, highCompression: high)
-            }
-            if let written, written < rawBody.count {
-                codec = dictionary == nil ? .lz4 : .lz4Dictionary
-                stored = written
-            } else {
-                rawBody.withUnsafeBytes { bodyArea.copyMemory(from: $0) }
-            }
-            let body = UnsafeRawBufferPointer(
-                rebasing: o[(start + FrameHeader.size)..<(start + FrameHeader.size + stored)]
-            )
-            let header = FrameHeader(
-                kind: kind,
-                codec: codec,
-                endsCommit: endsCommit,
-                storedLength: UInt32(stored),
-                rawLength: UInt32(rawBody.count),
-                eventCount: eventCount,
-                firstPosition: firstPosition,
-                dictionaryOffset: dictionaryOffset,
-                bodyChecksum: Checksum.frame(body, seed: seed)
-            )
-            header.store(
-                into: UnsafeMutableRawBufferPointer(rebasing: o[start..<(start + FrameHeader.size)]),
-                seed: seed
-            )
-        }
-        out.removeLast(out.count - (start + FrameHeader.size + stored))
     }
 }

@@ -45,7 +45,6 @@ final class LogWriter: @unchecked Sendable {
     private var outputBuffer: [UInt8] = []
     private var unsyncedWrites = false
     private var lastRecordedAt = Timestamp(microseconds: 0)
-    private(set) var groupSizes = GroupStatistics()
 
     init(opened: OpenedLog, layout: StoreLayout, options: EventLog.Options, watcher: HeadWatcher) {
         self.layout = layout
@@ -242,7 +241,6 @@ final class LogWriter: @unchecked Sendable {
                 endOffset: staged.lastFrameEnd
             )
             index.apply(staged.update)
-            groupSizes.record(commits: batch.count)
         }
         for (completion, result) in staged.results { completion(result) }
         if staged.wroteEvents { watcher.advance(to: nextPosition - 1) }
@@ -682,14 +680,4 @@ final class ResultBox: @unchecked Sendable {
     private var result: Result<AppendResult, EventLogError>?
     func set(_ value: Result<AppendResult, EventLogError>) { lock.withLock { result = value } }
     func get() -> Result<AppendResult, EventLogError>? { lock.withLock { result } }
-}
-
-/// How many commits shared each sync, for metrics.
-struct GroupStatistics: Sendable {
-    var groups = 0
-    var commits = 0
-    mutating func record(commits: Int) {
-        groups += 1
-        self.commits += commits
-    }
 }
