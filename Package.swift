@@ -105,6 +105,7 @@ let package = Package(
             dependencies: [
                 "Chronology", "EventLog", "DocketWorkload", "DocketLogWriter",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ],
             exclude: ["Golden"],
             swiftSettings: swiftSettings

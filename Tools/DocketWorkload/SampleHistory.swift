@@ -161,6 +161,18 @@ public struct SampleHistory: Sequence, Sendable {
         let c = Int(stub.caseIndex)
         var g = SeededGenerator(seed: seed ^ UInt64(c) &* 0x2545_F491_4F6C_DD1D)
         let stream = caseStream(c)
+        /// An event of this case at this stub's time.
+        func event(_ type: String, _ actorID: String, _ role: String, _ data: String) -> SampleEvent {
+            SampleEvent(
+                stream: stream,
+                type: type,
+                at: at,
+                actorID: actorID,
+                role: role,
+                commandID: commandID,
+                dataJSON: data
+            )
+        }
         let occupation = c % 2 == 0 ? "blockchain-operator" : "ai-trainer"
         let batch = batches[c % 3].id
         switch Kind(rawValue: stub.kind)! {
@@ -194,172 +206,107 @@ public struct SampleHistory: Sequence, Sendable {
                 + "\"idDocument\":{\"type\":\"resident-id-card\",\"number\":\"\(number)\"},\"contact\":\(contact)},"
                 + "\"photo\":{\"sha256\":\"\(hash)\",\"widthPx\":\(width),\"heightPx\":\(width * 4 / 3),\"bytes\":\(photoBytes)},"
                 + "\"eligibility\":\(eligibility)}"
-            return SampleEvent(
-                stream: stream,
-                type: "Applied",
-                at: at,
-                actorID: "portal",
-                role: "portal",
-                commandID: commandID,
-                dataJSON: data
-            )
+            return event("Applied", "portal", "portal", data)
         case .verified:
-            return SampleEvent(
-                stream: stream,
-                type: "DocumentsVerified",
-                at: at,
-                actorID: "registrar-0\(c % 7 + 1)",
-                role: "registrar",
-                commandID: commandID,
-                dataJSON:
-                    "{\"outcome\":\"approved\",\"checks\":{\"identityMatches\":true,\"photoCompliant\":true,\"eligibilityEvidence\":true},\"reasons\":[]}"
+            return event(
+                "DocumentsVerified",
+                "registrar-0\(c % 7 + 1)",
+                "registrar",
+                "{\"outcome\":\"approved\",\"checks\":{\"identityMatches\":true,\"photoCompliant\":true,\"eligibilityEvidence\":true},\"reasons\":[]}"
             )
         case .rejected:
-            return SampleEvent(
-                stream: stream,
-                type: "DocumentsVerified",
-                at: at,
-                actorID: "registrar-0\(c % 7 + 1)",
-                role: "registrar",
-                commandID: commandID,
-                dataJSON:
-                    "{\"outcome\":\"rejected\",\"checks\":{\"identityMatches\":true,\"photoCompliant\":false,\"eligibilityEvidence\":true},\"reasons\":[\"photo background is not plain\"]}"
+            return event(
+                "DocumentsVerified",
+                "registrar-0\(c % 7 + 1)",
+                "registrar",
+                "{\"outcome\":\"rejected\",\"checks\":{\"identityMatches\":true,\"photoCompliant\":false,\"eligibilityEvidence\":true},\"reasons\":[\"photo background is not plain\"]}"
             )
         case .paid:
-            return SampleEvent(
-                stream: stream,
-                type: "Paid",
-                at: at,
-                actorID: "payments",
-                role: "payments",
-                commandID: commandID,
-                dataJSON:
-                    "{\"paymentRef\":\"PAY\(hex64(g.next()).prefix(16).uppercased())\",\"amountYuan\":160,\"subjects\":[\"theory\",\"skill\"]}"
+            return event(
+                "Paid",
+                "payments",
+                "payments",
+                "{\"paymentRef\":\"PAY\(hex64(g.next()).prefix(16).uppercased())\",\"amountYuan\":160,\"subjects\":[\"theory\",\"skill\"]}"
             )
         case .ticket:
-            return SampleEvent(
-                stream: stream,
-                type: "TicketSent",
-                at: at,
-                actorID: "exam-office",
-                role: "examiner",
-                commandID: commandID,
-                dataJSON:
-                    "{\"ticketNumber\":\"T\(batch.filter { $0 != "-" })\(String(100_000 + c))\",\"channel\":\"\(c % 3 == 0 ? "email" : "wechat")\",\"late\":false}"
+            return event(
+                "TicketSent",
+                "exam-office",
+                "examiner",
+                "{\"ticketNumber\":\"T\(batch.filter { $0 != "-" })\(String(100_000 + c))\",\"channel\":\"\(c % 3 == 0 ? "email" : "wechat")\",\"late\":false}"
             )
         case .scoredTheory, .scoredSkill:
             let subject = stub.kind == Kind.scoredTheory.rawValue ? "theory" : "skill"
             let score = stub.detail == 1 ? Int.random(in: 60...98, using: &g) : Int.random(in: 20...59, using: &g)
-            return SampleEvent(
-                stream: stream,
-                type: "Scored",
-                at: at,
-                actorID: "exam-office",
-                role: "examiner",
-                commandID: commandID,
-                dataJSON: "{\"subject\":\"\(subject)\",\"score\":\(score),\"batch\":\"\(batch)\"}"
+            return event(
+                "Scored",
+                "exam-office",
+                "examiner",
+                "{\"subject\":\"\(subject)\",\"score\":\(score),\"batch\":\"\(batch)\"}"
             )
         case .certified:
-            return SampleEvent(
-                stream: stream,
-                type: "Certified",
-                at: at,
-                actorID: "cert-office",
-                role: "certifier",
-                commandID: commandID,
-                dataJSON:
-                    "{\"certificateNumber\":\"S\(String(2024_000_000 + c))\",\"channel\":\"\(c % 3 == 0 ? "email" : "wechat")\"}"
+            return event(
+                "Certified",
+                "cert-office",
+                "certifier",
+                "{\"certificateNumber\":\"S\(String(2024_000_000 + c))\",\"channel\":\"\(c % 3 == 0 ? "email" : "wechat")\"}"
             )
         case .complaint:
-            return SampleEvent(
-                stream: stream,
-                type: "ComplaintLodged",
-                at: at,
-                actorID: "supervisor-02",
-                role: "supervisor",
-                commandID: commandID,
-                dataJSON:
-                    "{\"complaintId\":\"CP-\(c)\",\"channel\":\"phone\",\"category\":\"score\",\"summary\":\"candidate asks for the theory paper to be re-marked\"}"
+            return event(
+                "ComplaintLodged",
+                "supervisor-02",
+                "supervisor",
+                "{\"complaintId\":\"CP-\(c)\",\"channel\":\"phone\",\"category\":\"score\",\"summary\":\"candidate asks for the theory paper to be re-marked\"}"
             )
         case .resolved:
-            return SampleEvent(
-                stream: stream,
-                type: "ComplaintResolved",
-                at: at,
-                actorID: "supervisor-02",
-                role: "supervisor",
-                commandID: commandID,
-                dataJSON:
-                    "{\"complaintId\":\"CP-\(c)\",\"outcome\":\"dismissed\",\"resolution\":\"re-marking confirmed the original score\"}"
+            return event(
+                "ComplaintResolved",
+                "supervisor-02",
+                "supervisor",
+                "{\"complaintId\":\"CP-\(c)\",\"outcome\":\"dismissed\",\"resolution\":\"re-marking confirmed the original score\"}"
             )
         case .withdrawn:
-            return SampleEvent(
-                stream: stream,
-                type: "Withdrawn",
-                at: at,
-                actorID: "portal",
-                role: "portal",
-                commandID: commandID,
-                dataJSON: "{\"reason\":\"schedule conflict with work\"}"
-            )
+            return event("Withdrawn", "portal", "portal", "{\"reason\":\"schedule conflict with work\"}")
         case .refunded:
-            return SampleEvent(
-                stream: stream,
-                type: "Refunded",
-                at: at,
-                actorID: "payments",
-                role: "payments",
-                commandID: commandID,
-                dataJSON:
-                    "{\"paymentRef\":\"PAY\(hex64(g.next()).prefix(16).uppercased())\",\"amountYuan\":160,\"reason\":\"withdrawn before the exam\"}"
+            return event(
+                "Refunded",
+                "payments",
+                "payments",
+                "{\"paymentRef\":\"PAY\(hex64(g.next()).prefix(16).uppercased())\",\"amountYuan\":160,\"reason\":\"withdrawn before the exam\"}"
             )
         case .retakeRequested, .retakePaid, .retakeTicket, .retakeScored:
             let subject = stub.detail & 1 == 1 ? "skill" : "theory"
             let retakeBatch = batches[c % 3 + 1].id
             switch Kind(rawValue: stub.kind)! {
             case .retakeRequested:
-                return SampleEvent(
-                    stream: stream,
-                    type: "RetakeRequested",
-                    at: at,
-                    actorID: "portal",
-                    role: "portal",
-                    commandID: commandID,
-                    dataJSON: "{\"subject\":\"\(subject)\",\"batch\":\"\(retakeBatch)\"}"
+                return event(
+                    "RetakeRequested",
+                    "portal",
+                    "portal",
+                    "{\"subject\":\"\(subject)\",\"batch\":\"\(retakeBatch)\"}"
                 )
             case .retakePaid:
-                return SampleEvent(
-                    stream: stream,
-                    type: "Paid",
-                    at: at,
-                    actorID: "payments",
-                    role: "payments",
-                    commandID: commandID,
-                    dataJSON:
-                        "{\"paymentRef\":\"PAY\(hex64(g.next()).prefix(16).uppercased())\",\"amountYuan\":80,\"subjects\":[\"\(subject)\"]}"
+                return event(
+                    "Paid",
+                    "payments",
+                    "payments",
+                    "{\"paymentRef\":\"PAY\(hex64(g.next()).prefix(16).uppercased())\",\"amountYuan\":80,\"subjects\":[\"\(subject)\"]}"
                 )
             case .retakeTicket:
-                return SampleEvent(
-                    stream: stream,
-                    type: "TicketSent",
-                    at: at,
-                    actorID: "exam-office",
-                    role: "examiner",
-                    commandID: commandID,
-                    dataJSON:
-                        "{\"ticketNumber\":\"R\(retakeBatch.filter { $0 != "-" })\(String(100_000 + c))\",\"channel\":\"\(c % 3 == 0 ? "email" : "wechat")\",\"late\":false}"
+                return event(
+                    "TicketSent",
+                    "exam-office",
+                    "examiner",
+                    "{\"ticketNumber\":\"R\(retakeBatch.filter { $0 != "-" })\(String(100_000 + c))\",\"channel\":\"\(c % 3 == 0 ? "email" : "wechat")\",\"late\":false}"
                 )
             default:
                 let score =
                     stub.detail & 2 == 2 ? Int.random(in: 60...95, using: &g) : Int.random(in: 25...59, using: &g)
-                return SampleEvent(
-                    stream: stream,
-                    type: "Scored",
-                    at: at,
-                    actorID: "exam-office",
-                    role: "examiner",
-                    commandID: commandID,
-                    dataJSON: "{\"subject\":\"\(subject)\",\"score\":\(score),\"batch\":\"\(retakeBatch)\"}"
+                return event(
+                    "Scored",
+                    "exam-office",
+                    "examiner",
+                    "{\"subject\":\"\(subject)\",\"score\":\(score),\"batch\":\"\(retakeBatch)\"}"
                 )
             }
         case .scheduled, .published:
