@@ -4,30 +4,7 @@ import Chronology
 /// payment (§三(三), 附件2).
 public enum EarlyStepDecisions {
     /// What these decisions need beyond the case's events.
-    public struct Context {
-        public var at: Timestamp
-        public var actor: Actor
-        /// The case's status at `at` (closed cases take no further steps).
-        public var status: CaseStatus
-        /// The case that recorded a payment reference, if any case did.
-        public var caseWithPaymentRef: (String) -> String?
-        /// This case's id.
-        public var caseID: String
-
-        public init(
-            at: Timestamp,
-            actor: Actor,
-            status: CaseStatus,
-            caseID: String,
-            caseWithPaymentRef: @escaping (String) -> String?
-        ) {
-            self.at = at
-            self.actor = actor
-            self.status = status
-            self.caseID = caseID
-            self.caseWithPaymentRef = caseWithPaymentRef
-        }
-    }
+    public typealias Context = CaseContext
 
     static func common(_ state: CaseState, _ context: Context, command: String, role: Actor.Role) -> Rejection? {
         guard context.actor.role == role else {
@@ -113,17 +90,18 @@ public enum EarlyStepDecisions {
                 Rejection(.invalidField, "list each subject paid for once (theory, skill)", field: "data.subjects")
             )
         }
-        guard !context.status.isClosed else {
-            return .failure(Rejection(.caseClosed, "the case is \(context.status.rawValue)"))
-        }
         // The same reference again on this case is a retry: accepted, nothing appended.
         if state.payments.contains(where: { $0.reference == paid.paymentRef }) { return .success([]) }
-        // Then the rules in the order SPEC §3 lists them, except that nothing-to-pay comes before
-        // wrong-amount (with nothing owed every amount is wrong, so nothing-to-pay would be
-        // unreachable); see docs/DECISIONS.md.
+        // A rejected case is closed, but the specific code tells the payer more.
         if state.isRejected {
             return .failure(Rejection(.documentsRejected, "the documents were rejected; nothing can be paid"))
         }
+        guard !context.status.isClosed else {
+            return .failure(Rejection(.caseClosed, "the case is \(context.status.rawValue)"))
+        }
+        // Then the rules in the order SPEC §3 lists them, except that nothing-to-pay comes before
+        // wrong-amount (with nothing owed every amount is wrong, so nothing-to-pay would be
+        // unreachable); see docs/DECISIONS.md.
         let owed = state.subjectsOwed.subtracting(state.subjectsPaidForSitting)
         guard !owed.isEmpty, state.ticket == nil else {
             return .failure(Rejection(.nothingToPay, "every subject of the coming sitting is paid"))
