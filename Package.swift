@@ -51,6 +51,13 @@ let package = Package(
         // The certification domain: rules, commands and events. Standard library only; no I/O.
         .target(name: "Certification", dependencies: ["Chronology"], swiftSettings: swiftSettings),
 
+        // The wire contract of SPEC §3: commands, results and events as JSON, both ways.
+        .target(
+            name: "CertificationWire",
+            dependencies: ["Certification", "Chronology", "DocketJSON"],
+            swiftSettings: swiftSettings
+        ),
+
         // The `docket` command line: composes the modules above.
         .executableTarget(
             name: "DocketCLI",

@@ -59,7 +59,7 @@ public enum CaseEvent: Sendable, Hashable {
     }
 
     public struct DocumentsVerified: Sendable, Hashable {
-        public enum Outcome: String, Sendable { case approved, rejected }
+        public enum Outcome: String, Sendable, CaseIterable { case approved, rejected }
         public var outcome: Outcome
         public var identityMatches: Bool
         public var photoCompliant: Bool
@@ -186,7 +186,7 @@ public enum CaseEvent: Sendable, Hashable {
     }
 
     public struct ComplaintResolved: Sendable, Hashable {
-        public enum Outcome: String, Sendable { case upheld, dismissed }
+        public enum Outcome: String, Sendable, CaseIterable { case upheld, dismissed }
         public var complaintID: String
         public var outcome: Outcome
         public var resolution: String

@@ -1,0 +1,67 @@
+import Certification
+import DocketJSON
+
+/// The result line of one command (SPEC §3): accepted with its events' places, or refused with
+/// the code, a message for a person and the field at fault.
+public struct CommandOutcome: Sendable, Hashable {
+    /// One appended event's type and places.
+    public struct Placed: Sendable, Hashable {
+        public var type: String
+        public var version: UInt64
+        public var position: UInt64
+        public init(type: String, version: UInt64, position: UInt64) {
+            self.type = type
+            self.version = version
+            self.position = position
+        }
+    }
+
+    public var commandID: String?
+    public var stream: String?
+    /// `nil` when accepted.
+    public var rejection: Rejection?
+    /// The events appended (empty for an accepted retry that appended nothing).
+    public var events: [Placed]
+
+    public init(commandID: String?, stream: String?, rejection: Rejection? = nil, events: [Placed] = []) {
+        self.commandID = commandID
+        self.stream = stream
+        self.rejection = rejection
+        self.events = events
+    }
+
+    public var ok: Bool { rejection == nil }
+
+    /// The result as JSON.
+    public var json: JSONValue {
+        var object = JSONObject([
+            ("ok", .bool(ok)), ("commandId", .optional(commandID)), ("stream", .optional(stream)),
+        ])
+        if let rejection {
+            object.set(
+                "error",
+                .object([
+                    "code": .string(rejection.code.rawValue),
+                    "message": .string(rejection.message),
+                    "field": .optional(rejection.field),
+                ])
+            )
+        } else {
+            object.set(
+                "events",
+                .array(
+                    events.map {
+                        .object(["type": .string($0.type), "version": .int($0.version), "position": .int($0.position)])
+                    }
+                )
+            )
+        }
+        return .object(object)
+    }
+
+    /// The result line's bytes, ending in a newline.
+    public func writeLine(into out: inout [UInt8]) {
+        JSONWriter.write(json, into: &out)
+        out.append(0x0A)
+    }
+}

@@ -1,0 +1,44 @@
+import Certification
+import DocketJSON
+
+/// Who caused an event and through which command: the log's per-event metadata, stored as
+/// compact JSON `{"actor":{"id","role"},"commandId":…,"commandDigest":…}`.
+///
+/// `commandDigest` (SHA-256 of the command's canonical JSON) lets a resubmitted command id be
+/// told apart: the same command again, or a different one (`command-id-reused`).
+public struct EventMetadata: Sendable, Hashable {
+    public var actorID: String
+    /// The role as recorded (imports keep what the older system wrote).
+    public var role: String
+    public var commandID: String?
+    public var commandDigest: String?
+
+    public init(actorID: String, role: String, commandID: String?, commandDigest: String?) {
+        self.actorID = actorID
+        self.role = role
+        self.commandID = commandID
+        self.commandDigest = commandDigest
+    }
+
+    /// The stored bytes.
+    public var bytes: [UInt8] {
+        var object = JSONObject([
+            ("actor", .object(["id": .string(actorID), "role": .string(role)])),
+            ("commandId", .optional(commandID)),
+        ])
+        if let commandDigest { object.set("commandDigest", .string(commandDigest)) }
+        var out: [UInt8] = []
+        out.reserveCapacity(96)
+        JSONWriter.write(.object(object), into: &out)
+        return out
+    }
+
+    /// Reads stored bytes; unreadable metadata yields an unknown actor rather than failing a read.
+    public init(bytes: [UInt8]) {
+        let value = try? JSONParser.parse(bytes)
+        actorID = value?["actor"]?["id"]?.stringValue ?? "unknown"
+        role = value?["actor"]?["role"]?.stringValue ?? "unknown"
+        commandID = value?["commandId"]?.stringValue
+        commandDigest = value?["commandDigest"]?.stringValue
+    }
+}
