@@ -58,6 +58,18 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        // A Docket store: the log, the photos, and the write side that turns commands into
+        // events (cross-case rules, idempotency, group commit), plus the views auditors read.
+        .target(
+            name: "DocketStore",
+            dependencies: [
+                "Certification", "CertificationWire", "Chronology", "DocketJSON", "EventLog",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+
         // The `docket` command line: composes the modules above.
         .executableTarget(
             name: "DocketCLI",

@@ -22,6 +22,9 @@ public struct CommandOutcome: Sendable, Hashable {
     public var rejection: Rejection?
     /// The events appended (empty for an accepted retry that appended nothing).
     public var events: [Placed]
+    /// Set when the store itself failed (a write or sync error): not the command's fault; the
+    /// command may or may not be in the log, and the store must be reopened.
+    public var storeFailure: String?
 
     public init(commandID: String?, stream: String?, rejection: Rejection? = nil, events: [Placed] = []) {
         self.commandID = commandID
@@ -30,14 +33,19 @@ public struct CommandOutcome: Sendable, Hashable {
         self.events = events
     }
 
-    public var ok: Bool { rejection == nil }
+    public var ok: Bool { rejection == nil && storeFailure == nil }
 
     /// The result as JSON.
     public var json: JSONValue {
         var object = JSONObject([
             ("ok", .bool(ok)), ("commandId", .optional(commandID)), ("stream", .optional(stream)),
         ])
-        if let rejection {
+        if let storeFailure {
+            object.set(
+                "error",
+                .object(["code": .string("store-failed"), "message": .string(storeFailure), "field": .null])
+            )
+        } else if let rejection {
             object.set(
                 "error",
                 .object([

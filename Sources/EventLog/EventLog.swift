@@ -170,6 +170,13 @@ public final class EventLog: Sendable {
         return event
     }
 
+    /// The events of the append made with idempotency key `key`, or `nil` if no durable append
+    /// used it. Callers compare them with a new request to tell a retry from a reuse.
+    public func events(appendedWithKey key: String) throws(EventLogError) -> [RecordedEvent]? {
+        guard let location = index.key(key), location.eventCount > 0 else { return nil }
+        return try reader.events(location.firstPosition, location.firstPosition + UInt64(location.eventCount) - 1)
+    }
+
     /// A cursor over the whole log from `position` up to the last position visible now.
     public func events(from position: UInt64 = 1) -> EventCursor {
         EventCursor(catalog: catalog, index: index, from: position, end: index.lastPosition)

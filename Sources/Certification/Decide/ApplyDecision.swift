@@ -11,6 +11,9 @@ public enum ApplyDecision {
         /// The photo as submitted: standard base64 of a JPEG.
         public var photoBase64: String
         public var eligibility: Eligibility
+        /// Set when re-checking a recorded application (verify): the photo's recorded facts stand
+        /// in for the bytes, and `photoBase64` is ignored.
+        public var recordedPhoto: PhotoRecord?
 
         public init(
             batch: String,
@@ -123,7 +126,12 @@ public enum ApplyDecision {
                 )
             )
         }
-        guard let photoBytes = Base64.decode(data.photoBase64) else {
+        let photoBytes: [UInt8]
+        if data.recordedPhoto != nil {
+            photoBytes = []
+        } else if let decoded = Base64.decode(data.photoBase64) {
+            photoBytes = decoded
+        } else {
             return .failure(
                 Rejection(
                     .invalidField,
@@ -176,10 +184,21 @@ public enum ApplyDecision {
         case .success(let normalised): number = normalised
         case .failure(let rejection): return .failure(rejection)
         }
-        let photo: PhotoRules.Facts
-        switch PhotoRules.check(jpeg: photoBytes, field: "data.photo.jpegBase64") {
-        case .success(let facts): photo = facts
-        case .failure(let rejection): return .failure(rejection)
+        let photo: PhotoRecord
+        if let recorded = data.recordedPhoto {
+            if let rejection = PhotoRules.check(recorded, field: "data.photo") { return .failure(rejection) }
+            photo = recorded
+        } else {
+            switch PhotoRules.check(jpeg: photoBytes, field: "data.photo.jpegBase64") {
+            case .success(let facts):
+                photo = PhotoRecord(
+                    sha256: context.sha256(facts.bytes),
+                    widthPx: facts.widthPx,
+                    heightPx: facts.heightPx,
+                    bytes: facts.byteCount
+                )
+            case .failure(let rejection): return .failure(rejection)
+            }
         }
         let age = CertificationCalendar.age(birthDate: candidate.birthDate, at: context.at)
         if let rejection = EligibilityRules.check(data.eligibility, occupation: data.occupation, age: age) {
@@ -202,15 +221,10 @@ public enum ApplyDecision {
                 occupation: data.occupation,
                 level: data.level,
                 candidate: normalisedCandidate,
-                photo: PhotoRecord(
-                    sha256: context.sha256(photo.bytes),
-                    widthPx: photo.widthPx,
-                    heightPx: photo.heightPx,
-                    bytes: photo.byteCount
-                ),
+                photo: photo,
                 eligibility: data.eligibility
             )
         )
-        return .success(Accepted(event: event, photoBytes: photo.bytes))
+        return .success(Accepted(event: event, photoBytes: photoBytes))
     }
 }

@@ -63,4 +63,24 @@ public enum PhotoRules {
         }
         return .success(Facts(bytes: bytes, widthPx: frame.width, heightPx: frame.height))
     }
+
+    /// Checks a recorded photo's facts (re-running a history whose bytes may not be in this
+    /// store): `photo-too-small`, `photo-size-out-of-range`.
+    public static func check(_ record: PhotoRecord, field: String) -> Rejection? {
+        guard record.widthPx > minimumWidthExclusive, record.heightPx > minimumHeightExclusive else {
+            return Rejection(
+                .photoTooSmall,
+                "the photo is \(record.widthPx)×\(record.heightPx) px; it must be wider than \(minimumWidthExclusive) px and taller than \(minimumHeightExclusive) px",
+                field: field
+            )
+        }
+        guard sizeRange.contains(record.bytes) else {
+            return Rejection(
+                .photoSizeOutOfRange,
+                "the photo is \(record.bytes) bytes; it must be \(sizeRange.lowerBound) to \(sizeRange.upperBound) bytes",
+                field: field
+            )
+        }
+        return nil
+    }
 }

@@ -1,0 +1,290 @@
+import Certification
+import CertificationWire
+import Chronology
+import DocketJSON
+import EventLog
+
+/// Turns command lines into appends, in the order of SPEC §5: the JSON line, the envelope, the
+/// command id (a retry, or a reuse), the role, the target's existence, `out-of-order`,
+/// `version-conflict`, the data's shapes, then the rules.
+///
+/// Decisions are pipelined: a command is decided against the state its predecessors produced,
+/// before their appends are durable, so consecutive commands share one sync. Not thread-safe:
+/// ``DocketStore`` serialises calls.
+final class CommandProcessor {
+    /// What to do with one command line.
+    enum Step {
+        /// Answered without appending: refused, or a retry answered from the log.
+        case done(CommandOutcome)
+        /// Append this, then report `outcome` with the log's placements.
+        case append(AppendRequest, outcome: CommandOutcome, types: [String])
+        /// A retry of a command not yet durable: the log answers it from the same key.
+        case retry(AppendRequest, outcome: CommandOutcome, types: [String])
+    }
+
+    private let core: DecisionCore
+    private let log: EventLog
+    private let photos: PhotoStore
+    private let inflight: InflightCommands
+
+    init(core: DecisionCore, log: EventLog, photos: PhotoStore, inflight: InflightCommands) {
+        self.core = core
+        self.log = log
+        self.photos = photos
+        self.inflight = inflight
+    }
+
+    /// Decides one line of JSON.
+    func process(line: [UInt8]) -> Step {
+        switch CommandEnvelope.parse(line: line) {
+        case .failure(let failure):
+            return .done(CommandOutcome(commandID: failure.commandID, stream: failure.stream, rejection: failure.rejection))
+        case .success(let envelope):
+            return process(envelope)
+        }
+    }
+
+    /// Decides one parsed command.
+    func process(_ envelope: CommandEnvelope) -> Step {
+        let outcome = CommandOutcome(commandID: envelope.commandID, stream: envelope.stream)
+        func refuse(_ rejection: Rejection) -> Step {
+            var refused = outcome
+            refused.rejection = rejection
+            return .done(refused)
+        }
+        if let failure = inflight.failure {
+            var failed = outcome
+            failed.storeFailure = failure
+            return .done(failed)
+        }
+
+        // The command id: a retry gets the first result; another command under it is refused.
+        var digest: String?
+        if let commandID = envelope.commandID {
+            var canonical: [UInt8] = []
+            JSONWriter.writeCanonical(envelope.raw, into: &canonical)
+            let d = SHA256Hex.of(canonical)
+            digest = d
+            if let first = inflight.pending(commandID) {
+                guard first.digest == d else { return refuse(reused(commandID)) }
+                var retried = outcome
+                retried.stream = first.stream
+                return .retry(first.request, outcome: retried, types: first.types)
+            }
+            do throws(EventLogError) {
+                if let events = try log.events(appendedWithKey: commandID), let head = events.first {
+                    guard EventMetadata(bytes: head.metadata).commandDigest == d else {
+                        return refuse(reused(commandID))
+                    }
+                    var answered = outcome
+                    answered.stream = head.stream
+                    answered.events = events.map { .init(type: $0.type, version: $0.version, position: $0.position) }
+                    return .done(answered)
+                }
+            } catch {
+                var failed = outcome
+                failed.storeFailure = "cannot read the command id's first result: \(error.message)"
+                return .done(failed)
+            }
+        }
+
+        // The role.
+        guard let actor = envelope.actor, actor.role == envelope.name.role else {
+            return refuse(
+                Rejection(
+                    .roleNotAllowed,
+                    "\(envelope.name.rawValue) is for the \(envelope.name.role.rawValue) role, not \(envelope.role)",
+                    field: "actor.role"
+                )
+            )
+        }
+
+        do throws(DocketStoreError) {
+            switch envelope.name.target {
+            case .case:
+                return try processCase(envelope, actor: actor, digest: digest, outcome: outcome)
+            case .batch:
+                return try processBatch(envelope, actor: actor, digest: digest, outcome: outcome)
+            }
+        } catch {
+            inflight.fail(error.message)
+            var failed = outcome
+            failed.storeFailure = error.message
+            return .done(failed)
+        }
+    }
+
+    private func reused(_ commandID: String) -> Rejection {
+        Rejection(
+            .commandIDReused,
+            "command id \(commandID) was already used by a different command; give this command a new id",
+            field: "commandId"
+        )
+    }
+
+    /// `out-of-order` and `version-conflict`, shared by both kinds of target.
+    private func checkTimeAndVersion(
+        _ envelope: CommandEnvelope,
+        lastAt: Timestamp?,
+        version: UInt64
+    ) -> Rejection? {
+        if let lastAt, envelope.at < lastAt {
+            return Rejection(
+                .outOfOrder,
+                "at \(envelope.at) is earlier than the stream's latest event (\(lastAt)); commands on a stream come in time order",
+                field: "at"
+            )
+        }
+        if let expected = envelope.expectedVersion, expected != version {
+            return Rejection(
+                .versionConflict,
+                "\(envelope.stream) is at version \(version), not \(expected); read it again and decide anew",
+                field: "expectedVersion"
+            )
+        }
+        return nil
+    }
+
+    private func processCase(
+        _ envelope: CommandEnvelope,
+        actor: Actor,
+        digest: String?,
+        outcome: CommandOutcome
+    ) throws(DocketStoreError) -> Step {
+        func refuse(_ rejection: Rejection) -> Step {
+            var refused = outcome
+            refused.rejection = rejection
+            return .done(refused)
+        }
+        let caseID = envelope.target
+        let existing = try core.caseRecord(caseID)
+        if envelope.name.createsTarget, existing != nil {
+            return refuse(
+                Rejection(.caseExists, "case \(caseID) already exists; a new application needs a new case id", field: "case")
+            )
+        }
+        if !envelope.name.createsTarget, existing == nil {
+            return refuse(Rejection(.caseNotFound, "no case \(caseID)", field: "case"))
+        }
+        let record = existing ?? CaseRecord()
+        if let r = checkTimeAndVersion(envelope, lastAt: record.lastAt, version: record.state.version) {
+            return refuse(r)
+        }
+        let command: CaseCommand
+        switch CommandDecoder.decode(envelope) {
+        case .failure(let r): return refuse(r)
+        case .success(.caseCommand(let c)): command = c
+        case .success(.batchCommand): return refuse(Rejection(.unknownCommand, "not a case command", field: "command"))
+        }
+        let decision: CaseDecider.Decision
+        switch core.decide(command, caseID: caseID, record: record, at: envelope.at, actor: actor) {
+        case .failure(let r): return refuse(r)
+        case .success(let d): decision = d
+        }
+        if decision.events.isEmpty { return .done(outcome) }  // a retry of a payment: nothing to append
+        if let bytes = decision.photoBytes, case .applied(let applied) = decision.events[0] {
+            try photos.put(bytes, sha256: applied.photo.sha256)
+        }
+        let first = try core.record(decision.events, caseID: caseID, at: envelope.at)
+        return appendStep(
+            envelope,
+            actor: actor,
+            digest: digest,
+            outcome: outcome,
+            events: decision.events.map(DomainEvent.caseEvent),
+            version: record.state.version,
+            firstPosition: first
+        )
+    }
+
+    private func processBatch(
+        _ envelope: CommandEnvelope,
+        actor: Actor,
+        digest: String?,
+        outcome: CommandOutcome
+    ) throws(DocketStoreError) -> Step {
+        func refuse(_ rejection: Rejection) -> Step {
+            var refused = outcome
+            refused.rejection = rejection
+            return .done(refused)
+        }
+        let batchID = envelope.target
+        let existing = core.batchRecord(batchID)
+        if envelope.name.createsTarget, existing != nil {
+            return refuse(
+                Rejection(
+                    .batchExists,
+                    "batch \(batchID) is already scheduled; use reschedule-batch to move it",
+                    field: "batch"
+                )
+            )
+        }
+        if !envelope.name.createsTarget, existing == nil {
+            return refuse(Rejection(.batchNotFound, "batch \(batchID) has not been scheduled", field: "batch"))
+        }
+        let record = existing ?? BatchRecord()
+        if let r = checkTimeAndVersion(envelope, lastAt: record.lastAt, version: record.state.version) {
+            return refuse(r)
+        }
+        let command: BatchCommand
+        switch CommandDecoder.decode(envelope) {
+        case .failure(let r): return refuse(r)
+        case .success(.batchCommand(let c)): command = c
+        case .success(.caseCommand): return refuse(Rejection(.unknownCommand, "not a batch command", field: "command"))
+        }
+        let events: [BatchEvent]
+        switch core.decide(command, batchID: batchID, record: record, at: envelope.at, actor: actor) {
+        case .failure(let r): return refuse(r)
+        case .success(let e): events = e
+        }
+        let first = core.record(events, batchID: batchID, at: envelope.at)
+        return appendStep(
+            envelope,
+            actor: actor,
+            digest: digest,
+            outcome: outcome,
+            events: events.map(DomainEvent.batchEvent),
+            version: record.state.version,
+            firstPosition: first
+        )
+    }
+
+    private func appendStep(
+        _ envelope: CommandEnvelope,
+        actor: Actor,
+        digest: String?,
+        outcome: CommandOutcome,
+        events: [DomainEvent],
+        version: UInt64,
+        firstPosition: UInt64
+    ) -> Step {
+        let metadata = EventMetadata(
+            actorID: actor.id,
+            role: actor.role.rawValue,
+            commandID: envelope.commandID,
+            commandDigest: digest
+        ).bytes
+        let proposed = events.map {
+            ProposedEvent(type: $0.typeName, occurredAt: envelope.at, metadata: metadata, payload: EventCoding.payload(of: $0))
+        }
+        let request = AppendRequest(
+            stream: envelope.stream,
+            expectedVersion: .exactly(version),
+            events: proposed,
+            idempotencyKey: envelope.commandID
+        )
+        var predicted = outcome
+        predicted.events = events.enumerated().map { i, e in
+            .init(type: e.typeName, version: version + UInt64(i) + 1, position: firstPosition + UInt64(i))
+        }
+        let types = events.map(\.typeName)
+        if let commandID = envelope.commandID, let digest {
+            inflight.add(
+                commandID,
+                .init(digest: digest, stream: envelope.stream, request: request, types: types),
+                lastPosition: firstPosition + UInt64(events.count) - 1
+            )
+        }
+        return .append(request, outcome: predicted, types: types)
+    }
+}

@@ -1,0 +1,46 @@
+import Certification
+
+/// The write side's own index of the rules that span cases (SPEC §2, §5): one open case per
+/// person per occupation and level, unique payment references, ticket numbers, certificate
+/// numbers and complaint ids, and which batches have scores (rescheduling is then refused).
+///
+/// Built by observing every event in log order (on open, from the log; afterwards, as each
+/// command is decided), so it always reflects decided events, durable or about to be.
+struct CrossCaseIndex {
+    /// Case ids by person: occupation, document type and normalised number.
+    private(set) var casesByPerson: [String: [String]] = [:]
+    private(set) var paymentRefs: [String: String] = [:]
+    private(set) var ticketNumbers: [String: String] = [:]
+    private(set) var certificateNumbers: [String: String] = [:]
+    private(set) var complaintIDs: [String: String] = [:]
+    private(set) var batchesWithScores: Set<String> = []
+
+    static func personKey(_ document: Candidate.IdentityDocument, _ occupation: Occupation) -> String {
+        occupation.rawValue + "|" + document.type.rawValue + "|" + document.number
+    }
+
+    /// Records what `event` of case `caseID` adds.
+    mutating func observe(_ event: CaseEvent, caseID: String) {
+        switch event {
+        case .applied(let a):
+            casesByPerson[Self.personKey(a.candidate.idDocument, a.occupation), default: []].append(caseID)
+        case .paid(let p):
+            if paymentRefs[p.paymentRef] == nil { paymentRefs[p.paymentRef] = caseID }
+        case .ticketSent(let t):
+            if ticketNumbers[t.ticketNumber] == nil { ticketNumbers[t.ticketNumber] = caseID }
+        case .certified(let c):
+            if certificateNumbers[c.certificateNumber] == nil { certificateNumbers[c.certificateNumber] = caseID }
+        case .complaintLodged(let l):
+            if complaintIDs[l.complaintID] == nil { complaintIDs[l.complaintID] = caseID }
+        case .scored(let s):
+            batchesWithScores.insert(s.batch)
+        default:
+            break
+        }
+    }
+
+    /// The cases this person has had for the occupation.
+    func cases(of document: Candidate.IdentityDocument, for occupation: Occupation) -> [String] {
+        casesByPerson[Self.personKey(document, occupation)] ?? []
+    }
+}

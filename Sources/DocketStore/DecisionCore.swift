@@ -1,0 +1,189 @@
+import Certification
+import CertificationWire
+import Chronology
+import EventLog
+
+/// The write side's state: every batch, recently used cases, and the cross-case index, with the
+/// look-ups the deciders need. Not thread-safe: its owner serialises access.
+///
+/// Positions of decided events are predicted (`nextPosition`): one processor queues every append
+/// of the store, in decision order, and the log takes them in queue order, so a decided event's
+/// position is known before it is durable. Completions confirm the prediction.
+final class DecisionCore {
+    /// How a case missing from the cache is read back.
+    typealias CaseLoader = (String) throws(DocketStoreError) -> CaseRecord?
+
+    private(set) var batches: [String: BatchRecord] = [:]
+    private var cache: CaseCache
+    private(set) var index = CrossCaseIndex()
+    /// The position the next decided event will take.
+    var nextPosition: UInt64
+    /// Events through this position are durable (and so readable from the log).
+    var durablePosition: UInt64
+    private let loader: CaseLoader
+
+    init(cacheCapacity: Int, nextPosition: UInt64, loader: @escaping CaseLoader) {
+        cache = CaseCache(capacity: cacheCapacity)
+        self.nextPosition = nextPosition
+        durablePosition = nextPosition - 1
+        self.loader = loader
+    }
+
+    /// A core for the store's log: batches and the index from a scan of the whole log, cases
+    /// read on demand.
+    static func load(from log: EventLog, cacheCapacity: Int) throws(DocketStoreError) -> DecisionCore {
+        let core = DecisionCore(cacheCapacity: cacheCapacity, nextPosition: log.lastPosition + 1) {
+            (id: String) throws(DocketStoreError) -> CaseRecord? in
+            try Self.readCase(id, from: log)
+        }
+        var cursor = log.events(from: 1)
+        while true {
+            let next: RecordedEvent?
+            do throws(EventLogError) { next = try cursor.next() } catch { throw DocketStoreError.from(error) }
+            guard let recorded = next else { break }
+            try core.observeDurable(recorded, indexOnly: true)
+        }
+        return core
+    }
+
+    /// Reads and folds a case's stream (up to `version`), or `nil` if it has no events.
+    static func readCase(_ id: String, from log: EventLog, upTo version: UInt64 = .max) throws(DocketStoreError)
+        -> CaseRecord?
+    {
+        let events: [RecordedEvent]
+        do throws(EventLogError) {
+            events = try log.read(stream: StreamName.forCase(id), from: 1, to: version)
+        } catch {
+            throw DocketStoreError.from(error)
+        }
+        guard !events.isEmpty else { return nil }
+        var record = CaseRecord()
+        for recorded in events {
+            guard case .caseEvent(let event) = try StoredEvent.decode(recorded) else { continue }
+            record.evolve(with: event, at: recorded.occurredAt, position: recorded.position)
+        }
+        return record
+    }
+
+    /// Adds a durable event read from the log (on open, or while verifying).
+    /// - Parameter indexOnly: keep only batches and the index, not case states (the open scan).
+    func observeDurable(_ recorded: RecordedEvent, indexOnly: Bool) throws(DocketStoreError) {
+        if let batchID = StreamName.batchID(of: recorded.stream) {
+            guard case .batchEvent(let event) = try StoredEvent.decode(recorded) else { return }
+            batches[batchID, default: BatchRecord()].evolve(
+                with: event,
+                at: recorded.occurredAt,
+                position: recorded.position
+            )
+        } else if let caseID = StreamName.caseID(of: recorded.stream) {
+            if indexOnly {
+                guard StoredEvent.indexedTypes.contains(recorded.type) else { return }
+                guard case .caseEvent(let event) = try StoredEvent.decode(recorded) else { return }
+                index.observe(event, caseID: caseID)
+            } else {
+                guard case .caseEvent(let event) = try StoredEvent.decode(recorded) else { return }
+                var record = try caseRecord(caseID) ?? CaseRecord()
+                record.evolve(with: event, at: recorded.occurredAt, position: recorded.position)
+                index.observe(event, caseID: caseID)
+                cache.put(caseID, record, durablePosition: .max)
+            }
+        }
+        nextPosition = max(nextPosition, recorded.position + 1)
+        durablePosition = max(durablePosition, recorded.position)
+    }
+
+    // MARK: Look-ups
+
+    func caseRecord(_ id: String) throws(DocketStoreError) -> CaseRecord? {
+        if let record = cache.get(id) { return record }
+        guard let record = try loader(id) else { return nil }
+        cache.put(id, record, durablePosition: durablePosition)
+        return record
+    }
+
+    func batchRecord(_ id: String) -> BatchRecord? { batches[id] }
+
+    func batchState(_ id: String) -> BatchState? { batches[id]?.state }
+
+    /// The status of a case at `moment`.
+    func status(of state: CaseState, at moment: Timestamp) -> CaseStatus {
+        CaseStatus.of(state, batch: { self.batches[$0]?.state }, at: moment)
+    }
+
+    /// Whether this person has an open case for `occupation` at `moment`.
+    func hasOpenCase(_ document: Candidate.IdentityDocument, _ occupation: Occupation, at moment: Timestamp) -> Bool {
+        for id in index.cases(of: document, for: occupation) {
+            guard let record = try? caseRecord(id) else { continue }
+            if !status(of: record.state, at: moment).isClosed { return true }
+        }
+        return false
+    }
+
+    // MARK: Deciding
+
+    func decide(
+        _ command: CaseCommand,
+        caseID: String,
+        record: CaseRecord,
+        at: Timestamp,
+        actor: Actor
+    ) -> Result<CaseDecider.Decision, Rejection> {
+        let index = self.index
+        let context = CaseContext(
+            at: at,
+            actor: actor,
+            status: status(of: record.state, at: at),
+            caseID: caseID,
+            batch: { self.batches[$0]?.state },
+            caseWithPaymentRef: { index.paymentRefs[$0] },
+            caseWithTicketNumber: { index.ticketNumbers[$0] },
+            caseWithCertificateNumber: { index.certificateNumbers[$0] },
+            caseWithComplaintID: { index.complaintIDs[$0] }
+        )
+        let lookups = CaseDecider.ApplyLookups(
+            hasOpenCase: { self.hasOpenCase($0, $1, at: at) },
+            sha256: SHA256Hex.of
+        )
+        return CaseDecider.decide(command, state: record.state, context: context, apply: lookups)
+    }
+
+    func decide(
+        _ command: BatchCommand,
+        batchID: String,
+        record: BatchRecord,
+        at: Timestamp,
+        actor: Actor
+    ) -> Result<[BatchEvent], Rejection> {
+        BatchDecider.decide(
+            command,
+            batchID: batchID,
+            state: record.state,
+            context: .init(at: at, actor: actor, batchHasScores: index.batchesWithScores.contains(batchID))
+        )
+    }
+
+    // MARK: Recording decisions
+
+    /// Applies decided case events, giving each the next position; returns the first.
+    func record(_ events: [CaseEvent], caseID: String, at: Timestamp) throws(DocketStoreError) -> UInt64 {
+        let first = nextPosition
+        var record = try caseRecord(caseID) ?? CaseRecord()
+        for event in events {
+            record.evolve(with: event, at: at, position: nextPosition)
+            index.observe(event, caseID: caseID)
+            nextPosition += 1
+        }
+        cache.put(caseID, record, durablePosition: durablePosition)
+        return first
+    }
+
+    /// Applies decided batch events; returns the first position.
+    func record(_ events: [BatchEvent], batchID: String, at: Timestamp) -> UInt64 {
+        let first = nextPosition
+        for event in events {
+            batches[batchID, default: BatchRecord()].evolve(with: event, at: at, position: nextPosition)
+            nextPosition += 1
+        }
+        return first
+    }
+}

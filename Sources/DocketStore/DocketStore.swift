@@ -1,0 +1,176 @@
+import Certification
+import CertificationWire
+import Chronology
+import EventLog
+import Logging
+
+/// A Docket store: the event log (the only source of truth), the photos it names, and the write
+/// side that turns commands into events. The CLI and the server compose this.
+///
+/// ```
+/// <store>/log/      the event log (see docs/LOG_FORMAT.md)
+/// <store>/photos/   candidates' photos by SHA-256
+/// ```
+public final class DocketStore: @unchecked Sendable {
+    /// How to open a store.
+    public struct Options: Sendable {
+        /// `sync` (the default): an acknowledged command survives power loss. `noSync` for bulk
+        /// loads that end with ``flush()``.
+        public var durability: EventLog.Durability = .sync
+        /// Case states kept in memory by the write side; beyond this, cases are read back from
+        /// the log (memory stays flat however many cases the store holds).
+        public var caseCacheCapacity = 65_536
+        public var logger = Logger(label: "docket.store")
+
+        public init() {}
+    }
+
+    public let root: String
+    public let log: EventLog
+    public let photos: PhotoStore
+    private let options: Options
+    /// Serialises decisions and the queueing of their appends (positions are predicted from it).
+    private let decisionLock = Lock()
+    private var processor: CommandProcessor?
+    private let inflight = InflightCommands()
+
+    private init(root: String, log: EventLog, options: Options) {
+        self.root = root
+        self.log = log
+        self.options = options
+        photos = PhotoStore(storeRoot: root)
+    }
+
+    /// Creates an empty store at `path`.
+    public static func create(at path: String) throws(DocketStoreError) {
+        do throws(EventLogError) {
+            try EventLog.create(at: path)
+        } catch {
+            throw DocketStoreError(error.code == .invalidAppend ? .invalidRequest : .io, error.message)
+        }
+        try Posix.makeDirectory(path + "/photos")
+    }
+
+    /// `true` if a store exists at `path`.
+    public static func exists(at path: String) -> Bool { EventLog.exists(at: path) }
+
+    /// Opens the store. A writer takes the store's lock and recovers from a crash; a reader sees
+    /// the log as it stood when opened.
+    public static func open(
+        at path: String,
+        readOnly: Bool = false,
+        options: Options = Options()
+    ) throws(DocketStoreError) -> DocketStore {
+        guard exists(at: path) else {
+            throw DocketStoreError(.storeNotFound, "no store at \(path) (create one with `docket init`)")
+        }
+        var logOptions = EventLog.Options()
+        logOptions.durability = options.durability
+        logOptions.logger = options.logger
+        do throws(EventLogError) {
+            let log = try EventLog.open(at: path, readOnly: readOnly, options: logOptions)
+            return DocketStore(root: path, log: log, options: options)
+        } catch {
+            throw DocketStoreError.from(error)
+        }
+    }
+
+    /// The write side, built on first use (a scan of the log for batches and the cross-case
+    /// index). Call with `decisionLock` held.
+    private func writeSide() throws(DocketStoreError) -> CommandProcessor {
+        if let processor { return processor }
+        let core = try DecisionCore.load(from: log, cacheCapacity: options.caseCacheCapacity)
+        let made = CommandProcessor(core: core, log: log, photos: photos, inflight: inflight)
+        processor = made
+        return made
+    }
+
+    /// Prepares the write side now rather than on the first command (so its scan is not
+    /// counted in the first command's latency).
+    public func prepareForCommands() throws(DocketStoreError) {
+        _ = try decisionLock.withLock { () throws(DocketStoreError) in try writeSide() }
+    }
+
+    /// Decides command lines in order and appends the accepted ones.
+    ///
+    /// `deliver(i, outcome)` is called once for each line `i`: at once for a refused command,
+    /// on the log's writer thread once an accepted command's events are durable. Deliveries of
+    /// one call may interleave with another's; ``OrderedOutcomes`` puts them back in order.
+    /// Every command of one call shares the log's group commit.
+    public func submit(_ lines: [[UInt8]], deliver: @escaping @Sendable (Int, CommandOutcome) -> Void) {
+        var immediate: [(Int, CommandOutcome)] = []
+        decisionLock.withLock {
+            let processor: CommandProcessor
+            do throws(DocketStoreError) {
+                processor = try writeSide()
+            } catch {
+                for i in lines.indices {
+                    var failed = CommandOutcome(commandID: nil, stream: nil)
+                    failed.storeFailure = error.message
+                    immediate.append((i, failed))
+                }
+                return
+            }
+            var appends: [(Int, AppendRequest, CommandOutcome, [String], retry: Bool)] = []
+            for (i, line) in lines.enumerated() {
+                switch processor.process(line: line) {
+                case .done(let outcome): immediate.append((i, outcome))
+                case .append(let request, let outcome, let types): appends.append((i, request, outcome, types, false))
+                case .retry(let request, let outcome, let types): appends.append((i, request, outcome, types, true))
+                }
+            }
+            guard !appends.isEmpty else { return }
+            do throws(DocketStoreError) {
+                try photos.syncPending()
+            } catch {
+                inflight.fail(error.message)
+                for (i, _, outcome, _, _) in appends {
+                    var failed = outcome
+                    failed.events = []
+                    failed.storeFailure = error.message
+                    immediate.append((i, failed))
+                }
+                return
+            }
+            let inflight = self.inflight
+            for (i, request, predicted, types, isRetry) in appends {
+                log.append(request) { result in
+                    var outcome = predicted
+                    switch result {
+                    case .success(let appended):
+                        outcome.events = zip(appended.events, types).map {
+                            .init(type: $1, version: $0.version, position: $0.position)
+                        }
+                        if !isRetry, !appended.deduplicated, outcome.events != predicted.events {
+                            inflight.fail("the log placed events where the write side did not expect; reopen the store")
+                        }
+                    case .failure(let error):
+                        inflight.fail(error.message)
+                        outcome.events = []
+                        outcome.storeFailure = error.message
+                    }
+                    if !isRetry, let id = predicted.commandID { inflight.settle(id) }
+                    deliver(i, outcome)
+                }
+            }
+        }
+        for (i, outcome) in immediate { deliver(i, outcome) }
+    }
+
+    /// Submits one command line and waits until it is durable or refused.
+    public func submitAndWait(_ line: [UInt8]) -> CommandOutcome {
+        let box = OutcomeBox()
+        submit([line]) { _, outcome in box.set(outcome) }
+        return box.wait()
+    }
+
+    /// Syncs everything appended (needed only with `noSync`).
+    public func flush() throws(DocketStoreError) {
+        do throws(EventLogError) { try log.flush() } catch { throw DocketStoreError.from(error) }
+    }
+
+    /// Waits for pending appends, writes the log's index and releases the store.
+    public func close() throws(DocketStoreError) {
+        do throws(EventLogError) { try log.close() } catch { throw DocketStoreError.from(error) }
+    }
+}

@@ -1,0 +1,65 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Candidates' photos, content-addressed by SHA-256 inside the store:
+/// `<store>/photos/<first two hex digits>/<sha256>.jpg`.
+///
+/// A photo is written (temporary file, rename) when its application is decided, and made durable
+/// by ``syncPending()`` before the event that names it is appended: an acknowledged `Applied`
+/// never names a photo a crash could lose. The same photo twice is stored once.
+public final class PhotoStore: @unchecked Sendable {
+    /// `<store>/photos`.
+    public let directory: String
+    private let lock = Lock()
+    private var unsynced: Set<String> = []
+
+    init(storeRoot: String) {
+        directory = storeRoot + "/photos"
+    }
+
+    /// Where a photo's bytes live.
+    public func path(sha256: String) -> String { directory + "/" + sha256.prefix(2) + "/" + sha256 + ".jpg" }
+
+    /// Writes `bytes` under `sha256` unless already stored; durable only after ``syncPending()``.
+    func put(_ bytes: [UInt8], sha256: String) throws(DocketStoreError) {
+        let final = path(sha256: sha256)
+        if access(final, F_OK) == 0 { return }
+        let shard = directory + "/" + sha256.prefix(2)
+        try Posix.makeDirectory(directory)
+        try Posix.makeDirectory(shard)
+        let temporary = final + ".tmp"
+        try Posix.writeFile(temporary, bytes)
+        guard rename(temporary, final) == 0 else { throw Posix.error("cannot store photo \(sha256)", path: final) }
+        lock.withLock { _ = unsynced.insert(final) }
+    }
+
+    /// Makes every photo written since the last call durable: one `syncfs` of the store's file
+    /// system, whatever the number of photos (a per-file `fsync` costs a millisecond each).
+    func syncPending() throws(DocketStoreError) {
+        let pending = lock.withLock { unsynced }
+        guard !pending.isEmpty else { return }
+        let fd = open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard fd >= 0 else { throw Posix.error("cannot open the photo directory", path: directory) }
+        defer { close(fd) }
+        guard linuxSyncfs(fd) == 0 else { throw Posix.error("cannot sync the photos", path: directory) }
+        lock.withLock { unsynced.subtract(pending) }
+    }
+
+    /// A stored photo's bytes, or `nil` if it is not stored.
+    public func bytes(sha256: String) throws(DocketStoreError) -> [UInt8]? {
+        let p = path(sha256: sha256)
+        guard access(p, F_OK) == 0 else { return nil }
+        return try Posix.readFile(p)
+    }
+
+    /// Whether the stored photo exists and its bytes still hash to its name.
+    public func isIntact(sha256: String) -> Bool {
+        guard let bytes = try? bytes(sha256: sha256) else { return false }
+        return SHA256Hex.of(bytes) == sha256
+    }
+}
+
+/// glibc's `syncfs(2)`, which its Swift module map does not export (it is a GNU extension).
+@_silgen_name("syncfs")
+private func linuxSyncfs(_ fd: Int32) -> Int32

@@ -1,0 +1,47 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The few whole-file operations the store needs beyond the log, with errors that name the file.
+/// Written over the C library because Foundation's file APIs give no control over syncing.
+enum Posix {
+    static func error(_ what: String, path: String) -> DocketStoreError {
+        DocketStoreError(.io, "\(what): \(path): \(String(cString: strerror(errno)))")
+    }
+
+    static func makeDirectory(_ path: String) throws(DocketStoreError) {
+        if mkdir(path, 0o755) != 0 && errno != EEXIST { throw error("cannot create directory", path: path) }
+    }
+
+    static func writeFile(_ path: String, _ bytes: [UInt8]) throws(DocketStoreError) {
+        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw error("cannot create", path: path) }
+        defer { close(fd) }
+        var offset = 0
+        while offset < bytes.count {
+            let n = bytes.withUnsafeBytes { write(fd, $0.baseAddress! + offset, $0.count - offset) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw error("cannot write", path: path)
+            }
+            offset += n
+        }
+    }
+
+    static func readFile(_ path: String) throws(DocketStoreError) -> [UInt8] {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw error("cannot open", path: path) }
+        defer { close(fd) }
+        var out: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 64 * 1024)
+        while true {
+            let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress!, $0.count) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw error("cannot read", path: path)
+            }
+            if n == 0 { return out }
+            out.append(contentsOf: chunk[0..<n])
+        }
+    }
+}
