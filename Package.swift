@@ -74,7 +74,7 @@ let package = Package(
         .executableTarget(
             name: "DocketCLI",
             dependencies: [
-                "EventLog",
+                "Certification", "CertificationWire", "Chronology", "DocketJSON", "DocketStore", "EventLog",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],

@@ -13,10 +13,18 @@ struct Docket: ParsableCommand {
 
             Examples:
               docket init                    create an empty store
-              docket verify                  check every checksum, link, seal
+              docket submit commands.jsonl   decide commands, one result line each
+              docket case 2024-04-000001     the case view (--json for programs)
+              docket timeline 2024-04-000001 who did what, when, why
+              docket replay 2024-04-000001   each event and the state it produced
+              docket verify                  check every checksum, link, seal and rule
               docket digest                  print the digest for an auditor
               docket verify --expect DIGEST  prove the log still extends it
+              docket export > events.jsonl   the interchange format; `import` reads it
             """,
-        subcommands: [InitCommand.self, VerifyCommand.self, DigestCommand.self]
+        subcommands: [
+            InitCommand.self, SubmitCommand.self, CaseCommand.self, TimelineCommand.self, ReplayCommand.self,
+            VerifyCommand.self, DigestCommand.self, ExportCommand.self, ImportCommand.self,
+        ]
     )
 }

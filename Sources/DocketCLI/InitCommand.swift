@@ -1,5 +1,5 @@
 import ArgumentParser
-import EventLog
+import DocketStore
 
 /// `docket init`: creates an empty store.
 struct InitCommand: ParsableCommand {
@@ -13,7 +13,7 @@ struct InitCommand: ParsableCommand {
 
     func run() throws {
         do {
-            try EventLog.create(at: options.path)
+            try DocketStore.create(at: options.path)
         } catch {
             Terminal.error(error.message)
             throw ExitStatus.problem

@@ -1,4 +1,6 @@
 import ArgumentParser
+import DocketJSON
+import DocketStore
 import EventLog
 import Foundation
 
@@ -6,9 +8,9 @@ import Foundation
 struct VerifyCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "verify",
-        abstract: "Check every checksum, chain link, seal and index entry of the store.",
+        abstract: "Check every checksum, chain link, seal and index entry, and re-run every history through the rules.",
         discussion: """
-            Reads every byte of the log and trusts nothing stored: frame checksums, decompression, dense positions and stream versions, the SHA-256 chain from the first event, each segment's seal and the index. Safe on a live store or a copy; takes no lock.
+            Reads every byte of the log and trusts nothing stored: frame checksums, decompression, dense positions and stream versions, the SHA-256 chain from the first event, each segment's seal and the index. Then re-runs each case's and batch's history through the rules, event by event, and lists every event the rules would have refused (imported histories can hold such events; they are reported, the store is not refused). Safe on a live store or a copy; takes no lock.
 
             Exit status 0 when clean, 1 when anything is wrong. Progress is shown on a terminal only.
             """
@@ -42,8 +44,27 @@ struct VerifyCommand: ParsableCommand {
             Terminal.progress("verified \(position) events…")
         }
         Terminal.endProgress()
+        var rules: (events: Int, cases: Int, findings: [HistoryVerifier.Finding])?
+        var rulesError: String?
+        if report.isClean {
+            do {
+                let log = try EventLog.open(at: options.path, readOnly: true)
+                rules = try HistoryVerifier.verify(log) { position in
+                    Terminal.progress("re-ran the rules over \(position) events…")
+                }
+            } catch let error as DocketStoreError {
+                rulesError = error.message
+            } catch let error as EventLogError {
+                rulesError = error.message
+            }
+            Terminal.endProgress()
+        }
+        let findings = rules?.findings ?? []
         if json {
-            print(Self.json(report))
+            var text = Self.json(report, hasFindings: !findings.isEmpty || rulesError != nil)
+            text.removeLast()
+            text += ",\"rules\":" + Self.rulesJSON(rules, error: rulesError) + "}"
+            print(text)
         } else {
             print("store       \(options.path)")
             print("segments    \(report.segments)")
@@ -53,29 +74,40 @@ struct VerifyCommand: ParsableCommand {
             print("digest      \(report.head)")
             for digest in report.confirmedDigests { print("extends     \(digest)") }
             for note in report.notes { print("note        \(note)") }
-            if report.isClean {
+            if let rules { print("rules       \(rules.cases) cases re-run, \(rules.findings.count) event(s) break a rule") }
+            if let rulesError { print("rules       could not be re-run: \(rulesError)") }
+            for finding in findings.prefix(100) { print("  \(finding)") }
+            if findings.count > 100 { print("  … and \(findings.count - 100) more (use --json for all)") }
+            if report.isClean && findings.isEmpty && rulesError == nil {
                 print("result      clean")
             } else {
-                print("result      \(report.problems.count) problem(s)")
+                print("result      \(report.problems.count + findings.count + (rulesError == nil ? 0 : 1)) problem(s)")
                 for problem in report.problems { print("  \(problem)") }
             }
         }
-        if !report.isClean { throw ExitStatus.problem }
+        if !report.isClean || !findings.isEmpty || rulesError != nil { throw ExitStatus.problem }
     }
 
-    static func json(_ report: VerificationReport) -> String {
-        func quote(_ s: String) -> String {
-            var out = "\""
-            for scalar in s.unicodeScalars {
-                switch scalar {
-                case "\"": out += "\\\""
-                case "\\": out += "\\\\"
-                case "\n": out += "\\n"
-                default: out.unicodeScalars.append(scalar)
-                }
-            }
-            return out + "\""
+    static func rulesJSON(
+        _ rules: (events: Int, cases: Int, findings: [HistoryVerifier.Finding])?,
+        error: String?
+    ) -> String {
+        guard let rules else {
+            return "{\"checked\":false,\"error\":" + (error.map(quote) ?? "null") + "}"
         }
+        let items = rules.findings.map { f in
+            "{\"stream\":\(quote(f.stream)),\"version\":\(f.version),\"position\":\(f.position),\"type\":\(quote(f.type)),\"code\":\(quote(f.code)),\"message\":\(quote(f.message))}"
+        }
+        return "{\"checked\":true,\"events\":\(rules.events),\"cases\":\(rules.cases),\"findings\":[\(items.joined(separator: ","))]}"
+    }
+
+    static func quote(_ s: String) -> String {
+        var out: [UInt8] = []
+        JSONWriter.writeString(s, into: &out)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    static func json(_ report: VerificationReport, hasFindings: Bool = false) -> String {
         let problems = report.problems.map { p in
             var fields = ["\"kind\":\(quote(p.kind))", "\"message\":\(quote(p.message))"]
             fields.append("\"file\":" + (p.file.map(quote) ?? "null"))
@@ -83,7 +115,7 @@ struct VerifyCommand: ParsableCommand {
             fields.append("\"position\":" + (p.position.map(String.init) ?? "null"))
             return "{" + fields.joined(separator: ",") + "}"
         }
-        return "{\"clean\":\(report.isClean),\"segments\":\(report.segments),\"blocks\":\(report.blocks),"
+        return "{\"clean\":\(report.isClean && !hasFindings),\"segments\":\(report.segments),\"blocks\":\(report.blocks),"
             + "\"events\":\(report.events),\"streams\":\(report.streams),\"digest\":\(quote(report.head.description)),"
             + "\"confirmedDigests\":[\(report.confirmedDigests.map { quote($0.description) }.joined(separator: ","))],"
             + "\"notes\":[\(report.notes.map(quote).joined(separator: ","))],\"problems\":[\(problems.joined(separator: ","))]}"

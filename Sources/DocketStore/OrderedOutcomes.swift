@@ -15,13 +15,20 @@ public final class OrderedOutcomes: @unchecked Sendable {
     private let done = DispatchSemaphore(value: 0)
     private var waitingForAll = false
     private let emit: (CommandOutcome) -> Void
+    private let flush: () -> Void
 
     /// - Parameters:
     ///   - maximumInFlight: how many commands may be reserved and not yet emitted.
     ///   - emit: receives each outcome in order.
-    public init(maximumInFlight: Int = 16_384, emit: @escaping (CommandOutcome) -> Void) {
+    ///   - flush: called after each run of emits (write out what `emit` gathered).
+    public init(
+        maximumInFlight: Int = 16_384,
+        emit: @escaping (CommandOutcome) -> Void,
+        flush: @escaping () -> Void = {}
+    ) {
         window = DispatchSemaphore(value: maximumInFlight)
         self.emit = emit
+        self.flush = flush
     }
 
     /// The number of the next command; blocks while `maximumInFlight` are outstanding.
@@ -44,6 +51,7 @@ public final class OrderedOutcomes: @unchecked Sendable {
                 nextToEmit += 1
                 released += 1
             }
+            if released > 0 { flush() }
             finished = waitingForAll && nextToEmit == nextNumber
         }
         for _ in 0..<released { window.signal() }

@@ -1,0 +1,118 @@
+import ArgumentParser
+import CertificationWire
+import DocketStore
+import Foundation
+
+/// `docket submit [FILE]`: commands as JSON Lines in, one result line out per command.
+struct SubmitCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "submit",
+        abstract: "Submit commands as JSON Lines; print one result line per command once durable.",
+        discussion: """
+            Reads one command per line from FILE, or from standard input when no FILE is given (or FILE is -). Each result line is printed in input order as soon as the command's events are durable (or at once when it is refused):
+
+              {"ok":true,"commandId":"c-1","stream":"case-2024-04-000001","events":[{"type":"Applied","version":1,"position":7}]}
+              {"ok":false,"commandId":"c-2","stream":"case-2024-04-000002","error":{"code":"photo-too-small","message":"…","field":"data.photo.jpegBase64"}}
+
+            A malformed line gets its own error line and the rest go on. Consecutive commands share syncs (group commit); inputs of any size stream through in constant memory.
+
+            Exit status: 0 when every command was accepted, 1 when any was refused or the store failed.
+
+            Example:
+              docket submit commands.jsonl > results.jsonl
+              tail -f commands.jsonl | docket submit
+            """
+    )
+
+    @OptionGroup var options: StoreOptions
+
+    @Argument(help: ArgumentHelp("The JSON Lines file (default: standard input).", valueName: "file"))
+    var file: String?
+
+    func run() throws {
+        var lines: LineReader
+        let store: DocketStore
+        do {
+            lines = (file == nil || file == "-") ? .standardInput() : try .file(file!)
+            store = try DocketStore.open(at: options.path)
+            try store.prepareForCommands()
+        } catch {
+            Terminal.error(error.message)
+            throw ExitStatus.problem
+        }
+        defer { lines.close() }
+        let tally = Tally()
+        var pending: [UInt8] = []
+        let sequencer = OrderedOutcomes(
+            emit: { outcome in
+                tally.count(outcome)
+                outcome.writeLine(into: &pending)
+                if pending.count >= 64 * 1024 {
+                    Output.write(pending)
+                    pending.removeAll(keepingCapacity: true)
+                }
+            },
+            flush: {
+                if !pending.isEmpty {
+                    Output.write(pending)
+                    pending.removeAll(keepingCapacity: true)
+                }
+            }
+        )
+        var batch: [[UInt8]] = []
+        var numbers: [Int] = []
+        func send() {
+            guard !batch.isEmpty else { return }
+            let base = numbers
+            store.submit(batch) { i, outcome in sequencer.deliver(base[i], outcome) }
+            batch.removeAll(keepingCapacity: true)
+            numbers.removeAll(keepingCapacity: true)
+        }
+        while let line = lines.next() {
+            if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { continue }
+            numbers.append(sequencer.reserve())
+            batch.append(line)
+            if batch.count >= 1024 || !lines.hasBufferedLine { send() }
+        }
+        send()
+        sequencer.waitForAll()
+        if let error = lines.error { Terminal.error(error.message) }
+        do {
+            try store.close()
+        } catch {
+            Terminal.error(error.message)
+            throw ExitStatus.problem
+        }
+        let (accepted, refused, failed) = tally.totals
+        if Terminal.showsProgress {
+            Terminal.error("\(accepted) accepted, \(refused) refused" + (failed > 0 ? ", \(failed) failed" : ""))
+        }
+        if refused > 0 || failed > 0 || lines.error != nil { throw ExitStatus.problem }
+    }
+}
+
+/// Counts outcomes (from the sequencer's thread).
+final class Tally: @unchecked Sendable {
+    private let lock = NSLock()
+    private var accepted = 0
+    private var refused = 0
+    private var failed = 0
+
+    func count(_ outcome: CommandOutcome) {
+        lock.lock()
+        defer { lock.unlock() }
+        if outcome.storeFailure != nil {
+            failed += 1
+        } else if outcome.ok {
+            accepted += 1
+        } else {
+            refused += 1
+        }
+    }
+
+    var totals: (accepted: Int, refused: Int, failed: Int) {
+        lock.lock()
+        defer { lock.unlock() }
+        return (accepted, refused, failed)
+    }
+}

@@ -1,0 +1,78 @@
+import ArgumentParser
+import Certification
+import CertificationWire
+import Chronology
+import DocketJSON
+import DocketStore
+import Foundation
+
+/// `docket timeline ID`: who did what, when, and why.
+struct TimelineCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "timeline",
+        abstract: "Show a case's events in order: when, who, what, and a one-line summary.",
+        discussion: """
+            Times are shown in Asia/Shanghai local time. --json prints an array of interchange-format events, each with a "summary"; identity numbers are masked.
+
+            Example:
+              docket timeline 2024-04-000001
+            """
+    )
+
+    @OptionGroup var options: StoreOptions
+
+    @Argument(help: "The case id.")
+    var id: String
+
+    @Flag(help: "Print a JSON array of events instead of a table.")
+    var json = false
+
+    func run() throws {
+        let history: CaseHistory
+        do {
+            let store = try DocketStore.open(at: options.path, readOnly: true)
+            history = try CaseHistory.load(id, from: store.log)
+        } catch {
+            Terminal.error(error.message)
+            throw ExitStatus.problem
+        }
+        if json {
+            var out: [UInt8] = [0x5B]
+            for (i, entry) in history.entries.enumerated() {
+                if i > 0 { out.append(0x2C) }
+                out.append(0x0A)
+                Self.maskedLine(entry).write(
+                    into: &out,
+                    extra: [("summary", .string(EventSummary.summary(of: entry.event)))]
+                )
+            }
+            out.append(contentsOf: Array("\n]\n".utf8))
+            Output.write(out)
+        } else {
+            var table = TextTable(["v", "when (UTC+8)", "who", "what", "summary"])
+            for entry in history.entries {
+                let r = entry.recorded
+                table.add([
+                    "\(r.version)", Self.local(r.at), "\(r.metadata.actorID) (\(r.metadata.role))", r.type,
+                    EventSummary.summary(of: entry.event),
+                ])
+            }
+            print(table.rendered, terminator: "")
+        }
+    }
+
+    /// The interchange line with the identity number masked.
+    static func maskedLine(_ entry: CaseHistory.Entry) -> InterchangeEvent {
+        var line = entry.recorded
+        let masked = EventSummary.masked(.caseEvent(entry.event))
+        if masked != .caseEvent(entry.event) { line.data = EventCoding.payload(of: masked) }
+        return line
+    }
+
+    /// `2024-03-02 10:15` in China Standard Time.
+    static func local(_ t: Timestamp) -> String {
+        let shifted = Timestamp(microseconds: t.microseconds, utcOffsetSeconds: Timestamp.chinaStandardOffset)
+        let text = shifted.description
+        return String(text.prefix(16)).replacingOccurrences(of: "T", with: " ")
+    }
+}

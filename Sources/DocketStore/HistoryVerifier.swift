@@ -1,0 +1,132 @@
+import Certification
+import CertificationWire
+import Chronology
+import EventLog
+
+/// Re-runs every history of the log through the rules: each event is taken as the command that
+/// would have produced it, decided against the state before it (with the cross-case index as it
+/// stood then), and any refusal is reported. Imported histories that broke a rule are found this
+/// way without refusing the store. Events that cannot be decoded are reported too.
+public enum HistoryVerifier {
+    /// An event its rules would have refused, or could not read.
+    public struct Finding: Sendable, CustomStringConvertible {
+        public var stream: String
+        public var version: UInt64
+        public var position: UInt64
+        public var type: String
+        /// The rule's code (`out-of-order`, `registration-closed`, …) or `undecodable-event`.
+        public var code: String
+        public var message: String
+
+        public var description: String {
+            "\(stream) version \(version) (position \(position), \(type)): \(code): \(message)"
+        }
+    }
+
+    /// Verifies the whole log; `progress` gets positions now and then.
+    public static func verify(
+        _ log: EventLog,
+        cacheCapacity: Int = 65_536,
+        progress: (UInt64) -> Void = { _ in }
+    ) throws(DocketStoreError) -> (events: Int, cases: Int, findings: [Finding]) {
+        // Cases missing from the cache are read back only up to the version verified so far.
+        let verified = VersionTable()
+        let core = DecisionCore(cacheCapacity: cacheCapacity, nextPosition: 1) {
+            (id: String) throws(DocketStoreError) -> CaseRecord? in
+            let version = verified.version(of: id)
+            guard version > 0 else { return nil }
+            return try DecisionCore.readCase(id, from: log, upTo: version)
+        }
+        var findings: [Finding] = []
+        var cursor = log.events(from: 1)
+        var count = 0
+        while true {
+            let next: RecordedEvent?
+            do throws(EventLogError) { next = try cursor.next() } catch { throw DocketStoreError.from(error) }
+            guard let recorded = next else { break }
+            count += 1
+            if count % 65_536 == 0 { progress(recorded.position) }
+            func finding(_ code: String, _ message: String) {
+                findings.append(
+                    Finding(
+                        stream: recorded.stream,
+                        version: recorded.version,
+                        position: recorded.position,
+                        type: recorded.type,
+                        code: code,
+                        message: message
+                    )
+                )
+            }
+            let event: DomainEvent
+            do throws(DocketStoreError) {
+                event = try StoredEvent.decode(recorded)
+            } catch {
+                finding(DocketStoreError.Code.undecodableEvent.rawValue, error.message)
+                continue
+            }
+            if let rejection = check(recorded, event, core: core) {
+                finding(rejection.code.rawValue, rejection.message)
+            }
+            try core.observeDurable(recorded, indexOnly: false)
+            if let caseID = StreamName.caseID(of: recorded.stream) { verified.set(caseID, recorded.version) }
+        }
+        return (count, verified.count, findings)
+    }
+
+    /// Why the rules would have refused `event`, or `nil`.
+    static func check(_ recorded: RecordedEvent, _ event: DomainEvent, core: DecisionCore) -> Rejection? {
+        let metadata = EventMetadata(bytes: recorded.metadata)
+        guard let role = Actor.Role(rawValue: metadata.role) else {
+            return Rejection(.roleNotAllowed, "the actor's role \(metadata.role) is not a Docket role")
+        }
+        let actor = Actor(id: metadata.actorID, role: role)
+        switch event {
+        case .caseEvent(let e):
+            guard let caseID = StreamName.caseID(of: recorded.stream) else {
+                return Rejection(.invalidField, "a case event in stream \(recorded.stream)")
+            }
+            let command = RecordedCommand.command(for: e)
+            guard actor.role == command.name.role else {
+                return Rejection(.roleNotAllowed, "\(command.name.rawValue) is for \(command.name.role.rawValue), not \(role)")
+            }
+            let record = (try? core.caseRecord(caseID)) ?? CaseRecord()
+            if let lastAt = record.lastAt, recorded.occurredAt < lastAt {
+                return Rejection(.outOfOrder, "at \(recorded.occurredAt) is earlier than the previous event (\(lastAt))")
+            }
+            switch core.decide(command, caseID: caseID, record: record, at: recorded.occurredAt, actor: actor) {
+            case .failure(let r): return r
+            case .success(let d) where d.events.isEmpty:
+                return Rejection(.paymentRefReused, "the payment reference was already recorded on this case")
+            case .success: return nil
+            }
+        case .batchEvent(let e):
+            guard let batchID = StreamName.batchID(of: recorded.stream) else {
+                return Rejection(.invalidField, "a batch event in stream \(recorded.stream)")
+            }
+            let record = core.batchRecord(batchID) ?? BatchRecord()
+            if let lastAt = record.lastAt, recorded.occurredAt < lastAt {
+                return Rejection(.outOfOrder, "at \(recorded.occurredAt) is earlier than the previous event (\(lastAt))")
+            }
+            let command = RecordedCommand.command(for: e)
+            if case .failure(let r) = core.decide(
+                command,
+                batchID: batchID,
+                record: record,
+                at: recorded.occurredAt,
+                actor: actor
+            ) {
+                return r
+            }
+            return nil
+        }
+    }
+}
+
+/// Each case's verified version (small: one integer per case).
+final class VersionTable {
+    private var versions: [String: UInt64] = [:]
+    var count: Int { versions.count }
+    func version(of id: String) -> UInt64 { versions[id] ?? 0 }
+    func set(_ id: String, _ version: UInt64) { versions[id] = version }
+}

@@ -1,0 +1,82 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Reads lines from a file descriptor in constant memory (1 MiB reads), for `submit` and
+/// `import` of inputs of any size. Lines end with `\n`; a `\r` before it is dropped; the last
+/// line may lack its newline.
+public struct LineReader: IteratorProtocol, Sequence {
+    private let fd: Int32
+    private let ownsDescriptor: Bool
+    private var buffer: [UInt8] = []
+    private var start = 0
+    private var atEnd = false
+    /// The 1-based number of the line last returned.
+    public private(set) var lineNumber = 0
+    /// Set if reading failed.
+    public private(set) var error: DocketStoreError?
+
+    /// Reads standard input.
+    public static func standardInput() -> LineReader { LineReader(fd: 0, ownsDescriptor: false) }
+
+    /// Opens `path`.
+    public static func file(_ path: String) throws(DocketStoreError) -> LineReader {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw Posix.error("cannot open", path: path) }
+        return LineReader(fd: fd, ownsDescriptor: true)
+    }
+
+    private init(fd: Int32, ownsDescriptor: Bool) {
+        self.fd = fd
+        self.ownsDescriptor = ownsDescriptor
+    }
+
+    /// Closes the file (not standard input).
+    public func close() {
+        if ownsDescriptor { _ = Glibc.close(fd) }
+    }
+
+    /// Whether a whole line is buffered (so ``next()`` returns without reading). Callers that
+    /// batch lines submit what they have before a read could block.
+    public var hasBufferedLine: Bool { atEnd ? start < buffer.count : buffer[start...].contains(0x0A) }
+
+    public mutating func next() -> [UInt8]? {
+        while true {
+            if let newline = buffer[start...].firstIndex(of: 0x0A) {
+                var end = newline
+                if end > start, buffer[end - 1] == 0x0D { end -= 1 }
+                let line = Array(buffer[start..<end])
+                start = newline + 1
+                lineNumber += 1
+                return line
+            }
+            if atEnd {
+                guard start < buffer.count else { return nil }
+                let line = Array(buffer[start...])
+                start = buffer.count
+                lineNumber += 1
+                return line
+            }
+            if start > 0 {
+                buffer.removeFirst(start)
+                start = 0
+            }
+            let chunk = 1 << 20
+            let old = buffer.count
+            buffer.append(contentsOf: repeatElement(0, count: chunk))
+            let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress! + old, chunk) }
+            if n < 0 {
+                if errno == EINTR {
+                    buffer.removeLast(chunk)
+                    continue
+                }
+                error = DocketStoreError(.io, "cannot read the input: \(String(cString: strerror(errno)))")
+                buffer.removeLast(chunk)
+                atEnd = true
+                continue
+            }
+            buffer.removeLast(chunk - n)
+            if n == 0 { atEnd = true }
+        }
+    }
+}
