@@ -84,7 +84,7 @@ let package = Package(
         // Tools: realistic workloads, benchmarks, and the crash-test writer.
         .target(
             name: "DocketWorkload",
-            dependencies: ["EventLog"],
+            dependencies: ["Certification", "Chronology", "DocketJSON", "EventLog"],
             path: "Tools/DocketWorkload",
             swiftSettings: swiftSettings
         ),
@@ -101,7 +101,7 @@ let package = Package(
         .executableTarget(
             name: "DocketWorkloadTool",
             dependencies: [
-                "Chronology", "EventLog", "DocketWorkload",
+                "Chronology", "EventLog", "DocketWorkload", "DocketJSON",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Tools/docket-workload",

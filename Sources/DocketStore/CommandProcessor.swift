@@ -61,9 +61,7 @@ final class CommandProcessor {
         // The command id: a retry gets the first result; another command under it is refused.
         var digest: String?
         if let commandID = envelope.commandID {
-            var canonical: [UInt8] = []
-            JSONWriter.writeCanonical(envelope.raw, into: &canonical)
-            let d = SHA256Hex.of(canonical)
+            let d = CommandDigest.of(envelope.raw)
             digest = d
             if let first = inflight.pending(commandID) {
                 guard first.digest == d else { return refuse(reused(commandID)) }

@@ -38,11 +38,20 @@ public struct LineReader: IteratorProtocol, Sequence {
 
     /// Whether a whole line is buffered (so ``next()`` returns without reading). Callers that
     /// batch lines submit what they have before a read could block.
-    public var hasBufferedLine: Bool { atEnd ? start < buffer.count : buffer[start...].contains(0x0A) }
+    public var hasBufferedLine: Bool { atEnd ? start < buffer.count : newline(from: start) != nil }
+
+    /// The index of the next newline at or after `from`, found with `memchr`.
+    private func newline(from: Int) -> Int? {
+        guard from < buffer.count else { return nil }
+        return buffer.withUnsafeBytes { raw -> Int? in
+            guard let found = memchr(raw.baseAddress! + from, 0x0A, raw.count - from) else { return nil }
+            return raw.baseAddress!.distance(to: UnsafeRawPointer(found))
+        }
+    }
 
     public mutating func next() -> [UInt8]? {
         while true {
-            if let newline = buffer[start...].firstIndex(of: 0x0A) {
+            if let newline = newline(from: start) {
                 var end = newline
                 if end > start, buffer[end - 1] == 0x0D { end -= 1 }
                 let line = Array(buffer[start..<end])
