@@ -114,6 +114,14 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        .testTarget(
+            name: "DocketStoreTests",
+            dependencies: [
+                "Certification", "CertificationWire", "Chronology", "DocketJSON", "DocketStore", "DocketWorkload",
+                "EventLog",
+            ],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(name: "LZ4CodecTests", dependencies: ["LZ4Codec"], swiftSettings: swiftSettings),
         .testTarget(name: "ChronologyTests", dependencies: ["Chronology"], swiftSettings: swiftSettings),
         .testTarget(name: "DocketCLITests", dependencies: ["DocketCLI"], swiftSettings: swiftSettings),
