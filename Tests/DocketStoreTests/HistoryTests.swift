@@ -1,0 +1,127 @@
+import Certification
+import CertificationWire
+import Chronology
+import DocketJSON
+import DocketStore
+import EventLog
+import Foundation
+import Testing
+
+/// Views of the past, export and import, and verify's re-run of every history through the rules.
+@Suite struct HistoryTests {
+    static let april = Line.schedule("2024-04", examStartsAt: "2024-04-20T09:00:00+08:00")
+
+    static func exported(_ log: EventLog) throws -> [String] {
+        var bytes: [UInt8] = []
+        _ = try Exporter.export(log, write: { bytes += $0 })
+        return String(decoding: bytes, as: UTF8.self).split(separator: "\n").map(String.init)
+    }
+
+    static func importing(_ lines: [String], into t: TemporaryStore) throws -> (Int, [Importer.LineProblem]) {
+        let file = t.path + "-import.jsonl"
+        try (lines.joined(separator: "\n") + "\n").write(toFile: file, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(atPath: file) }
+        var first = try LineReader.file(file)
+        let (_, problems) = Importer.check(&first, against: t.store.log)
+        first.close()
+        guard problems.isEmpty else { return (0, problems) }
+        var second = try LineReader.file(file)
+        defer { second.close() }
+        return (try Importer.append(&second, to: t.store), [])
+    }
+
+    @Test func theViewAtAVersionOrAMomentShowsTheCaseAsItStoodThen() throws {
+        let t = try TemporaryStore()
+        let c = "2024-04-000001"
+        #expect(t.submit([Self.april] + Line.happyPath(c, n: 1, number: "110101199506011232")).allSatisfy { $0.ok })
+        let history = try CaseHistory.load(c, from: t.store.log)
+        #expect(try CaseView.make(history, at: .atVersion(1)).status == .applied)
+        #expect(try CaseView.make(history, at: .atVersion(2)).status == .approved)
+        #expect(try CaseView.make(history, at: .atVersion(4)).status == .ticketed)
+        #expect(try CaseView.make(history, at: .asOf(RFC3339.parse("2024-03-04T09:59:59+08:00")!)).state.version == 1)
+        #expect(try CaseView.make(history, at: .asOf(RFC3339.parse("2024-03-04T10:00:00+08:00")!)).state.version == 2)
+        // Both passed on 2024-04-22; by 2025-04-21 nothing has lapsed: awaiting the certificate.
+        #expect(try CaseView.make(history, at: .asOf(RFC3339.parse("2025-04-21T00:00:00+08:00")!)).status == .awaitingCertification)
+        #expect(throws: DocketStoreError.self) { try CaseView.make(history, at: .atVersion(7)) }
+        #expect(throws: DocketStoreError.self) { try CaseView.make(history, at: .atVersion(0)) }
+        #expect(throws: DocketStoreError.self) { try CaseHistory.load("2024-04-000404", from: t.store.log) }
+    }
+
+    @Test func aLateTicketAndADueRefundAreAuditFindings() throws {
+        let t = try TemporaryStore()
+        let late = "2024-04-000001"
+        let refund = "2024-04-000002"
+        var lines = [Self.april]
+        lines += [Line.apply(late), Line.approve(late), Line.pay(late, ref: "P1")]
+        lines += [Line.ticket(late, number: "T1", at: "2024-04-15T10:00:00+08:00")]
+        lines += [Line.apply(refund, number: "110101200803020018"), Line.pay(refund, ref: "P2"), Line.withdraw(refund)]
+        #expect(t.submit(lines).allSatisfy { $0.ok })
+        let lateView = try CaseView.make(CaseHistory.load(late, from: t.store.log), at: .now(Timestamp.now()))
+        #expect(lateView.findings == [.object(["kind": .string("ticket-late"), "ticketNumber": .string("T1")])])
+        let refundView = try CaseView.make(CaseHistory.load(refund, from: t.store.log), at: .now(Timestamp.now()))
+        #expect(refundView.findings.first?["kind"] == .string("refund-due"))
+    }
+
+    @Test func anExportImportedIntoAnEmptyStoreExportsTheSameLines() throws {
+        let a = try TemporaryStore()
+        var lines = [Self.april]
+        lines += Line.happyPath("2024-04-000001", n: 1, number: "110101199506011232")
+        lines += Line.happyPath("2024-04-000002", n: 2, number: "110101200803020018")
+        #expect(a.submit(lines).allSatisfy { $0.ok })
+        let original = try Self.exported(a.store.log)
+        #expect(original.count == 13)
+        let b = try TemporaryStore()
+        let (count, problems) = try Self.importing(original, into: b)
+        #expect(problems.isEmpty && count == 13)
+        #expect(try Self.exported(b.store.log) == original)
+        // The imported histories are the same decisions: verify finds nothing.
+        #expect(try HistoryVerifier.verify(b.store.log).findings.isEmpty)
+        // The write side of the new store knows the imported cases and references.
+        #expect(b.submit(Line.pay("2024-04-000002", ref: "PAY-1", at: "2024-04-23T10:00:00+08:00")).code == "nothing-to-pay")
+    }
+
+    @Test func anImportWithABadLineAppendsNothingAndNamesTheLine() throws {
+        let a = try TemporaryStore()
+        #expect(a.submit([Self.april, Line.apply("2024-04-000001")]).allSatisfy { $0.ok })
+        var lines = try Self.exported(a.store.log)
+        lines.append(lines[1].replacingOccurrences(of: "\"version\":1", with: "\"version\":3"))
+        lines.append("{\"position\":9,\"stream\":\"case-x\"}")
+        let b = try TemporaryStore()
+        let (count, problems) = try Self.importing(lines, into: b)
+        #expect(count == 0 && b.store.log.lastPosition == 0)
+        #expect(problems.map(\.line) == [3, 4])
+        #expect(problems.map(\.rejection.code) == [.versionConflict, .missingField])
+    }
+
+    @Test func verifyReportsImportedEventsThatBreakARuleWithoutRefusingThem() throws {
+        let a = try TemporaryStore()
+        #expect(a.submit([Self.april] + Line.happyPath("2024-04-000001", n: 1, number: "110101199506011232").prefix(3)).allSatisfy { $0.ok })
+        var lines = try Self.exported(a.store.log)
+        // An older system recorded a score with no ticket, and a payment before the case began.
+        lines.append(
+            #"{"position":5,"stream":"case-2024-04-000001","version":4,"type":"Scored","at":"2024-04-22T10:00:00+08:00","recordedAt":"2024-04-22T10:00:01+08:00","actor":{"id":"legacy","role":"examiner"},"commandId":null,"data":{"subject":"theory","score":75,"batch":"2024-04"}}"#
+        )
+        lines.append(
+            #"{"position":6,"stream":"case-2024-04-000001","version":5,"type":"Withdrawn","at":"2024-04-01T10:00:00+08:00","recordedAt":"2024-04-22T10:00:02+08:00","actor":{"id":"legacy","role":"portal"},"commandId":null,"data":{"reason":"late entry"}}"#
+        )
+        let b = try TemporaryStore()
+        let (count, problems) = try Self.importing(lines, into: b)
+        #expect(problems.isEmpty && count == 6)
+        let findings = try HistoryVerifier.verify(b.store.log).findings
+        #expect(findings.map(\.code) == ["no-ticket", "out-of-order"])
+        #expect(findings.map(\.version) == [4, 5])
+        #expect(findings.first?.stream == "case-2024-04-000001")
+    }
+
+    @Test func viewsAndTimelinesNeverShowTheFullIdentityNumber() throws {
+        let t = try TemporaryStore()
+        #expect(t.submit([Self.april, Line.apply("2024-04-000001")]).allSatisfy { $0.ok })
+        let history = try CaseHistory.load("2024-04-000001", from: t.store.log)
+        let view = JSONWriter.string(try CaseView.make(history, at: .now(Timestamp.now())).json())
+        #expect(!view.contains("110101199506011232") && view.contains("110101********1232"))
+        let summary = EventSummary.summary(of: .caseEvent(history.entries[0].event))
+        #expect(!summary.contains("110101199506011232") && !summary.contains("张伟"))
+        let masked = EventSummary.masked(.caseEvent(history.entries[0].event))
+        #expect(!JSONWriter.string(EventCoding.data(of: masked)).contains("110101199506011232"))
+    }
+}
