@@ -124,7 +124,11 @@ let package = Package(
         ),
         .testTarget(name: "LZ4CodecTests", dependencies: ["LZ4Codec"], swiftSettings: swiftSettings),
         .testTarget(name: "ChronologyTests", dependencies: ["Chronology"], swiftSettings: swiftSettings),
-        .testTarget(name: "DocketCLITests", dependencies: ["DocketCLI"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "DocketCLITests",
+            dependencies: ["DocketCLI", "DocketJSON", "DocketStore", "DocketWorkload", "EventLog"],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(name: "DocketJSONTests", dependencies: ["DocketJSON"], swiftSettings: swiftSettings),
         .testTarget(name: "CertificationTests", dependencies: ["Certification", "Chronology"], swiftSettings: swiftSettings),
         .testTarget(
