@@ -91,7 +91,8 @@ let package = Package(
         .executableTarget(
             name: "DocketBench",
             dependencies: [
-                "Chronology", "EventLog", "DocketWorkload", "DocketJSON",
+                "Certification", "CertificationWire", "Chronology", "DocketJSON", "DocketStore", "DocketWorkload",
+                "EventLog",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],

@@ -43,7 +43,9 @@ struct SubmitCommand: ParsableCommand {
         defer { lines.close() }
         let tally = Tally()
         var pending: [UInt8] = []
-        let sequencer = OrderedOutcomes(
+        SubmitPipeline.run(
+            &lines,
+            into: store,
             emit: { outcome in
                 tally.count(outcome)
                 outcome.writeLine(into: &pending)
@@ -59,23 +61,6 @@ struct SubmitCommand: ParsableCommand {
                 }
             }
         )
-        var batch: [[UInt8]] = []
-        var numbers: [Int] = []
-        func send() {
-            guard !batch.isEmpty else { return }
-            let base = numbers
-            store.submit(batch) { i, outcome in sequencer.deliver(base[i], outcome) }
-            batch.removeAll(keepingCapacity: true)
-            numbers.removeAll(keepingCapacity: true)
-        }
-        while let line = lines.next() {
-            if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { continue }
-            numbers.append(sequencer.reserve())
-            batch.append(line)
-            if batch.count >= 1024 || !lines.hasBufferedLine { send() }
-        }
-        send()
-        sequencer.waitForAll()
         if let error = lines.error { Terminal.error(error.message) }
         do {
             try store.close()

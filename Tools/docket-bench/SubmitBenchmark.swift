@@ -1,0 +1,138 @@
+import ArgumentParser
+import Certification
+import CertificationWire
+import DocketStore
+import DocketWorkload
+import EventLog
+import Foundation
+
+/// `docket-bench submit`: the generated workload through the full path (parse, decide, durable
+/// append, result line), then every case folded from the log.
+struct SubmitBenchmark: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "submit",
+        abstract: "Commands end to end (commandsPerSec, eventsPerSec), replay (replayCasesPerSec) and memory.",
+        discussion: """
+            Writes the seeded workload for N cases to a file first (not timed; reuse it with --workload), then submits it to a fresh store exactly as `docket submit` does, building every result line. Then folds every case from the log.
+
+            Example: swift run -c release docket-bench submit --cases 100000
+            """
+    )
+
+    @Option(help: "How many cases.")
+    var cases = 100_000
+
+    @Option(help: "A workload file written earlier (skips generating one).")
+    var workload: String?
+
+    @Option(help: "Where to put the store and workload (default: a temporary directory, removed after).")
+    var directory: String?
+
+    func run() throws {
+        let directory = self.directory ?? Bench.temporaryDirectory("submit")
+        defer { if self.directory == nil { try? FileManager.default.removeItem(atPath: directory) } }
+        var file = workload ?? directory + "/commands.jsonl"
+        if workload == nil {
+            Bench.progress("writing the workload for \(cases) cases to \(file) …")
+            FileManager.default.createFile(atPath: file, contents: nil)
+            let handle = FileHandle(forWritingAtPath: file)!
+            var out: [UInt8] = []
+            for line in CommandWorkload(cases: cases) {
+                out += line
+                out.append(0x0A)
+                if out.count >= 8 << 20 {
+                    handle.write(Data(out))
+                    out.removeAll(keepingCapacity: true)
+                }
+            }
+            handle.write(Data(out))
+            try handle.close()
+        }
+        file = (file as NSString).standardizingPath
+        let inputBytes = (try? FileManager.default.attributesOfItem(atPath: file)[.size] as? UInt64) ?? 0
+        let storePath = directory + "/store"
+        try? FileManager.default.removeItem(atPath: storePath)
+        try DocketStore.create(at: storePath)
+        let store = try DocketStore.open(at: storePath)
+        try store.prepareForCommands()
+
+        Bench.progress("submitting …")
+        let counts = Counts()
+        var lines = try LineReader.file(file)
+        let submitSeconds = Bench.seconds {
+            var sink: [UInt8] = []
+            SubmitPipeline.run(
+                &lines,
+                into: store,
+                emit: { outcome in
+                    counts.add(outcome)
+                    outcome.writeLine(into: &sink)
+                },
+                flush: { sink.removeAll(keepingCapacity: true) }
+            )
+        }
+        lines.close()
+        try store.close()
+        let submitRSS = Self.peakRSSMiB()
+        let (commands, accepted, events) = counts.totals
+
+        Bench.progress("replaying every case from the log …")
+        let log = try EventLog.open(at: storePath, readOnly: true)
+        var states: [String: CaseState] = [:]
+        var replayedEvents = 0
+        let replaySeconds = try Bench.seconds {
+            var cursor = log.events(from: 1)
+            while let recorded = try cursor.next() {
+                guard let id = StreamName.caseID(of: recorded.stream) else { continue }
+                let event = try EventCoding.decode(type: recorded.type, payload: recorded.payload)
+                guard case .caseEvent(let e) = event else { continue }
+                states[id, default: CaseState()].evolve(with: e, position: recorded.position)
+                replayedEvents += 1
+            }
+        }
+        Bench.printJSON([
+            ("cases", cases),
+            ("commands", commands),
+            ("accepted", accepted),
+            ("events", events),
+            ("inputMiB", Double(inputBytes) / 1_048_576),
+            ("submitSeconds", submitSeconds),
+            ("commandsPerSec", Double(commands) / submitSeconds),
+            ("eventsPerSec", Double(events) / submitSeconds),
+            ("replayedCases", states.count),
+            ("replaySeconds", replaySeconds),
+            ("replayCasesPerSec", Double(states.count) / replaySeconds),
+            ("replayEventsPerSec", Double(replayedEvents) / replaySeconds),
+            ("submitPeakRSSMiB", submitRSS),
+            ("peakRSSMiB", Self.peakRSSMiB()),
+        ])
+    }
+
+    static func peakRSSMiB() -> Double {
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        return Double(usage.ru_maxrss) / 1024
+    }
+}
+
+/// Outcome counts from the sequencer's thread.
+final class Counts: @unchecked Sendable {
+    private let lock = NSLock()
+    private var commands = 0
+    private var accepted = 0
+    private var events = 0
+
+    func add(_ outcome: CommandOutcome) {
+        lock.lock()
+        commands += 1
+        if outcome.ok { accepted += 1 }
+        events += outcome.events.count
+        lock.unlock()
+    }
+
+    var totals: (Int, Int, Int) {
+        lock.lock()
+        defer { lock.unlock() }
+        return (commands, accepted, events)
+    }
+}
