@@ -65,7 +65,7 @@ struct CaseCommand: ParsableCommand {
         let s = view.state
         var t = TextTable(["case", view.caseID])
         t.add(["version", "\(s.version)"])
-        t.add(["status", view.status.rawValue + "   (as of \(view.moment))"])
+        t.add(["status", view.status.rawValue + "   (as of \(TimelineCommand.local(view.moment)) UTC+8)"])
         if let a = s.application {
             let c = a.candidate
             t.add(["candidate", "\(c.name)   born \(c.birthDate)   \(c.region.rawValue)"])

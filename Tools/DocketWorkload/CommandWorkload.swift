@@ -170,6 +170,22 @@ public struct CommandWorkload: Sequence, Sendable {
         }
     }
 
+    /// A case worth showing: one with a retake and a certificate (else a complaint, else the
+    /// first case).
+    public var showcaseCaseID: String {
+        var kinds: [Int32: Set<UInt8>] = [:]
+        for stub in stubs where stub.caseIndex >= 0 { kinds[stub.caseIndex, default: []].insert(stub.kind.rawValue) }
+        let ordered = kinds.keys.sorted()
+        if let c = ordered.first(where: {
+            kinds[$0]!.isSuperset(of: [Kind.retake.rawValue, Kind.certify.rawValue, Kind.ticketReissue.rawValue])
+        }) ?? ordered.first(where: { kinds[$0]!.isSuperset(of: [Kind.retake.rawValue, Kind.certify.rawValue]) })
+            ?? ordered.first(where: { kinds[$0]!.contains(Kind.complaint.rawValue) })
+        {
+            return Self.caseID(Int(c))
+        }
+        return Self.caseID(0)
+    }
+
     /// The case id of case `index`: its batch and a six-digit number.
     public static func caseID(_ index: Int) -> String {
         let n = String(index / 3 + 1)
