@@ -343,8 +343,10 @@ public enum EventCoding {
         }
     }
 
-    /// Decodes a stored payload (compact JSON bytes).
+    /// Decodes a stored payload (compact JSON bytes): by the fast path for payloads in the
+    /// store's own form, else by the general decoder.
     public static func decode(type: String, payload: [UInt8]) throws(DecodingError) -> DomainEvent {
+        if let event = StoredPayloadReader.decode(type: type, payload: payload) { return event }
         let data: JSONValue
         do throws(JSONParseError) {
             data = try JSONParser.parse(payload)
