@@ -30,12 +30,15 @@ struct SubmitBenchmark: ParsableCommand {
 
     func run() throws {
         let directory = self.directory ?? Bench.temporaryDirectory("submit")
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         defer { if self.directory == nil { try? FileManager.default.removeItem(atPath: directory) } }
         var file = workload ?? directory + "/commands.jsonl"
         if workload == nil {
             Bench.progress("writing the workload for \(cases) cases to \(file) …")
             FileManager.default.createFile(atPath: file, contents: nil)
-            let handle = FileHandle(forWritingAtPath: file)!
+            guard let handle = FileHandle(forWritingAtPath: file) else {
+                throw ValidationError("cannot write the workload to \(file)")
+            }
             var out: [UInt8] = []
             for line in CommandWorkload(cases: cases) {
                 out += line
