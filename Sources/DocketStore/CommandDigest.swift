@@ -8,9 +8,23 @@ import DocketJSON
 /// The encoding is binary and length-prefixed rather than canonical JSON text, so strings (a
 /// 70 KB photo) are fed to the hash in place, with no escaping pass and no copy.
 enum CommandDigest {
-    static func of(_ value: JSONValue) -> String {
+    /// - Parameter photoSHA256: the SHA-256 of an application's decoded photo, which stands in
+    ///   for its base64 text (`data.photo.jpegBase64`): strict base64 is one-to-one, so equal
+    ///   bytes mean equal text, and the photo is not hashed twice.
+    static func of(_ value: JSONValue, photoSHA256: String? = nil) -> String {
         var hasher = SHA256()
-        feed(value, into: &hasher)
+        if let photoSHA256, case .object(let command) = value, case .object(var data)? = command["data"],
+            case .object(var photo)? = data["photo"], photo["jpegBase64"] != nil
+        {
+            photo.set("jpegBase64", .string("sha256:" + photoSHA256))
+            data.set("photo", .object(photo))
+            var replaced = command
+            replaced.set("data", .object(data))
+            tag(9, 0, into: &hasher)  // marks the substitution, so no literal text can collide
+            feed(.object(replaced), into: &hasher)
+        } else {
+            feed(value, into: &hasher)
+        }
         var out = [UInt8]()
         out.reserveCapacity(64)
         for byte in hasher.finalize() {

@@ -35,17 +35,17 @@ final class CommandProcessor {
     }
 
     /// Decides one line of JSON.
-    func process(line: [UInt8]) -> Step {
-        switch CommandEnvelope.parse(line: line) {
+    func process(line: [UInt8]) -> Step { process(PreparedCommand(line: line)) }
+
+    /// Decides one prepared command.
+    func process(_ prepared: PreparedCommand) -> Step {
+        let envelope: CommandEnvelope
+        switch prepared.envelope {
         case .failure(let failure):
             return .done(CommandOutcome(commandID: failure.commandID, stream: failure.stream, rejection: failure.rejection))
-        case .success(let envelope):
-            return process(envelope)
+        case .success(let e):
+            envelope = e
         }
-    }
-
-    /// Decides one parsed command.
-    func process(_ envelope: CommandEnvelope) -> Step {
         let outcome = CommandOutcome(commandID: envelope.commandID, stream: envelope.stream)
         func refuse(_ rejection: Rejection) -> Step {
             var refused = outcome
@@ -61,7 +61,7 @@ final class CommandProcessor {
         // The command id: a retry gets the first result; another command under it is refused.
         var digest: String?
         if let commandID = envelope.commandID {
-            let d = CommandDigest.of(envelope.raw)
+            let d = prepared.digest ?? CommandDigest.of(envelope.raw, photoSHA256: prepared.photoSHA256)
             digest = d
             if let first = inflight.pending(commandID) {
                 guard first.digest == d else { return refuse(reused(commandID)) }
@@ -100,9 +100,9 @@ final class CommandProcessor {
         do throws(DocketStoreError) {
             switch envelope.name.target {
             case .case:
-                return try processCase(envelope, actor: actor, digest: digest, outcome: outcome)
+                return try processCase(envelope, prepared, actor: actor, digest: digest, outcome: outcome)
             case .batch:
-                return try processBatch(envelope, actor: actor, digest: digest, outcome: outcome)
+                return try processBatch(envelope, prepared, actor: actor, digest: digest, outcome: outcome)
             }
         } catch {
             inflight.fail(error.message)
@@ -145,6 +145,7 @@ final class CommandProcessor {
 
     private func processCase(
         _ envelope: CommandEnvelope,
+        _ prepared: PreparedCommand,
         actor: Actor,
         digest: String?,
         outcome: CommandOutcome
@@ -169,13 +170,13 @@ final class CommandProcessor {
             return refuse(r)
         }
         let command: CaseCommand
-        switch CommandDecoder.decode(envelope) {
+        switch prepared.typed ?? CommandDecoder.decode(envelope) {
         case .failure(let r): return refuse(r)
         case .success(.caseCommand(let c)): command = c
         case .success(.batchCommand): return refuse(Rejection(.unknownCommand, "not a case command", field: "command"))
         }
         let decision: CaseDecider.Decision
-        switch core.decide(command, caseID: caseID, record: record, at: envelope.at, actor: actor) {
+        switch core.decide(command, caseID: caseID, record: record, at: envelope.at, actor: actor, photoSHA256: prepared.photoSHA256) {
         case .failure(let r): return refuse(r)
         case .success(let d): decision = d
         }
@@ -197,6 +198,7 @@ final class CommandProcessor {
 
     private func processBatch(
         _ envelope: CommandEnvelope,
+        _ prepared: PreparedCommand,
         actor: Actor,
         digest: String?,
         outcome: CommandOutcome
@@ -225,7 +227,7 @@ final class CommandProcessor {
             return refuse(r)
         }
         let command: BatchCommand
-        switch CommandDecoder.decode(envelope) {
+        switch prepared.typed ?? CommandDecoder.decode(envelope) {
         case .failure(let r): return refuse(r)
         case .success(.batchCommand(let c)): command = c
         case .success(.caseCommand): return refuse(Rejection(.unknownCommand, "not a batch command", field: "command"))

@@ -126,7 +126,8 @@ final class DecisionCore {
         caseID: String,
         record: CaseRecord,
         at: Timestamp,
-        actor: Actor
+        actor: Actor,
+        photoSHA256: String? = nil
     ) -> Result<CaseDecider.Decision, Rejection> {
         let index = self.index
         let context = CaseContext(
@@ -142,7 +143,7 @@ final class DecisionCore {
         )
         let lookups = CaseDecider.ApplyLookups(
             hasOpenCase: { self.hasOpenCase($0, $1, at: at) },
-            sha256: SHA256Hex.of
+            sha256: { bytes in photoSHA256 ?? SHA256Hex.of(bytes) }
         )
         return CaseDecider.decide(command, state: record.state, context: context, apply: lookups)
     }

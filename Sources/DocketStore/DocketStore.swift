@@ -98,6 +98,12 @@ public final class DocketStore: @unchecked Sendable {
     /// one call may interleave with another's; ``OrderedOutcomes`` puts them back in order.
     /// Every command of one call shares the log's group commit.
     public func submit(_ lines: [[UInt8]], deliver: @escaping @Sendable (Int, CommandOutcome) -> Void) {
+        submit(prepared: lines.map(PreparedCommand.init(line:)), deliver: deliver)
+    }
+
+    /// Decides commands prepared earlier (on any thread) and appends the accepted ones; see
+    /// ``submit(_:deliver:)``.
+    public func submit(prepared lines: [PreparedCommand], deliver: @escaping @Sendable (Int, CommandOutcome) -> Void) {
         var immediate: [(Int, CommandOutcome)] = []
         decisionLock.withLock {
             let processor: CommandProcessor
@@ -113,7 +119,7 @@ public final class DocketStore: @unchecked Sendable {
             }
             var appends: [(Int, AppendRequest, CommandOutcome, [String], retry: Bool)] = []
             for (i, line) in lines.enumerated() {
-                switch processor.process(line: line) {
+                switch processor.process(line) {
                 case .done(let outcome): immediate.append((i, outcome))
                 case .append(let request, let outcome, let types): appends.append((i, request, outcome, types, false))
                 case .retry(let request, let outcome, let types): appends.append((i, request, outcome, types, true))

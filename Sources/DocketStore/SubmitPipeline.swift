@@ -1,37 +1,119 @@
-/// Streams command lines through a store: lines are decided in batches of what is already
-/// buffered (never waiting for more input while commands are pending), appends share syncs,
-/// outcomes come back in input order, and at most `maximumInFlight` commands are outstanding,
-/// so an input of any size runs in constant memory. `docket submit` and the benchmark use it.
+import CertificationWire
+import Dispatch
+
+/// Streams command lines through a store in two stages: a reader thread reads lines and
+/// prepares them (JSON, envelope, digest, typed data, photo decoding and hashing — the pure work,
+/// most of an application's cost), while the calling thread decides batches and queues their
+/// appends, which share syncs. Outcomes come back in input order, and at most `maximumInFlight`
+/// commands are outstanding, so an input of any size runs in constant memory. `docket submit`
+/// and the benchmark use it.
 public enum SubmitPipeline {
     /// Submits every line of `lines`; `emit` receives each outcome in input order (on whichever
     /// thread completed it, one at a time) and `flush` follows each run of emits.
+    /// - Returns: the reader's error, if reading failed.
+    @discardableResult
     public static func run(
         _ lines: inout LineReader,
         into store: DocketStore,
-        batchSize: Int = 1024,
+        batchSize: Int = 512,
         maximumInFlight: Int = 16_384,
         emit: @escaping (CommandOutcome) -> Void,
         flush: @escaping () -> Void = {}
-    ) {
+    ) -> DocketStoreError? {
         let sequencer = OrderedOutcomes(maximumInFlight: maximumInFlight, emit: emit, flush: flush)
-        var batch: [[UInt8]] = []
-        var numbers: [Int] = []
-        func send() {
-            guard !batch.isEmpty else { return }
-            let base = numbers
-            store.submit(batch) { i, outcome in sequencer.deliver(base[i], outcome) }
-            batch.removeAll(keepingCapacity: true)
-            numbers.removeAll(keepingCapacity: true)
+        let handoff = Handoff(capacity: 4)
+        let reader = ReaderBox(lines)
+        let thread = Thread {
+            var raw: [[UInt8]] = []
+            var numbers: [Int] = []
+            func hand() {
+                handoff.put((prepare(raw), numbers))
+                raw.removeAll(keepingCapacity: true)
+                numbers.removeAll(keepingCapacity: true)
+            }
+            while let line = reader.lines.next() {
+                if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { continue }
+                numbers.append(sequencer.reserve())
+                raw.append(line)
+                if raw.count >= batchSize || !reader.lines.hasBufferedLine { hand() }
+            }
+            if !raw.isEmpty { hand() }
+            handoff.close()
         }
-        while let line = lines.next() {
-            if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { continue }
-            numbers.append(sequencer.reserve())
-            batch.append(line)
-            if batch.count >= batchSize || !lines.hasBufferedLine { send() }
+        thread.start()
+        while let (batch, numbers) = handoff.take() {
+            store.submit(prepared: batch) { i, outcome in sequencer.deliver(numbers[i], outcome) }
         }
-        send()
+        thread.join()
         sequencer.waitForAll()
+        lines = reader.lines
+        return lines.error
     }
 }
 
-import CertificationWire
+/// Prepares a batch on every core (preparing is pure; the deciding thread is busy meanwhile
+/// with the previous batch, and the log's writer with the one before).
+private func prepare(_ lines: [[UInt8]]) -> [PreparedCommand] {
+    let workers = lines.count >= 64 ? 2 : 1
+    let slots = PreparedSlots(count: lines.count)
+    DispatchQueue.concurrentPerform(iterations: workers) { w in
+        var i = w
+        while i < lines.count {
+            slots.set(i, PreparedCommand(line: lines[i]))
+            i += workers
+        }
+    }
+    return slots.values
+}
+
+/// Results written by index from several threads (each index once, into its own slot).
+private final class PreparedSlots: @unchecked Sendable {
+    private let storage: UnsafeMutableBufferPointer<PreparedCommand?>
+    init(count: Int) {
+        storage = .allocate(capacity: count)
+        storage.initialize(repeating: nil)
+    }
+    deinit {
+        storage.deinitialize()
+        storage.deallocate()
+    }
+    func set(_ i: Int, _ value: PreparedCommand) { storage[i] = value }
+    var values: [PreparedCommand] { storage.map { $0! } }
+}
+
+/// The line reader, moved to the reader thread and back.
+private final class ReaderBox: @unchecked Sendable {
+    var lines: LineReader
+    init(_ lines: LineReader) { self.lines = lines }
+}
+
+/// A bounded queue of prepared batches from the reader thread to the deciding one.
+private final class Handoff: @unchecked Sendable {
+    private let lock = Lock()
+    private let items: DispatchSemaphore
+    private let spaces: DispatchSemaphore
+    private var queue: [([PreparedCommand], [Int])?] = []
+
+    init(capacity: Int) {
+        items = DispatchSemaphore(value: 0)
+        spaces = DispatchSemaphore(value: capacity)
+    }
+
+    func put(_ item: ([PreparedCommand], [Int])) {
+        spaces.wait()
+        lock.withLock { queue.append(item) }
+        items.signal()
+    }
+
+    func close() {
+        lock.withLock { queue.append(nil) }
+        items.signal()
+    }
+
+    func take() -> ([PreparedCommand], [Int])? {
+        items.wait()
+        let item = lock.withLock { queue.removeFirst() }
+        if item != nil { spaces.signal() }
+        return item
+    }
+}

@@ -28,10 +28,23 @@ struct SubmitBenchmark: ParsableCommand {
     @Option(help: "Where to put the store and workload (default: a temporary directory, removed after).")
     var directory: String?
 
+    @Flag(help: "Only replay the store already in --directory (from an earlier run).")
+    var replayOnly = false
+
     func run() throws {
         let directory = self.directory ?? Bench.temporaryDirectory("submit")
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         defer { if self.directory == nil { try? FileManager.default.removeItem(atPath: directory) } }
+        let storePath = directory + "/store"
+        if replayOnly {
+            let (cases, events, seconds) = try Self.replay(storePath)
+            Bench.printJSON([
+                ("replayedCases", cases), ("replaySeconds", seconds),
+                ("replayCasesPerSec", Double(cases) / seconds), ("replayEventsPerSec", Double(events) / seconds),
+                ("peakRSSMiB", Self.peakRSSMiB()),
+            ])
+            return
+        }
         var file = workload ?? directory + "/commands.jsonl"
         if workload == nil {
             Bench.progress("writing the workload for \(cases) cases to \(file) …")
@@ -53,7 +66,6 @@ struct SubmitBenchmark: ParsableCommand {
         }
         file = (file as NSString).standardizingPath
         let inputBytes = (try? FileManager.default.attributesOfItem(atPath: file)[.size] as? UInt64) ?? 0
-        let storePath = directory + "/store"
         try? FileManager.default.removeItem(atPath: storePath)
         try DocketStore.create(at: storePath)
         let store = try DocketStore.open(at: storePath)
@@ -80,19 +92,7 @@ struct SubmitBenchmark: ParsableCommand {
         let (commands, accepted, events) = counts.totals
 
         Bench.progress("replaying every case from the log …")
-        let log = try EventLog.open(at: storePath, readOnly: true)
-        var states: [String: CaseState] = [:]
-        var replayedEvents = 0
-        let replaySeconds = try Bench.seconds {
-            var cursor = log.events(from: 1)
-            while let recorded = try cursor.next() {
-                guard let id = StreamName.caseID(of: recorded.stream) else { continue }
-                let event = try EventCoding.decode(type: recorded.type, payload: recorded.payload)
-                guard case .caseEvent(let e) = event else { continue }
-                states[id, default: CaseState()].evolve(with: e, position: recorded.position)
-                replayedEvents += 1
-            }
-        }
+        let (replayedCases, replayedEvents, replaySeconds) = try Self.replay(storePath)
         Bench.printJSON([
             ("cases", cases),
             ("commands", commands),
@@ -102,13 +102,31 @@ struct SubmitBenchmark: ParsableCommand {
             ("submitSeconds", submitSeconds),
             ("commandsPerSec", Double(commands) / submitSeconds),
             ("eventsPerSec", Double(events) / submitSeconds),
-            ("replayedCases", states.count),
+            ("replayedCases", replayedCases),
             ("replaySeconds", replaySeconds),
-            ("replayCasesPerSec", Double(states.count) / replaySeconds),
+            ("replayCasesPerSec", Double(replayedCases) / replaySeconds),
             ("replayEventsPerSec", Double(replayedEvents) / replaySeconds),
             ("submitPeakRSSMiB", submitRSS),
             ("peakRSSMiB", Self.peakRSSMiB()),
         ])
+    }
+
+    /// Folds every case of the store from its log: (cases, events, seconds).
+    static func replay(_ storePath: String) throws -> (Int, Int, Double) {
+        let log = try EventLog.open(at: storePath, readOnly: true)
+        var states: [String: CaseState] = [:]
+        var events = 0
+        let seconds = try Bench.seconds {
+            var cursor = log.events(from: 1)
+            while let recorded = try cursor.next() {
+                guard let id = StreamName.caseID(of: recorded.stream) else { continue }
+                let event = try EventCoding.decode(type: recorded.type, payload: recorded.payload)
+                guard case .caseEvent(let e) = event else { continue }
+                states[id, default: CaseState()].evolve(with: e, position: recorded.position)
+                events += 1
+            }
+        }
+        return (states.count, events, seconds)
     }
 
     static func peakRSSMiB() -> Double {

@@ -14,6 +14,9 @@ public enum ApplyDecision {
         /// Set when re-checking a recorded application (verify): the photo's recorded facts stand
         /// in for the bytes, and `photoBase64` is ignored.
         public var recordedPhoto: PhotoRecord?
+        /// The photo's bytes when the caller already decoded `photoBase64` (off the deciding
+        /// thread); `nil` means decode it here.
+        public var decodedPhoto: [UInt8]?
 
         public init(
             batch: String,
@@ -129,6 +132,8 @@ public enum ApplyDecision {
         let photoBytes: [UInt8]
         if data.recordedPhoto != nil {
             photoBytes = []
+        } else if let decoded = data.decodedPhoto {
+            photoBytes = decoded
         } else if let decoded = Base64.decode(data.photoBase64) {
             photoBytes = decoded
         } else {

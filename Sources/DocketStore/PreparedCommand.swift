@@ -1,0 +1,34 @@
+import Certification
+import CertificationWire
+
+/// A command line with the work that needs no store state already done: the JSON parsed, the
+/// envelope read, the command digest, the data typed, and an application's photo decoded and
+/// hashed. Preparing is pure, so it runs on other threads while the decider works on earlier
+/// commands; the results are used in SPEC §5's order when the command is decided.
+public struct PreparedCommand: Sendable {
+    let envelope: Result<CommandEnvelope, CommandEnvelope.Failure>
+    let digest: String?
+    let typed: Result<CommandDecoder.Typed, Rejection>?
+    let photoSHA256: String?
+
+    /// Prepares one line.
+    public init(line: [UInt8]) {
+        envelope = CommandEnvelope.parse(line: line)
+        guard case .success(let e) = envelope else {
+            digest = nil
+            typed = nil
+            photoSHA256 = nil
+            return
+        }
+        var typed = CommandDecoder.decode(e)
+        var sha: String?
+        if case .success(.caseCommand(.apply(var data))) = typed, let bytes = Base64.decode(data.photoBase64) {
+            data.decodedPhoto = bytes
+            sha = SHA256Hex.of(bytes)
+            typed = .success(.caseCommand(.apply(data)))
+        }
+        self.typed = typed
+        photoSHA256 = sha
+        digest = e.commandID == nil ? nil : CommandDigest.of(e.raw, photoSHA256: sha)
+    }
+}
