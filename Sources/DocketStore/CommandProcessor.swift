@@ -61,7 +61,7 @@ final class CommandProcessor {
         // The command id: a retry gets the first result; another command under it is refused.
         var digest: String?
         if let commandID = envelope.commandID {
-            let d = prepared.digest ?? CommandDigest.of(envelope.raw, photoSHA256: prepared.photoSHA256)
+            guard let d = prepared.digest else { return refuse(Rejection(.invalidJSON, "the command could not be read")) }
             digest = d
             if let first = inflight.pending(commandID) {
                 guard first.digest == d else { return refuse(reused(commandID)) }

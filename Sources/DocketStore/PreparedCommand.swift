@@ -1,5 +1,6 @@
 import Certification
 import CertificationWire
+import DocketJSON
 
 /// A command line with the work that needs no store state already done: the JSON parsed, the
 /// envelope read, the command digest, the data typed, and an application's photo decoded and
@@ -13,8 +14,9 @@ public struct PreparedCommand: Sendable {
 
     /// Prepares one line.
     public init(line: [UInt8]) {
-        envelope = CommandEnvelope.parse(line: line)
-        guard case .success(let e) = envelope else {
+        let parsed = CommandEnvelope.parse(line: line)
+        guard case .success(var e) = parsed else {
+            envelope = parsed
             digest = nil
             typed = nil
             photoSHA256 = nil
@@ -24,11 +26,17 @@ public struct PreparedCommand: Sendable {
         var sha: String?
         if case .success(.caseCommand(.apply(var data))) = typed, let bytes = Base64.decode(data.photoBase64) {
             data.decodedPhoto = bytes
+            data.photoBase64 = ""  // decoded: the text is not needed again
             sha = SHA256Hex.of(bytes)
             typed = .success(.caseCommand(.apply(data)))
         }
         self.typed = typed
         photoSHA256 = sha
         digest = e.commandID == nil ? nil : CommandDigest.of(e.raw, photoSHA256: sha)
+        // The whole command was needed only for its digest and its data, both taken: keep the
+        // envelope small while it waits to be decided.
+        e.raw = .null
+        e.data = .null
+        envelope = .success(e)
     }
 }

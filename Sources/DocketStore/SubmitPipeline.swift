@@ -15,13 +15,13 @@ public enum SubmitPipeline {
     public static func run(
         _ lines: inout LineReader,
         into store: DocketStore,
-        batchSize: Int = 512,
+        batchSize: Int = 256,
         maximumInFlight: Int = 16_384,
         emit: @escaping (CommandOutcome) -> Void,
         flush: @escaping () -> Void = {}
     ) -> DocketStoreError? {
         let sequencer = OrderedOutcomes(maximumInFlight: maximumInFlight, emit: emit, flush: flush)
-        let handoff = Handoff(capacity: 4)
+        let handoff = Handoff(capacity: 2)
         let reader = ReaderBox(lines)
         let thread = Thread {
             var raw: [[UInt8]] = []

@@ -73,6 +73,11 @@ import Testing
         (.foreignPermanentResidenceID, "932000199506011234", true),
         (.foreignPermanentResidenceID, "US123456789012", false),
         (.passport, "E12345678", true), (.passport, "E1", false),
+        (.hkmoResidentIDCard, "AB1234567", true), (.hkmoResidentIDCard, "A123456A", true),
+        (.hkmoResidentIDCard, "A123456(7", false), (.hkmoResidentIDCard, "4123456(7)", false),
+        (.hkmoTravelPermit, "M1234567890", true), (.hkmoTravelPermit, "H123456789", false),
+        (.taiwanTravelPermit, "1234567890B", true), (.taiwanTravelPermit, "123456789", false),
+        (.passport, "E1234567890123456789", true), (.passport, "E12345678901234567890", false),
     ])
     func otherDocumentTypesGetAFormatCheck(type: IdentityDocumentType, number: String, accepted: Bool) {
         switch Self.check(number, type) {

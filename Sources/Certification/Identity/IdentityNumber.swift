@@ -69,9 +69,7 @@ public enum IdentityNumber {
             }
             return .success(normalised)
         default:
-            guard let format = formats[type], let regex = try? Regex(format.pattern),
-                (try? regex.wholeMatch(in: normalised)) != nil
-            else {
+            guard let format = formats[type], format.pattern.matches(normalised) else {
                 return .failure(
                     Rejection(
                         .idNumberInvalid,
@@ -101,27 +99,96 @@ public enum IdentityNumber {
     }
 
     /// Format checks for the documents other than the resident ID card (docs/DECISIONS.md).
-    static let formats: [IdentityDocumentType: (pattern: String, example: String)] = [
-        // The Beijing social security number is the holder's citizen number.
-        .beijingSocialSecurityCard: ("[0-9]{17}[0-9X]", "17 digits and a digit or X"),
-        // Hong Kong: 1–2 letters, 6 digits, a check digit or A (brackets optional); Macau: 1/5/7, 6 digits, a check digit.
-        .hkmoResidentIDCard: (
-            "([A-Z]{1,2}[0-9]{6}\\(?[0-9A]\\)?|[157][0-9]{6}\\(?[0-9]\\)?)", "A123456(7) or 1234567(8)"
-        ),
-        // Residence permits use the citizen-number layout with 810000 (HK) or 820000 (Macau).
-        .hkmoResidencePermit: ("8[12]0000[0-9]{11}[0-9X]", "810000 or 820000 followed by 12 characters"),
-        // 往来内地通行证: H or M and 8 digits (10 on older cards).
-        .hkmoTravelPermit: ("[HM][0-9]{8}([0-9]{2})?", "H12345678"),
-        .hkmoPassport: ("[A-Z]{1,2}[0-9]{6,9}", "K12345678"),
-        .taiwanResidencePermit: ("830000[0-9]{11}[0-9X]", "830000 followed by 12 characters"),
-        // 台胞证: 8 digits (10 digits and a letter on older cards).
-        .taiwanTravelPermit: ("[0-9]{8}|[0-9]{10}[A-Z]?", "12345678"),
-        // Old permanent residence cards: 3 letters and 12 digits; from 2023: 18 characters starting with 9.
-        .foreignPermanentResidenceID: (
-            "[A-Z]{3}[0-9]{12}|9[0-9]{16}[0-9X]", "ABC123456789012 or 9 followed by 17 characters"
-        ),
-        .passport: ("[A-Z0-9]{5,20}", "5 to 20 letters and digits"),
-    ]
+    static let formats: [IdentityDocumentType: (pattern: NumberPattern, example: String)] = {
+        let digit = NumberPattern.Class.digits
+        let upper = NumberPattern.Class.letters
+        func one(_ chars: String) -> NumberPattern.Class { .set(Set(chars.utf8)) }
+        let digitOrX = NumberPattern.Class.set(Set("0123456789X".utf8))
+        return [
+            // The Beijing social security number is the holder's citizen number.
+            .beijingSocialSecurityCard: (.init([[(digit, 17, 17), (digitOrX, 1, 1)]]), "17 digits and a digit or X"),
+            // Hong Kong: 1–2 letters, 6 digits, a check digit or A (brackets optional); Macau:
+            // 1/5/7, 6 digits, a check digit (brackets optional).
+            .hkmoResidentIDCard: (
+                .init([
+                    [(upper, 1, 2), (digit, 6, 6), (one("0123456789A"), 1, 1)],
+                    [(upper, 1, 2), (digit, 6, 6), (one("("), 1, 1), (one("0123456789A"), 1, 1), (one(")"), 1, 1)],
+                    [(one("157"), 1, 1), (digit, 6, 6), (digit, 1, 1)],
+                    [(one("157"), 1, 1), (digit, 6, 6), (one("("), 1, 1), (digit, 1, 1), (one(")"), 1, 1)],
+                ]),
+                "A123456(7) or 1234567(8)"
+            ),
+            // Residence permits use the citizen-number layout with 810000 (HK) or 820000 (Macau).
+            .hkmoResidencePermit: (
+                .init([[(one("8"), 1, 1), (one("12"), 1, 1), (one("0"), 4, 4), (digit, 11, 11), (digitOrX, 1, 1)]]),
+                "810000 or 820000 followed by 12 characters"
+            ),
+            // 往来内地通行证: H or M and 8 digits (10 on older cards).
+            .hkmoTravelPermit: (.init([[(one("HM"), 1, 1), (digit, 8, 8)], [(one("HM"), 1, 1), (digit, 10, 10)]]), "H12345678"),
+            .hkmoPassport: (.init([[(upper, 1, 2), (digit, 6, 9)]]), "K12345678"),
+            .taiwanResidencePermit: (
+                .init([[(one("8"), 1, 1), (one("3"), 1, 1), (one("0"), 4, 4), (digit, 11, 11), (digitOrX, 1, 1)]]),
+                "830000 followed by 12 characters"
+            ),
+            // 台胞证: 8 digits (10 digits and a letter on older cards).
+            .taiwanTravelPermit: (.init([[(digit, 8, 8)], [(digit, 10, 10), (upper, 0, 1)]]), "12345678"),
+            // Old permanent residence cards: 3 letters and 12 digits; from 2023: 18 characters starting with 9.
+            .foreignPermanentResidenceID: (
+                .init([[(upper, 3, 3), (digit, 12, 12)], [(one("9"), 1, 1), (digit, 16, 16), (digitOrX, 1, 1)]]),
+                "ABC123456789012 or 9 followed by 17 characters"
+            ),
+            .passport: (.init([[(.lettersAndDigits, 5, 20)]]), "5 to 20 letters and digits"),
+        ]
+    }()
+}
+
+/// A whole-string pattern over ASCII: alternatives, each a sequence of character classes with
+/// repeat counts. Written by hand because `Regex` is compiled per use here (it is not `Sendable`,
+/// so it cannot be cached in a static), and these formats need nothing more.
+struct NumberPattern: Sendable {
+    enum Class: Sendable {
+        case digits
+        case letters
+        case lettersAndDigits
+        case set(Set<UInt8>)
+
+        func contains(_ b: UInt8) -> Bool {
+            switch self {
+            case .digits: return b >= 0x30 && b <= 0x39
+            case .letters: return b >= 0x41 && b <= 0x5A
+            case .lettersAndDigits: return (b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x5A)
+            case .set(let s): return s.contains(b)
+            }
+        }
+    }
+
+    typealias Step = (Class, Int, Int)
+    let alternatives: [[Step]]
+
+    init(_ alternatives: [[Step]]) { self.alternatives = alternatives }
+
+    func matches(_ text: String) -> Bool {
+        let bytes = Array(text.utf8)
+        return alternatives.contains { Self.match($0[...], bytes[...]) }
+    }
+
+    /// Matches `steps` against all of `bytes`, trying each repeat count (inputs are short).
+    private static func match(_ steps: ArraySlice<Step>, _ bytes: ArraySlice<UInt8>) -> Bool {
+        guard let (cls, low, high) = steps.first else { return bytes.isEmpty }
+        var count = 0
+        var i = bytes.startIndex
+        while count < low {
+            guard i < bytes.endIndex, cls.contains(bytes[i]) else { return false }
+            i += 1
+            count += 1
+        }
+        while true {
+            if match(steps.dropFirst(), bytes[i...]) { return true }
+            guard count < high, i < bytes.endIndex, cls.contains(bytes[i]) else { return false }
+            i += 1
+            count += 1
+        }
+    }
 }
 
 extension Character {
