@@ -131,7 +131,11 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "DocketJSONTests", dependencies: ["DocketJSON"], swiftSettings: swiftSettings),
-        .testTarget(name: "CertificationTests", dependencies: ["Certification", "Chronology"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "CertificationTests",
+            dependencies: ["Certification", "Chronology"],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "EventLogTests",
             dependencies: [

@@ -83,14 +83,18 @@ public enum CommandDecoder {
                     }
                     subjects.append(s)
                 }
-                return .success(.caseCommand(.recordPayment(.init(paymentRef: ref, amountYuan: amount, subjects: subjects))))
+                return .success(
+                    .caseCommand(.recordPayment(.init(paymentRef: ref, amountYuan: amount, subjects: subjects)))
+                )
             case .refund:
                 let ref = try d.text("paymentRef", "the reference of the payment to refund")
                 let amount = try d.int("amountYuan", "the amount in yuan")
                 let reason = try d.text("reason", "the reason for the refund")
                 return .success(.caseCommand(.refund(.init(paymentRef: ref, amountYuan: amount, reason: reason))))
             case .withdraw:
-                return .success(.caseCommand(.withdraw(.init(reason: try d.text("reason", "the reason for withdrawing")))))
+                return .success(
+                    .caseCommand(.withdraw(.init(reason: try d.text("reason", "the reason for withdrawing"))))
+                )
             case .sendTicket:
                 let number = try d.text("ticketNumber", "the ticket number")
                 let channel = try d.choice("channel", Candidate.Contact.Channel.self, "the channel it is sent to")

@@ -70,7 +70,13 @@ public struct CommandEnvelope: Sendable {
             guard let known = CommandName(rawValue: text) else {
                 let all = CommandName.allCases.map(\.rawValue).joined(separator: ", ")
                 return .failure(
-                    Failure(rejection: Rejection(.unknownCommand, "no command \"\(text)\"; the commands are \(all)", field: "command"))
+                    Failure(
+                        rejection: Rejection(
+                            .unknownCommand,
+                            "no command \"\(text)\"; the commands are \(all)",
+                            field: "command"
+                        )
+                    )
                 )
             }
             name = known

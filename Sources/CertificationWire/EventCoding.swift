@@ -197,7 +197,11 @@ public enum EventCoding {
                                     number: try doc.string("number", "the number")
                                 ),
                                 contact: .init(
-                                    channel: try contact.choice("channel", Candidate.Contact.Channel.self, "the channel"),
+                                    channel: try contact.choice(
+                                        "channel",
+                                        Candidate.Contact.Channel.self,
+                                        "the channel"
+                                    ),
                                     address: try contact.string("address", "the address")
                                 )
                             ),

@@ -8,7 +8,8 @@ public enum EventSummary {
         case .batchEvent(let e):
             switch e {
             case .scheduled(let start, let occupations):
-                return "batch scheduled: exam starts \(start) for \(occupations.map(\.rawValue).joined(separator: ", "))"
+                return
+                    "batch scheduled: exam starts \(start) for \(occupations.map(\.rawValue).joined(separator: ", "))"
             case .rescheduled(let start, let reason):
                 return "batch rescheduled to \(start) (force majeure): \(reason); earlier tickets are void"
             case .scoresPublished:
@@ -30,7 +31,8 @@ public enum EventSummary {
             case .rejected: return "documents rejected: " + v.reasons.joined(separator: "; ")
             }
         case .paid(let p):
-            return "paid \(p.amountYuan) yuan for \(p.subjects.map(\.rawValue).joined(separator: " and ")) (ref \(p.paymentRef))"
+            return
+                "paid \(p.amountYuan) yuan for \(p.subjects.map(\.rawValue).joined(separator: " and ")) (ref \(p.paymentRef))"
         case .refunded(let r):
             return "refunded \(r.amountYuan) yuan of payment \(r.paymentRef): \(r.reason)"
         case .withdrawn(let w):
@@ -39,7 +41,8 @@ public enum EventSummary {
             let late = t.late ? " — LATE: sent less than 7 days before the exam (audit finding)" : ""
             return "admission ticket \(t.ticketNumber) for batch \(t.batch) sent by \(t.channel.rawValue)\(late)"
         case .scored(let s):
-            return "\(s.subject.rawValue) scored \(s.score) (\(s.score >= Subject.passMark ? "passed" : "failed")) in batch \(s.batch)"
+            return
+                "\(s.subject.rawValue) scored \(s.score) (\(s.score >= Subject.passMark ? "passed" : "failed")) in batch \(s.batch)"
         case .scoreCorrected(let c):
             return
                 "\(c.subject.rawValue) corrected to \(c.score) (\(c.score >= Subject.passMark ? "passed" : "failed")) under complaint \(c.complaintID): \(c.reason)"

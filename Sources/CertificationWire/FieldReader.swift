@@ -102,7 +102,11 @@ struct FieldReader {
     func array(_ key: String, _ what: String) throws(Rejection) -> [JSONValue] {
         let value = try required(key, what)
         guard case .array(let items) = value else {
-            throw Rejection(.invalidField, "\(key) must be an array (\(what)), not \(value.kindDescription)", field: path(key))
+            throw Rejection(
+                .invalidField,
+                "\(key) must be an array (\(what)), not \(value.kindDescription)",
+                field: path(key)
+            )
         }
         return items
     }

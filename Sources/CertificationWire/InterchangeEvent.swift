@@ -100,7 +100,11 @@ public struct InterchangeEvent: Sendable, Hashable {
             let stream = try f.text("stream", "the stream")
             let version = try f.int("version", "the event's version in its stream")
             guard position >= 1, version >= 1 else {
-                throw Rejection(.invalidField, "positions and versions count from 1", field: position < 1 ? "position" : "version")
+                throw Rejection(
+                    .invalidField,
+                    "positions and versions count from 1",
+                    field: position < 1 ? "position" : "version"
+                )
             }
             let type = try f.text("type", "the event type")
             let at = try f.timestamp("at", "the business time")
@@ -123,7 +127,11 @@ public struct InterchangeEvent: Sendable, Hashable {
             let isBatch = StreamName.batchID(of: stream).map(StreamName.isValidID) ?? false
             switch event {
             case .caseEvent where !isCase, .batchEvent where !isBatch:
-                throw Rejection(.invalidField, "a \(type) event belongs in a \(isCase ? "batch" : "case")-<id> stream", field: "stream")
+                throw Rejection(
+                    .invalidField,
+                    "a \(type) event belongs in a \(isCase ? "batch" : "case")-<id> stream",
+                    field: "stream"
+                )
             default: break
             }
             return .success(

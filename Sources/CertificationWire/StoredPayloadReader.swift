@@ -111,6 +111,7 @@ struct StoredPayloadReader {
         return byte(0x5D) ? out : nil
     }
 
+    @inline(__always)
     private mutating func choice<E: RawRepresentable>(_: E.Type) -> E? where E.RawValue == String {
         string().flatMap(E.init(rawValue:))
     }
@@ -231,9 +232,18 @@ struct StoredPayloadReader {
             key("condition"), let condition = choice(Eligibility.Condition.self)
         else { return nil }
         var claim = Eligibility(condition: condition)
-        if optionalNext("occupation") { guard let v = string() else { return nil }; claim.occupation = v }
-        if optionalNext("description") { guard let v = string() else { return nil }; claim.description = v }
-        if optionalNext("yearsOfWork") { guard let v = int() else { return nil }; claim.yearsOfWork = v }
+        if optionalNext("occupation") {
+            guard let v = string() else { return nil }
+            claim.occupation = v
+        }
+        if optionalNext("description") {
+            guard let v = string() else { return nil }
+            claim.description = v
+        }
+        if optionalNext("yearsOfWork") {
+            guard let v = int() else { return nil }
+            claim.yearsOfWork = v
+        }
         if optionalNext("certificate") {
             guard byte(0x7B) else { return nil }
             var first = true
@@ -248,10 +258,22 @@ struct StoredPayloadReader {
             }
             guard byte(0x7D) else { return nil }
         }
-        if optionalNext("yearsSinceCertificate") { guard let v = int() else { return nil }; claim.yearsSinceCertificate = v }
-        if optionalNext("schoolLevel") { guard let v = string() else { return nil }; claim.schoolLevel = v }
-        if optionalNext("major") { guard let v = string() else { return nil }; claim.major = v }
-        if optionalNext("graduating") { guard let v = bool() else { return nil }; claim.graduating = v }
+        if optionalNext("yearsSinceCertificate") {
+            guard let v = int() else { return nil }
+            claim.yearsSinceCertificate = v
+        }
+        if optionalNext("schoolLevel") {
+            guard let v = string() else { return nil }
+            claim.schoolLevel = v
+        }
+        if optionalNext("major") {
+            guard let v = string() else { return nil }
+            claim.major = v
+        }
+        if optionalNext("graduating") {
+            guard let v = bool() else { return nil }
+            claim.graduating = v
+        }
         guard next("evidence"), byte(0x5B) else { return nil }
         if !byte(0x5D) {
             repeat {

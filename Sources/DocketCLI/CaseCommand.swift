@@ -84,7 +84,10 @@ struct CaseCommand: ParsableCommand {
         if let ticket = s.ticket { t.add(["ticket", ticket.number + (ticket.late ? "  (late)" : "")]) }
         if let retake = s.retake { t.add(["retake", "\(retake.subject.rawValue) in batch \(retake.batch)"]) }
         t.add(["paid", "\(s.paidYuan) yuan   refunded \(s.refundedYuan) yuan"])
-        t.add(["certificate", s.certificateNumber.map { n in n + (view.certifiedAt.map { "  issued \($0)" } ?? "") } ?? "-"])
+        t.add([
+            "certificate",
+            s.certificateNumber.map { n in n + (view.certifiedAt.map { "  issued \($0)" } ?? "") } ?? "-",
+        ])
         let complaints = s.complaints.map { "\($0.id) \($0.category.rawValue) \($0.outcome?.rawValue ?? "open")" }
         t.add(["complaints", complaints.isEmpty ? "-" : complaints.joined(separator: "; ")])
         let findings = view.findings.map { f -> String in

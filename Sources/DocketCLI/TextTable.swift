@@ -35,7 +35,9 @@ struct TextTable {
         var width = 0
         for scalar in text.unicodeScalars {
             let v = scalar.value
-            if scalar.properties.generalCategory == .nonspacingMark || scalar.properties.generalCategory == .enclosingMark {
+            if scalar.properties.generalCategory == .nonspacingMark
+                || scalar.properties.generalCategory == .enclosingMark
+            {
                 continue
             }
             let wide =

@@ -74,7 +74,9 @@ struct VerifyCommand: ParsableCommand {
             print("digest      \(report.head)")
             for digest in report.confirmedDigests { print("extends     \(digest)") }
             for note in report.notes { print("note        \(note)") }
-            if let rules { print("rules       \(rules.cases) cases re-run, \(rules.findings.count) event(s) break a rule") }
+            if let rules {
+                print("rules       \(rules.cases) cases re-run, \(rules.findings.count) event(s) break a rule")
+            }
             if let rulesError { print("rules       could not be re-run: \(rulesError)") }
             for finding in findings.prefix(100) { print("  \(finding)") }
             if findings.count > 100 { print("  … and \(findings.count - 100) more (use --json for all)") }
@@ -98,7 +100,8 @@ struct VerifyCommand: ParsableCommand {
         let items = rules.findings.map { f in
             "{\"stream\":\(quote(f.stream)),\"version\":\(f.version),\"position\":\(f.position),\"type\":\(quote(f.type)),\"code\":\(quote(f.code)),\"message\":\(quote(f.message))}"
         }
-        return "{\"checked\":true,\"events\":\(rules.events),\"cases\":\(rules.cases),\"findings\":[\(items.joined(separator: ","))]}"
+        return
+            "{\"checked\":true,\"events\":\(rules.events),\"cases\":\(rules.cases),\"findings\":[\(items.joined(separator: ","))]}"
     }
 
     static func quote(_ s: String) -> String {
@@ -115,7 +118,8 @@ struct VerifyCommand: ParsableCommand {
             fields.append("\"position\":" + (p.position.map(String.init) ?? "null"))
             return "{" + fields.joined(separator: ",") + "}"
         }
-        return "{\"clean\":\(report.isClean && !hasFindings),\"segments\":\(report.segments),\"blocks\":\(report.blocks),"
+        return
+            "{\"clean\":\(report.isClean && !hasFindings),\"segments\":\(report.segments),\"blocks\":\(report.blocks),"
             + "\"events\":\(report.events),\"streams\":\(report.streams),\"digest\":\(quote(report.head.description)),"
             + "\"confirmedDigests\":[\(report.confirmedDigests.map { quote($0.description) }.joined(separator: ","))],"
             + "\"notes\":[\(report.notes.map(quote).joined(separator: ","))],\"problems\":[\(problems.joined(separator: ","))]}"

@@ -42,7 +42,9 @@ final class CommandProcessor {
         let envelope: CommandEnvelope
         switch prepared.envelope {
         case .failure(let failure):
-            return .done(CommandOutcome(commandID: failure.commandID, stream: failure.stream, rejection: failure.rejection))
+            return .done(
+                CommandOutcome(commandID: failure.commandID, stream: failure.stream, rejection: failure.rejection)
+            )
         case .success(let e):
             envelope = e
         }
@@ -61,7 +63,9 @@ final class CommandProcessor {
         // The command id: a retry gets the first result; another command under it is refused.
         var digest: String?
         if let commandID = envelope.commandID {
-            guard let d = prepared.digest else { return refuse(Rejection(.invalidJSON, "the command could not be read")) }
+            guard let d = prepared.digest else {
+                return refuse(Rejection(.invalidJSON, "the command could not be read"))
+            }
             digest = d
             if let first = inflight.pending(commandID) {
                 guard first.digest == d else { return refuse(reused(commandID)) }
@@ -159,7 +163,11 @@ final class CommandProcessor {
         let existing = try core.caseRecord(caseID)
         if envelope.name.createsTarget, existing != nil {
             return refuse(
-                Rejection(.caseExists, "case \(caseID) already exists; a new application needs a new case id", field: "case")
+                Rejection(
+                    .caseExists,
+                    "case \(caseID) already exists; a new application needs a new case id",
+                    field: "case"
+                )
             )
         }
         if !envelope.name.createsTarget, existing == nil {
@@ -176,7 +184,14 @@ final class CommandProcessor {
         case .success(.batchCommand): return refuse(Rejection(.unknownCommand, "not a case command", field: "command"))
         }
         let decision: CaseDecider.Decision
-        switch core.decide(command, caseID: caseID, record: record, at: envelope.at, actor: actor, photoSHA256: prepared.photoSHA256) {
+        switch core.decide(
+            command,
+            caseID: caseID,
+            record: record,
+            at: envelope.at,
+            actor: actor,
+            photoSHA256: prepared.photoSHA256
+        ) {
         case .failure(let r): return refuse(r)
         case .success(let d): decision = d
         }
@@ -265,7 +280,12 @@ final class CommandProcessor {
             commandDigest: digest
         ).bytes
         let proposed = events.map {
-            ProposedEvent(type: $0.typeName, occurredAt: envelope.at, metadata: metadata, payload: EventCoding.payload(of: $0))
+            ProposedEvent(
+                type: $0.typeName,
+                occurredAt: envelope.at,
+                metadata: metadata,
+                payload: EventCoding.payload(of: $0)
+            )
         }
         let request = AppendRequest(
             stream: envelope.stream,

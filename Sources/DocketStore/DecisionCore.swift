@@ -47,7 +47,11 @@ final class DecisionCore {
     }
 
     /// Reads and folds a case's stream (up to `version`), or `nil` if it has no events.
-    static func readCase(_ id: String, from log: EventLog, upTo version: UInt64 = .max) throws(DocketStoreError)
+    static func readCase(
+        _ id: String,
+        from log: EventLog,
+        upTo version: UInt64 = .max
+    ) throws(DocketStoreError)
         -> CaseRecord?
     {
         let events: [RecordedEvent]

@@ -88,11 +88,17 @@ public enum HistoryVerifier {
             }
             let command = RecordedCommand.command(for: e)
             guard actor.role == command.name.role else {
-                return Rejection(.roleNotAllowed, "\(command.name.rawValue) is for \(command.name.role.rawValue), not \(role)")
+                return Rejection(
+                    .roleNotAllowed,
+                    "\(command.name.rawValue) is for \(command.name.role.rawValue), not \(role)"
+                )
             }
             let record = (try? core.caseRecord(caseID)) ?? CaseRecord()
             if let lastAt = record.lastAt, recorded.occurredAt < lastAt {
-                return Rejection(.outOfOrder, "at \(recorded.occurredAt) is earlier than the previous event (\(lastAt))")
+                return Rejection(
+                    .outOfOrder,
+                    "at \(recorded.occurredAt) is earlier than the previous event (\(lastAt))"
+                )
             }
             switch core.decide(command, caseID: caseID, record: record, at: recorded.occurredAt, actor: actor) {
             case .failure(let r): return r
@@ -106,7 +112,10 @@ public enum HistoryVerifier {
             }
             let record = core.batchRecord(batchID) ?? BatchRecord()
             if let lastAt = record.lastAt, recorded.occurredAt < lastAt {
-                return Rejection(.outOfOrder, "at \(recorded.occurredAt) is earlier than the previous event (\(lastAt))")
+                return Rejection(
+                    .outOfOrder,
+                    "at \(recorded.occurredAt) is earlier than the previous event (\(lastAt))"
+                )
             }
             let command = RecordedCommand.command(for: e)
             if case .failure(let r) = core.decide(

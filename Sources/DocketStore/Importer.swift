@@ -14,7 +14,8 @@ public enum Importer {
         public var line: Int
         public var rejection: Rejection
         public var description: String {
-            "line \(line): \(rejection.code.rawValue): \(rejection.message)" + (rejection.field.map { " (\($0))" } ?? "")
+            "line \(line): \(rejection.code.rawValue): \(rejection.message)"
+                + (rejection.field.map { " (\($0))" } ?? "")
         }
     }
 
@@ -93,7 +94,9 @@ public enum Importer {
             if let last = parts.indices.last, parts[last].stream == event.stream {
                 parts[last].events.append(proposed)
             } else {
-                parts.append(.init(stream: event.stream, expectedVersion: .exactly(event.version - 1), events: [proposed]))
+                parts.append(
+                    .init(stream: event.stream, expectedVersion: .exactly(event.version - 1), events: [proposed])
+                )
             }
             pending += 1
             total += 1

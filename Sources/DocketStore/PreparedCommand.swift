@@ -6,7 +6,7 @@ import DocketJSON
 /// envelope read, the command digest, the data typed, and an application's photo decoded and
 /// hashed. Preparing is pure, so it runs on other threads while the decider works on earlier
 /// commands; the results are used in SPEC §5's order when the command is decided.
-public struct PreparedCommand: Sendable {
+public final class PreparedCommand: Sendable {
     let envelope: Result<CommandEnvelope, CommandEnvelope.Failure>
     let digest: String?
     let typed: Result<CommandDecoder.Typed, Rejection>?

@@ -54,7 +54,12 @@ import Testing
         return nil
     }
 
-    static func sendTicket(_ events: [CaseEvent], at moment: String, number: String = "T1", owner: String? = nil)
+    static func sendTicket(
+        _ events: [CaseEvent],
+        at moment: String,
+        number: String = "T1",
+        owner: String? = nil
+    )
         -> Result<[CaseEvent], Rejection>
     {
         LaterStepDecisions.sendTicket(
@@ -79,7 +84,13 @@ import Testing
         #expect(Self.code(Self.sendTicket([EvolveTests.applied, Self.paid], at: t)) == .notVerified)
         #expect(Self.code(Self.sendTicket([EvolveTests.applied, EvolveTests.approved], at: t)) == .notPaid)
         let rejected = CaseEvent.documentsVerified(
-            .init(outcome: .rejected, identityMatches: false, photoCompliant: true, eligibilityEvidence: true, reasons: ["x"])
+            .init(
+                outcome: .rejected,
+                identityMatches: false,
+                photoCompliant: true,
+                eligibilityEvidence: true,
+                reasons: ["x"]
+            )
         )
         #expect(Self.code(Self.sendTicket([EvolveTests.applied, rejected], at: t)) == .documentsRejected)
         #expect(Self.code(Self.sendTicket(Self.ready, at: "2024-04-20T08:59:59+08:00")) == nil)
@@ -105,7 +116,12 @@ import Testing
 
     // MARK: record-score
 
-    static func score(_ events: [CaseEvent], _ subject: Subject, _ value: Int, at moment: String) -> Result<
+    static func score(
+        _ events: [CaseEvent],
+        _ subject: Subject,
+        _ value: Int,
+        at moment: String
+    ) -> Result<
         [CaseEvent], Rejection
     > {
         LaterStepDecisions.recordScore(
@@ -122,7 +138,9 @@ import Testing
         #expect(Self.code(Self.score(Self.ready, .theory, 70, at: "2024-04-21T09:00:00+08:00")) == .noTicket)
     }
 
-    @Test(arguments: [(-1, RejectionCode.scoreOutOfRange as RejectionCode?), (0, nil), (100, nil), (101, .scoreOutOfRange)])
+    @Test(arguments: [
+        (-1, RejectionCode.scoreOutOfRange as RejectionCode?), (0, nil), (100, nil), (101, .scoreOutOfRange),
+    ])
     func scoresRunFromZeroToAHundred(score: Int, expected: RejectionCode?) {
         #expect(Self.code(Self.score(Self.sat, .skill, score, at: "2024-04-21T09:00:00+08:00")) == expected)
     }
@@ -155,7 +173,11 @@ import Testing
             .complaintLodged(.init(complaintID: "C1", channel: .phone, category: .score, summary: "re-mark please")),
         ]
 
-    static func correct(_ events: [CaseEvent], complaint: String = "C1", score: Int = 60) -> Result<
+    static func correct(
+        _ events: [CaseEvent],
+        complaint: String = "C1",
+        score: Int = 60
+    ) -> Result<
         [CaseEvent], Rejection
     > {
         LaterStepDecisions.correctScore(
@@ -168,9 +190,10 @@ import Testing
     @Test func aScoreIsCorrectedOnlyWhileAScoreComplaintIsOpen() throws {
         #expect(try Self.correct(Self.complained).get().count == 1)
         #expect(Self.code(Self.correct(Array(Self.complained.dropLast()))) == .noOpenScoreComplaint)
-        let fee = Array(Self.complained.dropLast()) + [
-            .complaintLodged(.init(complaintID: "C2", channel: .web, category: .fee, summary: "fee"))
-        ]
+        let fee =
+            Array(Self.complained.dropLast()) + [
+                .complaintLodged(.init(complaintID: "C2", channel: .web, category: .fee, summary: "fee"))
+            ]
         #expect(Self.code(Self.correct(fee, complaint: "C2")) == .noOpenScoreComplaint)
         let resolved =
             Self.complained + [.complaintResolved(.init(complaintID: "C1", outcome: .dismissed, resolution: "ok"))]
@@ -263,7 +286,11 @@ import Testing
 
     // MARK: certify
 
-    static func certify(_ events: [CaseEvent], published: Bool = true, owner: String? = nil) -> Result<
+    static func certify(
+        _ events: [CaseEvent],
+        published: Bool = true,
+        owner: String? = nil
+    ) -> Result<
         [CaseEvent], Rejection
     > {
         LaterStepDecisions.certify(
@@ -282,7 +309,9 @@ import Testing
     static let bothPassed: [CaseEvent] = sat + [scored(.theory, 60), scored(.skill, 75)]
 
     @Test func aCertificateNeedsBothPassesPublishedScoresAndAUniqueNumber() throws {
-        #expect(try Self.certify(Self.bothPassed).get() == [.certified(.init(certificateNumber: "Z1", channel: .wechat))])
+        #expect(
+            try Self.certify(Self.bothPassed).get() == [.certified(.init(certificateNumber: "Z1", channel: .wechat))]
+        )
         #expect(Self.code(Self.certify(Self.oneFailed)) == .notPassed)
         #expect(Self.code(Self.certify(Self.bothPassed, published: false)) == .scoresNotPublished)
         #expect(Self.code(Self.certify(Self.bothPassed, owner: "2024-04-000009")) == .certificateNumberTaken)
@@ -332,7 +361,10 @@ import Testing
         let open = Self.ready + [.complaintLodged(lodge)]
         #expect(resolve(open, "C1") == nil)
         #expect(resolve(open, "C2") == .complaintNotFound)
-        #expect(resolve(open + [.complaintResolved(.init(complaintID: "C1", outcome: .dismissed, resolution: "r"))], "C1") == .complaintClosed)
+        #expect(
+            resolve(open + [.complaintResolved(.init(complaintID: "C1", outcome: .dismissed, resolution: "r"))], "C1")
+                == .complaintClosed
+        )
     }
 
     @Test func complaintsMayBeLodgedOnClosedCases() throws {

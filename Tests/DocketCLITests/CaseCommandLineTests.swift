@@ -93,12 +93,17 @@ import Testing
             let json = try CLI.run(["case", id, "--store", store, "--json"])
             #expect(json.status == 0)
             let view = try JSONParser.parse(json.output)
-            for key in ["case", "version", "status", "occupation", "level", "batch", "subjects", "paidYuan", "refundedYuan", "certificate", "complaints", "findings", "candidate"] {
+            for key in [
+                "case", "version", "status", "occupation", "level", "batch", "subjects", "paidYuan", "refundedYuan",
+                "certificate", "complaints", "findings", "candidate",
+            ] {
                 #expect(view[key] != nil, "missing \(key)")
             }
             let number = view["candidate"]?["idDocument"]?["number"]?.stringValue ?? ""
             #expect(number.contains("*"))
-            let first = try JSONParser.parse(try CLI.run(["case", id, "--store", store, "--json", "--at-version", "1"]).output)
+            let first = try JSONParser.parse(
+                try CLI.run(["case", id, "--store", store, "--json", "--at-version", "1"]).output
+            )
             #expect(first["status"] == .string("applied") && first["version"] == .int(1))
             let table = try CLI.run(["case", id, "--store", store])
             #expect(table.output.contains("status") && table.output.contains(number))
@@ -162,7 +167,9 @@ import Testing
             let report = try JSONParser.parse(run.output)
             let findings = report["rules"]?["findings"]?.arrayValue ?? []
             #expect(findings.count == 1)
-            #expect(findings.first?["stream"] == .string("case-L1") && findings.first?["code"] == .string("case-not-found"))
+            #expect(
+                findings.first?["stream"] == .string("case-L1") && findings.first?["code"] == .string("case-not-found")
+            )
             #expect(report["clean"] == .bool(false))
         }
     }
@@ -207,7 +214,10 @@ import Testing
                 }
                 try reopened.close()
                 let verify = try CLI.run(["verify", "--store", store])
-                #expect(verify.output.contains("result      clean") || verify.output.contains("break a rule"), "\(verify.output)")
+                #expect(
+                    verify.output.contains("result      clean") || verify.output.contains("break a rule"),
+                    "\(verify.output)"
+                )
                 #expect(!verify.output.contains("problem(s)") || verify.output.contains("break a rule"))
             }
         }

@@ -41,7 +41,10 @@ import Testing
         #expect(try CaseView.make(history, at: .asOf(RFC3339.parse("2024-03-04T09:59:59+08:00")!)).state.version == 1)
         #expect(try CaseView.make(history, at: .asOf(RFC3339.parse("2024-03-04T10:00:00+08:00")!)).state.version == 2)
         // Both passed on 2024-04-22; by 2025-04-21 nothing has lapsed: awaiting the certificate.
-        #expect(try CaseView.make(history, at: .asOf(RFC3339.parse("2025-04-21T00:00:00+08:00")!)).status == .awaitingCertification)
+        #expect(
+            try CaseView.make(history, at: .asOf(RFC3339.parse("2025-04-21T00:00:00+08:00")!)).status
+                == .awaitingCertification
+        )
         #expect(throws: DocketStoreError.self) { try CaseView.make(history, at: .atVersion(7)) }
         #expect(throws: DocketStoreError.self) { try CaseView.make(history, at: .atVersion(0)) }
         #expect(throws: DocketStoreError.self) { try CaseHistory.load("2024-04-000404", from: t.store.log) }
@@ -77,7 +80,9 @@ import Testing
         // The imported histories are the same decisions: verify finds nothing.
         #expect(try HistoryVerifier.verify(b.store.log).findings.isEmpty)
         // The write side of the new store knows the imported cases and references.
-        #expect(b.submit(Line.pay("2024-04-000002", ref: "PAY-1", at: "2024-04-23T10:00:00+08:00")).code == "nothing-to-pay")
+        #expect(
+            b.submit(Line.pay("2024-04-000002", ref: "PAY-1", at: "2024-04-23T10:00:00+08:00")).code == "nothing-to-pay"
+        )
     }
 
     @Test func anImportWithABadLineAppendsNothingAndNamesTheLine() throws {
@@ -95,7 +100,10 @@ import Testing
 
     @Test func verifyReportsImportedEventsThatBreakARuleWithoutRefusingThem() throws {
         let a = try TemporaryStore()
-        #expect(a.submit([Self.april] + Line.happyPath("2024-04-000001", n: 1, number: "110101199506011232").prefix(3)).allSatisfy { $0.ok })
+        #expect(
+            a.submit([Self.april] + Line.happyPath("2024-04-000001", n: 1, number: "110101199506011232").prefix(3))
+                .allSatisfy { $0.ok }
+        )
         var lines = try Self.exported(a.store.log)
         // An older system recorded a score with no ticket, and a payment before the case began.
         lines.append(

@@ -31,35 +31,89 @@ import Testing
             return Line.apply(c, batch: c.hasPrefix("2024-07") ? "2024-07" : "2024-04", at: at, number: any(numbers))
         case 8..<16:
             return Int.random(in: 0..<5, using: &g) == 0
-                ? Line.on(c, "verify-documents", "registrar", at: at, data: #"{"outcome":"rejected","checks":{"identityMatches":false,"photoCompliant":true,"eligibilityEvidence":true},"reasons":["blurred"]}"#)
+                ? Line.on(
+                    c,
+                    "verify-documents",
+                    "registrar",
+                    at: at,
+                    data:
+                        #"{"outcome":"rejected","checks":{"identityMatches":false,"photoCompliant":true,"eligibilityEvidence":true},"reasons":["blurred"]}"#
+                )
                 : Line.approve(c, at: at)
         case 16..<26:
             let amount = any(["160", "80", "240"])
             let subjects = any([#"["theory","skill"]"#, #"["theory"]"#, #"["skill"]"#])
-            return Line.on(c, "record-payment", "payments", at: at, data: "{\"paymentRef\":\"\(any(["P1", "P2", "P3", "P4"]))\",\"amountYuan\":\(amount),\"subjects\":\(subjects)}")
+            return Line.on(
+                c,
+                "record-payment",
+                "payments",
+                at: at,
+                data:
+                    "{\"paymentRef\":\"\(any(["P1", "P2", "P3", "P4"]))\",\"amountYuan\":\(amount),\"subjects\":\(subjects)}"
+            )
         case 26..<34:
             return Line.ticket(c, number: any(["T1", "T2", "T3"]), at: at)
         case 34..<48:
             let score = Int.random(in: -5...105, using: &g)
             return Line.score(c, any(["theory", "skill"]), score, at: at)
         case 48..<52:
-            return Line.on(c, "correct-score", "supervisor", at: at, data: "{\"subject\":\"\(any(["theory", "skill"]))\",\"score\":\(Int.random(in: 40...80, using: &g)),\"complaintId\":\"\(any(["K1", "K2"]))\",\"reason\":\"re-marked\"}")
+            return Line.on(
+                c,
+                "correct-score",
+                "supervisor",
+                at: at,
+                data:
+                    "{\"subject\":\"\(any(["theory", "skill"]))\",\"score\":\(Int.random(in: 40...80, using: &g)),\"complaintId\":\"\(any(["K1", "K2"]))\",\"reason\":\"re-marked\"}"
+            )
         case 52..<57:
-            return Line.on(c, "lodge-complaint", "supervisor", at: at, data: "{\"complaintId\":\"\(any(["K1", "K2", "K3"]))\",\"channel\":\"phone\",\"category\":\"\(any(["score", "fee"]))\",\"summary\":\"s\"}")
+            return Line.on(
+                c,
+                "lodge-complaint",
+                "supervisor",
+                at: at,
+                data:
+                    "{\"complaintId\":\"\(any(["K1", "K2", "K3"]))\",\"channel\":\"phone\",\"category\":\"\(any(["score", "fee"]))\",\"summary\":\"s\"}"
+            )
         case 57..<60:
-            return Line.on(c, "resolve-complaint", "supervisor", at: at, data: "{\"complaintId\":\"\(any(["K1", "K2", "K3"]))\",\"outcome\":\"\(any(["upheld", "dismissed"]))\",\"resolution\":\"r\"}")
+            return Line.on(
+                c,
+                "resolve-complaint",
+                "supervisor",
+                at: at,
+                data:
+                    "{\"complaintId\":\"\(any(["K1", "K2", "K3"]))\",\"outcome\":\"\(any(["upheld", "dismissed"]))\",\"resolution\":\"r\"}"
+            )
         case 60..<66:
-            return Line.on(c, "request-retake", "portal", at: at, data: "{\"subject\":\"\(any(["theory", "skill"]))\",\"batch\":\"\(any(["2024-07", "2024-11"]))\"}")
+            return Line.on(
+                c,
+                "request-retake",
+                "portal",
+                at: at,
+                data: "{\"subject\":\"\(any(["theory", "skill"]))\",\"batch\":\"\(any(["2024-07", "2024-11"]))\"}"
+            )
         case 66..<74:
             return Line.certify(c, number: any(["Z1", "Z2"]), at: at)
         case 74..<77:
             return Line.withdraw(c, at: at)
         case 77..<81:
-            return Line.on(c, "refund", "payments", at: at, data: "{\"paymentRef\":\"\(any(["P1", "P2", "P3"]))\",\"amountYuan\":\(any(["160", "80"])),\"reason\":\"closed\"}")
+            return Line.on(
+                c,
+                "refund",
+                "payments",
+                at: at,
+                data:
+                    "{\"paymentRef\":\"\(any(["P1", "P2", "P3"]))\",\"amountYuan\":\(any(["160", "80"])),\"reason\":\"closed\"}"
+            )
         case 81..<90:
             return Line.publish(any(["2024-04", "2024-07", "2024-11"]), at: at)
         case 90..<92:
-            return Line.command("reschedule-batch", ("batch", any(["2024-04", "2024-07"])), at: at, actor: ("admin", "admin"), data: "{\"examStartsAt\":\"\(time(t + 20 * 86_400_000_000))\",\"reason\":\"storm\"}")
+            return Line.command(
+                "reschedule-batch",
+                ("batch", any(["2024-04", "2024-07"])),
+                at: at,
+                actor: ("admin", "admin"),
+                data: "{\"examStartsAt\":\"\(time(t + 20 * 86_400_000_000))\",\"reason\":\"storm\"}"
+            )
         default:
             // A wrong role for the command.
             return Line.on(c, "record-score", "portal", at: at, data: #"{"subject":"theory","score":70}"#)
@@ -91,17 +145,38 @@ import Testing
             }
             let failed = ["theory", "skill"].randomElement(using: &g)!
             let later = batch == "2024-04" ? "2024-07" : "2024-11"
-            timed.append((at(12), Line.on(c, "request-retake", "portal", at: time(at(12)), data: "{\"subject\":\"\(failed)\",\"batch\":\"\(later)\"}")))
+            timed.append(
+                (
+                    at(12),
+                    Line.on(
+                        c,
+                        "request-retake",
+                        "portal",
+                        at: time(at(12)),
+                        data: "{\"subject\":\"\(failed)\",\"batch\":\"\(later)\"}"
+                    )
+                )
+            )
             timed.append((at(13), Line.pay(c, ref: "R\(k)", amount: 80, subjects: "[\"\(failed)\"]", at: time(at(13)))))
             let laterExam = exam + (batch == "2024-04" ? 91 : 119) * day
             timed.append((laterExam - 8 * day, Line.ticket(c, number: "U\(k)", at: time(laterExam - 8 * day))))
-            timed.append((laterExam + 2 * day, Line.score(c, failed, Int.random(in: 50...90, using: &g), at: time(laterExam + 2 * day))))
+            timed.append(
+                (
+                    laterExam + 2 * day,
+                    Line.score(c, failed, Int.random(in: 50...90, using: &g), at: time(laterExam + 2 * day))
+                )
+            )
             for offset: Int64 in [20, 30] {
                 timed.append((at(offset), Line.certify(c, number: "Z\(k)", at: time(at(offset)))))
-                timed.append((laterExam + offset * day, Line.certify(c, number: "Z\(k)", at: time(laterExam + offset * day))))
+                timed.append(
+                    (laterExam + offset * day, Line.certify(c, number: "Z\(k)", at: time(laterExam + offset * day)))
+                )
             }
         }
-        for (batch, exam) in [("2024-04", "2024-04-20T09:00:00+08:00"), ("2024-07", "2024-07-20T09:00:00+08:00"), ("2024-11", "2024-11-16T09:00:00+08:00")] {
+        for (batch, exam) in [
+            ("2024-04", "2024-04-20T09:00:00+08:00"), ("2024-07", "2024-07-20T09:00:00+08:00"),
+            ("2024-11", "2024-11-16T09:00:00+08:00"),
+        ] {
             let publishAt = t(exam) + 8 * day
             timed.append((publishAt, Line.publish(batch, at: time(publishAt))))
         }
@@ -168,7 +243,14 @@ import Testing
                 }
             }
             #expect(liveOutcomes.contains { $0.ok } && liveOutcomes.contains { !$0.ok })
-            if ProcessInfo.processInfo.environment["DOCKET_TEST_VERBOSE"] != nil { print("STATS", Dictionary(grouping: liveOutcomes, by: { $0.code ?? "ok" }).mapValues(\.count).sorted { $0.key < $1.key }) }
+            if ProcessInfo.processInfo.environment["DOCKET_TEST_VERBOSE"] != nil {
+                print(
+                    "STATS",
+                    Dictionary(grouping: liveOutcomes, by: { $0.code ?? "ok" }).mapValues(\.count).sorted {
+                        $0.key < $1.key
+                    }
+                )
+            }
         }
     }
 }

@@ -14,9 +14,10 @@ import Testing
 
     @Test func aCaseRunsFromApplicationToCertificateWithDensePositionsAndVersions() throws {
         let t = try TemporaryStore()
-        let lines = [Self.april] + Line.happyPath("2024-04-000001", n: 1, number: "110101199506011232") + [
-            Line.publish("2024-04"), Line.certify("2024-04-000001", number: "Z-1"),
-        ]
+        let lines =
+            [Self.april] + Line.happyPath("2024-04-000001", n: 1, number: "110101199506011232") + [
+                Line.publish("2024-04"), Line.certify("2024-04-000001", number: "Z-1"),
+            ]
         let outcomes = t.submit(lines)
         #expect(outcomes.map(\.code) == Array(repeating: nil, count: lines.count))
         #expect(outcomes.flatMap(\.events).map(\.position) == Array(1...UInt64(lines.count)))
@@ -58,7 +59,9 @@ import Testing
         // After reopening, the log's key index still knows the id.
         try t.reopen()
         #expect(t.submit(shuffled).events == accepted.events)
-        #expect(t.submit(Line.apply("2024-04-000003", id: "c-1", number: "110101200803020018")).code == "command-id-reused")
+        #expect(
+            t.submit(Line.apply("2024-04-000003", id: "c-1", number: "110101200803020018")).code == "command-id-reused"
+        )
         #expect(t.store.log.lastPosition == 2)
     }
 
@@ -74,7 +77,9 @@ import Testing
     @Test func aRefusedCommandsIDIsFreeForTheNextCommand() throws {
         let t = try TemporaryStore()
         t.submit(Self.april)
-        #expect(t.submit(Line.apply("2024-04-000001", id: "k", number: "110101199506011233")).code == "id-number-invalid")
+        #expect(
+            t.submit(Line.apply("2024-04-000001", id: "k", number: "110101199506011233")).code == "id-number-invalid"
+        )
         #expect(t.submit(Line.apply("2024-04-000001", id: "k")).ok)
     }
 
@@ -82,10 +87,24 @@ import Testing
         let t = try TemporaryStore()
         let garbage = t.submit("{\"command\":")
         #expect(garbage.code == "invalid-json" && garbage.commandID == nil && garbage.stream == nil)
-        let unknown = t.submit(Line.command("promote", id: "u1", ("case", "c1"), at: "2024-03-01T00:00:00+08:00", actor: ("a", "portal"), data: "{}"))
+        let unknown = t.submit(
+            Line.command(
+                "promote",
+                id: "u1",
+                ("case", "c1"),
+                at: "2024-03-01T00:00:00+08:00",
+                actor: ("a", "portal"),
+                data: "{}"
+            )
+        )
         #expect(unknown.code == "unknown-command" && unknown.commandID == nil && unknown.stream == nil)
-        let noAt = t.submit("{\"command\":\"withdraw\",\"commandId\":\"n1\",\"case\":\"c1\",\"actor\":{\"id\":\"a\",\"role\":\"portal\"},\"data\":{}}")
-        #expect(noAt.code == "missing-field" && noAt.rejection?.field == "at" && noAt.commandID == "n1" && noAt.stream == "case-c1")
+        let noAt = t.submit(
+            "{\"command\":\"withdraw\",\"commandId\":\"n1\",\"case\":\"c1\",\"actor\":{\"id\":\"a\",\"role\":\"portal\"},\"data\":{}}"
+        )
+        #expect(
+            noAt.code == "missing-field" && noAt.rejection?.field == "at" && noAt.commandID == "n1"
+                && noAt.stream == "case-c1"
+        )
         let badID = t.submit(Line.withdraw("bad id!"))
         #expect(badID.code == "invalid-field" && badID.rejection?.field == "case")
         let badTime = t.submit(Line.withdraw("c1", at: "2024-03-06 10:00"))
@@ -101,12 +120,17 @@ import Testing
         let unknownRole = t.submit(Line.on("nope", "withdraw", "janitor", at: "2024-03-06T10:00:00+08:00", data: "{}"))
         #expect(unknownRole.code == "role-not-allowed")
         // Right role, missing case, bad data: the missing case is reported.
-        #expect(t.submit(Line.on("nope", "withdraw", "portal", at: "2024-03-06T10:00:00+08:00", data: "{}")).code == "case-not-found")
+        #expect(
+            t.submit(Line.on("nope", "withdraw", "portal", at: "2024-03-06T10:00:00+08:00", data: "{}")).code
+                == "case-not-found"
+        )
         #expect(t.submit(Line.apply("2024-04-000001")).ok)
         #expect(t.submit(Line.apply("2024-04-000001")).code == "case-exists")
         #expect(t.submit(Self.april).code == "batch-exists")
         // Earlier than the case's latest event: out-of-order, even with bad data.
-        let early = t.submit(Line.on("2024-04-000001", "withdraw", "portal", at: "2024-03-01T10:00:00+08:00", data: "{}"))
+        let early = t.submit(
+            Line.on("2024-04-000001", "withdraw", "portal", at: "2024-03-01T10:00:00+08:00", data: "{}")
+        )
         #expect(early.code == "out-of-order" && early.rejection?.field == "at")
         // The same instant is accepted.
         let conflict = Line.command(
@@ -135,12 +159,23 @@ import Testing
         let t = try TemporaryStore()
         t.submit(Self.april)
         #expect(t.submit(Line.apply("2024-04-000001")).ok)
-        let score = t.submit(Line.on("2024-04-000001", "record-payment", "payments", at: "2024-03-05T10:00:00+08:00", data: "{\"paymentRef\":\"P\",\"amountYuan\":\"160\",\"subjects\":[\"theory\"]}"))
+        let score = t.submit(
+            Line.on(
+                "2024-04-000001",
+                "record-payment",
+                "payments",
+                at: "2024-03-05T10:00:00+08:00",
+                data: "{\"paymentRef\":\"P\",\"amountYuan\":\"160\",\"subjects\":[\"theory\"]}"
+            )
+        )
         #expect(score.code == "invalid-field" && score.rejection?.field == "data.amountYuan")
         let subject = t.submit(Line.pay("2024-04-000001", ref: "P", subjects: "[\"theory\",\"maths\"]"))
         #expect(subject.code == "invalid-field" && subject.rejection?.field == "data.subjects[1]")
         let evidence = t.submit(
-            Line.apply("2024-04-000002", number: "110101200803020018").replacingOccurrences(of: "chsi-verification-code", with: "selfie")
+            Line.apply("2024-04-000002", number: "110101200803020018").replacingOccurrences(
+                of: "chsi-verification-code",
+                with: "selfie"
+            )
         )
         #expect(evidence.code == "invalid-field" && evidence.rejection?.field == "data.eligibility.evidence[0].kind")
     }
@@ -182,7 +217,11 @@ import Testing
     @Test func aRescheduleVoidsTicketsAndIsRefusedOnceAScoreExists() throws {
         let t = try TemporaryStore()
         let c = "2024-04-000001"
-        #expect(t.submit([Self.april] + Line.happyPath(c, n: 1, number: "110101199506011232").prefix(4)).allSatisfy { $0.ok })
+        #expect(
+            t.submit([Self.april] + Line.happyPath(c, n: 1, number: "110101199506011232").prefix(4)).allSatisfy {
+                $0.ok
+            }
+        )
         let reschedule = Line.command(
             "reschedule-batch",
             ("batch", "2024-04"),
@@ -191,7 +230,9 @@ import Testing
             data: "{\"examStartsAt\":\"2024-04-27T09:00:00+08:00\",\"reason\":\"typhoon\"}"
         )
         #expect(t.submit(reschedule).ok)
-        #expect(try CaseView.make(CaseHistory.load(c, from: t.store.log), at: .now(Timestamp.now())).status == .approved)
+        #expect(
+            try CaseView.make(CaseHistory.load(c, from: t.store.log), at: .now(Timestamp.now())).status == .approved
+        )
         #expect(t.submit(Line.score(c, "theory", 70, at: "2024-04-27T10:00:00+08:00")).code == "no-ticket")
         #expect(t.submit(Line.ticket(c, number: "T-1b", at: "2024-04-13T10:00:00+08:00")).ok)
         #expect(t.submit(Line.score(c, "theory", 70, at: "2024-04-27T10:00:00+08:00")).ok)

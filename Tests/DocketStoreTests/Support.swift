@@ -105,7 +105,9 @@ enum Line {
         channel: String = "wechat"
     ) -> String {
         let digits = Array(number)
-        let birth = digits.count == 18 ? "\(String(digits[6..<10]))-\(String(digits[10..<12]))-\(String(digits[12..<14]))" : "1995-06-01"
+        let birth =
+            digits.count == 18
+            ? "\(String(digits[6..<10]))-\(String(digits[10..<12]))-\(String(digits[12..<14]))" : "1995-06-01"
         return command(
             "apply",
             id: id,
@@ -124,8 +126,14 @@ enum Line {
         )
     }
 
-    static func on(_ caseID: String, _ name: String, _ role: String, at: String, id: String? = nil, data: String) -> String
-    {
+    static func on(
+        _ caseID: String,
+        _ name: String,
+        _ role: String,
+        at: String,
+        id: String? = nil,
+        data: String
+    ) -> String {
         command(name, id: id, ("case", caseID), at: at, actor: ("\(role)-1", role), data: data)
     }
 
@@ -140,15 +148,32 @@ enum Line {
         )
     }
 
-    static func pay(_ caseID: String, ref: String, amount: Int = 160, subjects: String = "[\"theory\",\"skill\"]", at: String = "2024-03-05T10:00:00+08:00") -> String {
-        on(caseID, "record-payment", "payments", at: at, data: "{\"paymentRef\":\"\(ref)\",\"amountYuan\":\(amount),\"subjects\":\(subjects)}")
+    static func pay(
+        _ caseID: String,
+        ref: String,
+        amount: Int = 160,
+        subjects: String = "[\"theory\",\"skill\"]",
+        at: String = "2024-03-05T10:00:00+08:00"
+    ) -> String {
+        on(
+            caseID,
+            "record-payment",
+            "payments",
+            at: at,
+            data: "{\"paymentRef\":\"\(ref)\",\"amountYuan\":\(amount),\"subjects\":\(subjects)}"
+        )
     }
 
     static func ticket(_ caseID: String, number: String, at: String = "2024-04-10T10:00:00+08:00") -> String {
         on(caseID, "send-ticket", "examiner", at: at, data: "{\"ticketNumber\":\"\(number)\",\"channel\":\"wechat\"}")
     }
 
-    static func score(_ caseID: String, _ subject: String, _ score: Int, at: String = "2024-04-22T10:00:00+08:00") -> String {
+    static func score(
+        _ caseID: String,
+        _ subject: String,
+        _ score: Int,
+        at: String = "2024-04-22T10:00:00+08:00"
+    ) -> String {
         on(caseID, "record-score", "examiner", at: at, data: "{\"subject\":\"\(subject)\",\"score\":\(score)}")
     }
 

@@ -79,14 +79,24 @@ extension CommandWorkload {
         let supervisor = ("supervisor-\(c % 7 + 1)", "supervisor")
         switch stub.kind {
         case .apply:
-            return on("apply", portal, person.application(batch: batches[b].id, photo: Photos.valid[c % Photos.valid.count]))
+            return on(
+                "apply",
+                portal,
+                person.application(batch: batches[b].id, photo: Photos.valid[c % Photos.valid.count])
+            )
         case .applyInvalid:
             var p = person
             var photo = Photos.valid[c % Photos.valid.count]
             switch stub.detail {
             case 0: photo = Photos.tooSmall
             case 1: p.idNumber = p.idNumber.prefix(17) + (p.idNumber.last == "0" ? "1" : "0")
-            case 2: p.eligibility = .object(["condition": .string("work-5y"), "occupation": .string("software-engineer"), "yearsOfWork": .int(3), "evidence": .array([.object(["kind": .string("work-experience-pledge"), "reference": .string("pledge")])])])
+            case 2:
+                p.eligibility = .object([
+                    "condition": .string("work-5y"), "occupation": .string("software-engineer"), "yearsOfWork": .int(3),
+                    "evidence": .array([
+                        .object(["kind": .string("work-experience-pledge"), "reference": .string("pledge")])
+                    ]),
+                ])
             case 3: p.region = "foreign"
             default: break  // applied after registration closed (time set by the stub)
             }
@@ -103,7 +113,9 @@ extension CommandWorkload {
                         "identityMatches": .bool(true), "photoCompliant": .bool(approved),
                         "eligibilityEvidence": .bool(true),
                     ]),
-                    "reasons": .array(approved ? [] : [.string("photo background is not plain white; upload a new photo")]),
+                    "reasons": .array(
+                        approved ? [] : [.string("photo background is not plain white; upload a new photo")]
+                    ),
                 ])
             )
         case .pay, .payWrongAmount:
@@ -136,7 +148,11 @@ extension CommandWorkload {
             )
         case .score, .retakeScore:
             let subject = stub.detail >> 8 == 0 ? "theory" : "skill"
-            return on("record-score", examiner, .object(["subject": .string(subject), "score": .int(stub.detail & 0xFF)]))
+            return on(
+                "record-score",
+                examiner,
+                .object(["subject": .string(subject), "score": .int(stub.detail & 0xFF)])
+            )
         case .scoreAgain:
             return on("record-score", examiner, .object(["subject": .string("theory"), "score": .int(99)]))
         case .complaint:
@@ -144,7 +160,8 @@ extension CommandWorkload {
                 "lodge-complaint",
                 supervisor,
                 .object([
-                    "complaintId": .string("CP-\(seed)-\(c)"), "channel": .string("phone"), "category": .string("score"),
+                    "complaintId": .string("CP-\(seed)-\(c)"), "channel": .string("phone"),
+                    "category": .string("score"),
                     "summary": .string("candidate asks for the marking to be reviewed"),
                 ])
             )
@@ -165,7 +182,9 @@ extension CommandWorkload {
                 .object([
                     "complaintId": .string("CP-\(seed)-\(c)"),
                     "outcome": .string(stub.detail == 1 ? "upheld" : "dismissed"),
-                    "resolution": .string(stub.detail == 1 ? "score corrected after re-marking" : "marking confirmed on review"),
+                    "resolution": .string(
+                        stub.detail == 1 ? "score corrected after re-marking" : "marking confirmed on review"
+                    ),
                 ])
             )
         case .retake:

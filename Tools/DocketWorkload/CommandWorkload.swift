@@ -106,7 +106,11 @@ public struct CommandWorkload: Sequence, Sendable {
                 b == 1
                 ? RFC3339.daysFromCivil(2024, 7, 10) * Self.day + jitter()
                 : (roll < 8 ? originalExam - 3 * Self.day : originalExam - 9 * Self.day) + jitter()
-            add(Swift.max(ticketAt, Swift.max(payAt, verifyAt) + Self.hour), c, roll < 8 && b != 1 ? .ticketLate : .ticket)
+            add(
+                Swift.max(ticketAt, Swift.max(payAt, verifyAt) + Self.hour),
+                c,
+                roll < 8 && b != 1 ? .ticketLate : .ticket
+            )
             if b == 1 { add((Self.rescheduleDay + 3) * Self.day + jitter(), c, .ticketReissue) }
             let theory = Int16(Self.score(&g, pass: 82))
             let skill = Int16(Self.score(&g, pass: 78))

@@ -16,7 +16,9 @@ struct Person {
     var eligibility: JSONValue
 
     static let surnames = ["王", "李", "张", "刘", "陈", "杨", "黄", "赵", "吴", "周", "徐", "孙", "马", "朱", "胡", "郭", "欧阳", "司马"]
-    static let given = ["伟", "芳", "娜", "秀英", "敏", "静", "丽", "强", "磊", "军", "洋", "勇", "艳", "杰", "娟", "涛", "明", "超", "子涵", "浩然"]
+    static let given = [
+        "伟", "芳", "娜", "秀英", "敏", "静", "丽", "强", "磊", "军", "洋", "勇", "艳", "杰", "娟", "涛", "明", "超", "子涵", "浩然",
+    ]
     static let areaCodes = ["110101", "310104", "440305", "510107", "330106", "420102", "320102", "610113"]
 
     init(index: Int, seed: UInt64) {
@@ -24,13 +26,21 @@ struct Person {
         occupation = index % 2 == 0 ? .blockchainOperator : .aiTrainer
         name = Self.surnames.randomElement(using: &g)! + Self.given.randomElement(using: &g)!
         let year = Int.random(in: 1972...2004, using: &g)
-        birthDate = LocalDate(year: year, month: Int.random(in: 1...12, using: &g), day: Int.random(in: 1...28, using: &g))!
+        birthDate = LocalDate(
+            year: year,
+            month: Int.random(in: 1...12, using: &g),
+            day: Int.random(in: 1...28, using: &g)
+        )!
         let kind = Int.random(in: 0..<100, using: &g)
         switch kind {
         case 0..<88:
             region = "mainland"
             documentType = "resident-id-card"
-            idNumber = Self.residentID(area: Self.areaCodes.randomElement(using: &g)!, birth: birthDate, serial: index % 1000)
+            idNumber = Self.residentID(
+                area: Self.areaCodes.randomElement(using: &g)!,
+                birth: birthDate,
+                serial: index % 1000
+            )
         case 88..<93:
             region = "hongkong"
             documentType = "hkmo-travel-permit"
@@ -55,17 +65,22 @@ struct Person {
         case (.blockchainOperator, 0..<5):
             eligibility = .object([
                 "condition": .string("graduate"), "schoolLevel": .string("undergraduate"), "major": .string("computer"),
-                "evidence": .array([.object(["kind": .string("chsi-verification-code"), "reference": .string("CHSI\(index)")])]),
+                "evidence": .array([
+                    .object(["kind": .string("chsi-verification-code"), "reference": .string("CHSI\(index)")])
+                ]),
             ])
         case (.blockchainOperator, 5..<8):
             eligibility = .object([
                 "condition": .string("work-5y"), "occupation": .string("software-engineer"), "yearsOfWork": .int(6),
-                "evidence": .array([.object(["kind": .string("work-experience-pledge"), "reference": .string("pledge-\(index)")])]),
+                "evidence": .array([
+                    .object(["kind": .string("work-experience-pledge"), "reference": .string("pledge-\(index)")])
+                ]),
             ])
         case (.blockchainOperator, _):
             eligibility = .object([
                 "condition": .string("l5-cert-plus-3y"),
-                "certificate": .object(["number": .string("L5-\(index)"), "occupation": .string("computer-programmer")]),
+                "certificate": .object(["number": .string("L5-\(index)"), "occupation": .string("computer-programmer")]
+                ),
                 "yearsSinceCertificate": .int(4),
                 "evidence": .array([
                     .object(["kind": .string("certificate"), "reference": .string("L5-\(index)")]),
@@ -75,12 +90,15 @@ struct Person {
         case (.aiTrainer, 0..<6):
             eligibility = .object([
                 "condition": .string("age16-intending"), "occupation": .string("call-center-agent"),
-                "evidence": .array([.object(["kind": .string("work-pledge"), "reference": .string("pledge-\(index)")])]),
+                "evidence": .array([.object(["kind": .string("work-pledge"), "reference": .string("pledge-\(index)")])]
+                ),
             ])
         case (.aiTrainer, _):
             eligibility = .object([
                 "condition": .string("age16-working"), "occupation": .string("ai-trainer"),
-                "evidence": .array([.object(["kind": .string("work-experience-pledge"), "reference": .string("pledge-\(index)")])]),
+                "evidence": .array([
+                    .object(["kind": .string("work-experience-pledge"), "reference": .string("pledge-\(index)")])
+                ]),
             ])
         }
     }

@@ -48,7 +48,7 @@ struct SubmitBenchmark: ParsableCommand {
         var file = workload ?? directory + "/commands.jsonl"
         if workload == nil {
             Bench.progress("writing the workload for \(cases) cases to \(file) …")
-            FileManager.default.createFile(atPath: file, contents: nil)
+            _ = FileManager.default.createFile(atPath: file, contents: nil)
             guard let handle = FileHandle(forWritingAtPath: file) else {
                 throw ValidationError("cannot write the workload to \(file)")
             }
@@ -111,18 +111,30 @@ struct SubmitBenchmark: ParsableCommand {
         ])
     }
 
-    /// Folds every case of the store from its log: (cases, events, seconds).
+    /// Folds every case of the store from its log, three times; the fastest run counts (this VM
+    /// varies ±30 % from run to run): (cases, events, seconds).
     static func replay(_ storePath: String) throws -> (Int, Int, Double) {
+        var best = (0, 0, Double.infinity)
+        for _ in 0..<3 {
+            let run = try replayOnce(storePath)
+            if run.2 < best.2 { best = run }
+        }
+        return best
+    }
+
+    static func replayOnce(_ storePath: String) throws -> (Int, Int, Double) {
         let log = try EventLog.open(at: storePath, readOnly: true)
+        // Keyed by stream name: a case's stream is its id with a prefix.
         var states: [String: CaseState] = [:]
+        states.reserveCapacity(Int(log.lastPosition / 6) + 16)
         var events = 0
         let seconds = try Bench.seconds {
             var cursor = log.events(from: 1)
             while let recorded = try cursor.next() {
-                guard let id = StreamName.caseID(of: recorded.stream) else { continue }
+                guard StreamName.isCase(recorded.stream) else { continue }
                 let event = try EventCoding.decode(type: recorded.type, payload: recorded.payload)
                 guard case .caseEvent(let e) = event else { continue }
-                states[id, default: CaseState()].evolve(with: e, position: recorded.position)
+                states[recorded.stream, default: CaseState()].evolve(with: e, position: recorded.position)
                 events += 1
             }
         }

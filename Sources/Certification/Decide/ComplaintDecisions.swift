@@ -51,7 +51,11 @@ public enum ComplaintDecisions {
         }
         guard let complaint = state.complaints.last(where: { $0.id == resolved.complaintID }) else {
             return .failure(
-                Rejection(.complaintNotFound, "no complaint \(resolved.complaintID) on this case", field: "data.complaintId")
+                Rejection(
+                    .complaintNotFound,
+                    "no complaint \(resolved.complaintID) on this case",
+                    field: "data.complaintId"
+                )
             )
         }
         guard complaint.isOpen else {

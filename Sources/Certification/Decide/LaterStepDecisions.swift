@@ -16,7 +16,8 @@ public enum LaterStepDecisions {
 
     static func scoreRange(_ score: Int) -> Rejection? {
         (0...100).contains(score)
-            ? nil : Rejection(.scoreOutOfRange, "a score is a whole number from 0 to 100, not \(score)", field: "data.score")
+            ? nil
+            : Rejection(.scoreOutOfRange, "a score is a whole number from 0 to 100, not \(score)", field: "data.score")
     }
 
     /// The current sitting's ticket if it is still valid (no reschedule of its batch came after it).
@@ -66,7 +67,10 @@ public enum LaterStepDecisions {
         }
         guard context.at < start else {
             return .failure(
-                Rejection(.examStarted, "the exam of batch \(batchID) started at \(start); a ticket is no longer useful")
+                Rejection(
+                    .examStarted,
+                    "the exam of batch \(batchID) started at \(start); a ticket is no longer useful"
+                )
             )
         }
         if let other = context.caseWithTicketNumber(ticketNumber), other != context.caseID {
@@ -147,7 +151,11 @@ public enum LaterStepDecisions {
         }
         guard state.results[corrected.subject] != nil else {
             return .failure(
-                Rejection(.subjectNotSat, "\(corrected.subject.rawValue) has no score to correct", field: "data.subject")
+                Rejection(
+                    .subjectNotSat,
+                    "\(corrected.subject.rawValue) has no score to correct",
+                    field: "data.subject"
+                )
             )
         }
         guard state.certificateNumber == nil else {
@@ -155,7 +163,10 @@ public enum LaterStepDecisions {
         }
         guard state.hasOpenScoreComplaint else {
             return .failure(
-                Rejection(.noOpenScoreComplaint, "a score is corrected only while a score complaint on the case is open")
+                Rejection(
+                    .noOpenScoreComplaint,
+                    "a score is corrected only while a score complaint on the case is open"
+                )
             )
         }
         guard let complaint = state.complaints.last(where: { $0.id == corrected.complaintID }) else {
@@ -234,7 +245,10 @@ public enum LaterStepDecisions {
         let until = CertificationCalendar.passKeptUntil(examDate: keptExam)
         guard CertificationCalendar.passIsKept(examDate: keptExam, at: context.at) else {
             return .failure(
-                Rejection(.retakeWindowExpired, "the \(passed[0].rawValue) pass was kept until \(until); the window is closed")
+                Rejection(
+                    .retakeWindowExpired,
+                    "the \(passed[0].rawValue) pass was kept until \(until); the window is closed"
+                )
             )
         }
         guard let target = context.batch(requested.batch), let start = target.examStartsAt,

@@ -124,7 +124,9 @@ public enum IdentityNumber {
                 "810000 or 820000 followed by 12 characters"
             ),
             // 往来内地通行证: H or M and 8 digits (10 on older cards).
-            .hkmoTravelPermit: (.init([[(one("HM"), 1, 1), (digit, 8, 8)], [(one("HM"), 1, 1), (digit, 10, 10)]]), "H12345678"),
+            .hkmoTravelPermit: (
+                .init([[(one("HM"), 1, 1), (digit, 8, 8)], [(one("HM"), 1, 1), (digit, 10, 10)]]), "H12345678"
+            ),
             .hkmoPassport: (.init([[(upper, 1, 2), (digit, 6, 9)]]), "K12345678"),
             .taiwanResidencePermit: (
                 .init([[(one("8"), 1, 1), (one("3"), 1, 1), (one("0"), 4, 4), (digit, 11, 11), (digitOrX, 1, 1)]]),

@@ -107,7 +107,9 @@ public struct CaseView: Sendable {
                     "type": .string(c.idDocument.type.rawValue),
                     "number": .string(fullIdentity ? c.idDocument.number : IdentityNumber.mask(c.idDocument.number)),
                 ]),
-                "contact": .object(["channel": .string(c.contact.channel.rawValue), "address": .string(c.contact.address)]),
+                "contact": .object([
+                    "channel": .string(c.contact.channel.rawValue), "address": .string(c.contact.address),
+                ]),
             ])
         }
         var certificate: JSONValue = .null
@@ -139,7 +141,9 @@ public struct CaseView: Sendable {
                 }
             ),
             "findings": .array(findings),
-            "retake": state.retake.map { .object(["subject": .string($0.subject.rawValue), "batch": .string($0.batch)]) }
+            "retake": state.retake.map {
+                .object(["subject": .string($0.subject.rawValue), "batch": .string($0.batch)])
+            }
                 ?? .null,
             "ticket": state.ticket.map {
                 .object(["number": .string($0.number), "batch": .string($0.batch), "late": .bool($0.late)])
