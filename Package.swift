@@ -123,6 +123,11 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        .testTarget(
+            name: "CertificationWireTests",
+            dependencies: ["Certification", "CertificationWire", "Chronology", "DocketJSON"],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(name: "LZ4CodecTests", dependencies: ["LZ4Codec"], swiftSettings: swiftSettings),
         .testTarget(name: "ChronologyTests", dependencies: ["Chronology"], swiftSettings: swiftSettings),
         .testTarget(

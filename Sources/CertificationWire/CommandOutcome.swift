@@ -67,9 +67,29 @@ public struct CommandOutcome: Sendable, Hashable {
         return .object(object)
     }
 
-    /// The result line's bytes, ending in a newline.
+    /// The result line's bytes, ending in a newline; the same text as ``json``, written
+    /// directly (one line per command on the hot path).
     public func writeLine(into out: inout [UInt8]) {
-        JSONWriter.write(json, into: &out)
-        out.append(0x0A)
+        guard ok else {
+            JSONWriter.write(json, into: &out)
+            out.append(0x0A)
+            return
+        }
+        out.append(contentsOf: #"{"ok":true,"commandId":"#.utf8)
+        if let commandID { JSONWriter.writeString(commandID, into: &out) } else { out.append(contentsOf: "null".utf8) }
+        out.append(contentsOf: #","stream":"#.utf8)
+        if let stream { JSONWriter.writeString(stream, into: &out) } else { out.append(contentsOf: "null".utf8) }
+        out.append(contentsOf: #","events":["#.utf8)
+        for (k, event) in events.enumerated() {
+            if k > 0 { out.append(0x2C) }
+            out.append(contentsOf: #"{"type":"#.utf8)
+            JSONWriter.writeString(event.type, into: &out)
+            out.append(contentsOf: #","version":"#.utf8)
+            out.append(contentsOf: String(event.version).utf8)
+            out.append(contentsOf: #","position":"#.utf8)
+            out.append(contentsOf: String(event.position).utf8)
+            out.append(0x7D)
+        }
+        out.append(contentsOf: "]}\n".utf8)
     }
 }

@@ -20,16 +20,21 @@ public struct EventMetadata: Sendable, Hashable {
         self.commandDigest = commandDigest
     }
 
-    /// The stored bytes.
+    /// The stored bytes (written directly: this runs for every event appended).
     public var bytes: [UInt8] {
-        var object = JSONObject([
-            ("actor", .object(["id": .string(actorID), "role": .string(role)])),
-            ("commandId", .optional(commandID)),
-        ])
-        if let commandDigest { object.set("commandDigest", .string(commandDigest)) }
         var out: [UInt8] = []
-        out.reserveCapacity(96)
-        JSONWriter.write(.object(object), into: &out)
+        out.reserveCapacity(48 + actorID.utf8.count + role.utf8.count + (commandID?.utf8.count ?? 4) + 82)
+        out.append(contentsOf: #"{"actor":{"id":"#.utf8)
+        JSONWriter.writeString(actorID, into: &out)
+        out.append(contentsOf: #","role":"#.utf8)
+        JSONWriter.writeString(role, into: &out)
+        out.append(contentsOf: #"},"commandId":"#.utf8)
+        if let commandID { JSONWriter.writeString(commandID, into: &out) } else { out.append(contentsOf: "null".utf8) }
+        if let commandDigest {
+            out.append(contentsOf: #","commandDigest":"#.utf8)
+            JSONWriter.writeString(commandDigest, into: &out)
+        }
+        out.append(0x7D)
         return out
     }
 

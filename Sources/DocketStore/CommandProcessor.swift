@@ -199,7 +199,7 @@ final class CommandProcessor {
         if let bytes = decision.photoBytes, case .applied(let applied) = decision.events[0] {
             try photos.put(bytes, sha256: applied.photo.sha256)
         }
-        let first = try core.record(decision.events, caseID: caseID, at: envelope.at)
+        let first = core.record(decision.events, caseID: caseID, at: envelope.at, onto: record)
         return appendStep(
             envelope,
             actor: actor,

@@ -169,10 +169,11 @@ final class DecisionCore {
 
     // MARK: Recording decisions
 
-    /// Applies decided case events, giving each the next position; returns the first.
-    func record(_ events: [CaseEvent], caseID: String, at: Timestamp) throws(DocketStoreError) -> UInt64 {
+    /// Applies decided case events to `record` (the case as it was decided on), giving each the
+    /// next position; returns the first.
+    func record(_ events: [CaseEvent], caseID: String, at: Timestamp, onto base: CaseRecord) -> UInt64 {
         let first = nextPosition
-        var record = try caseRecord(caseID) ?? CaseRecord()
+        var record = base
         for event in events {
             record.evolve(with: event, at: at, position: nextPosition)
             index.observe(event, caseID: caseID)
