@@ -31,9 +31,14 @@ public struct CommandEnvelope: Sendable {
 
     /// Parses one line of JSON.
     public static func parse(line: [UInt8]) -> Result<CommandEnvelope, Failure> {
+        line.withUnsafeBufferPointer { parse(buffer: $0) }
+    }
+
+    /// Parses one line of JSON in place.
+    public static func parse(buffer: UnsafeBufferPointer<UInt8>) -> Result<CommandEnvelope, Failure> {
         let value: JSONValue
         do throws(JSONParseError) {
-            value = try JSONParser.parse(line)
+            value = try JSONParser.parse(buffer: buffer)
         } catch {
             return .failure(Failure(rejection: Rejection(.invalidJSON, "the line is not valid JSON: \(error)")))
         }

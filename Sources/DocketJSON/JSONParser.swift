@@ -19,19 +19,21 @@ public struct JSONParser {
     /// Parses one JSON text (any value, surrounded by optional whitespace).
     public static func parse(_ text: [UInt8]) throws(JSONParseError) -> JSONValue {
         var result: Result<JSONValue, JSONParseError>?
-        text.withUnsafeBufferPointer { buffer in
-            var parser = JSONParser(buffer)
-            do throws(JSONParseError) {
-                parser.skipWhitespace()
-                let value = try parser.parseValue()
-                parser.skipWhitespace()
-                guard parser.i == buffer.count else { throw parser.error("unexpected text after the JSON value") }
-                result = .success(value)
-            } catch {
-                result = .failure(error)
-            }
-        }
+        text.withUnsafeBufferPointer { buffer in result = Result { () throws(JSONParseError) in try parse(buffer: buffer) } }
         return try result!.get()
+    }
+
+    /// Parses one JSON text in place (a line still in a reader's buffer: no copy).
+    public static func parse(buffer: UnsafeBufferPointer<UInt8>) throws(JSONParseError) -> JSONValue {
+        guard buffer.count > 0 else {
+            throw JSONParseError(message: "the text is empty; expected a JSON value", offset: 0, line: 1, column: 1)
+        }
+        var parser = JSONParser(buffer)
+        parser.skipWhitespace()
+        let value = try parser.parseValue()
+        parser.skipWhitespace()
+        guard parser.i == buffer.count else { throw parser.error("unexpected text after the JSON value") }
+        return value
     }
 
     /// Parses one JSON text given as a string.

@@ -49,23 +49,34 @@ public struct LineReader: IteratorProtocol, Sequence {
         }
     }
 
-    public mutating func next() -> [UInt8]? {
+    /// Calls `body` with the next line in place in the reader's buffer (valid only during the
+    /// call), or returns `nil` at the end. Saves copying long lines (a 70 KB photo).
+    public mutating func withNextLine<T>(_ body: (UnsafeBufferPointer<UInt8>) -> T) -> T? {
         while true {
             if let newline = newline(from: start) {
                 var end = newline
                 if end > start, buffer[end - 1] == 0x0D { end -= 1 }
-                let line = Array(buffer[start..<end])
+                let from = start
                 start = newline + 1
                 lineNumber += 1
-                return line
+                return buffer.withUnsafeBufferPointer { body(UnsafeBufferPointer(rebasing: $0[from..<end])) }
             }
             if atEnd {
                 guard start < buffer.count else { return nil }
-                let line = Array(buffer[start...])
+                let from = start
                 start = buffer.count
                 lineNumber += 1
-                return line
+                return buffer.withUnsafeBufferPointer { body(UnsafeBufferPointer(rebasing: $0[from...])) }
             }
+            fill()
+        }
+    }
+
+    public mutating func next() -> [UInt8]? { withNextLine { Array($0) } }
+
+    /// Reads more input into the buffer (dropping consumed bytes first).
+    private mutating func fill() {
+        while true {
             if start > 0 {
                 buffer.removeFirst(start)
                 start = 0
@@ -75,17 +86,15 @@ public struct LineReader: IteratorProtocol, Sequence {
             buffer.append(contentsOf: repeatElement(0, count: chunk))
             let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress! + old, chunk) }
             if n < 0 {
-                if errno == EINTR {
-                    buffer.removeLast(chunk)
-                    continue
-                }
-                error = DocketStoreError(.io, "cannot read the input: \(String(cString: strerror(errno)))")
                 buffer.removeLast(chunk)
+                if errno == EINTR { continue }
+                error = DocketStoreError(.io, "cannot read the input: \(String(cString: strerror(errno)))")
                 atEnd = true
-                continue
+                return
             }
             buffer.removeLast(chunk - n)
             if n == 0 { atEnd = true }
+            return
         }
     }
 }

@@ -24,20 +24,25 @@ public enum SubmitPipeline {
         let handoff = Handoff(capacity: 2)
         let reader = ReaderBox(lines)
         let thread = Thread {
-            var raw: [[UInt8]] = []
+            var batch: [PreparedCommand] = []
             var numbers: [Int] = []
             func hand() {
-                handoff.put((prepare(raw), numbers))
-                raw.removeAll(keepingCapacity: true)
+                handoff.put((batch, numbers))
+                batch.removeAll(keepingCapacity: true)
                 numbers.removeAll(keepingCapacity: true)
             }
-            while let line = reader.lines.next() {
-                if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { continue }
-                numbers.append(sequencer.reserve())
-                raw.append(line)
-                if raw.count >= batchSize || !reader.lines.hasBufferedLine { hand() }
+            // Each line is prepared where it lies in the reader's buffer (no copy).
+            while let prepared = reader.lines.withNextLine({ line -> PreparedCommand? in
+                if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { return nil }
+                return PreparedCommand(buffer: line)
+            }) {
+                if let prepared {
+                    numbers.append(sequencer.reserve())
+                    batch.append(prepared)
+                }
+                if batch.count >= batchSize || (!batch.isEmpty && !reader.lines.hasBufferedLine) { hand() }
             }
-            if !raw.isEmpty { hand() }
+            if !batch.isEmpty { hand() }
             handoff.close()
         }
         thread.start()
@@ -49,36 +54,6 @@ public enum SubmitPipeline {
         lines = reader.lines
         return lines.error
     }
-}
-
-/// Prepares a batch on every core (preparing is pure; the deciding thread is busy meanwhile
-/// with the previous batch, and the log's writer with the one before).
-private func prepare(_ lines: [[UInt8]]) -> [PreparedCommand] {
-    let workers = lines.count >= 64 ? 2 : 1
-    let slots = PreparedSlots(count: lines.count)
-    DispatchQueue.concurrentPerform(iterations: workers) { w in
-        var i = w
-        while i < lines.count {
-            slots.set(i, PreparedCommand(line: lines[i]))
-            i += workers
-        }
-    }
-    return slots.values
-}
-
-/// Results written by index from several threads (each index once, into its own slot).
-private final class PreparedSlots: @unchecked Sendable {
-    private let storage: UnsafeMutableBufferPointer<PreparedCommand?>
-    init(count: Int) {
-        storage = .allocate(capacity: count)
-        storage.initialize(repeating: nil)
-    }
-    deinit {
-        storage.deinitialize()
-        storage.deallocate()
-    }
-    func set(_ i: Int, _ value: PreparedCommand) { storage[i] = value }
-    var values: [PreparedCommand] { storage.map { $0! } }
 }
 
 /// The line reader, moved to the reader thread and back.
