@@ -19,7 +19,9 @@ public struct JSONParser {
     /// Parses one JSON text (any value, surrounded by optional whitespace).
     public static func parse(_ text: [UInt8]) throws(JSONParseError) -> JSONValue {
         var result: Result<JSONValue, JSONParseError>?
-        text.withUnsafeBufferPointer { buffer in result = Result { () throws(JSONParseError) in try parse(buffer: buffer) } }
+        text.withUnsafeBufferPointer { buffer in
+            result = Result { () throws(JSONParseError) in try parse(buffer: buffer) }
+        }
         return try result!.get()
     }
 

@@ -6,9 +6,15 @@
 struct CaseCache {
     private var records: [String: (record: CaseRecord, used: UInt64)] = [:]
     private var clock: UInt64 = 0
+    /// The size at which eviction is next tried (raised when little could be evicted, so a cache
+    /// full of not-yet-durable records is not scanned on every insert).
+    private var nextEviction: Int
     let capacity: Int
 
-    init(capacity: Int) { self.capacity = max(16, capacity) }
+    init(capacity: Int) {
+        self.capacity = max(16, capacity)
+        nextEviction = self.capacity + 1
+    }
 
     var count: Int { records.count }
 
@@ -25,13 +31,13 @@ struct CaseCache {
     mutating func put(_ id: String, _ record: CaseRecord, durablePosition: UInt64) {
         clock &+= 1
         records[id] = (record, clock)
-        guard records.count > capacity else { return }
+        guard records.count >= nextEviction else { return }
         let evictable = records.filter { $0.value.record.lastPosition <= durablePosition }.map {
             (id: $0.key, used: $0.value.used)
         }
-        guard !evictable.isEmpty else { return }
         let sorted = evictable.sorted { $0.used < $1.used }
-        for entry in sorted.prefix(max(1, records.count / 2)) { records[entry.id] = nil }
+        for entry in sorted.prefix(max(1, capacity / 2)) { records[entry.id] = nil }
+        nextEviction = max(capacity, records.count) + max(1, capacity / 4)
     }
 
     mutating func removeAll() { records.removeAll() }

@@ -18,14 +18,21 @@ final class DecisionCore {
     private(set) var index = CrossCaseIndex()
     /// The position the next decided event will take.
     var nextPosition: UInt64
-    /// Events through this position are durable (and so readable from the log).
-    var durablePosition: UInt64
+    /// Events through this position are durable (and so readable from the log): the store's
+    /// completions report it; without them (verify), what was observed.
+    var durablePosition: UInt64 {
+        get { max(observedDurable, durableWatermark?() ?? 0) }
+        set { observedDurable = newValue }
+    }
+    private var observedDurable: UInt64
+    /// Reads the store's durable watermark (set by ``DocketStore``).
+    var durableWatermark: (() -> UInt64)?
     private let loader: CaseLoader
 
     init(cacheCapacity: Int, nextPosition: UInt64, loader: @escaping CaseLoader) {
         cache = CaseCache(capacity: cacheCapacity)
         self.nextPosition = nextPosition
-        durablePosition = nextPosition - 1
+        observedDurable = nextPosition - 1
         self.loader = loader
     }
 

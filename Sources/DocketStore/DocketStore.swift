@@ -80,6 +80,9 @@ public final class DocketStore: @unchecked Sendable {
     private func writeSide() throws(DocketStoreError) -> CommandProcessor {
         if let processor { return processor }
         let core = try DecisionCore.load(from: log, cacheCapacity: options.caseCacheCapacity)
+        inflight.durable(through: log.lastPosition)
+        let inflight = self.inflight
+        core.durableWatermark = { inflight.durablePosition }
         let made = CommandProcessor(core: core, log: log, photos: photos, inflight: inflight)
         processor = made
         return made
@@ -150,6 +153,7 @@ public final class DocketStore: @unchecked Sendable {
                         if !isRetry, !appended.deduplicated, outcome.events != predicted.events {
                             inflight.fail("the log placed events where the write side did not expect; reopen the store")
                         }
+                        inflight.durable(through: appended.lastPosition)
                     case .failure(let error):
                         inflight.fail(error.message)
                         outcome.events = []

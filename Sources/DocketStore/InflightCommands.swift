@@ -15,6 +15,7 @@ final class InflightCommands: @unchecked Sendable {
     private let lock = Lock()
     private var entries: [String: (entry: Entry, lastPosition: UInt64)] = [:]
     private var failureMessage: String?
+    private var durableThrough: UInt64 = 0
 
     func pending(_ commandID: String) -> Entry? { lock.withLock { entries[commandID]?.entry } }
 
@@ -26,6 +27,14 @@ final class InflightCommands: @unchecked Sendable {
     func settle(_ commandID: String) {
         lock.withLock { _ = entries.removeValue(forKey: commandID) }
     }
+
+    /// Events through `position` are durable.
+    func durable(through position: UInt64) {
+        lock.withLock { durableThrough = max(durableThrough, position) }
+    }
+
+    /// The last position known durable.
+    var durablePosition: UInt64 { lock.withLock { durableThrough } }
 
     /// The writer's first failure, if it failed.
     var failure: String? { lock.withLock { failureMessage } }

@@ -36,7 +36,9 @@ public final class PreparedCommand: Sendable {
         self.init(envelope: parts.0, digest: parts.1, typed: parts.2, photoSHA256: parts.3)
     }
 
-    private static func parts(of buffer: UnsafeBufferPointer<UInt8>) -> (
+    private static func parts(
+        of buffer: UnsafeBufferPointer<UInt8>
+    ) -> (
         Result<CommandEnvelope, CommandEnvelope.Failure>, String?, Result<CommandDecoder.Typed, Rejection>?, String?
     ) {
         let parsed = CommandEnvelope.parse(buffer: buffer)

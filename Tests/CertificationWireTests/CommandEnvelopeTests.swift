@@ -44,13 +44,21 @@ import Testing
         #expect(Self.failure(#"{"command":"withdraw","case":"A",\#(at)}"#)?.1 == "actor")
         #expect(Self.failure(#"{"command":"withdraw","case":"A",\#(at),"actor":{"role":"portal"}}"#)?.1 == "actor.id")
         let actor = #""actor":{"id":"p","role":"portal"}"#
-        #expect(Self.failure(#"{"command":"withdraw","case":"A",\#(at),\#(actor),"expectedVersion":-1}"#)?.1 == "expectedVersion")
-        #expect(Self.failure(#"{"command":"withdraw","case":"A",\#(at),\#(actor),"expectedVersion":1.5}"#)?.1 == "expectedVersion")
+        #expect(
+            Self.failure(#"{"command":"withdraw","case":"A",\#(at),\#(actor),"expectedVersion":-1}"#)?.1
+                == "expectedVersion"
+        )
+        #expect(
+            Self.failure(#"{"command":"withdraw","case":"A",\#(at),\#(actor),"expectedVersion":1.5}"#)?.1
+                == "expectedVersion"
+        )
         let noData = Self.failure(#"{"command":"withdraw","case":"A",\#(at),\#(actor)}"#)
         #expect(noData?.0 == .missingField && noData?.1 == "data" && noData?.3 == "case-A")
         #expect(Self.failure(#"{"command":"withdraw","case":"A",\#(at),\#(actor),"data":[]}"#)?.1 == "data")
         // publish-scores needs no data; unknown top-level keys are ignored.
-        let publish = Self.parse(#"{"command":"publish-scores","batch":"2024-04",\#(at),"actor":{"id":"e","role":"examiner"},"note":1}"#)
+        let publish = Self.parse(
+            #"{"command":"publish-scores","batch":"2024-04",\#(at),"actor":{"id":"e","role":"examiner"},"note":1}"#
+        )
         #expect((try? publish.get())?.stream == "batch-2024-04")
     }
 
@@ -61,8 +69,11 @@ import Testing
 
     @Test func dataShapesNameTheirJSONPaths() throws {
         func decode(_ command: String, _ data: String) -> Rejection? {
-            let line = #"{"command":"\#(command)","case":"A","at":"2024-03-02T10:15:00+08:00","actor":{"id":"x","role":"examiner"},"data":\#(data)}"#
-            guard case .success(let e) = Self.parse(line), case .failure(let r) = CommandDecoder.decode(e) else { return nil }
+            let line =
+                #"{"command":"\#(command)","case":"A","at":"2024-03-02T10:15:00+08:00","actor":{"id":"x","role":"examiner"},"data":\#(data)}"#
+            guard case .success(let e) = Self.parse(line), case .failure(let r) = CommandDecoder.decode(e) else {
+                return nil
+            }
             return r
         }
         #expect(decode("record-score", #"{"subject":"theory","score":78.0}"#)?.field == "data.score")
@@ -72,7 +83,15 @@ import Testing
         #expect(decode("record-score", #"{"subject":"theory","score":78}"#) == nil)
         #expect(decode("send-ticket", #"{"ticketNumber":"  ","channel":"wechat"}"#)?.code == .missingField)
         #expect(decode("send-ticket", #"{"ticketNumber":"T","channel":"sms"}"#)?.field == "data.channel")
-        #expect(decode("verify-documents", #"{"outcome":"approved","checks":{"identityMatches":true,"photoCompliant":1,"eligibilityEvidence":true}}"#)?.field == "data.checks.photoCompliant")
-        #expect(decode("lodge-complaint", #"{"complaintId":"K","channel":"fax","category":"score","summary":"s"}"#)?.field == "data.channel")
+        #expect(
+            decode(
+                "verify-documents",
+                #"{"outcome":"approved","checks":{"identityMatches":true,"photoCompliant":1,"eligibilityEvidence":true}}"#
+            )?.field == "data.checks.photoCompliant"
+        )
+        #expect(
+            decode("lodge-complaint", #"{"complaintId":"K","channel":"fax","category":"score","summary":"s"}"#)?.field
+                == "data.channel"
+        )
     }
 }

@@ -25,7 +25,9 @@ import Testing
         eligibility: {
             var e = Eligibility(
                 condition: .l5CertPlus3y,
-                evidence: [.init(kind: "certificate", reference: "L5-1"), .init(kind: "work-experience-pledge", reference: "")]
+                evidence: [
+                    .init(kind: "certificate", reference: "L5-1"), .init(kind: "work-experience-pledge", reference: ""),
+                ]
             )
             e.certificateNumber = "L5-1"
             e.certificateOccupation = "other"
@@ -42,7 +44,13 @@ import Testing
         .caseEvent(.applied(applied)),
         .caseEvent(
             .documentsVerified(
-                .init(outcome: .rejected, identityMatches: false, photoCompliant: true, eligibilityEvidence: true, reasons: ["a", "b"])
+                .init(
+                    outcome: .rejected,
+                    identityMatches: false,
+                    photoCompliant: true,
+                    eligibilityEvidence: true,
+                    reasons: ["a", "b"]
+                )
             )
         ),
         .caseEvent(.paid(.init(paymentRef: "P1", amountYuan: 160, subjects: [.theory, .skill]))),
@@ -53,7 +61,9 @@ import Testing
         .caseEvent(.scoreCorrected(.init(subject: .theory, score: 100, complaintID: "K1", reason: "re-marked"))),
         .caseEvent(.retakeRequested(.init(subject: .theory, batch: "2024-07"))),
         .caseEvent(.certified(.init(certificateNumber: "Z1", channel: .email))),
-        .caseEvent(.complaintLodged(.init(complaintID: "K1", channel: .inPerson, category: .certificate, summary: "s"))),
+        .caseEvent(
+            .complaintLodged(.init(complaintID: "K1", channel: .inPerson, category: .certificate, summary: "s"))
+        ),
         .caseEvent(.complaintResolved(.init(complaintID: "K1", outcome: .upheld, resolution: "r"))),
     ]
 
@@ -72,7 +82,9 @@ import Testing
     }
 
     @Test func unknownTypesAndMissingFieldsAreDecodingErrors() {
-        #expect(throws: EventCoding.DecodingError.self) { try EventCoding.decode(type: "Promoted", payload: Array("{}".utf8)) }
+        #expect(throws: EventCoding.DecodingError.self) {
+            try EventCoding.decode(type: "Promoted", payload: Array("{}".utf8))
+        }
         #expect(throws: EventCoding.DecodingError.self) {
             try EventCoding.decode(type: "Scored", payload: Array(#"{"subject":"theory","batch":"2024-04"}"#.utf8))
         }
@@ -111,7 +123,10 @@ import Testing
     @Test func metadataBytesReadBack() {
         let m = EventMetadata(actorID: "p\"x", role: "portal", commandID: "c-1", commandDigest: "ab")
         #expect(EventMetadata(bytes: m.bytes) == m)
-        #expect(String(decoding: m.bytes, as: UTF8.self) == #"{"actor":{"id":"p\"x","role":"portal"},"commandId":"c-1","commandDigest":"ab"}"#)
+        #expect(
+            String(decoding: m.bytes, as: UTF8.self)
+                == #"{"actor":{"id":"p\"x","role":"portal"},"commandId":"c-1","commandDigest":"ab"}"#
+        )
         let none = EventMetadata(actorID: "a", role: "admin", commandID: nil, commandDigest: nil)
         #expect(EventMetadata(bytes: none.bytes) == none)
     }

@@ -212,6 +212,13 @@ import Testing
                         #expect(recorded.type == event["type"]?.stringValue)
                     }
                 }
+                // Every application in the log names a photo that is stored and intact.
+                var cursor = reopened.log.events(from: 1)
+                while let event = try cursor.next() {
+                    guard event.type == "Applied" else { continue }
+                    let sha = try JSONParser.parse(event.payload)["photo"]?["sha256"]?.stringValue ?? ""
+                    #expect(reopened.photos.isIntact(sha256: sha), "photo \(sha) of position \(event.position)")
+                }
                 try reopened.close()
                 let verify = try CLI.run(["verify", "--store", store])
                 #expect(

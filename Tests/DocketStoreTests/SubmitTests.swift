@@ -241,6 +241,35 @@ import Testing
         #expect(t.submit(again).code == "scores-exist")
     }
 
+    @Test func aTinyCaseCacheDecidesExactlyAsALargeOne() throws {
+        // 40 cases through a cache of 16: most decisions read their case back from the log,
+        // some while other cases' events are still in flight.
+        var small = DocketStore.Options()
+        small.caseCacheCapacity = 16
+        let tiny = try TemporaryStore(options: small)
+        let large = try TemporaryStore()
+        var lines = [Self.april]
+        for n in 0..<40 {
+            let number = "1101011995060" + String(format: "%04d", 1000 + n)
+            let body = Array(number.utf8).prefix(17)
+            let weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
+            let sum = zip(body, weights).reduce(0) { $0 + Int($1.0 - 48) * $1.1 }
+            let id = String(decoding: body, as: UTF8.self) + String(Array("10X98765432")[sum % 11])
+            lines += Line.happyPath(String(format: "2024-04-%06d", n), n: n, number: id)
+        }
+        // Interleave: every case's first step, then every case's second step, and so on.
+        let steps = 6
+        var interleaved = [lines[0]]
+        for step in 0..<steps {
+            for n in 0..<40 { interleaved.append(lines[1 + n * steps + step]) }
+        }
+        let a = tiny.submit(interleaved)
+        let b = large.submit(interleaved)
+        #expect(a.map(\.code) == b.map(\.code))
+        #expect(a.map(\.events) == b.map(\.events))
+        #expect(a.filter(\.ok).count == interleaved.count)
+    }
+
     @Test func concurrentSubmittersCannotOpenTwoCasesForOnePerson() throws {
         let t = try TemporaryStore()
         t.submit(Self.april)

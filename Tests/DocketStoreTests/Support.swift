@@ -10,12 +10,15 @@ final class TemporaryStore {
     let path: String
     private(set) var store: DocketStore
 
-    init() throws {
+    let options: DocketStore.Options
+
+    init(options: DocketStore.Options = DocketStore.Options()) throws {
         let directory = NSTemporaryDirectory() + "docket-store-\(UUID().uuidString.prefix(8))"
         path = directory + "/store"
+        self.options = options
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         try DocketStore.create(at: path)
-        store = try DocketStore.open(at: path)
+        store = try DocketStore.open(at: path, options: options)
     }
 
     deinit {
@@ -26,7 +29,7 @@ final class TemporaryStore {
     /// Closes and opens the store again (a fresh write side, rebuilt from the log).
     func reopen() throws {
         try store.close()
-        store = try DocketStore.open(at: path)
+        store = try DocketStore.open(at: path, options: options)
     }
 
     @discardableResult

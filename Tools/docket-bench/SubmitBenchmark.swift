@@ -28,6 +28,9 @@ struct SubmitBenchmark: ParsableCommand {
     @Option(help: "Where to put the store and workload (default: a temporary directory, removed after).")
     var directory: String?
 
+    @Option(help: "Case states the write side keeps in memory.")
+    var cacheCapacity = DocketStore.Options().caseCacheCapacity
+
     @Flag(help: "Only replay the store already in --directory (from an earlier run).")
     var replayOnly = false
 
@@ -68,7 +71,9 @@ struct SubmitBenchmark: ParsableCommand {
         let inputBytes = (try? FileManager.default.attributesOfItem(atPath: file)[.size] as? UInt64) ?? 0
         try? FileManager.default.removeItem(atPath: storePath)
         try DocketStore.create(at: storePath)
-        let store = try DocketStore.open(at: storePath)
+        var storeOptions = DocketStore.Options()
+        storeOptions.caseCacheCapacity = cacheCapacity
+        let store = try DocketStore.open(at: storePath, options: storeOptions)
         try store.prepareForCommands()
 
         Bench.progress("submitting …")
@@ -106,6 +111,7 @@ struct SubmitBenchmark: ParsableCommand {
             ("replaySeconds", replaySeconds),
             ("replayCasesPerSec", Double(replayedCases) / replaySeconds),
             ("replayEventsPerSec", Double(replayedEvents) / replaySeconds),
+            ("caseCacheCapacity", cacheCapacity),
             ("submitPeakRSSMiB", submitRSS),
             ("peakRSSMiB", Self.peakRSSMiB()),
         ])
