@@ -35,6 +35,13 @@ public struct CommandOutcome: Sendable, Hashable {
 
     public var ok: Bool { rejection == nil && storeFailure == nil }
 
+    /// This outcome, refused for `rejection`.
+    public func refused(_ rejection: Rejection) -> CommandOutcome {
+        var copy = self
+        copy.rejection = rejection
+        return copy
+    }
+
     /// The result as JSON.
     public var json: JSONValue {
         var object = JSONObject([

@@ -43,11 +43,13 @@ struct SubmitCommand: ParsableCommand {
         defer { lines.close() }
         let tally = Tally()
         var pending: [UInt8] = []
+        // Results go to standard output; on a terminal, progress goes to standard error.
         SubmitPipeline.run(
             &lines,
             into: store,
             emit: { outcome in
-                tally.count(outcome)
+                let counted = tally.count(outcome)
+                if counted % 10_000 == 0 { Terminal.progress("\(counted) commands decided…") }
                 outcome.writeLine(into: &pending)
                 if pending.count >= 64 * 1024 {
                     Output.write(pending)
@@ -61,6 +63,7 @@ struct SubmitCommand: ParsableCommand {
                 }
             }
         )
+        Terminal.endProgress()
         if let error = lines.error { Terminal.error(error.message) }
         do {
             try store.close()
@@ -73,31 +76,5 @@ struct SubmitCommand: ParsableCommand {
             Terminal.error("\(accepted) accepted, \(refused) refused" + (failed > 0 ? ", \(failed) failed" : ""))
         }
         if refused > 0 || failed > 0 || lines.error != nil { throw ExitStatus.problem }
-    }
-}
-
-/// Counts outcomes (from the sequencer's thread).
-final class Tally: @unchecked Sendable {
-    private let lock = NSLock()
-    private var accepted = 0
-    private var refused = 0
-    private var failed = 0
-
-    func count(_ outcome: CommandOutcome) {
-        lock.lock()
-        defer { lock.unlock() }
-        if outcome.storeFailure != nil {
-            failed += 1
-        } else if outcome.ok {
-            accepted += 1
-        } else {
-            refused += 1
-        }
-    }
-
-    var totals: (accepted: Int, refused: Int, failed: Int) {
-        lock.lock()
-        defer { lock.unlock() }
-        return (accepted, refused, failed)
     }
 }

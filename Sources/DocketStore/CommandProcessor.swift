@@ -49,11 +49,7 @@ final class CommandProcessor {
             envelope = e
         }
         let outcome = CommandOutcome(commandID: envelope.commandID, stream: envelope.stream)
-        func refuse(_ rejection: Rejection) -> Step {
-            var refused = outcome
-            refused.rejection = rejection
-            return .done(refused)
-        }
+        func refuse(_ rejection: Rejection) -> Step { .done(outcome.refused(rejection)) }
         if let failure = inflight.failure {
             var failed = outcome
             failed.storeFailure = failure
@@ -106,7 +102,7 @@ final class CommandProcessor {
             case .case:
                 return try processCase(envelope, prepared, actor: actor, digest: digest, outcome: outcome)
             case .batch:
-                return try processBatch(envelope, prepared, actor: actor, digest: digest, outcome: outcome)
+                return processBatch(envelope, prepared, actor: actor, digest: digest, outcome: outcome)
             }
         } catch {
             inflight.fail(error.message)
@@ -147,6 +143,39 @@ final class CommandProcessor {
         return nil
     }
 
+    /// The target's existence (`case-exists`, `case-not-found`, `batch-exists`,
+    /// `batch-not-found`), then `out-of-order` and `version-conflict` (SPEC §5).
+    private func checkTarget(
+        _ envelope: CommandEnvelope,
+        exists: Bool,
+        lastAt: Timestamp?,
+        version: UInt64
+    )
+        -> Rejection?
+    {
+        let id = envelope.target
+        switch (envelope.name.target, envelope.name.createsTarget, exists) {
+        case (.case, true, true):
+            return Rejection(
+                .caseExists,
+                "case \(id) already exists; a new application needs a new case id",
+                field: "case"
+            )
+        case (.case, false, false):
+            return Rejection(.caseNotFound, "no case \(id)", field: "case")
+        case (.batch, true, true):
+            return Rejection(
+                .batchExists,
+                "batch \(id) is already scheduled; use reschedule-batch to move it",
+                field: "batch"
+            )
+        case (.batch, false, false):
+            return Rejection(.batchNotFound, "batch \(id) has not been scheduled", field: "batch")
+        default:
+            return checkTimeAndVersion(envelope, lastAt: lastAt, version: version)
+        }
+    }
+
     private func processCase(
         _ envelope: CommandEnvelope,
         _ prepared: PreparedCommand,
@@ -154,34 +183,15 @@ final class CommandProcessor {
         digest: String?,
         outcome: CommandOutcome
     ) throws(DocketStoreError) -> Step {
-        func refuse(_ rejection: Rejection) -> Step {
-            var refused = outcome
-            refused.rejection = rejection
-            return .done(refused)
-        }
         let caseID = envelope.target
         let existing = try core.caseRecord(caseID)
-        if envelope.name.createsTarget, existing != nil {
-            return refuse(
-                Rejection(
-                    .caseExists,
-                    "case \(caseID) already exists; a new application needs a new case id",
-                    field: "case"
-                )
-            )
-        }
-        if !envelope.name.createsTarget, existing == nil {
-            return refuse(Rejection(.caseNotFound, "no case \(caseID)", field: "case"))
-        }
         let record = existing ?? CaseRecord()
-        if let r = checkTimeAndVersion(envelope, lastAt: record.lastAt, version: record.state.version) {
-            return refuse(r)
+        if let r = checkTarget(envelope, exists: existing != nil, lastAt: record.lastAt, version: record.state.version)
+        {
+            return .done(outcome.refused(r))
         }
-        let command: CaseCommand
-        switch prepared.typed ?? CommandDecoder.decode(envelope) {
-        case .failure(let r): return refuse(r)
-        case .success(.caseCommand(let c)): command = c
-        case .success(.batchCommand): return refuse(Rejection(.unknownCommand, "not a case command", field: "command"))
+        guard case .success(.caseCommand(let command)) = prepared.typed ?? CommandDecoder.decode(envelope) else {
+            return .done(outcome.refused(Self.shapeRejection(prepared.typed ?? CommandDecoder.decode(envelope))))
         }
         let decision: CaseDecider.Decision
         switch core.decide(
@@ -192,7 +202,7 @@ final class CommandProcessor {
             actor: actor,
             photoSHA256: prepared.photoSHA256
         ) {
-        case .failure(let r): return refuse(r)
+        case .failure(let r): return .done(outcome.refused(r))
         case .success(let d): decision = d
         }
         if decision.events.isEmpty { return .done(outcome) }  // a retry of a payment: nothing to append
@@ -217,39 +227,20 @@ final class CommandProcessor {
         actor: Actor,
         digest: String?,
         outcome: CommandOutcome
-    ) throws(DocketStoreError) -> Step {
-        func refuse(_ rejection: Rejection) -> Step {
-            var refused = outcome
-            refused.rejection = rejection
-            return .done(refused)
-        }
+    ) -> Step {
         let batchID = envelope.target
         let existing = core.batchRecord(batchID)
-        if envelope.name.createsTarget, existing != nil {
-            return refuse(
-                Rejection(
-                    .batchExists,
-                    "batch \(batchID) is already scheduled; use reschedule-batch to move it",
-                    field: "batch"
-                )
-            )
-        }
-        if !envelope.name.createsTarget, existing == nil {
-            return refuse(Rejection(.batchNotFound, "batch \(batchID) has not been scheduled", field: "batch"))
-        }
         let record = existing ?? BatchRecord()
-        if let r = checkTimeAndVersion(envelope, lastAt: record.lastAt, version: record.state.version) {
-            return refuse(r)
+        if let r = checkTarget(envelope, exists: existing != nil, lastAt: record.lastAt, version: record.state.version)
+        {
+            return .done(outcome.refused(r))
         }
-        let command: BatchCommand
-        switch prepared.typed ?? CommandDecoder.decode(envelope) {
-        case .failure(let r): return refuse(r)
-        case .success(.batchCommand(let c)): command = c
-        case .success(.caseCommand): return refuse(Rejection(.unknownCommand, "not a batch command", field: "command"))
+        guard case .success(.batchCommand(let command)) = prepared.typed ?? CommandDecoder.decode(envelope) else {
+            return .done(outcome.refused(Self.shapeRejection(prepared.typed ?? CommandDecoder.decode(envelope))))
         }
         let events: [BatchEvent]
         switch core.decide(command, batchID: batchID, record: record, at: envelope.at, actor: actor) {
-        case .failure(let r): return refuse(r)
+        case .failure(let r): return .done(outcome.refused(r))
         case .success(let e): events = e
         }
         let first = core.record(events, batchID: batchID, at: envelope.at)
@@ -262,6 +253,12 @@ final class CommandProcessor {
             version: record.state.version,
             firstPosition: first
         )
+    }
+
+    /// The rejection of data that did not type as the command's kind.
+    private static func shapeRejection(_ typed: Result<CommandDecoder.Typed, Rejection>) -> Rejection {
+        if case .failure(let r) = typed { return r }
+        return Rejection(.unknownCommand, "the command's data does not fit its target", field: "command")
     }
 
     private func appendStep(
