@@ -3,7 +3,7 @@ import CertificationWire
 import Chronology
 import DocketJSON
 import DocketStore
-import EventLog
+@testable import EventLog
 import Foundation
 import Testing
 
@@ -282,5 +282,25 @@ import Testing
         #expect(outcomes.filter(\.ok).count == 1)
         #expect(outcomes.filter { $0.code == "duplicate-application" }.count == 7)
         #expect(t.store.log.lastPosition == 2)
+    }
+}
+
+/// A failed sync stops the store: the command whose sync failed and every later one get
+/// `store-failed`, nothing is acknowledged that is not durable, and a reopened store carries on.
+@Suite struct StoreFailureTests {
+    @Test func aFailedSyncAcknowledgesNothingAndStopsTheWriteSide() throws {
+        let t = try TemporaryStore()
+        #expect(t.submit(Line.schedule("2024-04", examStartsAt: "2024-04-20T09:00:00+08:00")).ok)
+        FaultInjection.failNextSyncs(1, under: t.path)
+        let failed = t.submit(Line.apply("2024-04-000001"))
+        #expect(failed.code == "store-failed" && failed.events.isEmpty)
+        let after = t.submit(Line.apply("2024-04-000002", number: "110101200803020018"))
+        #expect(after.code == "store-failed")
+        // Reopened: the log holds what was acknowledged, and commands are decided again.
+        try t.reopen()
+        let acknowledged = t.store.log.lastPosition
+        #expect(acknowledged >= 1)
+        let retried = t.submit(Line.apply("2024-04-000002", number: "110101200803020018"))
+        #expect(retried.ok && retried.events.first?.position == acknowledged + 1)
     }
 }
