@@ -20,6 +20,9 @@ public final class DocketStore: @unchecked Sendable {
         /// Case states kept in memory by the write side; beyond this, cases are read back from
         /// the log (memory stays flat however many cases the store holds).
         public var caseCacheCapacity = 65_536
+        /// Events the log keeps in its in-memory index before writing the index file (bounds
+        /// the writer's memory; the log's own default is 1,000,000).
+        public var indexCheckpointEvents = 200_000
         public var logger = Logger(label: "docket.store")
 
         public init() {}
@@ -67,6 +70,7 @@ public final class DocketStore: @unchecked Sendable {
         var logOptions = EventLog.Options()
         logOptions.durability = options.durability
         logOptions.logger = options.logger
+        logOptions.indexCheckpointEvents = options.indexCheckpointEvents
         do throws(EventLogError) {
             let log = try EventLog.open(at: path, readOnly: readOnly, options: logOptions)
             return DocketStore(root: path, log: log, options: options)

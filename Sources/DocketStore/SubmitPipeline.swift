@@ -16,7 +16,7 @@ public enum SubmitPipeline {
         _ lines: inout LineReader,
         into store: DocketStore,
         batchSize: Int = 256,
-        maximumInFlight: Int = 16_384,
+        maximumInFlight: Int = 4_096,
         emit: @escaping (CommandOutcome) -> Void,
         flush: @escaping () -> Void = {}
     ) -> DocketStoreError? {
