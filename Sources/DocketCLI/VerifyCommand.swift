@@ -44,12 +44,12 @@ struct VerifyCommand: ParsableCommand {
             Terminal.progress("verified \(position) events…")
         }
         Terminal.endProgress()
-        var rules: (events: Int, cases: Int, findings: [HistoryVerifier.Finding])?
+        var rules: (events: Int, cases: Int, findings: [HistoryVerifier.Finding], photos: HistoryVerifier.PhotoCheck)?
         var rulesError: String?
         if report.isClean {
             do {
                 let log = try EventLog.open(at: options.path, readOnly: true)
-                rules = try HistoryVerifier.verify(log) { position in
+                rules = try HistoryVerifier.verify(log, photos: PhotoStore(storeRoot: options.path)) { position in
                     Terminal.progress("re-ran the rules over \(position) events…")
                 }
             } catch let error as DocketStoreError {
@@ -91,7 +91,7 @@ struct VerifyCommand: ParsableCommand {
     }
 
     static func rulesJSON(
-        _ rules: (events: Int, cases: Int, findings: [HistoryVerifier.Finding])?,
+        _ rules: (events: Int, cases: Int, findings: [HistoryVerifier.Finding], photos: HistoryVerifier.PhotoCheck)?,
         error: String?
     ) -> String {
         guard let rules else {

@@ -27,9 +27,6 @@ public struct JSONParser {
 
     /// Parses one JSON text in place (a line still in a reader's buffer: no copy).
     public static func parse(buffer: UnsafeBufferPointer<UInt8>) throws(JSONParseError) -> JSONValue {
-        guard buffer.count > 0 else {
-            throw JSONParseError(message: "the text is empty; expected a JSON value", offset: 0, line: 1, column: 1)
-        }
         var parser = JSONParser(buffer)
         parser.skipWhitespace()
         let value = try parser.parseValue()

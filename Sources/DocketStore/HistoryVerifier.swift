@@ -23,12 +23,23 @@ public enum HistoryVerifier {
         }
     }
 
-    /// Verifies the whole log; `progress` gets positions now and then.
+    /// What the photo check found: photos named by applications, checked once each.
+    public struct PhotoCheck: Sendable {
+        /// Distinct photos named by `Applied` events.
+        public var named = 0
+        /// Of those, not in the store (imported histories may come without their photos).
+        public var missing = 0
+    }
+
+    /// Verifies the whole log; `progress` gets positions now and then. With `photos`, every photo
+    /// an application names is read and hashed: one whose bytes no longer hash to its name is a
+    /// finding (`photo-damaged`), a missing one is counted.
     public static func verify(
         _ log: EventLog,
+        photos: PhotoStore? = nil,
         cacheCapacity: Int = 65_536,
         progress: (UInt64) -> Void = { _ in }
-    ) throws(DocketStoreError) -> (events: Int, cases: Int, findings: [Finding]) {
+    ) throws(DocketStoreError) -> (events: Int, cases: Int, findings: [Finding], photos: PhotoCheck) {
         // Cases missing from the cache are read back only up to the version verified so far.
         let verified = VersionTable()
         let core = DecisionCore(cacheCapacity: cacheCapacity, nextPosition: 1) {
@@ -38,6 +49,7 @@ public enum HistoryVerifier {
             return try DecisionCore.readCase(id, from: log, upTo: version)
         }
         var findings: [Finding] = []
+        var namedPhotos: [String: RecordedEvent] = [:]
         var cursor = log.events(from: 1)
         var count = 0
         while true {
@@ -65,13 +77,38 @@ public enum HistoryVerifier {
                 finding(DocketStoreError.Code.undecodableEvent.rawValue, error.message)
                 continue
             }
+            if photos != nil, case .caseEvent(.applied(let applied)) = event, namedPhotos[applied.photo.sha256] == nil {
+                namedPhotos[applied.photo.sha256] = recorded
+            }
             if let rejection = check(recorded, event, core: core) {
                 finding(rejection.code.rawValue, rejection.message)
             }
             try core.observeDurable(recorded, indexOnly: false)
             if let caseID = StreamName.caseID(of: recorded.stream) { verified.set(caseID, recorded.version) }
         }
-        return (count, verified.count, findings)
+        var check = PhotoCheck()
+        if let photos {
+            for (sha, recorded) in namedPhotos.sorted(by: { $0.value.position < $1.value.position }) {
+                check.named += 1
+                guard (try? photos.bytes(sha256: sha)) != nil else {
+                    check.missing += 1
+                    continue
+                }
+                if !photos.isIntact(sha256: sha) {
+                    findings.append(
+                        Finding(
+                            stream: recorded.stream,
+                            version: recorded.version,
+                            position: recorded.position,
+                            type: recorded.type,
+                            code: "photo-damaged",
+                            message: "the stored photo \(sha) no longer hashes to its name"
+                        )
+                    )
+                }
+            }
+        }
+        return (count, verified.count, findings, check)
     }
 
     /// Why the rules would have refused `event`, or `nil`.

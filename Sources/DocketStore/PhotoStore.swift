@@ -14,7 +14,8 @@ public final class PhotoStore: @unchecked Sendable {
     private let lock = Lock()
     private var unsynced: Set<String> = []
 
-    init(storeRoot: String) {
+    /// The photo store of the store at `storeRoot`.
+    public init(storeRoot: String) {
         directory = storeRoot + "/photos"
     }
 

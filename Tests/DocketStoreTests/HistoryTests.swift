@@ -132,4 +132,23 @@ import Testing
         let masked = EventSummary.masked(.caseEvent(history.entries[0].event))
         #expect(!JSONWriter.string(EventCoding.data(of: masked)).contains("110101199506011232"))
     }
+
+    @Test func verifyFindsADamagedPhotoAndCountsAMissingOne() throws {
+        let t = try TemporaryStore()
+        #expect(t.submit([Self.april, Line.apply("2024-04-000001")]).allSatisfy { $0.ok })
+        let sha = try JSONParser.parse(t.store.log.event(at: 2).payload)["photo"]!["sha256"]!.stringValue!
+        let clean = try HistoryVerifier.verify(t.store.log, photos: t.store.photos)
+        #expect(clean.findings.isEmpty && clean.photos.named == 1 && clean.photos.missing == 0)
+        // One byte of the stored photo changes: the application's photo is reported damaged.
+        let path = t.store.photos.path(sha256: sha)
+        var bytes = try Data(contentsOf: URL(fileURLWithPath: path))
+        bytes[bytes.count / 2] ^= 0x01
+        try bytes.write(to: URL(fileURLWithPath: path))
+        let damaged = try HistoryVerifier.verify(t.store.log, photos: t.store.photos)
+        #expect(damaged.findings.map(\.code) == ["photo-damaged"] && damaged.findings.first?.position == 2)
+        // Removed: counted as missing (an imported history may come without its photos).
+        try FileManager.default.removeItem(atPath: path)
+        let missing = try HistoryVerifier.verify(t.store.log, photos: t.store.photos)
+        #expect(missing.findings.isEmpty && missing.photos.missing == 1)
+    }
 }

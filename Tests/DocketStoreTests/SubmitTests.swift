@@ -3,9 +3,10 @@ import CertificationWire
 import Chronology
 import DocketJSON
 import DocketStore
-@testable import EventLog
 import Foundation
 import Testing
+
+@testable import EventLog
 
 /// Commands through the store's write side: results, the order of checks, idempotency and the
 /// rules that span cases (SPEC §3, §5).
