@@ -75,7 +75,13 @@ struct VerifyCommand: ParsableCommand {
             for digest in report.confirmedDigests { print("extends     \(digest)") }
             for note in report.notes { print("note        \(note)") }
             if let rules {
-                print("rules       \(rules.cases) cases re-run, \(rules.findings.count) event(s) break a rule")
+                let broken = rules.findings.filter { $0.code != "photo-damaged" }.count
+                print("rules       \(rules.cases) cases re-run, \(broken) event(s) break a rule")
+                let damaged = rules.findings.count - broken
+                let checked = rules.photos.named - rules.photos.missing
+                var line = "photos      \(rules.photos.named) named, \(checked) read and checked, \(damaged) damaged"
+                if rules.photos.missing > 0 { line += ", \(rules.photos.missing) not in this store (imported)" }
+                print(line)
             }
             if let rulesError { print("rules       could not be re-run: \(rulesError)") }
             for finding in findings.prefix(100) { print("  \(finding)") }
@@ -101,7 +107,9 @@ struct VerifyCommand: ParsableCommand {
             "{\"stream\":\(quote(f.stream)),\"version\":\(f.version),\"position\":\(f.position),\"type\":\(quote(f.type)),\"code\":\(quote(f.code)),\"message\":\(quote(f.message))}"
         }
         return
-            "{\"checked\":true,\"events\":\(rules.events),\"cases\":\(rules.cases),\"findings\":[\(items.joined(separator: ","))]}"
+            "{\"checked\":true,\"events\":\(rules.events),\"cases\":\(rules.cases),"
+            + "\"photosNamed\":\(rules.photos.named),\"photosMissing\":\(rules.photos.missing),"
+            + "\"findings\":[\(items.joined(separator: ","))]}"
     }
 
     static func quote(_ s: String) -> String {

@@ -54,6 +54,7 @@ import Testing
             let verify = try CLI.run(["verify", "--store", store])
             #expect(verify.status == 0, "\(verify.output)")
             #expect(verify.output.contains("0 event(s) break a rule"))
+            #expect(verify.output.contains("read and checked, 0 damaged"))
         }
     }
 
