@@ -24,10 +24,15 @@ public enum EventCoding {
 
     /// The compact UTF-8 JSON of an event's `data`, as stored in the log.
     public static func payload(of event: DomainEvent) -> [UInt8] {
-        var out: [UInt8] = []
-        out.reserveCapacity(256)
-        JSONWriter.write(data(of: event), into: &out)
-        return out
+        switch event {
+        case .caseEvent(let e):
+            return StoredPayloadWriter.payload(of: e)
+        case .batchEvent(let e):
+            var out: [UInt8] = []
+            out.reserveCapacity(128)
+            JSONWriter.write(data(of: e), into: &out)
+            return out
+        }
     }
 
     public static func data(of event: BatchEvent) -> JSONValue {

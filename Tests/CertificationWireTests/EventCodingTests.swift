@@ -81,6 +81,37 @@ import Testing
         }
     }
 
+    @Test(arguments: events)
+    func thePayloadIsTheCompactTextOfTheEventsData(event: DomainEvent) {
+        var tree: [UInt8] = []
+        JSONWriter.write(EventCoding.data(of: event), into: &tree)
+        #expect(EventCoding.payload(of: event) == tree)
+    }
+
+    @Test func everyEligibilityShapeIsWrittenAsItsData() {
+        var claims: [Eligibility] = [Eligibility(condition: .graduate)]
+        var full = Eligibility(condition: .work5y, evidence: [.init(kind: "work-experience-pledge", reference: "p")])
+        full.occupation = "other"
+        full.description = "描述 \"quoted\""
+        full.yearsOfWork = 5
+        full.certificateOccupation = "computer-programmer"
+        full.yearsSinceCertificate = 3
+        full.schoolLevel = "postgraduate"
+        full.major = "computer"
+        full.graduating = false
+        claims.append(full)
+        full.certificateNumber = "N"
+        claims.append(full)
+        for claim in claims {
+            var a = Self.applied
+            a.eligibility = claim
+            let event = DomainEvent.caseEvent(.applied(a))
+            var tree: [UInt8] = []
+            JSONWriter.write(EventCoding.data(of: event), into: &tree)
+            #expect(EventCoding.payload(of: event) == tree)
+        }
+    }
+
     @Test func unknownTypesAndMissingFieldsAreDecodingErrors() {
         #expect(throws: EventCoding.DecodingError.self) {
             try EventCoding.decode(type: "Promoted", payload: Array("{}".utf8))
