@@ -21,6 +21,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     ],
     targets: [
         // System C libraries (Debian packages), wrapped like GRDB's GRDBSQLite.
@@ -70,11 +71,25 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        // Read models: SQLite (GRDB) tables rebuilt from the log's events, with checkpoints,
+        // blue/green rebuilds and fingerprints. Consumes events only.
+        .target(
+            name: "Projections",
+            dependencies: [
+                "Certification", "CertificationWire", "Chronology", "EventLog",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            path: "Projections",
+            swiftSettings: swiftSettings
+        ),
+
         // The `docket` command line: composes the modules above.
         .executableTarget(
             name: "DocketCLI",
             dependencies: [
                 "Certification", "CertificationWire", "Chronology", "DocketJSON", "DocketStore", "EventLog",
+                "Projections",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -126,6 +141,14 @@ let package = Package(
         .testTarget(
             name: "CertificationWireTests",
             dependencies: ["Certification", "CertificationWire", "Chronology", "DocketJSON"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "ProjectionsTests",
+            dependencies: [
+                "Certification", "CertificationWire", "DocketJSON", "DocketStore", "DocketWorkload", "EventLog",
+                "Projections", .product(name: "GRDB", package: "GRDB.swift"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "LZ4CodecTests", dependencies: ["LZ4Codec"], swiftSettings: swiftSettings),

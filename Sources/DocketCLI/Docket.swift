@@ -21,10 +21,13 @@ struct Docket: ParsableCommand {
               docket digest                  print the digest for an auditor
               docket verify --expect DIGEST  prove the log still extends it
               docket export > events.jsonl   the interchange format; `import` reads it
+              docket report revenue          a read model as a table, JSON or CSV
+              docket projections status      read models' positions, lag, fingerprints
             """,
         subcommands: [
             InitCommand.self, SubmitCommand.self, CaseCommand.self, TimelineCommand.self, ReplayCommand.self,
-            VerifyCommand.self, DigestCommand.self, ExportCommand.self, ImportCommand.self,
+            VerifyCommand.self, DigestCommand.self, ExportCommand.self, ImportCommand.self, RebuildCommand.self,
+            ProjectionsCommand.self, ReportCommand.self,
         ]
     )
 }

@@ -2,6 +2,7 @@ import ArgumentParser
 import CertificationWire
 import DocketStore
 import Foundation
+import Projections
 
 /// `docket submit [FILE]`: commands as JSON Lines in, one result line out per command.
 struct SubmitCommand: ParsableCommand {
@@ -65,6 +66,14 @@ struct SubmitCommand: ParsableCommand {
         )
         Terminal.endProgress()
         if let error = lines.error { Terminal.error(error.message) }
+        // The read models are current when submit returns.
+        var projectionsFailed = false
+        do {
+            try Projector(storeRoot: options.path, log: store.log).catchUp()
+        } catch {
+            Terminal.error("the read models could not be brought up to date: \(error.message) (run `docket rebuild`)")
+            projectionsFailed = true
+        }
         do {
             try store.close()
         } catch {
@@ -75,6 +84,6 @@ struct SubmitCommand: ParsableCommand {
         if Terminal.showsProgress {
             Terminal.error("\(accepted) accepted, \(refused) refused" + (failed > 0 ? ", \(failed) failed" : ""))
         }
-        if refused > 0 || failed > 0 || lines.error != nil { throw ExitStatus.problem }
+        if refused > 0 || failed > 0 || lines.error != nil || projectionsFailed { throw ExitStatus.problem }
     }
 }

@@ -1,0 +1,359 @@
+import CertificationWire
+import Chronology
+import EventLog
+import Foundation
+import GRDB
+
+/// Builds and keeps the read models of a store: catch-up after appends, blue/green rebuilds,
+/// builds of the log as it stood at a position (for audits), and fingerprints.
+///
+/// Each projection lives in `<store>/projections/<name>.sqlite` with its checkpoint inside.
+/// A rebuild writes `<name>.sqlite.building` and renames it over the live file only when it is
+/// complete and synced, so readers never see a half-built model and a crash leaves the old one.
+public final class Projector: @unchecked Sendable {
+    /// Every read model, in the order status lists them.
+    public static let all: [any Projection] = [
+        TimelineProjection(), CertificateProjection(), ComplaintProjection(), RevenueProjection(),
+    ]
+
+    public let log: EventLog
+    public let directory: String
+    public let projections: [any Projection]
+
+    /// Events applied per transaction.
+    static let batchSize = 20_000
+
+    public init(storeRoot: String, log: EventLog, projections: [any Projection] = Projector.all) {
+        self.log = log
+        directory = storeRoot + "/projections"
+        self.projections = projections
+    }
+
+    /// The live file of projection `name`.
+    public func path(_ name: String) -> String { directory + "/" + name + ".sqlite" }
+
+    /// The projections named (all when `names` is empty).
+    public func select(_ names: [String]) throws(ProjectionError) -> [any Projection] {
+        guard !names.isEmpty else { return projections }
+        return try names.map { (name: String) throws(ProjectionError) -> any Projection in
+            guard let p = projections.first(where: { $0.name == name }) else {
+                let known = projections.map(\.name).joined(separator: ", ")
+                throw ProjectionError(.unknownProjection, "no projection \(name); the projections are \(known)")
+            }
+            return p
+        }
+    }
+
+    // MARK: Catch-up
+
+    /// Brings the projections up to the log's last position; returns the events applied.
+    @discardableResult
+    public func catchUp(
+        _ names: [String] = [],
+        progress: (String, UInt64) -> Void = { _, _ in }
+    ) throws(ProjectionError)
+        -> Int
+    {
+        try makeDirectory()
+        var applied = 0
+        for projection in try select(names) {
+            let queue = try Self.openLive(path(projection.name), projection)
+            let from = try Self.checkpoint(queue) + 1
+            applied += try feed(projection, into: queue, from: from, through: log.lastPosition) {
+                progress(projection.name, $0)
+            }
+        }
+        return applied
+    }
+
+    // MARK: Rebuild
+
+    /// Rebuilds projections from position 1 into new files and swaps each in atomically.
+    public func rebuild(
+        _ names: [String] = [],
+        progress: (String, UInt64) -> Void = { _, _ in }
+    ) throws(ProjectionError) {
+        try makeDirectory()
+        for projection in try select(names) {
+            let live = path(projection.name)
+            let building = live + ".building"
+            try build(projection, at: building, through: log.lastPosition) { progress(projection.name, $0) }
+            try Self.replace(live, with: building)
+        }
+    }
+
+    /// Builds projection `name` as the log stood at `position` into `path` (not swapped in).
+    public func build(_ name: String, through position: UInt64, at path: String) throws(ProjectionError) {
+        try makeDirectory()
+        guard let projection = try select([name]).first else { return }
+        let building = path + ".building"
+        try build(projection, at: building, through: min(position, log.lastPosition)) { _ in }
+        try Self.replace(path, with: building)
+    }
+
+    /// The last position whose `recordedAt` is at or before `moment` (what the log held then).
+    public func position(asOf moment: Timestamp) throws(ProjectionError) -> UInt64 {
+        var cursor = log.events(from: 1)
+        var last: UInt64 = 0
+        do throws(EventLogError) {
+            while let event = try cursor.next() {
+                if event.recordedAt <= moment { last = event.position }
+            }
+        } catch {
+            throw ProjectionError(.log, error.message)
+        }
+        return last
+    }
+
+    private func build(
+        _ projection: any Projection,
+        at building: String,
+        through end: UInt64,
+        progress: (UInt64) -> Void
+    ) throws(ProjectionError) {
+        for suffix in ["", "-wal", "-shm", "-journal"] {
+            try? FileManager.default.removeItem(atPath: building + suffix)
+        }
+        do {
+            var configuration = Configuration()
+            configuration.prepareDatabase { db in
+                try db.execute(sql: "PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF")
+            }
+            let queue = try DatabaseQueue(path: building, configuration: configuration)
+            try queue.write { db in
+                try Self.createCheckpoint(db)
+                try projection.createTables(db)
+            }
+            _ = try feed(projection, into: queue, from: 1, through: end, progress: progress)
+            try queue.write { db in try projection.createIndexes(db) }
+            try queue.close()
+        } catch let error as ProjectionError {
+            throw error
+        } catch {
+            throw ProjectionError(.database, "building \(projection.name): \(error)")
+        }
+    }
+
+    /// Applies events `from...through` in transactions, each ending with the checkpoint.
+    private func feed(
+        _ projection: any Projection,
+        into queue: DatabaseQueue,
+        from start: UInt64,
+        through end: UInt64,
+        progress: (UInt64) -> Void
+    ) throws(ProjectionError) -> Int {
+        guard start <= end else { return 0 }
+        var cursor = log.events(from: start)
+        var applied = 0
+        var position = start - 1
+        while position < end {
+            var batch: [ProjectedEvent] = []
+            batch.reserveCapacity(Self.batchSize)
+            do throws(EventLogError) {
+                while batch.count < Self.batchSize, position < end, let recorded = try cursor.next() {
+                    position = recorded.position
+                    batch.append(try Self.projected(recorded))
+                }
+            } catch {
+                throw ProjectionError(.log, error.message)
+            }
+            if batch.isEmpty { break }
+            do {
+                try queue.write { db in
+                    for event in batch { try projection.apply(event, db) }
+                    try db.execute(sql: "UPDATE _checkpoint SET position = ?", arguments: [Int64(position)])
+                }
+            } catch {
+                throw ProjectionError(.database, "\(projection.name) at position \(batch.first!.position): \(error)")
+            }
+            applied += batch.count
+            progress(position)
+        }
+        return applied
+    }
+
+    static func projected(_ recorded: RecordedEvent) throws(EventLogError) -> ProjectedEvent {
+        do throws(EventCoding.DecodingError) {
+            return ProjectedEvent(
+                position: recorded.position,
+                stream: recorded.stream,
+                version: recorded.version,
+                at: recorded.occurredAt,
+                recordedAt: recorded.recordedAt,
+                metadata: EventMetadata(bytes: recorded.metadata),
+                event: try EventCoding.decode(type: recorded.type, payload: recorded.payload)
+            )
+        } catch {
+            throw EventLogError(
+                .corruption,
+                "event \(recorded.position) cannot be read: \(error)",
+                position: recorded.position
+            )
+        }
+    }
+
+    // MARK: Status
+
+    /// One projection's state.
+    public struct Status: Sendable {
+        public var name: String
+        public var summary: String
+        /// The last position applied (0 when never built).
+        public var position: UInt64
+        /// Events in the log not yet applied.
+        public var lag: UInt64
+        /// Each table's fingerprint.
+        public var fingerprints: [(table: String, fingerprint: String)]
+    }
+
+    /// Every projection's position, lag and fingerprints.
+    public func status() throws(ProjectionError) -> [Status] {
+        var out: [Status] = []
+        for projection in projections {
+            let live = path(projection.name)
+            guard FileManager.default.fileExists(atPath: live) else {
+                out.append(
+                    Status(
+                        name: projection.name,
+                        summary: projection.summary,
+                        position: 0,
+                        lag: log.lastPosition,
+                        fingerprints: []
+                    )
+                )
+                continue
+            }
+            let queue = try Self.openLive(live, projection)
+            let position = try Self.checkpoint(queue)
+            out.append(
+                Status(
+                    name: projection.name,
+                    summary: projection.summary,
+                    position: position,
+                    lag: log.lastPosition > position ? log.lastPosition - position : 0,
+                    fingerprints: try Self.fingerprints(projection, queue)
+                )
+            )
+        }
+        return out
+    }
+
+    /// A difference between a live model and a fresh rebuild.
+    public struct Difference: Sendable, CustomStringConvertible {
+        public var projection: String
+        public var table: String
+        public var live: String
+        public var rebuilt: String
+        public var description: String {
+            "\(projection).\(table): live \(live.prefix(16))…, rebuilt \(rebuilt.prefix(16))…"
+        }
+    }
+
+    /// Brings the live models up to date, rebuilds each into a scratch file and compares every
+    /// table's fingerprint.
+    public func check(_ names: [String] = []) throws(ProjectionError) -> [Difference] {
+        try catchUp(names)
+        var differences: [Difference] = []
+        for projection in try select(names) {
+            let scratch = path(projection.name) + ".check"
+            try build(projection, at: scratch, through: log.lastPosition) { _ in }
+            defer { try? FileManager.default.removeItem(atPath: scratch) }
+            let live = try Self.fingerprints(projection, try Self.openLive(path(projection.name), projection))
+            let fresh = try Self.fingerprints(projection, try Self.open(scratch))
+            for ((table, a), (_, b)) in zip(live, fresh) where a != b {
+                differences.append(Difference(projection: projection.name, table: table, live: a, rebuilt: b))
+            }
+        }
+        return differences
+    }
+
+    // MARK: Files
+
+    private func makeDirectory() throws(ProjectionError) {
+        do {
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        } catch {
+            throw ProjectionError(.io, "cannot create \(directory): \(error)")
+        }
+    }
+
+    static func open(_ path: String) throws(ProjectionError) -> DatabaseQueue {
+        do {
+            var configuration = Configuration()
+            configuration.prepareDatabase { db in
+                try db.execute(sql: "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL")
+            }
+            return try DatabaseQueue(path: path, configuration: configuration)
+        } catch {
+            throw ProjectionError(.database, "cannot open \(path): \(error)")
+        }
+    }
+
+    /// Opens a live projection, creating it empty (checkpoint 0) if it does not exist.
+    static func openLive(_ path: String, _ projection: any Projection) throws(ProjectionError) -> DatabaseQueue {
+        let queue = try open(path)
+        do {
+            try queue.write { db in
+                guard try !db.tableExists("_checkpoint") else { return }
+                try createCheckpoint(db)
+                try projection.createTables(db)
+                try projection.createIndexes(db)
+            }
+        } catch {
+            throw ProjectionError(.database, "cannot prepare \(path): \(error)")
+        }
+        return queue
+    }
+
+    static func createCheckpoint(_ db: Database) throws {
+        try db.execute(
+            sql: """
+                CREATE TABLE _checkpoint (id INTEGER PRIMARY KEY CHECK (id = 1), position INTEGER NOT NULL);
+                INSERT INTO _checkpoint VALUES (1, 0);
+                """
+        )
+    }
+
+    static func checkpoint(_ queue: DatabaseQueue) throws(ProjectionError) -> UInt64 {
+        do {
+            return UInt64(try queue.read { db in try Int64.fetchOne(db, sql: "SELECT position FROM _checkpoint") } ?? 0)
+        } catch {
+            throw ProjectionError(.database, "cannot read the checkpoint: \(error)")
+        }
+    }
+
+    static func fingerprints(
+        _ projection: any Projection,
+        _ queue: DatabaseQueue
+    ) throws(ProjectionError) -> [(
+        table: String, fingerprint: String
+    )] {
+        do {
+            return try queue.read { db in
+                try projection.tables.map {
+                    ($0.table, try Fingerprint.of(table: $0.table, orderBy: $0.orderBy, in: db))
+                }
+            }
+        } catch {
+            throw ProjectionError(.database, "cannot fingerprint \(projection.name): \(error)")
+        }
+    }
+
+    /// Makes `building` durable and renames it over `live` (then syncs the directory), after
+    /// switching it to write-ahead logging for its readers.
+    static func replace(_ live: String, with building: String) throws(ProjectionError) {
+        do {
+            let queue = try DatabaseQueue(path: building)
+            try queue.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA journal_mode = WAL") }
+            try queue.close()
+        } catch {
+            throw ProjectionError(.database, "cannot finish \(building): \(error)")
+        }
+        try Durable.sync(path: building)
+        for suffix in ["-wal", "-shm"] { try? FileManager.default.removeItem(atPath: live + suffix) }
+        guard rename(building, live) == 0 else {
+            throw ProjectionError(.io, "cannot rename \(building) to \(live): \(String(cString: strerror(errno)))")
+        }
+        try Durable.sync(path: (live as NSString).deletingLastPathComponent, directory: true)
+    }
+}
