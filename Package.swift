@@ -91,6 +91,7 @@ let package = Package(
                 "Certification", "CertificationWire", "Chronology", "DocketJSON", "DocketStore", "EventLog",
                 "Projections",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings

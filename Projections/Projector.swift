@@ -11,10 +11,16 @@ import GRDB
 /// A rebuild writes `<name>.sqlite.building` and renames it over the live file only when it is
 /// complete and synced, so readers never see a half-built model and a crash leaves the old one.
 public final class Projector: @unchecked Sendable {
-    /// Every read model, in the order status lists them.
-    public static let all: [any Projection] = [
-        TimelineProjection(), CertificateProjection(), ComplaintProjection(), RevenueProjection(),
-    ]
+    /// Every read model of a store, in the order status lists them.
+    public static func all(storeRoot: String) throws(ProjectionError) -> [any Projection] {
+        [
+            TimelineProjection(), CertificateProjection(), ComplaintProjection(), RevenueProjection(),
+            CandidateSearchProjection(key: try CandidateSearchProjection.key(storeRoot: storeRoot)),
+        ]
+    }
+
+    /// The names of the read models.
+    public static let names = ["timelines", "certificates", "complaints", "revenue", "search"]
 
     public let log: EventLog
     public let directory: String
@@ -23,7 +29,13 @@ public final class Projector: @unchecked Sendable {
     /// Events applied per transaction.
     static let batchSize = 20_000
 
-    public init(storeRoot: String, log: EventLog, projections: [any Projection] = Projector.all) {
+    /// A projector for the store at `storeRoot` with every read model (the search key is made
+    /// on first use).
+    public convenience init(storeRoot: String, log: EventLog) throws(ProjectionError) {
+        self.init(storeRoot: storeRoot, log: log, projections: try Self.all(storeRoot: storeRoot))
+    }
+
+    public init(storeRoot: String, log: EventLog, projections: [any Projection]) {
         self.log = log
         directory = storeRoot + "/projections"
         self.projections = projections

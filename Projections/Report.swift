@@ -26,6 +26,7 @@ public struct Report: Sendable {
 
     /// The reports, by projection name.
     public static let names = ["timelines", "certificates", "complaints", "revenue"]
+    // (search has its own command, `docket search`.)
 
     /// Runs report `name` against its projection's live file (`today` ages open complaints).
     public static func run(

@@ -21,13 +21,14 @@ struct Docket: ParsableCommand {
               docket digest                  print the digest for an auditor
               docket verify --expect DIGEST  prove the log still extends it
               docket export > events.jsonl   the interchange format; `import` reads it
+              docket search 张伟             find a candidate's case by name or full number
               docket report revenue          a read model as a table, JSON or CSV
               docket projections status      read models' positions, lag, fingerprints
             """,
         subcommands: [
             InitCommand.self, SubmitCommand.self, CaseCommand.self, TimelineCommand.self, ReplayCommand.self,
             VerifyCommand.self, DigestCommand.self, ExportCommand.self, ImportCommand.self, RebuildCommand.self,
-            ProjectionsCommand.self, ReportCommand.self,
+            ProjectionsCommand.self, ReportCommand.self, SearchCommand.self,
         ]
     )
 }

@@ -32,7 +32,7 @@ struct ProjectionsCommand: ParsableCommand {
         func run() throws {
             do {
                 let store = try DocketStore.open(at: options.path, readOnly: true)
-                let projector = Projector(storeRoot: options.path, log: store.log)
+                let projector = try Projector(storeRoot: options.path, log: store.log)
                 let differences = check ? try projector.check() : []
                 let statuses = try projector.status()
                 if json {

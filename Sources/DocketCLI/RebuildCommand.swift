@@ -14,7 +14,7 @@ struct RebuildCommand: ParsableCommand {
 
             --as-of builds a separate file as the log stood then (for audits: "what did we show on date T"): a position, or an RFC 3339 time matched against when events were recorded. The file is <store>/projections/NAME.asof-POSITION.sqlite; the live model is untouched.
 
-            Projections: \(Projector.all.map(\.name).joined(separator: ", ")).
+            Projections: \(Projector.names.joined(separator: ", ")).
 
             Examples:
               docket rebuild
@@ -42,7 +42,7 @@ struct RebuildCommand: ParsableCommand {
     func run() throws {
         do {
             let store = try DocketStore.open(at: options.path, readOnly: true)
-            let projector = Projector(storeRoot: options.path, log: store.log)
+            let projector = try Projector(storeRoot: options.path, log: store.log)
             let selected = try projector.select(names)
             if let asOf {
                 let position = try UInt64(asOf) ?? projector.position(asOf: RFC3339.parse(asOf)!)

@@ -63,7 +63,7 @@ struct ReportCommand: ParsableCommand {
         let report: Report
         do {
             let store = try DocketStore.open(at: options.path, readOnly: true)
-            let projector = Projector(storeRoot: options.path, log: store.log)
+            let projector = try Projector(storeRoot: options.path, log: store.log)
             try projector.catchUp([name])
             var filters = Report.Filters()
             filters.batch = batch

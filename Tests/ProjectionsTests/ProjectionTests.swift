@@ -37,7 +37,7 @@ import Testing
             lines.map { store.submitAndWait(Array($0.utf8)) }
         }
 
-        var projector: Projector { Projector(storeRoot: path, log: store.log) }
+        var projector: Projector { try! Projector(storeRoot: path, log: store.log) }
 
         func rows(_ projection: String, _ sql: String) throws -> [Row] {
             try DatabaseQueue(path: projector.path(projection)).read { try Row.fetchAll($0, sql: sql) }
@@ -190,7 +190,7 @@ import Testing
     @Test func eachReadModelHoldsWhatTheFixedHistorySays() throws {
         let s = try Scratch()
         #expect(s.submit(Self.fixedHistory).allSatisfy { $0.ok })
-        #expect(try s.projector.catchUp() == 16 * 4)
+        #expect(try s.projector.catchUp() == 16 * Projector.names.count)
         let timeline = try s.rows(
             "timelines",
             "SELECT case_id, version, type, actor_role, summary FROM timeline ORDER BY position"
@@ -293,9 +293,11 @@ import Testing
         #expect(s.submit(Self.fixedHistory).allSatisfy { $0.ok })
         try s.projector.catchUp()
         try s.projector.rebuild()
-        for name in Report.names {
+        for name in Projector.names {
             let bytes = try Data(contentsOf: URL(fileURLWithPath: s.projector.path(name)))
-            for secret in ["110101199506011232", "110101200803020018", "张伟", "欧阳子涵"] {
+            // Names are what search finds candidates by; nowhere else.
+            let secrets = ["110101199506011232", "110101200803020018"] + (name == "search" ? [] : ["张伟", "欧阳子涵"])
+            for secret in secrets {
                 #expect(bytes.range(of: Data(secret.utf8)) == nil, "\(secret) in \(name)")
             }
         }
@@ -309,5 +311,24 @@ import Testing
         } catch {
             #expect(error.code == .unknownProjection && error.message.contains("timelines"))
         }
+    }
+
+    @Test func searchFindsANameFragmentOrAFullNumberButNeverAPartialOne() throws {
+        let s = try Scratch()
+        #expect(s.submit(Self.fixedHistory).allSatisfy { $0.ok })
+        try s.projector.catchUp()
+        let search = try s.projector.select(["search"])[0] as! CandidateSearchProjection
+        let byName = try s.rows("search", "SELECT case_id, id_masked FROM candidates WHERE name LIKE '%子涵%'")
+        #expect(byName.map { $0["case_id"] as String } == ["2024-04-000002"])
+        #expect(byName.first?["id_masked"] == "110101********0018")
+        let hash = search.hash("110101199506011232")
+        #expect(try s.rows("search", "SELECT case_id FROM candidates WHERE id_hash = '\(hash)'").count == 1)
+        #expect(search.hash("110101199506011232") != search.hash("11010119950601123"))
+        // The key is the store's: rebuilds keep the same hashes; another store's differ.
+        try s.projector.rebuild(["search"])
+        #expect(try s.rows("search", "SELECT case_id FROM candidates WHERE id_hash = '\(hash)'").count == 1)
+        let other = try Scratch()
+        let otherSearch = try other.projector.select(["search"])[0] as! CandidateSearchProjection
+        #expect(otherSearch.hash("110101199506011232") != hash)
     }
 }
