@@ -19,4 +19,12 @@ public protocol Projection: Sendable {
     func createIndexes(_ db: Database) throws
     /// Applies one event.
     func apply(_ event: ProjectedEvent, _ db: Database) throws
+    /// See the extension's default.
+    func willFeed()
+}
+
+extension Projection {
+    /// Called before a run of events is fed (a catch-up or a build): projections that cache
+    /// state for speed drop it here, since the next run may be into another file.
+    public func willFeed() {}
 }

@@ -14,13 +14,13 @@ public final class Projector: @unchecked Sendable {
     /// Every read model of a store, in the order status lists them.
     public static func all(storeRoot: String) throws(ProjectionError) -> [any Projection] {
         [
-            TimelineProjection(), CertificateProjection(), ComplaintProjection(), RevenueProjection(),
+            CaseProjection(), TimelineProjection(), CertificateProjection(), ComplaintProjection(), RevenueProjection(),
             CandidateSearchProjection(key: try CandidateSearchProjection.key(storeRoot: storeRoot)),
         ]
     }
 
     /// The names of the read models.
-    public static let names = ["timelines", "certificates", "complaints", "revenue", "search"]
+    public static let names = ["cases", "timelines", "certificates", "complaints", "revenue", "search"]
 
     public let log: EventLog
     public let directory: String
@@ -155,6 +155,7 @@ public final class Projector: @unchecked Sendable {
         progress: (UInt64) -> Void
     ) throws(ProjectionError) -> Int {
         guard start <= end else { return 0 }
+        projection.willFeed()
         var cursor = log.events(from: start)
         var applied = 0
         var position = start - 1

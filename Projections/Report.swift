@@ -25,7 +25,7 @@ public struct Report: Sendable {
     public var rows: [[Value]]
 
     /// The reports, by projection name.
-    public static let names = ["timelines", "certificates", "complaints", "revenue"]
+    public static let names = ["cases", "timelines", "certificates", "complaints", "revenue"]
     // (search has its own command, `docket search`.)
 
     /// Runs report `name` against its projection's live file (`today` ages open complaints).
@@ -49,6 +49,26 @@ public struct Report: Sendable {
         let sql: String
         let columns: [String]
         switch name {
+        case "cases":
+            filter("batch = ?", filters.batch)
+            filter("occupation = ?", filters.occupation)
+            filter("case_id = ?", filters.caseID)
+            filter("applied_on >= ?", filters.from)
+            filter("applied_on <= ?", filters.to)
+            columns = [
+                "case", "version", "status", "occupation", "level", "batch", "theory", "skill", "paid_yuan",
+                "refunded_yuan", "certificate", "open_complaints", "findings",
+            ]
+            // A kept pass that ran out by today turns the status to failed (SPEC §5).
+            arguments.insert(today, at: 0)
+            sql =
+                """
+                SELECT case_id, version,
+                       CASE WHEN lapses_on IS NOT NULL AND ? >= lapses_on THEN 'failed' ELSE status END,
+                       occupation, level, batch, theory_score, skill_score, paid_yuan, refunded_yuan,
+                       certificate_number, open_complaints, findings
+                FROM cases
+                """ + whereClause(conditions) + " ORDER BY case_id"
         case "timelines":
             filter("case_id = ?", filters.caseID)
             filter("substr(at, 1, 10) >= ?", filters.from)

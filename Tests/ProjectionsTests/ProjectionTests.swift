@@ -331,4 +331,88 @@ import Testing
         let otherSearch = try other.projector.select(["search"])[0] as! CandidateSearchProjection
         #expect(otherSearch.hash("110101199506011232") != hash)
     }
+
+    @Test func theCasesModelHoldsEachCaseViewAndItsStatusOverTime() throws {
+        let s = try Scratch()
+        #expect(s.submit(Self.fixedHistory).allSatisfy { $0.ok })
+        try s.projector.catchUp()
+        let cases = try s.rows("cases", "SELECT * FROM cases ORDER BY case_id")
+        #expect(cases.count == 2)
+        let a = cases[0]
+        let b = cases[1]
+        #expect(a["status"] as String == "certified")
+        #expect(a["theory_score"] as Int == 60)
+        #expect(a["skill_score"] as Int == 75)
+        #expect(a["certificate_number"] as String == "Z1")
+        #expect(a["paid_yuan"] as Int == 160)
+        #expect(a["open_complaints"] as Int == 0)
+        #expect(a["applied_on"] as String == "2024-03-02")
+        #expect(b["status"] as String == "withdrawn")
+        #expect(b["refunded_yuan"] as Int == 160)
+        #expect(b["findings"] as String == "")
+        #expect(b["version"] as Int == 4)
+    }
+
+    @Test func aRescheduleReturnsTicketedCasesToApprovedAndAKeptPassLapses() throws {
+        let s = try Scratch()
+        let c = "2024-04-000001"
+        var lines = Array(Self.fixedHistory.prefix(2))  // the batch and case A's application
+        lines.append(Self.fixedHistory[3])  // approved
+        lines.append(Self.fixedHistory[4])  // paid
+        lines.append(Self.fixedHistory[8])  // ticket
+        #expect(s.submit(lines).allSatisfy { $0.ok })
+        try s.projector.catchUp()
+        #expect(try s.rows("cases", "SELECT status FROM cases")[0]["status"] == "ticketed")
+        s.submit([
+            Self.command(
+                "reschedule-batch",
+                "batch",
+                "2024-04",
+                at: "2024-04-12T09:00:00+08:00",
+                role: "admin",
+                data: #"{"examStartsAt":"2024-04-27T09:00:00+08:00","reason":"typhoon"}"#
+            )
+        ])
+        try s.projector.catchUp()
+        #expect(try s.rows("cases", "SELECT status FROM cases")[0]["status"] == "approved")
+        // A new ticket, one pass and one fail: retake-eligible until 2025-04-27, failed after.
+        #expect(
+            s.submit([
+                Self.command(
+                    "send-ticket",
+                    "case",
+                    c,
+                    at: "2024-04-13T09:00:00+08:00",
+                    role: "examiner",
+                    data: #"{"ticketNumber":"T2","channel":"wechat"}"#
+                ),
+                Self.command(
+                    "record-score",
+                    "case",
+                    c,
+                    at: "2024-04-28T09:00:00+08:00",
+                    role: "examiner",
+                    data: #"{"subject":"theory","score":40}"#
+                ),
+                Self.command(
+                    "record-score",
+                    "case",
+                    c,
+                    at: "2024-04-28T10:00:00+08:00",
+                    role: "examiner",
+                    data: #"{"subject":"skill","score":90}"#
+                ),
+            ]).allSatisfy { $0.ok }
+        )
+        try s.projector.catchUp()
+        let row = try s.rows("cases", "SELECT status, lapses_on FROM cases")[0]
+        #expect(row["status"] as String == "retake-eligible")
+        #expect(row["lapses_on"] as String? == "2025-04-28")
+        func status(on day: String) throws -> Report.Value? {
+            try Report.run("cases", filters: Report.Filters(), projector: s.projector, today: day).rows.first?[2]
+        }
+        #expect(try status(on: "2025-04-27") == .text("retake-eligible"))
+        #expect(try status(on: "2025-04-28") == .text("failed"))
+        #expect(try s.projector.check().isEmpty)
+    }
 }
