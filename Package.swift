@@ -108,7 +108,7 @@ let package = Package(
             name: "DocketBench",
             dependencies: [
                 "Certification", "CertificationWire", "Chronology", "DocketJSON", "DocketStore", "DocketWorkload",
-                "EventLog",
+                "EventLog", "Projections",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],

@@ -12,10 +12,13 @@ import GRDB
 /// pass running out) becomes `failed`, so readers can tell the status on any later day.
 public final class CaseProjection: Projection, @unchecked Sendable {
     /// Case states by id, for the feed in progress (the Projector feeds one thread at a time).
-    private var cache: [String: CaseState] = [:]
+    private var cache: [String: (state: CaseState, appliedOn: String)] = [:]
     private var batches: [String: BatchState] = [:]
     private var batchesLoaded = false
-    static let cacheLimit = 20_000
+    /// Enough for every case of a large store's rebuild to stay in memory (a miss folds the case
+    /// again from `case_events`); past it, the older half is dropped.
+    static let cacheLimit = 131_072
+    private var cacheOrder: [String] = []
 
     public init() {}
 
@@ -27,6 +30,7 @@ public final class CaseProjection: Projection, @unchecked Sendable {
 
     public func willFeed() {
         cache.removeAll()
+        cacheOrder.removeAll()
         batches.removeAll()
         batchesLoaded = false
     }
@@ -56,6 +60,7 @@ public final class CaseProjection: Projection, @unchecked Sendable {
                     case_id TEXT NOT NULL,
                     version INTEGER NOT NULL,
                     position INTEGER NOT NULL,
+                    local_day TEXT NOT NULL,
                     type TEXT NOT NULL,
                     data BLOB NOT NULL,
                     PRIMARY KEY (case_id, version)
@@ -97,23 +102,24 @@ public final class CaseProjection: Projection, @unchecked Sendable {
                     arguments: [batchID]
                 )
                 for id in ids {
-                    if let state = try state(id, db) { try write(id, state, at: e.at, appliedOn: nil, db) }
+                    if let (state, appliedOn) = try state(id, db) {
+                        try write(id, state, at: e.at, appliedOn: appliedOn, db)
+                    }
                 }
             }
         case .caseEvent(let event):
             guard let caseID = e.caseID else { return }
             // Kept to fold the case again, without what the view does not need: the identity
             // number masked, the name cut to its first character.
-            try db.cachedStatement(sql: "INSERT INTO case_events VALUES (?, ?, ?, ?, ?)")
+            try db.cachedStatement(sql: "INSERT INTO case_events VALUES (?, ?, ?, ?, ?, ?)")
                 .execute(arguments: [
-                    caseID, Int64(e.version), Int64(e.position), e.event.typeName,
+                    caseID, Int64(e.version), Int64(e.position), e.localDay, e.event.typeName,
                     Data(EventCoding.payload(of: Self.withoutPersonalData(e.event))),
                 ])
-            var state = try self.state(caseID, db, excludingVersion: e.version) ?? CaseState()
+            var (state, appliedOn) =
+                try self.state(caseID, db, excludingVersion: e.version) ?? (CaseState(), e.localDay)
             state.evolve(with: event, position: e.position)
-            remember(caseID, state)
-            var appliedOn: String?
-            if case .applied = event { appliedOn = e.localDay }
+            remember(caseID, state, appliedOn)
             try write(caseID, state, at: e.at, appliedOn: appliedOn, db)
         }
     }
@@ -134,14 +140,21 @@ public final class CaseProjection: Projection, @unchecked Sendable {
 
     /// The case's state from the cache, else folded from its stored events (all versions but
     /// `excludingVersion`, the one being applied now).
-    private func state(_ id: String, _ db: Database, excludingVersion: UInt64 = .max) throws -> CaseState? {
+    private func state(
+        _ id: String,
+        _ db: Database,
+        excludingVersion: UInt64 = .max
+    ) throws -> (
+        CaseState, appliedOn: String
+    )? {
         if let cached = cache[id] { return cached }
         let rows = try Row.fetchAll(
             db,
-            sql: "SELECT position, type, data FROM case_events WHERE case_id = ? AND version < ? ORDER BY version",
+            sql:
+                "SELECT position, local_day, type, data FROM case_events WHERE case_id = ? AND version < ? ORDER BY version",
             arguments: [id, Int64(min(excludingVersion, UInt64(Int64.max)))]
         )
-        guard !rows.isEmpty else { return nil }
+        guard let first = rows.first else { return nil }
         var state = CaseState()
         for row in rows {
             let data: [UInt8] = Array(row["data"] as Data)
@@ -149,16 +162,19 @@ public final class CaseProjection: Projection, @unchecked Sendable {
                 state.evolve(with: event, position: UInt64(row["position"] as Int64))
             }
         }
-        return state
+        return (state, first["local_day"])
     }
 
-    private func remember(_ id: String, _ state: CaseState) {
-        if cache.count >= Self.cacheLimit { cache.removeAll(keepingCapacity: true) }
-        cache[id] = state
+    private func remember(_ id: String, _ state: CaseState, _ appliedOn: String) {
+        if cache.updateValue((state, appliedOn), forKey: id) == nil { cacheOrder.append(id) }
+        guard cache.count > Self.cacheLimit else { return }
+        let dropped = cacheOrder.prefix(cacheOrder.count / 2)
+        for old in dropped { cache[old] = nil }
+        cacheOrder.removeFirst(dropped.count)
     }
 
     /// Writes the case's row as its state stands at `at`.
-    private func write(_ id: String, _ state: CaseState, at: Timestamp, appliedOn: String?, _ db: Database) throws {
+    private func write(_ id: String, _ state: CaseState, at: Timestamp, appliedOn: String, _ db: Database) throws {
         guard let application = state.application else { return }
         let status = CaseStatus.of(state, batch: { self.batches[$0] }, at: at)
         let theory = state.results[.theory]
@@ -176,9 +192,7 @@ public final class CaseProjection: Projection, @unchecked Sendable {
             skill?.score, skill.map { $0.passed ? 1 : 0 }, skill?.batch,
             state.paidYuan, state.refundedYuan, state.certificateNumber,
             state.complaints.filter(\.isOpen).count, findings.joined(separator: ","),
-            try appliedOn
-                ?? String.fetchOne(db, sql: "SELECT applied_on FROM cases WHERE case_id = ?", arguments: [id]) ?? "",
-            at.description,
+            appliedOn, at.description,
         ])
     }
 
