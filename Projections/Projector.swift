@@ -58,40 +58,35 @@ public final class Projector: @unchecked Sendable {
 
     // MARK: Catch-up
 
-    /// Brings the projections up to the log's last position; returns the events applied.
+    /// Brings the projections up to the log's last position in one pass over the log; returns
+    /// the events applied (summed over projections).
     @discardableResult
     public func catchUp(
         _ names: [String] = [],
         progress: (String, UInt64) -> Void = { _, _ in }
-    ) throws(ProjectionError)
-        -> Int
-    {
+    ) throws(ProjectionError) -> Int {
         try makeDirectory()
-        var applied = 0
+        var targets: [Target] = []
         for projection in try select(names) {
             let queue = try Self.openLive(path(projection.name), projection)
-            let from = try Self.checkpoint(queue) + 1
-            applied += try feed(projection, into: queue, from: from, through: log.lastPosition) {
-                progress(projection.name, $0)
-            }
+            targets.append(Target(projection: projection, queue: queue, after: try Self.checkpoint(queue)))
         }
-        return applied
+        return try feed(targets, through: log.lastPosition) { progress("read models", $0) }
     }
 
     // MARK: Rebuild
 
-    /// Rebuilds projections from position 1 into new files and swaps each in atomically.
+    /// Rebuilds projections from position 1 into new files, in one pass over the log, and swaps
+    /// each in atomically.
     public func rebuild(
         _ names: [String] = [],
         progress: (String, UInt64) -> Void = { _, _ in }
     ) throws(ProjectionError) {
         try makeDirectory()
-        for projection in try select(names) {
-            let live = path(projection.name)
-            let building = live + ".building"
-            try build(projection, at: building, through: log.lastPosition) { progress(projection.name, $0) }
-            try Self.replace(live, with: building)
-        }
+        let selected = try select(names)
+        let files = selected.map { path($0.name) + ".building" }
+        try build(selected, at: files, through: log.lastPosition) { progress("read models", $0) }
+        for (projection, building) in zip(selected, files) { try Self.replace(path(projection.name), with: building) }
     }
 
     /// Builds projection `name` as the log stood at `position` into `path` (not swapped in).
@@ -99,7 +94,7 @@ public final class Projector: @unchecked Sendable {
         try makeDirectory()
         guard let projection = try select([name]).first else { return }
         let building = path + ".building"
-        try build(projection, at: building, through: min(position, log.lastPosition)) { _ in }
+        try build([projection], at: [building], through: min(position, log.lastPosition)) { _ in }
         try Self.replace(path, with: building)
     }
 
@@ -118,44 +113,60 @@ public final class Projector: @unchecked Sendable {
     }
 
     private func build(
-        _ projection: any Projection,
-        at building: String,
+        _ projections: [any Projection],
+        at files: [String],
         through end: UInt64,
         progress: (UInt64) -> Void
     ) throws(ProjectionError) {
-        for suffix in ["", "-wal", "-shm", "-journal"] {
-            try? FileManager.default.removeItem(atPath: building + suffix)
-        }
+        var targets: [Target] = []
         do {
-            var configuration = Configuration()
-            configuration.prepareDatabase { db in
-                try db.execute(sql: "PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF")
+            for (projection, building) in zip(projections, files) {
+                for suffix in ["", "-wal", "-shm", "-journal"] {
+                    try? FileManager.default.removeItem(atPath: building + suffix)
+                }
+                var configuration = Configuration()
+                configuration.prepareDatabase { db in
+                    // A build owns its file: no journal, no syncs until the end, and a page cache
+                    // large enough that SQLite does not re-read and re-write pages it evicted.
+                    try db.execute(
+                        sql: "PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; PRAGMA cache_size = -262144"
+                    )
+                }
+                let queue = try DatabaseQueue(path: building, configuration: configuration)
+                try queue.write { db in
+                    try Self.createCheckpoint(db)
+                    try projection.createTables(db)
+                }
+                targets.append(Target(projection: projection, queue: queue, after: 0))
             }
-            let queue = try DatabaseQueue(path: building, configuration: configuration)
-            try queue.write { db in
-                try Self.createCheckpoint(db)
-                try projection.createTables(db)
+            _ = try feed(targets, through: end, progress: progress)
+            for target in targets {
+                try target.queue.write { db in try target.projection.createIndexes(db) }
+                try target.queue.close()
             }
-            _ = try feed(projection, into: queue, from: 1, through: end, progress: progress)
-            try queue.write { db in try projection.createIndexes(db) }
-            try queue.close()
         } catch let error as ProjectionError {
             throw error
         } catch {
-            throw ProjectionError(.database, "building \(projection.name): \(error)")
+            throw ProjectionError(.database, "building \(projections.map(\.name).joined(separator: ", ")): \(error)")
         }
     }
 
-    /// Applies events `from...through` in transactions, each ending with the checkpoint.
+    /// A projection being fed: its database and the last position it holds.
+    struct Target {
+        var projection: any Projection
+        var queue: DatabaseQueue
+        var after: UInt64
+    }
+
+    /// Applies the events after each target's position through `end`, in one pass over the log
+    /// and in transactions of ``batchSize`` events, each ending with the target's checkpoint.
     private func feed(
-        _ projection: any Projection,
-        into queue: DatabaseQueue,
-        from start: UInt64,
+        _ targets: [Target],
         through end: UInt64,
         progress: (UInt64) -> Void
     ) throws(ProjectionError) -> Int {
-        guard start <= end else { return 0 }
-        projection.willFeed()
+        guard let start = targets.map(\.after).min().map({ $0 + 1 }), start <= end else { return 0 }
+        for target in targets { target.projection.willFeed() }
         var cursor = log.events(from: start)
         var applied = 0
         var position = start - 1
@@ -171,15 +182,21 @@ public final class Projector: @unchecked Sendable {
                 throw ProjectionError(.log, error.message)
             }
             if batch.isEmpty { break }
-            do {
-                try queue.write { db in
-                    for event in batch { try projection.apply(event, db) }
-                    try db.execute(sql: "UPDATE _checkpoint SET position = ?", arguments: [Int64(position)])
+            for target in targets where target.after < position {
+                let events = batch.filter { $0.position > target.after }
+                do {
+                    try target.queue.write { db in
+                        for event in events { try target.projection.apply(event, db) }
+                        try db.execute(sql: "UPDATE _checkpoint SET position = ?", arguments: [Int64(position)])
+                    }
+                } catch {
+                    throw ProjectionError(
+                        .database,
+                        "\(target.projection.name) at position \(events.first?.position ?? 0): \(error)"
+                    )
                 }
-            } catch {
-                throw ProjectionError(.database, "\(projection.name) at position \(batch.first!.position): \(error)")
+                applied += events.count
             }
-            applied += batch.count
             progress(position)
         }
         return applied
@@ -269,7 +286,7 @@ public final class Projector: @unchecked Sendable {
         var differences: [Difference] = []
         for projection in try select(names) {
             let scratch = path(projection.name) + ".check"
-            try build(projection, at: scratch, through: log.lastPosition) { _ in }
+            try build([projection], at: [scratch], through: log.lastPosition) { _ in }
             defer { try? FileManager.default.removeItem(atPath: scratch) }
             let live = try Self.fingerprints(projection, try Self.openLive(path(projection.name), projection))
             let fresh = try Self.fingerprints(projection, try Self.open(scratch))
@@ -294,7 +311,9 @@ public final class Projector: @unchecked Sendable {
         do {
             var configuration = Configuration()
             configuration.prepareDatabase { db in
-                try db.execute(sql: "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL")
+                try db.execute(
+                    sql: "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA cache_size = -65536"
+                )
             }
             return try DatabaseQueue(path: path, configuration: configuration)
         } catch {
