@@ -160,14 +160,13 @@ public enum ApplyDecision {
             )
         }
         // Rules, in the order of SPEC §3.
-        guard CertificationCalendar.acceptsApplication(at: context.at, examStartsAt: examStart) else {
-            return .failure(
-                Rejection(
-                    .registrationClosed,
-                    "registration for batch \(data.batch) closed at \(CertificationCalendar.registrationCloses(examStartsAt: examStart)), 7 days before the exam",
-                    field: "at"
-                )
-            )
+        if let rejection = CertificationCalendar.registrationRejection(
+            batchID: data.batch,
+            examStartsAt: examStart,
+            at: context.at,
+            field: "at"
+        ) {
+            return .failure(rejection)
         }
         guard candidate.region.allowedDocuments.contains(candidate.idDocument.type) else {
             let allowed = candidate.region.allowedDocuments.map(\.rawValue).sorted().joined(separator: ", ")

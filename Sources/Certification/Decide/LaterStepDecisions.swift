@@ -276,14 +276,13 @@ public enum LaterStepDecisions {
                 )
             )
         }
-        guard CertificationCalendar.acceptsApplication(at: context.at, examStartsAt: start) else {
-            return .failure(
-                Rejection(
-                    .registrationClosed,
-                    "registration for batch \(requested.batch) closed at \(CertificationCalendar.registrationCloses(examStartsAt: start))",
-                    field: "data.batch"
-                )
-            )
+        if let rejection = CertificationCalendar.registrationRejection(
+            batchID: requested.batch,
+            examStartsAt: start,
+            at: context.at,
+            field: "data.batch"
+        ) {
+            return .failure(rejection)
         }
         return .success([.retakeRequested(requested)])
     }

@@ -16,6 +16,22 @@ public enum CertificationCalendar {
         at < registrationCloses(examStartsAt: examStartsAt)
     }
 
+    /// `registration-closed` for batch `batchID` when `at` is at or after its registration
+    /// closes (applications, and retakes, which register for a sitting the same way).
+    static func registrationRejection(
+        batchID: String,
+        examStartsAt: Timestamp,
+        at: Timestamp,
+        field: String
+    ) -> Rejection? {
+        guard !acceptsApplication(at: at, examStartsAt: examStartsAt) else { return nil }
+        return Rejection(
+            .registrationClosed,
+            "registration for batch \(batchID) closed at \(registrationCloses(examStartsAt: examStartsAt)), 7 days before the exam",
+            field: field
+        )
+    }
+
     /// Whether a ticket sent at `at` is late (sent after exam start − 7 days: accepted, but an
     /// audit finding `ticket-late`). Exactly 7 days before is on time.
     public static func ticketIsLate(sentAt: Timestamp, examStartsAt: Timestamp) -> Bool {
