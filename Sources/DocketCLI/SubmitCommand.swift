@@ -1,6 +1,7 @@
 import ArgumentParser
 import CertificationWire
 import DocketStore
+import EventLog
 import Foundation
 import Projections
 
@@ -69,7 +70,11 @@ struct SubmitCommand: ParsableCommand {
         // The read models are current when submit returns.
         var projectionsFailed = false
         do {
-            try Projector(storeRoot: options.path, log: store.log).catchUp()
+            let last = store.log.lastPosition
+            try Projector(storeRoot: options.path, log: store.log).catchUp { _, position in
+                Terminal.progress("bringing the read models up to date: \(position) of \(last) events…")
+            }
+            Terminal.endProgress()
         } catch {
             Terminal.error("the read models could not be brought up to date: \(error.message) (run `docket rebuild`)")
             projectionsFailed = true
