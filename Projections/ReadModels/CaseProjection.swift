@@ -110,7 +110,7 @@ public final class CaseProjection: Projection, @unchecked Sendable {
         case .caseEvent(let event):
             guard let caseID = e.caseID else { return }
             // Kept to fold the case again, without what the view does not need: the identity
-            // number masked, the name cut to its first character.
+            // number and the name masked.
             try db.cachedStatement(sql: "INSERT INTO case_events VALUES (?, ?, ?, ?, ?, ?)")
                 .execute(arguments: [
                     caseID, Int64(e.version), Int64(e.position), e.localDay, e.event.typeName,
@@ -205,10 +205,10 @@ public final class CaseProjection: Projection, @unchecked Sendable {
         return CertificationCalendar.passKeptUntil(examDate: exam).adding(days: 1).description
     }
 
-    /// The event with the identity number masked and the name cut to its first character.
+    /// The event with the identity number and the name masked.
     static func withoutPersonalData(_ event: DomainEvent) -> DomainEvent {
         guard case .caseEvent(.applied(var a)) = EventSummary.masked(event) else { return event }
-        a.candidate.name = String(a.candidate.name.prefix(1)) + "*"
+        a.candidate.name = a.candidate.maskedName
         return .caseEvent(.applied(a))
     }
 }

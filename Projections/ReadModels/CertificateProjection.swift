@@ -41,9 +41,7 @@ public struct CertificateProjection: Projection {
     /// The holder as the public look-up shows them: the name's first character and the masked
     /// identity number (`张* 110101********123X`).
     public static func maskedHolder(_ candidate: Candidate) -> String {
-        let name = candidate.name
-        let shown = name.prefix(1) + String(repeating: "*", count: max(0, name.count - 1))
-        return shown + " " + IdentityNumber.mask(candidate.idDocument.number)
+        candidate.maskedName + " " + IdentityNumber.mask(candidate.idDocument.number)
     }
 
     public func apply(_ e: ProjectedEvent, _ db: Database) throws {

@@ -41,32 +41,3 @@ extension JSONValue {
         return nil
     }
 }
-
-extension JSONWriter {
-    /// Appends the canonical text of `value`: compact, object keys sorted by their UTF-8 bytes.
-    /// Two values that are ``JSONValue/isSame(as:)`` have the same canonical text, so a digest of
-    /// it identifies "the same command, key order aside".
-    public static func writeCanonical(_ value: JSONValue, into out: inout [UInt8]) {
-        switch value {
-        case .array(let items):
-            out.append(0x5B)
-            for (k, item) in items.enumerated() {
-                if k > 0 { out.append(0x2C) }
-                writeCanonical(item, into: &out)
-            }
-            out.append(0x5D)
-        case .object(let object):
-            out.append(0x7B)
-            let sorted = object.members.sorted { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }
-            for (k, member) in sorted.enumerated() {
-                if k > 0 { out.append(0x2C) }
-                writeString(member.key, into: &out)
-                out.append(0x3A)
-                writeCanonical(member.value, into: &out)
-            }
-            out.append(0x7D)
-        default:
-            write(value, into: &out)
-        }
-    }
-}

@@ -34,9 +34,6 @@ final class CommandProcessor {
         self.inflight = inflight
     }
 
-    /// Decides one line of JSON.
-    func process(line: [UInt8]) -> Step { process(PreparedCommand(line: line)) }
-
     /// Decides one prepared command.
     func process(_ prepared: PreparedCommand) -> Step {
         let envelope: CommandEnvelope

@@ -137,13 +137,7 @@ public enum ApplyDecision {
         } else if let decoded = Base64.decode(data.photoBase64) {
             photoBytes = decoded
         } else {
-            return .failure(
-                Rejection(
-                    .invalidField,
-                    "the photo is not valid base64 (standard alphabet, padded, no line breaks)",
-                    field: "data.photo.jpegBase64"
-                )
-            )
+            return .failure(PhotoRules.undecodable(field: "data.photo.jpegBase64"))
         }
         guard let batch = context.batch(data.batch), let examStart = batch.examStartsAt else {
             return .failure(

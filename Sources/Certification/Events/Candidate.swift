@@ -32,6 +32,10 @@ public struct Candidate: Sendable, Hashable {
     public var idDocument: IdentityDocument
     public var contact: Contact
 
+    /// The name as read models and public look-ups may show it: its first character, then one
+    /// `*` for each other (`张*`, `欧***`).
+    public var maskedName: String { name.prefix(1) + String(repeating: "*", count: max(0, name.count - 1)) }
+
     public init(name: String, birthDate: LocalDate, region: Region, idDocument: IdentityDocument, contact: Contact) {
         self.name = name
         self.birthDate = birthDate

@@ -20,16 +20,17 @@ public enum PhotoRules {
     /// then `photo-not-jpeg`, `photo-too-small`, `photo-size-out-of-range`.
     /// - Parameter field: the JSON path of the base64 text, for rejections.
     public static func check(base64 text: String, field: String) -> Result<Facts, Rejection> {
-        guard let bytes = Base64.decode(text) else {
-            return .failure(
-                Rejection(
-                    .invalidField,
-                    "the photo is not valid base64 (standard alphabet, padded, no line breaks)",
-                    field: field
-                )
-            )
-        }
+        guard let bytes = Base64.decode(text) else { return .failure(undecodable(field: field)) }
         return check(jpeg: bytes, field: field)
+    }
+
+    /// The refusal of photo text that is not base64 (a shape error, `invalid-field`).
+    public static func undecodable(field: String) -> Rejection {
+        Rejection(
+            .invalidField,
+            "the photo is not valid base64 (standard alphabet, padded, no line breaks)",
+            field: field
+        )
     }
 
     /// Checks decoded photo bytes: `photo-not-jpeg`, `photo-too-small`, `photo-size-out-of-range`.
