@@ -78,6 +78,7 @@ let package = Package(
             dependencies: [
                 "Certification", "CertificationWire", "Chronology", "EventLog",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             path: "Projections",

@@ -25,7 +25,7 @@ public enum Fingerprint {
             feed(5, [], into: &hasher)
         }
         feed(6, Array(String(count).utf8), into: &hasher)
-        return hasher.finalize().map { String(format: "%02x", $0) }.joined()
+        return Hex.of(hasher.finalize())
     }
 
     private static func feed(_ tag: UInt8, _ bytes: [UInt8], into hasher: inout SHA256) {

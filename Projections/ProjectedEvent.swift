@@ -1,6 +1,7 @@
 import Certification
 import CertificationWire
 import Chronology
+import EventLog
 
 /// An event as projections see it: its places, times, actor and decoded data.
 public struct ProjectedEvent: Sendable {
@@ -11,6 +12,8 @@ public struct ProjectedEvent: Sendable {
     public var recordedAt: Timestamp
     public var metadata: EventMetadata
     public var event: DomainEvent
+    /// The case id, for a case event.
+    public let caseID: String?
 
     public init(
         position: UInt64,
@@ -28,10 +31,29 @@ public struct ProjectedEvent: Sendable {
         self.recordedAt = recordedAt
         self.metadata = metadata
         self.event = event
+        caseID = StreamName.caseID(of: stream)
     }
 
-    /// The case id, for a case event.
-    public var caseID: String? { StreamName.caseID(of: stream) }
+    /// The event as recorded, decoded.
+    public init(_ recorded: RecordedEvent) throws(EventLogError) {
+        do throws(EventCoding.DecodingError) {
+            self.init(
+                position: recorded.position,
+                stream: recorded.stream,
+                version: recorded.version,
+                at: recorded.occurredAt,
+                recordedAt: recorded.recordedAt,
+                metadata: EventMetadata(bytes: recorded.metadata),
+                event: try EventCoding.decode(type: recorded.type, payload: recorded.payload)
+            )
+        } catch {
+            throw EventLogError(
+                .corruption,
+                "event \(recorded.position) cannot be read: \(error)",
+                position: recorded.position
+            )
+        }
+    }
 
     /// The business date in Asia/Shanghai (`YYYY-MM-DD`), how reports group days.
     public var localDay: String { at.localDate(utcOffsetSeconds: Timestamp.chinaStandardOffset).description }

@@ -26,8 +26,13 @@ public final class Projector: @unchecked Sendable {
     public let directory: String
     public let projections: [any Projection]
 
-    /// Events applied per transaction.
-    static let batchSize = 20_000
+    /// Events read per batch, and applied per transaction to a live model.
+    var batchSize = 32_768
+    /// Events applied per transaction to a model being built (see ``FeedTarget``).
+    var eventsPerBuildTransaction = 1 << 20
+    /// Feeds of fewer events than this run on the caller's thread (threads cost more than they
+    /// save on a small catch-up).
+    var parallelThreshold: UInt64 = 4_096
 
     /// A projector for the store at `storeRoot` with every read model (the search key is made
     /// on first use).
@@ -66,10 +71,19 @@ public final class Projector: @unchecked Sendable {
         progress: (String, UInt64) -> Void = { _, _ in }
     ) throws(ProjectionError) -> Int {
         try makeDirectory()
-        var targets: [Target] = []
+        var targets: [FeedTarget] = []
         for projection in try select(names) {
-            let queue = try Self.openLive(path(projection.name), projection)
-            targets.append(Target(projection: projection, queue: queue, after: try Self.checkpoint(queue)))
+            let file = path(projection.name)
+            let queue = try Self.openLive(file, projection)
+            targets.append(
+                FeedTarget(
+                    projection: projection,
+                    queue: queue,
+                    file: file,
+                    after: try Self.checkpoint(queue),
+                    eventsPerTransaction: batchSize
+                )
+            )
         }
         return try feed(targets, through: log.lastPosition) { progress("read models", $0) }
     }
@@ -118,7 +132,7 @@ public final class Projector: @unchecked Sendable {
         through end: UInt64,
         progress: (UInt64) -> Void
     ) throws(ProjectionError) {
-        var targets: [Target] = []
+        var targets: [FeedTarget] = []
         do {
             for (projection, building) in zip(projections, files) {
                 for suffix in ["", "-wal", "-shm", "-journal"] {
@@ -137,7 +151,15 @@ public final class Projector: @unchecked Sendable {
                     try Self.createCheckpoint(db)
                     try projection.createTables(db)
                 }
-                targets.append(Target(projection: projection, queue: queue, after: 0))
+                targets.append(
+                    FeedTarget(
+                        projection: projection,
+                        queue: queue,
+                        file: building,
+                        after: 0,
+                        eventsPerTransaction: eventsPerBuildTransaction
+                    )
+                )
             }
             _ = try feed(targets, through: end, progress: progress)
             for target in targets {
@@ -151,75 +173,64 @@ public final class Projector: @unchecked Sendable {
         }
     }
 
-    /// A projection being fed: its database and the last position it holds.
-    struct Target {
-        var projection: any Projection
-        var queue: DatabaseQueue
-        var after: UInt64
-    }
-
     /// Applies the events after each target's position through `end`, in one pass over the log
     /// and in transactions of ``batchSize`` events, each ending with the target's checkpoint.
+    /// Large feeds give each projection a thread of its own.
     private func feed(
-        _ targets: [Target],
+        _ targets: [FeedTarget],
         through end: UInt64,
         progress: (UInt64) -> Void
     ) throws(ProjectionError) -> Int {
         guard let start = targets.map(\.after).min().map({ $0 + 1 }), start <= end else { return 0 }
-        for target in targets { target.projection.willFeed() }
+        let history = CaseHistory(log: log)
+        for target in targets {
+            target.projection.willFeed(FeedContext(file: target.file, after: target.after, history: history))
+        }
         var cursor = log.events(from: start)
-        var applied = 0
         var position = start - 1
-        while position < end {
+        func nextBatch() throws(ProjectionError) -> [ProjectedEvent] {
             var batch: [ProjectedEvent] = []
-            batch.reserveCapacity(Self.batchSize)
+            batch.reserveCapacity(batchSize)
             do throws(EventLogError) {
-                while batch.count < Self.batchSize, position < end, let recorded = try cursor.next() {
+                while batch.count < batchSize, position < end, let recorded = try cursor.next() {
                     position = recorded.position
-                    batch.append(try Self.projected(recorded))
+                    batch.append(try ProjectedEvent(recorded))
                 }
             } catch {
                 throw ProjectionError(.log, error.message)
             }
-            if batch.isEmpty { break }
-            for target in targets where target.after < position {
-                let events = batch.filter { $0.position > target.after }
-                do {
-                    try target.queue.write { db in
-                        for event in events { try target.projection.apply(event, db) }
-                        try db.execute(sql: "UPDATE _checkpoint SET position = ?", arguments: [Int64(position)])
-                    }
-                } catch {
-                    throw ProjectionError(
-                        .database,
-                        "\(target.projection.name) at position \(events.first?.position ?? 0): \(error)"
-                    )
-                }
-                applied += events.count
+            return batch
+        }
+        guard targets.count > 1, end - start >= parallelThreshold else {
+            var targets = targets
+            var applied = 0
+            while position < end {
+                let batch = try nextBatch()
+                if batch.isEmpty { break }
+                for i in targets.indices { applied += try targets[i].apply(batch, through: position) }
+                progress(position)
             }
+            return applied
+        }
+        let workers = targets.map(FeedWorker.init)
+        var readError: ProjectionError?
+        reading: while position < end {
+            let batch: [ProjectedEvent]
+            do throws(ProjectionError) { batch = try nextBatch() } catch {
+                readError = error
+                break
+            }
+            if batch.isEmpty { break }
+            for worker in workers where !worker.send(batch, through: position) { break reading }
             progress(position)
         }
-        return applied
-    }
-
-    static func projected(_ recorded: RecordedEvent) throws(EventLogError) -> ProjectedEvent {
-        do throws(EventCoding.DecodingError) {
-            return ProjectedEvent(
-                position: recorded.position,
-                stream: recorded.stream,
-                version: recorded.version,
-                at: recorded.occurredAt,
-                recordedAt: recorded.recordedAt,
-                metadata: EventMetadata(bytes: recorded.metadata),
-                event: try EventCoding.decode(type: recorded.type, payload: recorded.payload)
-            )
-        } catch {
-            throw EventLogError(
-                .corruption,
-                "event \(recorded.position) cannot be read: \(error)",
-                position: recorded.position
-            )
+        var applied = 0
+        var firstError: ProjectionError?
+        for worker in workers {
+            do throws(ProjectionError) { applied += try worker.finish() } catch { firstError = firstError ?? error }
         }
+        if let error = readError ?? firstError { throw error }
+        return applied
     }
 
     // MARK: Status

@@ -10,10 +10,11 @@ import GRDB
 /// never stored: only its masked form and an HMAC-SHA-256 under the store's own key, so the
 /// file alone cannot be used to recover numbers by trying them all.
 public struct CandidateSearchProjection: Projection {
-    /// The key of the number hashes (bytes: `SymmetricKey` is not `Sendable`).
-    let keyBytes: [UInt8]
+    /// An HMAC keyed and ready (copied for each number: keying it again per number was most of
+    /// the hash's cost).
+    private let keyed: KeyedHMAC
 
-    public init(key: SymmetricKey) { keyBytes = key.withUnsafeBytes { Array($0) } }
+    public init(key: SymmetricKey) { keyed = KeyedHMAC(HMAC<SHA256>(key: key)) }
 
     public var name: String { "search" }
     public var summary: String { "candidates by name fragment or full identity number (hashed)" }
@@ -31,7 +32,7 @@ public struct CandidateSearchProjection: Projection {
                     occupation TEXT NOT NULL,
                     batch TEXT NOT NULL,
                     applied_on TEXT NOT NULL
-                )
+                ) WITHOUT ROWID
                 """
         )
     }
@@ -42,8 +43,9 @@ public struct CandidateSearchProjection: Projection {
 
     /// The keyed hash of a normalised identity number (upper case, as applications store it).
     public func hash(_ number: String) -> String {
-        HMAC<SHA256>.authenticationCode(for: Array(number.uppercased().utf8), using: SymmetricKey(data: keyBytes))
-            .map { String(format: "%02x", $0) }.joined()
+        var hmac = keyed.hmac
+        hmac.update(data: Array(number.uppercased().utf8))
+        return Hex.of(hmac.finalize())
     }
 
     public func apply(_ e: ProjectedEvent, _ db: Database) throws {
@@ -51,11 +53,17 @@ public struct CandidateSearchProjection: Projection {
         switch event {
         case .applied(let a):
             let document = a.candidate.idDocument
-            try db.cachedStatement(sql: "INSERT OR REPLACE INTO candidates VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
-                .execute(arguments: [
-                    caseID, a.candidate.name, document.type.rawValue, IdentityNumber.mask(document.number),
-                    hash(document.number), a.occupation.rawValue, a.batch, e.localDay,
-                ])
+            try DirectStatement(db, "INSERT OR REPLACE INTO candidates VALUES (?, ?, ?, ?, ?, ?, ?, ?)").run(db) {
+                row in
+                row.text(caseID)
+                row.text(a.candidate.name)
+                row.text(document.type.rawValue)
+                row.text(IdentityNumber.mask(document.number))
+                row.text(hash(document.number))
+                row.text(a.occupation.rawValue)
+                row.text(a.batch)
+                row.text(e.localDay)
+            }
         case .retakeRequested(let r):
             try db.cachedStatement(sql: "UPDATE candidates SET batch = ? WHERE case_id = ?")
                 .execute(arguments: [r.batch, caseID])
@@ -87,4 +95,10 @@ public struct CandidateSearchProjection: Projection {
         try Durable.sync(path: directory, directory: true)
         return key
     }
+}
+
+/// A keyed HMAC state, shareable: it is a value that is only ever copied, never mutated in place.
+struct KeyedHMAC: @unchecked Sendable {
+    let hmac: HMAC<SHA256>
+    init(_ hmac: HMAC<SHA256>) { self.hmac = hmac }
 }

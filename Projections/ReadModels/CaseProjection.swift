@@ -6,33 +6,23 @@ import GRDB
 
 /// Cases: the case view of SPEC §3, one row per case, for queries and reports.
 ///
-/// A row is the fold of the case's events; to fold without the log, the projection keeps each
-/// case's event data in a private table and a bounded cache of recent states. The status is
+/// A row is the fold of the case's events (a bounded cache of states, the log's earlier events
+/// on a miss), written once per transaction however many of its events the transaction held. The status is
 /// the one at the case's latest event; `lapses_on` is the day a time-dependent status (a kept
 /// pass running out) becomes `failed`, so readers can tell the status on any later day.
 public final class CaseProjection: Projection, @unchecked Sendable {
-    /// Case states by id, for the feed in progress (the Projector feeds one thread at a time).
-    private var cache: [String: (state: CaseState, appliedOn: String)] = [:]
-    private var batches: [String: BatchState] = [:]
-    private var batchesLoaded = false
-    /// Enough for every case of a large store's rebuild to stay in memory (a miss folds the case
-    /// again from `case_events`); past it, the older half is dropped.
-    static let cacheLimit = 131_072
-    private var cacheOrder: [String] = []
+    private let folder = CaseFolder()
+    private let batches = BatchBook()
 
     public init() {}
 
     public var name: String { "cases" }
     public var summary: String { "the case view, one row per case (status, subjects, payments, findings)" }
-    public var tables: [(table: String, orderBy: String)] {
-        [("cases", "case_id"), ("case_events", "case_id, version"), ("batch_events", "position")]
-    }
+    public var tables: [(table: String, orderBy: String)] { [("cases", "case_id"), BatchBook.table] }
 
-    public func willFeed() {
-        cache.removeAll()
-        cacheOrder.removeAll()
-        batches.removeAll()
-        batchesLoaded = false
+    public func willFeed(_ context: FeedContext) {
+        folder.willFeed(context)
+        batches.willFeed()
     }
 
     public func createTables(_ db: Database) throws {
@@ -55,24 +45,10 @@ public final class CaseProjection: Projection, @unchecked Sendable {
                     findings TEXT NOT NULL,
                     applied_on TEXT NOT NULL,
                     last_at TEXT NOT NULL
-                );
-                CREATE TABLE case_events (
-                    case_id TEXT NOT NULL,
-                    version INTEGER NOT NULL,
-                    position INTEGER NOT NULL,
-                    local_day TEXT NOT NULL,
-                    type TEXT NOT NULL,
-                    data BLOB NOT NULL,
-                    PRIMARY KEY (case_id, version)
-                ) WITHOUT ROWID;
-                CREATE TABLE batch_events (
-                    position INTEGER PRIMARY KEY,
-                    batch TEXT NOT NULL,
-                    type TEXT NOT NULL,
-                    data BLOB NOT NULL
-                );
+                ) WITHOUT ROWID
                 """
         )
+        try BatchBook.createTable(db)
     }
 
     public func createIndexes(_ db: Database) throws {
@@ -85,115 +61,74 @@ public final class CaseProjection: Projection, @unchecked Sendable {
     }
 
     public func apply(_ e: ProjectedEvent, _ db: Database) throws {
-        try loadBatches(db)
+        try batches.load(db)
         switch e.event {
         case .batchEvent(let event):
-            guard let batchID = StreamName.batchID(of: e.stream) else { return }
-            try db.cachedStatement(sql: "INSERT INTO batch_events VALUES (?, ?, ?, ?)")
-                .execute(arguments: [
-                    Int64(e.position), batchID, e.event.typeName, Data(EventCoding.payload(of: e.event)),
-                ])
-            batches[batchID, default: BatchState()].evolve(with: event, position: e.position)
+            guard let batchID = try batches.apply(e, event, db) else { return }
             if case .rescheduled = event {
-                // Tickets of this batch are void: every case sitting in it changes.
+                // Tickets of this batch are void: every case sitting in it changes, as of now.
+                try willCommit(db)
                 let ids = try String.fetchAll(
                     db,
                     sql: "SELECT case_id FROM cases WHERE batch = ?",
                     arguments: [batchID]
                 )
                 for id in ids {
-                    if let (state, appliedOn) = try state(id, db) {
-                        try write(id, state, at: e.at, appliedOn: appliedOn, db)
-                    }
+                    guard let entry = try folder.entry(id, before: .max, position: e.position) else { continue }
+                    entry.lastAt = e.at
+                    folder.touch(entry)
                 }
             }
         case .caseEvent(let event):
             guard let caseID = e.caseID else { return }
-            // Kept to fold the case again, without what the view does not need: the identity
-            // number and the name masked.
-            try db.cachedStatement(sql: "INSERT INTO case_events VALUES (?, ?, ?, ?, ?, ?)")
-                .execute(arguments: [
-                    caseID, Int64(e.version), Int64(e.position), e.localDay, e.event.typeName,
-                    Data(EventCoding.payload(of: Self.withoutPersonalData(e.event))),
-                ])
-            var (state, appliedOn) =
-                try self.state(caseID, db, excludingVersion: e.version) ?? (CaseState(), e.localDay)
-            state.evolve(with: event, position: e.position)
-            remember(caseID, state, appliedOn)
-            try write(caseID, state, at: e.at, appliedOn: appliedOn, db)
+            try folder.evolve(e, event, caseID: caseID)
         }
     }
 
-    private func loadBatches(_ db: Database) throws {
-        guard !batchesLoaded else { return }
-        batchesLoaded = true
-        for row in try Row.fetchAll(db, sql: "SELECT position, batch, type, data FROM batch_events ORDER BY position") {
-            let data: [UInt8] = Array(row["data"] as Data)
-            if case .batchEvent(let event) = try EventCoding.decode(type: row["type"], payload: data) {
-                batches[row["batch"], default: BatchState()].evolve(
-                    with: event,
-                    position: UInt64(row["position"] as Int64)
-                )
-            }
-        }
-    }
-
-    /// The case's state from the cache, else folded from its stored events (all versions but
-    /// `excludingVersion`, the one being applied now).
-    private func state(
-        _ id: String,
-        _ db: Database,
-        excludingVersion: UInt64 = .max
-    ) throws -> (
-        CaseState, appliedOn: String
-    )? {
-        if let cached = cache[id] { return cached }
-        let rows = try Row.fetchAll(
+    /// Writes each case touched in this transaction once, as it stands at its latest event.
+    public func willCommit(_ db: Database) throws {
+        let insert = try DirectStatement(
             db,
-            sql:
-                "SELECT position, local_day, type, data FROM case_events WHERE case_id = ? AND version < ? ORDER BY version",
-            arguments: [id, Int64(min(excludingVersion, UInt64(Int64.max)))]
+            "INSERT OR REPLACE INTO cases VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
         )
-        guard let first = rows.first else { return nil }
-        var state = CaseState()
-        for row in rows {
-            let data: [UInt8] = Array(row["data"] as Data)
-            if case .caseEvent(let event) = try EventCoding.decode(type: row["type"], payload: data) {
-                state.evolve(with: event, position: UInt64(row["position"] as Int64))
-            }
-        }
-        return (state, first["local_day"])
+        for entry in folder.touched { try write(entry, insert, db) }
+        folder.clearTouched()
     }
 
-    private func remember(_ id: String, _ state: CaseState, _ appliedOn: String) {
-        if cache.updateValue((state, appliedOn), forKey: id) == nil { cacheOrder.append(id) }
-        guard cache.count > Self.cacheLimit else { return }
-        let dropped = cacheOrder.prefix(cacheOrder.count / 2)
-        for old in dropped { cache[old] = nil }
-        cacheOrder.removeFirst(dropped.count)
-    }
+    public func didCommit(through position: UInt64) { folder.didCommit(through: position) }
 
-    /// Writes the case's row as its state stands at `at`.
-    private func write(_ id: String, _ state: CaseState, at: Timestamp, appliedOn: String, _ db: Database) throws {
-        guard let application = state.application else { return }
-        let status = CaseStatus.of(state, batch: { self.batches[$0] }, at: at)
-        let theory = state.results[.theory]
-        let skill = state.results[.skill]
-        var findings = state.lateTickets.map { "ticket-late:" + $0 }
-        if state.isRejected || state.withdrawn, state.results.isEmpty {
-            findings += state.payments.filter { !$0.refunded }.map { "refund-due:" + $0.reference }
+    /// Writes the case's row as its state stands at its latest event.
+    private func write(_ entry: CaseFolder.Entry, _ insert: DirectStatement, _ db: Database) throws {
+        guard let application = entry.state.application else { return }
+        let status = CaseStatus.of(entry.state, batch: { self.batches[$0] }, at: entry.lastAt)
+        let theory = entry.state.results[.theory]
+        let skill = entry.state.results[.skill]
+        var findings = entry.state.lateTickets.map { "ticket-late:" + $0 }
+        if entry.state.isRejected || entry.state.withdrawn, entry.state.results.isEmpty {
+            findings += entry.state.payments.filter { !$0.refunded }.map { "refund-due:" + $0.reference }
         }
-        try db.cachedStatement(
-            sql: "INSERT OR REPLACE INTO cases VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-        ).execute(arguments: [
-            id, Int64(state.version), status.rawValue, lapsesOn(state, status),
-            application.occupation.rawValue, application.level, state.sittingBatch ?? application.batch,
-            theory?.score, theory.map { $0.passed ? 1 : 0 }, theory?.batch,
-            skill?.score, skill.map { $0.passed ? 1 : 0 }, skill?.batch,
-            state.paidYuan, state.refundedYuan, state.certificateNumber,
-            state.complaints.filter(\.isOpen).count, findings.joined(separator: ","),
-            appliedOn, at.description,
-        ])
+        try insert.run(db) { row in
+            row.text(entry.caseID)
+            row.int(entry.state.version)
+            row.text(status.rawValue)
+            row.text(lapsesOn(entry.state, status))
+            row.text(application.occupation.rawValue)
+            row.int(application.level)
+            row.text(entry.state.sittingBatch ?? application.batch)
+            row.int(theory?.score)
+            row.bool(theory?.passed)
+            row.text(theory?.batch)
+            row.int(skill?.score)
+            row.bool(skill?.passed)
+            row.text(skill?.batch)
+            row.int(entry.state.paidYuan)
+            row.int(entry.state.refundedYuan)
+            row.text(entry.state.certificateNumber)
+            row.int(entry.state.complaints.filter(\.isOpen).count)
+            row.text(findings.joined(separator: ","))
+            row.text(entry.appliedOn)
+            row.text(entry.lastAt.description)
+        }
     }
 
     /// The day a kept pass runs out, when the status depends on it (the day after
@@ -203,12 +138,5 @@ public final class CaseProjection: Projection, @unchecked Sendable {
         let passed = state.results.values.filter(\.passed)
         guard passed.count == 1, let exam = batches[passed[0].batch]?.examDate else { return nil }
         return CertificationCalendar.passKeptUntil(examDate: exam).adding(days: 1).description
-    }
-
-    /// The event with the identity number and the name masked.
-    static func withoutPersonalData(_ event: DomainEvent) -> DomainEvent {
-        guard case .caseEvent(.applied(var a)) = EventSummary.masked(event) else { return event }
-        a.candidate.name = a.candidate.maskedName
-        return .caseEvent(.applied(a))
     }
 }

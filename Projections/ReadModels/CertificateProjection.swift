@@ -21,7 +21,7 @@ public struct CertificateProjection: Projection {
                     occupation TEXT NOT NULL,
                     level INTEGER NOT NULL,
                     holder TEXT NOT NULL
-                );
+                ) WITHOUT ROWID;
                 CREATE TABLE certificates (
                     number TEXT PRIMARY KEY,
                     case_id TEXT NOT NULL,
@@ -29,7 +29,7 @@ public struct CertificateProjection: Projection {
                     level INTEGER NOT NULL,
                     issued_on TEXT NOT NULL,
                     holder TEXT NOT NULL
-                );
+                ) WITHOUT ROWID;
                 """
         )
     }

@@ -24,7 +24,7 @@ public struct ComplaintProjection: Projection {
                     resolved_on TEXT,
                     outcome TEXT,
                     status TEXT NOT NULL
-                )
+                ) WITHOUT ROWID
                 """
         )
     }

@@ -20,7 +20,7 @@ public struct RevenueProjection: Projection {
                     case_id TEXT PRIMARY KEY,
                     batch TEXT NOT NULL,
                     occupation TEXT NOT NULL
-                );
+                ) WITHOUT ROWID;
                 CREATE TABLE revenue (
                     batch TEXT NOT NULL,
                     occupation TEXT NOT NULL,

@@ -36,11 +36,17 @@ public struct TimelineProjection: Projection {
 
     public func apply(_ e: ProjectedEvent, _ db: Database) throws {
         guard let caseID = e.caseID, case .caseEvent = e.event else { return }
-        let statement = try db.cachedStatement(sql: "INSERT INTO timeline VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
-        try statement.execute(arguments: [
-            Int64(e.position), caseID, Int64(e.version), e.event.typeName, e.at.description,
-            e.recordedAt.description, e.metadata.actorID, e.metadata.role, e.metadata.commandID,
-            EventSummary.summary(of: e.event),
-        ])
+        try DirectStatement(db, "INSERT INTO timeline VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)").run(db) { row in
+            row.int(e.position)
+            row.text(caseID)
+            row.int(e.version)
+            row.text(e.event.typeName)
+            row.text(e.at.description)
+            row.text(e.recordedAt.description)
+            row.text(e.metadata.actorID)
+            row.text(e.metadata.role)
+            row.text(e.metadata.commandID)
+            row.text(EventSummary.summary(of: e.event))
+        }
     }
 }

@@ -40,6 +40,10 @@ public struct EventMetadata: Sendable, Hashable {
 
     /// Reads stored bytes; unreadable metadata yields an unknown actor rather than failing a read.
     public init(bytes: [UInt8]) {
+        if let stored = StoredPayloadReader.metadata(bytes) {
+            self = stored
+            return
+        }
         let value = try? JSONParser.parse(bytes)
         actorID = value?["actor"]?["id"]?.stringValue ?? "unknown"
         role = value?["actor"]?["role"]?.stringValue ?? "unknown"

@@ -24,7 +24,38 @@ struct StoredPayloadReader {
         }
     }
 
+    /// Metadata in the form ``EventMetadata/bytes`` writes, or `nil` (read it generally then).
+    static func metadata(_ payload: [UInt8]) -> EventMetadata? {
+        payload.withUnsafeBufferPointer { buffer in
+            var r = StoredPayloadReader(buffer)
+            guard r.byte(0x7B), r.key("actor"), r.byte(0x7B), r.key("id"), let actorID = r.string(), r.next("role"),
+                let role = r.string(), r.byte(0x7D), r.next("commandId")
+            else { return nil }
+            var commandID: String?
+            if r.null() {
+                commandID = nil
+            } else {
+                guard let id = r.string() else { return nil }
+                commandID = id
+            }
+            var digest: String?
+            if r.optionalNext("commandDigest") {
+                guard let d = r.string() else { return nil }
+                digest = d
+            }
+            guard r.byte(0x7D), r.i == buffer.count else { return nil }
+            return EventMetadata(actorID: actorID, role: role, commandID: commandID, commandDigest: digest)
+        }
+    }
+
     // MARK: Tokens
+
+    private mutating func null() -> Bool {
+        guard i + 4 <= bytes.count, bytes[i] == 0x6E, bytes[i + 1] == 0x75, bytes[i + 2] == 0x6C, bytes[i + 3] == 0x6C
+        else { return false }
+        i += 4
+        return true
+    }
 
     private mutating func byte(_ b: UInt8) -> Bool {
         guard i < bytes.count, bytes[i] == b else { return false }

@@ -8,21 +8,63 @@ public enum RFC3339 {
         let offset = Int64(timestamp.utcOffsetSeconds)
         let local = timestamp.microseconds + offset * 1_000_000
         var seconds = local.floorDivided(by: 1_000_000)
-        let micros = local - seconds * 1_000_000
+        var micros = local - seconds * 1_000_000
         let days = seconds.floorDivided(by: 86_400)
         seconds -= days * 86_400
         let (year, month, day) = civilFromDays(days)
-        var text = pad(year, 4) + "-" + pad(month, 2) + "-" + pad(day, 2)
-        text += "T" + pad(seconds / 3600, 2) + ":" + pad(seconds / 60 % 60, 2) + ":" + pad(seconds % 60, 2)
-        if micros != 0 {
-            var fraction = pad(micros, 6)
-            while fraction.hasSuffix("0") { fraction.removeLast() }
-            text += "." + fraction
+        // Written byte by byte: timelines format two timestamps per event, and building the
+        // text from padded pieces was most of a timeline row's cost.
+        return String(unsafeUninitializedCapacity: 40) { out in
+            var n = 0
+            func put(_ byte: UInt8) {
+                out[n] = byte
+                n += 1
+            }
+            func digits(_ value: Int64, _ width: Int) {
+                var value = value
+                if width == 4, value > 9999 || value < 0 {
+                    for byte in String(value).utf8 { put(byte) }
+                    return
+                }
+                var i = width - 1
+                while i >= 0 {
+                    out[n + i] = UInt8(48 + value % 10)
+                    value /= 10
+                    i -= 1
+                }
+                n += width
+            }
+            digits(year, 4)
+            put(45)
+            digits(month, 2)
+            put(45)
+            digits(day, 2)
+            put(84)
+            digits(seconds / 3600, 2)
+            put(58)
+            digits(seconds / 60 % 60, 2)
+            put(58)
+            digits(seconds % 60, 2)
+            if micros != 0 {
+                var width = 6
+                while micros % 10 == 0 {
+                    micros /= 10
+                    width -= 1
+                }
+                put(46)
+                digits(micros, width)
+            }
+            if offset == 0 {
+                put(90)
+            } else {
+                put(offset < 0 ? 45 : 43)
+                let magnitude = abs(offset)
+                digits(magnitude / 3600, 2)
+                put(58)
+                digits(magnitude / 60 % 60, 2)
+            }
+            return n
         }
-        if offset == 0 { return text + "Z" }
-        let sign = offset < 0 ? "-" : "+"
-        let magnitude = abs(offset)
-        return text + sign + pad(magnitude / 3600, 2) + ":" + pad(magnitude / 60 % 60, 2)
     }
 
     /// Parses RFC 3339 text with a required offset (`Z` or `±hh:mm`).
@@ -116,11 +158,6 @@ public enum RFC3339 {
         let d = doy - (153 * mp + 2) / 5 + 1
         let m = mp < 10 ? mp + 3 : mp - 9
         return (m <= 2 ? y + 1 : y, m, d)
-    }
-
-    private static func pad(_ value: Int64, _ width: Int) -> String {
-        let text = String(value)
-        return text.count >= width ? text : String(repeating: "0", count: width - text.count) + text
     }
 }
 

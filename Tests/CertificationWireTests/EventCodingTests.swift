@@ -160,6 +160,15 @@ import Testing
         )
         let none = EventMetadata(actorID: "a", role: "admin", commandID: nil, commandDigest: nil)
         #expect(EventMetadata(bytes: none.bytes) == none)
+        let plain = EventMetadata(actorID: "exam-office", role: "examiner", commandID: "c-9", commandDigest: "ff")
+        #expect(EventMetadata(bytes: plain.bytes) == plain)
+        // Written by another system: other key order and spacing are read by the general path.
+        let foreign = Array(#"{ "commandId": "c-2", "actor": { "role": "portal", "id": "p" } }"#.utf8)
+        #expect(
+            EventMetadata(bytes: foreign)
+                == EventMetadata(actorID: "p", role: "portal", commandID: "c-2", commandDigest: nil)
+        )
+        #expect(EventMetadata(bytes: Array("not json".utf8)).actorID == "unknown")
     }
 
     @Test func theResultLineIsTheResultsJSON() {

@@ -244,6 +244,38 @@ import Testing
         )
     }
 
+    /// Random histories fed in random chunks, on one thread or a thread per projection, in
+    /// small batches and transactions: the live models always equal a fresh rebuild.
+    @Test(arguments: [3, 17, 29]) func catchUpInRandomChunksEqualsARebuildOnAnyThreading(seed: UInt64) throws {
+        let s = try Scratch()
+        var random = SeededGenerator(seed: seed)
+        let lines = Array(CommandWorkload(cases: 40, seed: seed)).map { String(decoding: $0, as: UTF8.self) }
+        // One projector kept across catch-ups (its projections keep their caches) or a new one
+        // each time (they fold cases from the log).
+        let kept = s.projector
+        var next = 0
+        while next < lines.count {
+            let end = min(lines.count, next + Int.random(in: 1...120, using: &random))
+            s.submit(Array(lines[next..<end]))
+            next = end
+            let projector = Bool.random(using: &random) ? kept : s.projector
+            projector.batchSize = Int.random(in: 1...40, using: &random)
+            projector.parallelThreshold = Bool.random(using: &random) ? 0 : .max
+            try projector.catchUp()
+        }
+        let live = try s.projector.status()
+        let projector = s.projector
+        projector.batchSize = 25
+        projector.eventsPerBuildTransaction = 60
+        projector.parallelThreshold = 0
+        try projector.rebuild()
+        let rebuilt = try projector.status()
+        for (a, b) in zip(live, rebuilt) {
+            #expect(a.position == b.position)
+            #expect(a.fingerprints.map(\.fingerprint) == b.fingerprints.map(\.fingerprint), "\(a.name)")
+        }
+    }
+
     @Test func anInterruptedRebuildLeavesTheOldModelServing() throws {
         let s = try Scratch()
         #expect(s.submit(Self.fixedHistory).allSatisfy { $0.ok })

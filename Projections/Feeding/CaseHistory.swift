@@ -1,0 +1,26 @@
+import Certification
+import CertificationWire
+import EventLog
+
+/// A case's earlier events, read from the log's stream index: how projections fold a case they
+/// no longer hold in memory (their caches are bounded), without keeping event copies of their own.
+public struct CaseHistory: Sendable {
+    let log: EventLog?
+
+    public init(log: EventLog?) { self.log = log }
+
+    /// The events of case `caseID` before version `version` and before log position `position`,
+    /// in order.
+    public func events(of caseID: String, before version: UInt64, position: UInt64) throws -> [ProjectedEvent] {
+        guard let log, version > 1 else { return [] }
+        do throws(EventLogError) {
+            return try log.read(stream: StreamName.forCase(caseID), from: 1, to: version - 1)
+                .prefix { $0.position < position }
+                .map { (recorded: RecordedEvent) throws(EventLogError) -> ProjectedEvent in
+                    try ProjectedEvent(recorded)
+                }
+        } catch {
+            throw ProjectionError(.log, "cannot read case \(caseID): \(error.message)")
+        }
+    }
+}

@@ -1,0 +1,61 @@
+import GRDB
+
+/// A projection being fed: its database file and the last position it holds.
+struct FeedTarget {
+    var projection: any Projection
+    var queue: DatabaseQueue
+    var file: String
+    var after: UInt64
+    /// Events per transaction when fed by a ``FeedWorker``: a live model commits often (its
+    /// readers see progress, a crash loses little); a build commits rarely, since nobody reads
+    /// it before it is swapped in and fewer commits write each case's row fewer times.
+    var eventsPerTransaction: Int
+
+    /// Applies the events of `batch` after this target's position in one transaction that ends
+    /// with the projection's deferred writes and the checkpoint `through`; returns how many.
+    mutating func apply(_ batch: [ProjectedEvent], through: UInt64) throws(ProjectionError) -> Int {
+        var pending: (batch: [ProjectedEvent], through: UInt64)? = (batch, through)
+        return try transaction {
+            defer { pending = nil }
+            return pending
+        }
+    }
+
+    /// Applies batches from `next` in one transaction until ``eventsPerTransaction`` events are
+    /// applied or `next` returns `nil`; returns how many events (0 when `next` had none).
+    mutating func transaction(
+        _ next: () -> (batch: [ProjectedEvent], through: UInt64)?
+    ) throws(ProjectionError) -> Int {
+        guard var current = next() else { return 0 }
+        let projection = projection
+        let limit = eventsPerTransaction
+        var from = after
+        var applied = 0
+        var through = after
+        do {
+            try queue.write { db in
+                while true {
+                    let floor = from
+                    // Borrowed from the shared batch, not copied (a copy retains every field).
+                    try current.batch.withUnsafeBufferPointer { events in
+                        for i in events.indices where events[i].position > floor {
+                            try projection.apply(events[i], db)
+                            applied += 1
+                        }
+                    }
+                    through = max(through, current.through)
+                    from = through
+                    guard applied < limit, let following = next() else { break }
+                    current = following
+                }
+                try projection.willCommit(db)
+                try db.execute(sql: "UPDATE _checkpoint SET position = ?", arguments: [Int64(through)])
+            }
+        } catch {
+            throw ProjectionError(.database, "\(projection.name) after position \(after): \(error)")
+        }
+        projection.didCommit(through: through)
+        after = through
+        return applied
+    }
+}
