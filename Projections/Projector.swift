@@ -13,14 +13,19 @@ import GRDB
 public final class Projector: @unchecked Sendable {
     /// Every read model of a store, in the order status lists them.
     public static func all(storeRoot: String) throws(ProjectionError) -> [any Projection] {
-        [
-            CaseProjection(), TimelineProjection(), CertificateProjection(), ComplaintProjection(), RevenueProjection(),
-            CandidateSearchProjection(key: try CandidateSearchProjection.key(storeRoot: storeRoot)),
+        let key = try CandidateSearchProjection.key(storeRoot: storeRoot)
+        return [
+            CaseProjection(), TimelineProjection(), BatchStatisticsProjection(), RevenueProjection(),
+            RetakeProjection(),
+            CertificateProjection(), ComplaintProjection(), AuditFindingsProjection(key: key),
+            CandidateSearchProjection(key: key),
         ]
     }
 
     /// The names of the read models.
-    public static let names = ["cases", "timelines", "certificates", "complaints", "revenue", "search"]
+    public static let names = [
+        "cases", "timelines", "batches", "revenue", "retakes", "certificates", "complaints", "findings", "search",
+    ]
 
     public let log: EventLog
     public let directory: String

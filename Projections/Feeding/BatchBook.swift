@@ -1,5 +1,6 @@
 import Certification
 import CertificationWire
+import Chronology
 import Foundation
 import GRDB
 
@@ -8,6 +9,8 @@ import GRDB
 /// in memory, loaded from the table on the first event of a feed.
 final class BatchBook {
     private(set) var states: [String: BatchState] = [:]
+    /// When each batch's latest event happened.
+    private(set) var lastAt: [String: Timestamp] = [:]
     private var loaded = false
 
     static let table = (table: "batch_events", orderBy: "position")
@@ -19,7 +22,8 @@ final class BatchBook {
                     position INTEGER PRIMARY KEY,
                     batch TEXT NOT NULL,
                     type TEXT NOT NULL,
-                    data BLOB NOT NULL
+                    data BLOB NOT NULL,
+                    at INTEGER NOT NULL
                 )
                 """
         )
@@ -27,6 +31,7 @@ final class BatchBook {
 
     func willFeed() {
         states.removeAll()
+        lastAt.removeAll()
         loaded = false
     }
 
@@ -36,13 +41,15 @@ final class BatchBook {
     func load(_ db: Database) throws {
         guard !loaded else { return }
         loaded = true
-        for row in try Row.fetchAll(db, sql: "SELECT position, batch, type, data FROM batch_events ORDER BY position") {
+        for row in try Row.fetchAll(
+            db,
+            sql: "SELECT position, batch, type, data, at FROM batch_events ORDER BY position"
+        ) {
             let data: [UInt8] = Array(row["data"] as Data)
             if case .batchEvent(let event) = try EventCoding.decode(type: row["type"], payload: data) {
-                states[row["batch"], default: BatchState()].evolve(
-                    with: event,
-                    position: UInt64(row["position"] as Int64)
-                )
+                let batch: String = row["batch"]
+                states[batch, default: BatchState()].evolve(with: event, position: UInt64(row["position"] as Int64))
+                lastAt[batch] = Timestamp(microseconds: row["at"])
             }
         }
     }
@@ -52,9 +59,12 @@ final class BatchBook {
     func apply(_ e: ProjectedEvent, _ event: BatchEvent, _ db: Database) throws -> String? {
         guard let batchID = StreamName.batchID(of: e.stream) else { return nil }
         try load(db)
-        try db.cachedStatement(sql: "INSERT INTO batch_events VALUES (?, ?, ?, ?)")
-            .execute(arguments: [Int64(e.position), batchID, e.event.typeName, Data(EventCoding.payload(of: e.event))])
+        try db.cachedStatement(sql: "INSERT INTO batch_events VALUES (?, ?, ?, ?, ?)")
+            .execute(arguments: [
+                Int64(e.position), batchID, e.event.typeName, Data(EventCoding.payload(of: e.event)), e.at.microseconds,
+            ])
         states[batchID, default: BatchState()].evolve(with: event, position: e.position)
+        lastAt[batchID] = e.at
         return batchID
     }
 }

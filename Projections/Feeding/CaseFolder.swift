@@ -60,20 +60,28 @@ final class CaseFolder {
         return entry
     }
 
-    /// Applies a case event; returns the case's entry after it.
-    @discardableResult
-    func evolve(_ e: ProjectedEvent, _ event: CaseEvent, caseID: String) throws -> Entry {
-        let entry: Entry
-        if let known = try self.entry(caseID, before: e.version, position: e.position) {
-            entry = known
-        } else {
-            entry = Entry(caseID: caseID)
-            entry.appliedOn = e.localDay
-            insert(entry)
-        }
+    /// The case an event belongs to, as it stood before the event (a new entry for a case's
+    /// first event).
+    func entry(for e: ProjectedEvent, caseID: String) throws -> Entry {
+        if let known = try entry(caseID, before: e.version, position: e.position) { return known }
+        let entry = Entry(caseID: caseID)
+        entry.appliedOn = e.localDay
+        insert(entry)
+        return entry
+    }
+
+    /// Applies the event to its case's entry and marks it touched.
+    func advance(_ entry: Entry, _ e: ProjectedEvent, _ event: CaseEvent) {
         entry.state.evolve(with: event, position: e.position)
         entry.lastAt = e.at
         touch(entry)
+    }
+
+    /// Applies a case event; returns the case's entry after it.
+    @discardableResult
+    func evolve(_ e: ProjectedEvent, _ event: CaseEvent, caseID: String) throws -> Entry {
+        let entry = try entry(for: e, caseID: caseID)
+        advance(entry, e, event)
         return entry
     }
 

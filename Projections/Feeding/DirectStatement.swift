@@ -31,6 +31,31 @@ struct DirectStatement {
         }
     }
 
+    /// Binds with `bind` and returns the first column of each row as text (a look-up).
+    func texts(_ db: Database, _ bind: (inout Binder) -> Void) throws -> [String] {
+        let raw = statement.sqliteStatement
+        sqlite3_reset(raw)
+        var binder = Binder(raw: raw)
+        bind(&binder)
+        var out: [String] = []
+        var code = sqlite3_step(raw)
+        while code == SQLITE_ROW {
+            if let text = sqlite3_column_text(raw, 0) {
+                out.append(String(cString: text))
+            }
+            code = sqlite3_step(raw)
+        }
+        sqlite3_reset(raw)
+        guard code == SQLITE_DONE else {
+            throw DatabaseError(
+                resultCode: ResultCode(rawValue: code),
+                message: db.lastErrorMessage,
+                sql: statement.sql
+            )
+        }
+        return out
+    }
+
     /// Binds values in parameter order (texts are copied by SQLite).
     struct Binder {
         let raw: OpaquePointer

@@ -10,11 +10,9 @@ import GRDB
 /// never stored: only its masked form and an HMAC-SHA-256 under the store's own key, so the
 /// file alone cannot be used to recover numbers by trying them all.
 public struct CandidateSearchProjection: Projection {
-    /// An HMAC keyed and ready (copied for each number: keying it again per number was most of
-    /// the hash's cost).
-    private let keyed: KeyedHMAC
+    private let keyed: KeyedHash
 
-    public init(key: SymmetricKey) { keyed = KeyedHMAC(HMAC<SHA256>(key: key)) }
+    public init(key: SymmetricKey) { keyed = KeyedHash(key: key) }
 
     public var name: String { "search" }
     public var summary: String { "candidates by name fragment or full identity number (hashed)" }
@@ -43,9 +41,7 @@ public struct CandidateSearchProjection: Projection {
 
     /// The keyed hash of a normalised identity number (upper case, as applications store it).
     public func hash(_ number: String) -> String {
-        var hmac = keyed.hmac
-        hmac.update(data: Array(number.uppercased().utf8))
-        return Hex.of(hmac.finalize())
+        keyed.hex(number.uppercased())
     }
 
     public func apply(_ e: ProjectedEvent, _ db: Database) throws {
@@ -95,10 +91,4 @@ public struct CandidateSearchProjection: Projection {
         try Durable.sync(path: directory, directory: true)
         return key
     }
-}
-
-/// A keyed HMAC state, shareable: it is a value that is only ever copied, never mutated in place.
-struct KeyedHMAC: @unchecked Sendable {
-    let hmac: HMAC<SHA256>
-    init(_ hmac: HMAC<SHA256>) { self.hmac = hmac }
 }

@@ -12,12 +12,24 @@ struct ReportCommand: ParsableCommand {
         commandName: "report",
         abstract: "Print a report from a read model (brought up to date first).",
         discussion: """
-            Reports: timelines (--case), certificates (the public look-up: masked holders), complaints (open and resolved, with age in days), revenue (paid, refunded and net yuan by batch, occupation and day). Dates are Asia/Shanghai local days, inclusive.
+            Reports:
+              cases         the case view per case (--batch, --occupation, --case, --from/--to applied)
+              timelines     who did what and when, one line per event (--case, --from/--to)
+              batches       applied, approved, rejected, withdrawn, ticketed, sat, passed per subject with pass rates, certified, retakes (--batch, --occupation)
+              revenue       paid, refunded and net yuan by batch, occupation and day (--batch, --occupation, --from/--to)
+              retakes       cases owed one subject: window closing day, days left, requested/sat/passed (--expiring-within DAYS)
+              certificates  the public look-up: number, occupation, level, issue date, masked holder
+              complaints    open and resolved, by category, with age in days
+              findings      ticket-late, refund-due, score-corrected, rule-broken, complaint-open (older than --complaint-days, default 15)
+            Dates are Asia/Shanghai local days, inclusive. Ages and lapses count from --today (default: today).
 
             Examples:
               docket report revenue --batch 2024-04 --format csv > revenue.csv
               docket report complaints --from 2024-05-01
               docket report timelines --case 2024-04-000001 --format json
+              docket report batches --batch 2024-04
+              docket report retakes --expiring-within 30
+              docket report findings --complaint-days 10 --format csv
             """
     )
 
@@ -30,10 +42,10 @@ struct ReportCommand: ParsableCommand {
     @Argument(help: ArgumentHelp("The report: \(Report.names.joined(separator: ", ")).", valueName: "name"))
     var name: String
 
-    @Option(help: "Only this batch (revenue).")
+    @Option(help: "Only this batch (cases, batches, revenue, retakes, findings).")
     var batch: String?
 
-    @Option(help: "Only this occupation (certificates, revenue).")
+    @Option(help: "Only this occupation (cases, batches, certificates, revenue, retakes).")
     var occupation: String?
 
     @Option(help: ArgumentHelp("From this local date, YYYY-MM-DD.", valueName: "date"))
@@ -45,6 +57,21 @@ struct ReportCommand: ParsableCommand {
     @Option(name: .customLong("case"), help: ArgumentHelp("Only this case.", valueName: "id"))
     var caseID: String?
 
+    @Option(
+        name: .customLong("complaint-days"),
+        help: ArgumentHelp("Findings: an open complaint is a finding once open this many days.", valueName: "days")
+    )
+    var complaintDays = 15
+
+    @Option(
+        name: .customLong("expiring-within"),
+        help: ArgumentHelp("Retakes: only unused windows closing within this many days.", valueName: "days")
+    )
+    var expiringWithin: Int?
+
+    @Option(help: ArgumentHelp("The day reports count ages from (default: today in Asia/Shanghai).", valueName: "date"))
+    var today: String?
+
     @Option(help: "table (for people), json or csv (for programs).")
     var format: Format = .table
 
@@ -52,7 +79,9 @@ struct ReportCommand: ParsableCommand {
         guard Report.names.contains(name) else {
             throw ValidationError("no report \(name); the reports are \(Report.names.joined(separator: ", "))")
         }
-        for (flag, date) in [("--from", from), ("--to", to)] {
+        guard complaintDays >= 0 else { throw ValidationError("--complaint-days must be 0 or more") }
+        if let expiringWithin, expiringWithin < 0 { throw ValidationError("--expiring-within must be 0 or more") }
+        for (flag, date) in [("--from", from), ("--to", to), ("--today", today)] {
             if let date, LocalDate(date) == nil {
                 throw ValidationError("\(flag) \(date) is not a date; write YYYY-MM-DD")
             }
@@ -71,7 +100,10 @@ struct ReportCommand: ParsableCommand {
             filters.from = from
             filters.to = to
             filters.caseID = caseID
-            let today = Timestamp.now().localDate(utcOffsetSeconds: Timestamp.chinaStandardOffset).description
+            filters.complaintDays = complaintDays
+            filters.expiringWithinDays = expiringWithin
+            let today =
+                self.today ?? Timestamp.now().localDate(utcOffsetSeconds: Timestamp.chinaStandardOffset).description
             report = try Report.run(name, filters: filters, projector: projector, today: today)
         } catch let error as DocketStoreError {
             Terminal.error(error.message)
@@ -100,6 +132,7 @@ struct ReportCommand: ParsableCommand {
         switch value {
         case .null: return ""
         case .int(let v): return String(v)
+        case .real(let v): return String(v)
         case .text(let s): return s
         }
     }
@@ -108,6 +141,7 @@ struct ReportCommand: ParsableCommand {
         switch value {
         case .null: return .null
         case .int(let v): return .int(v)
+        case .real(let v): return v.isFinite ? .number(JSONNumber(text: String(v))) : .null
         case .text(let s): return .string(s)
         }
     }

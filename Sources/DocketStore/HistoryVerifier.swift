@@ -114,57 +114,35 @@ public enum HistoryVerifier {
     /// Why the rules would have refused `event`, or `nil`.
     static func check(_ recorded: RecordedEvent, _ event: DomainEvent, core: DecisionCore) -> Rejection? {
         let metadata = EventMetadata(bytes: recorded.metadata)
-        guard let role = Actor.Role(rawValue: metadata.role) else {
-            return Rejection(.roleNotAllowed, "the actor's role \(metadata.role) is not a Docket role")
-        }
-        let actor = Actor(id: metadata.actorID, role: role)
         switch event {
         case .caseEvent(let e):
             guard let caseID = StreamName.caseID(of: recorded.stream) else {
                 return Rejection(.invalidField, "a case event in stream \(recorded.stream)")
             }
-            let command = RecordedCommand.command(for: e)
-            guard actor.role == command.name.role else {
-                return Rejection(
-                    .roleNotAllowed,
-                    "\(command.name.rawValue) is for \(command.name.role.rawValue), not \(role)"
-                )
-            }
             let record = (try? core.caseRecord(caseID)) ?? CaseRecord()
-            if let lastAt = record.lastAt, recorded.occurredAt < lastAt {
-                return Rejection(
-                    .outOfOrder,
-                    "at \(recorded.occurredAt) is earlier than the previous event (\(lastAt))"
-                )
-            }
-            switch core.decide(command, caseID: caseID, record: record, at: recorded.occurredAt, actor: actor) {
-            case .failure(let r): return r
-            case .success(let d) where d.events.isEmpty:
-                return Rejection(.paymentRefReused, "the payment reference was already recorded on this case")
-            case .success: return nil
+            return RecordedRules.check(
+                e,
+                actorID: metadata.actorID,
+                role: metadata.role,
+                at: recorded.occurredAt,
+                previousAt: record.lastAt
+            ) { command, actor in
+                core.decide(command, caseID: caseID, record: record, at: recorded.occurredAt, actor: actor)
             }
         case .batchEvent(let e):
             guard let batchID = StreamName.batchID(of: recorded.stream) else {
                 return Rejection(.invalidField, "a batch event in stream \(recorded.stream)")
             }
             let record = core.batchRecord(batchID) ?? BatchRecord()
-            if let lastAt = record.lastAt, recorded.occurredAt < lastAt {
-                return Rejection(
-                    .outOfOrder,
-                    "at \(recorded.occurredAt) is earlier than the previous event (\(lastAt))"
-                )
-            }
-            let command = RecordedCommand.command(for: e)
-            if case .failure(let r) = core.decide(
-                command,
-                batchID: batchID,
-                record: record,
+            return RecordedRules.check(
+                e,
+                actorID: metadata.actorID,
+                role: metadata.role,
                 at: recorded.occurredAt,
-                actor: actor
-            ) {
-                return r
+                previousAt: record.lastAt
+            ) { command, actor in
+                core.decide(command, batchID: batchID, record: record, at: recorded.occurredAt, actor: actor)
             }
-            return nil
         }
     }
 }

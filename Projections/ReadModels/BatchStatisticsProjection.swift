@@ -1,0 +1,127 @@
+import Certification
+import CertificationWire
+import GRDB
+
+/// Batch statistics by batch × occupation: how many cases applied, were approved, rejected or
+/// withdrew, were sent a ticket, sat and passed each subject, were certified, and asked for a
+/// retake there. Pass rates are computed when reported.
+///
+/// Each count is of cases, once per batch: a ticket sent again after a reschedule is not a new
+/// ticketed case; a retake's sitting counts in the retake's batch (as a sitting and a pass, not
+/// as an application); a corrected score moves a pass between counts. Counts change by deltas
+/// gathered in memory and added once per transaction.
+public final class BatchStatisticsProjection: Projection, @unchecked Sendable {
+    /// The counted measures, in column order.
+    enum Measure: Int, CaseIterable {
+        case applied, approved, rejected, withdrawn, ticketed
+        case satTheory, passedTheory, satSkill, passedSkill
+        case certified, retakesRequested
+
+        var column: String {
+            [
+                "applied", "approved", "rejected", "withdrawn", "ticketed", "sat_theory", "passed_theory", "sat_skill",
+                "passed_skill", "certified", "retakes_requested",
+            ][rawValue]
+        }
+
+        static func sat(_ subject: Subject) -> Measure { subject == .theory ? .satTheory : .satSkill }
+        static func passed(_ subject: Subject) -> Measure { subject == .theory ? .passedTheory : .passedSkill }
+    }
+
+    private struct Key: Hashable {
+        var batch: String
+        var occupation: String
+    }
+
+    private let folder = CaseFolder()
+    private var deltas: [Key: [Int]] = [:]
+
+    public init() {}
+
+    public var name: String { "batches" }
+    public var summary: String { "cases applied, approved, ticketed, sat, passed, certified by batch and occupation" }
+    public var tables: [(table: String, orderBy: String)] { [("batch_stats", "batch, occupation")] }
+
+    public func willFeed(_ context: FeedContext) {
+        folder.willFeed(context)
+        deltas.removeAll()
+    }
+
+    public func createTables(_ db: Database) throws {
+        let counts = Measure.allCases.map { "\($0.column) INTEGER NOT NULL" }.joined(separator: ", ")
+        try db.execute(
+            sql: """
+                CREATE TABLE batch_stats (
+                    batch TEXT NOT NULL,
+                    occupation TEXT NOT NULL,
+                    \(counts),
+                    PRIMARY KEY (batch, occupation)
+                ) WITHOUT ROWID
+                """
+        )
+    }
+
+    public func createIndexes(_ db: Database) throws {}
+
+    public func apply(_ e: ProjectedEvent, _ db: Database) throws {
+        guard let caseID = e.caseID, case .caseEvent(let event) = e.event else { return }
+        let entry = try folder.entry(for: e, caseID: caseID)
+        let before = entry.state
+        folder.advance(entry, e, event)
+        guard let application = entry.state.application else { return }
+        func count(_ measure: Measure, _ batch: String, _ delta: Int = 1) {
+            let key = Key(batch: batch, occupation: application.occupation.rawValue)
+            deltas[key, default: Array(repeating: 0, count: Measure.allCases.count)][measure.rawValue] += delta
+        }
+        let sitting = before.sittingBatch ?? application.batch
+        switch event {
+        case .applied(let a):
+            count(.applied, a.batch)
+        case .documentsVerified(let v):
+            count(v.outcome == .approved ? .approved : .rejected, application.batch)
+        case .withdrawn:
+            count(.withdrawn, sitting)
+        case .ticketSent(let t):
+            if before.ticket?.batch != t.batch { count(.ticketed, t.batch) }
+        case .scored(let s):
+            count(.sat(s.subject), s.batch)
+            if s.score >= Subject.passMark { count(.passed(s.subject), s.batch) }
+        case .scoreCorrected(let c):
+            guard let old = before.results[c.subject] else { break }
+            let change = (c.score >= Subject.passMark ? 1 : 0) - (old.passed ? 1 : 0)
+            if change != 0 { count(.passed(c.subject), old.batch, change) }
+        case .certified:
+            count(.certified, sitting)
+        case .retakeRequested(let r):
+            count(.retakesRequested, r.batch)
+        default:
+            break
+        }
+    }
+
+    public func willCommit(_ db: Database) throws {
+        folder.clearTouched()
+        guard !deltas.isEmpty else { return }
+        let columns = Measure.allCases.map(\.column)
+        let upsert = try DirectStatement(
+            db,
+            """
+            INSERT INTO batch_stats VALUES (?, ?, \(columns.map { _ in "?" }.joined(separator: ", ")))
+            ON CONFLICT (batch, occupation) DO UPDATE SET
+            \(columns.map { "\($0) = \($0) + excluded.\($0)" }.joined(separator: ", "))
+            """
+        )
+        // In key order, so the file's pages are written alike whatever the dictionary's order.
+        for (key, values) in deltas.sorted(by: { ($0.key.batch, $0.key.occupation) < ($1.key.batch, $1.key.occupation) }
+        ) {
+            try upsert.run(db) { row in
+                row.text(key.batch)
+                row.text(key.occupation)
+                for value in values { row.int(value) }
+            }
+        }
+        deltas.removeAll(keepingCapacity: true)
+    }
+
+    public func didCommit(through position: UInt64) { folder.didCommit(through: position) }
+}
