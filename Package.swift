@@ -76,7 +76,7 @@ let package = Package(
         .target(
             name: "Projections",
             dependencies: [
-                "Certification", "CertificationWire", "Chronology", "EventLog",
+                "Certification", "CertificationWire", "Chronology", "DocketJSON", "EventLog",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -157,7 +157,10 @@ let package = Package(
         .testTarget(name: "ChronologyTests", dependencies: ["Chronology"], swiftSettings: swiftSettings),
         .testTarget(
             name: "DocketCLITests",
-            dependencies: ["DocketCLI", "DocketJSON", "DocketStore", "DocketWorkload", "EventLog"],
+            dependencies: [
+                "DocketCLI", "DocketJSON", "DocketStore", "DocketWorkload", "EventLog", "Projections",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "DocketJSONTests", dependencies: ["DocketJSON"], swiftSettings: swiftSettings),

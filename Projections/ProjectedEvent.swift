@@ -12,6 +12,8 @@ public struct ProjectedEvent: Sendable {
     public var recordedAt: Timestamp
     public var metadata: EventMetadata
     public var event: DomainEvent
+    /// The event's data as the log holds it (compact JSON).
+    public var payload: [UInt8]
     /// The case id, for a case event.
     public let caseID: String?
 
@@ -22,7 +24,8 @@ public struct ProjectedEvent: Sendable {
         at: Timestamp,
         recordedAt: Timestamp,
         metadata: EventMetadata,
-        event: DomainEvent
+        event: DomainEvent,
+        payload: [UInt8]? = nil
     ) {
         self.position = position
         self.stream = stream
@@ -31,6 +34,7 @@ public struct ProjectedEvent: Sendable {
         self.recordedAt = recordedAt
         self.metadata = metadata
         self.event = event
+        self.payload = payload ?? EventCoding.payload(of: event)
         caseID = StreamName.caseID(of: stream)
     }
 
@@ -44,7 +48,8 @@ public struct ProjectedEvent: Sendable {
                 at: recorded.occurredAt,
                 recordedAt: recorded.recordedAt,
                 metadata: EventMetadata(bytes: recorded.metadata),
-                event: try EventCoding.decode(type: recorded.type, payload: recorded.payload)
+                event: try EventCoding.decode(type: recorded.type, payload: recorded.payload),
+                payload: recorded.payload
             )
         } catch {
             throw EventLogError(

@@ -187,7 +187,7 @@ public final class Projector: @unchecked Sendable {
         progress: (UInt64) -> Void
     ) throws(ProjectionError) -> Int {
         guard let start = targets.map(\.after).min().map({ $0 + 1 }), start <= end else { return 0 }
-        let history = CaseHistory(log: log)
+        let history = CaseEventSource(log: log)
         for target in targets {
             target.projection.willFeed(FeedContext(file: target.file, after: target.after, history: history))
         }

@@ -16,6 +16,8 @@ final class CaseFolder {
         var state = CaseState()
         var appliedOn = ""
         var lastAt = Timestamp(microseconds: 0)
+        /// When its certificate was issued (the view shows it).
+        var certifiedAt: Timestamp?
         var touched = false
         init(caseID: String) { self.caseID = caseID }
     }
@@ -24,7 +26,7 @@ final class CaseFolder {
     /// Insertion order, for eviction.
     private var order: [String] = []
     private(set) var touched: [Entry] = []
-    private var history = CaseHistory(log: nil)
+    private var history = CaseEventSource(log: nil)
     private var committed: (file: String, position: UInt64)?
     private var file = ""
     let capacity: Int
@@ -55,6 +57,7 @@ final class CaseFolder {
             guard case .caseEvent(let event) = e.event else { continue }
             entry.state.evolve(with: event, position: e.position)
             entry.lastAt = e.at
+            if case .certified = event { entry.certifiedAt = e.at }
         }
         insert(entry)
         return entry
@@ -74,6 +77,7 @@ final class CaseFolder {
     func advance(_ entry: Entry, _ e: ProjectedEvent, _ event: CaseEvent) {
         entry.state.evolve(with: event, position: e.position)
         entry.lastAt = e.at
+        if case .certified = event { entry.certifiedAt = e.at }
         touch(entry)
     }
 

@@ -80,6 +80,21 @@ struct DirectStatement {
             if let value { text(value) } else { null() }
         }
 
+        /// UTF-8 bytes bound as text (JSON written by the event coder).
+        mutating func blobText(_ value: [UInt8]) {
+            value.withUnsafeBufferPointer { bytes in
+                _ = sqlite3_bind_text(
+                    raw,
+                    index,
+                    UnsafeRawPointer(bytes.baseAddress ?? UnsafePointer(bitPattern: 1)!)
+                        .assumingMemoryBound(to: CChar.self),
+                    Int32(bytes.count),
+                    Self.transient
+                )
+            }
+            index += 1
+        }
+
         mutating func int(_ value: Int) {
             sqlite3_bind_int64(raw, index, Int64(value))
             index += 1

@@ -10,9 +10,9 @@ public struct FeedContext: Sendable {
     /// The last position the file already holds.
     public var after: UInt64
     /// The log's earlier events of a case.
-    public var history: CaseHistory
+    public var history: CaseEventSource
 
-    public init(file: String, after: UInt64, history: CaseHistory) {
+    public init(file: String, after: UInt64, history: CaseEventSource) {
         self.file = file
         self.after = after
         self.history = history

@@ -1,10 +1,14 @@
 import Certification
 import CertificationWire
 import Chronology
+import DocketJSON
 import Foundation
 import GRDB
 
 /// Cases: the case view of SPEC §3, one row per case, for queries and reports.
+///
+/// Each row holds the case's view as JSON too, which `docket case` shows when the model is
+/// current (with the candidate's name, as the view does; identity numbers are masked).
 ///
 /// A row is the fold of the case's events (a bounded cache of states, the log's earlier events
 /// on a miss), written once per transaction however many of its events the transaction held. The status is
@@ -44,7 +48,8 @@ public final class CaseProjection: Projection, @unchecked Sendable {
                     open_complaints INTEGER NOT NULL,
                     findings TEXT NOT NULL,
                     applied_on TEXT NOT NULL,
-                    last_at TEXT NOT NULL
+                    last_at TEXT NOT NULL,
+                    view TEXT NOT NULL
                 ) WITHOUT ROWID
                 """
         )
@@ -89,7 +94,7 @@ public final class CaseProjection: Projection, @unchecked Sendable {
     public func willCommit(_ db: Database) throws {
         let insert = try DirectStatement(
             db,
-            "INSERT OR REPLACE INTO cases VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+            "INSERT OR REPLACE INTO cases VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
         )
         for entry in folder.touched { try write(entry, insert, db) }
         folder.clearTouched()
@@ -107,6 +112,17 @@ public final class CaseProjection: Projection, @unchecked Sendable {
         if entry.state.isRejected || entry.state.withdrawn, entry.state.results.isEmpty {
             findings += entry.state.payments.filter { !$0.refunded }.map { "refund-due:" + $0.reference }
         }
+        // The spec's case view as of the case's latest event (identity number masked): what
+        // `docket case` shows when this model is current, its status brought to the day it is read.
+        let view = JSONWriter.string(
+            CaseView(
+                caseID: entry.caseID,
+                state: entry.state,
+                status: status,
+                moment: entry.lastAt,
+                certifiedAt: entry.certifiedAt
+            ).json()
+        )
         try insert.run(db) { row in
             row.text(entry.caseID)
             row.int(entry.state.version)
@@ -128,6 +144,7 @@ public final class CaseProjection: Projection, @unchecked Sendable {
             row.text(findings.joined(separator: ","))
             row.text(entry.appliedOn)
             row.text(entry.lastAt.description)
+            row.text(view)
         }
     }
 

@@ -4,7 +4,8 @@ import Chronology
 import GRDB
 
 /// Timelines: one row per case event with its actor, business and recorded times, and the
-/// one-line summary a supervisor reads on the phone (no identity numbers, no names).
+/// one-line summary a supervisor reads on the phone (no identity numbers, no names), and the
+/// event's data with the identity number masked (what `docket timeline --json` shows).
 public struct TimelineProjection: Projection {
     public init() {}
     public var name: String { "timelines" }
@@ -24,7 +25,8 @@ public struct TimelineProjection: Projection {
                     actor_id TEXT NOT NULL,
                     actor_role TEXT NOT NULL,
                     command_id TEXT,
-                    summary TEXT NOT NULL
+                    summary TEXT NOT NULL,
+                    data TEXT NOT NULL
                 )
                 """
         )
@@ -36,7 +38,7 @@ public struct TimelineProjection: Projection {
 
     public func apply(_ e: ProjectedEvent, _ db: Database) throws {
         guard let caseID = e.caseID, case .caseEvent = e.event else { return }
-        try DirectStatement(db, "INSERT INTO timeline VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)").run(db) { row in
+        try DirectStatement(db, "INSERT INTO timeline VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)").run(db) { row in
             row.int(e.position)
             row.text(caseID)
             row.int(e.version)
@@ -47,6 +49,11 @@ public struct TimelineProjection: Projection {
             row.text(e.metadata.role)
             row.text(e.metadata.commandID)
             row.text(EventSummary.summary(of: e.event))
+            if case .caseEvent(.applied) = e.event {
+                row.blobText(EventCoding.payload(of: EventSummary.masked(e.event)))
+            } else {
+                row.blobText(e.payload)
+            }
         }
     }
 }

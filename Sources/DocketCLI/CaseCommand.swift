@@ -1,8 +1,10 @@
 import ArgumentParser
 import Certification
+import CertificationWire
 import Chronology
 import DocketJSON
 import DocketStore
+import Projections
 
 /// `docket case ID`: the case view, now or as it stood then.
 struct CaseCommand: ParsableCommand {
@@ -41,59 +43,82 @@ struct CaseCommand: ParsableCommand {
     }
 
     func run() throws {
-        let view: CaseView
+        let view: JSONValue
         do {
             let store = try DocketStore.open(at: options.path, readOnly: true)
-            let history = try CaseHistory.load(id, from: store.log)
-            let cut: CaseView.Cut =
-                if let asOf { .asOf(RFC3339.parse(asOf)!) } else if let atVersion { .atVersion(atVersion) } else {
-                    .now(Timestamp.now())
-                }
-            view = try CaseView.make(history, at: cut)
-        } catch {
+            let now = Timestamp.now()
+            // The cases read model answers when it holds the whole log; the log otherwise, and
+            // always for a past moment. Both give the same view.
+            if asOf == nil, atVersion == nil,
+                let projected = try Projector(storeRoot: options.path, log: store.log).currentCaseView(id, now: now)
+            {
+                view = projected
+            } else {
+                let history = try CaseHistory.load(id, from: store.log)
+                let cut: CaseView.Cut =
+                    if let asOf { .asOf(RFC3339.parse(asOf)!) } else if let atVersion { .atVersion(atVersion) } else {
+                        .now(now)
+                    }
+                view = try CaseView.make(history, at: cut).json()
+            }
+        } catch let error as DocketStoreError {
+            Terminal.error(error.message)
+            throw ExitStatus.problem
+        } catch let error as ProjectionError {
             Terminal.error(error.message)
             throw ExitStatus.problem
         }
         if json {
-            print(JSONWriter.string(view.json()))
+            print(JSONWriter.string(view))
         } else {
             print(Self.table(view), terminator: "")
         }
     }
 
-    static func table(_ view: CaseView) -> String {
-        let s = view.state
-        var t = TextTable(["case", view.caseID])
-        t.add(["version", "\(s.version)"])
-        t.add(["status", view.status.rawValue + "   (as of \(TimelineCommand.local(view.moment)) UTC+8)"])
-        if let a = s.application {
-            let c = a.candidate
-            t.add(["candidate", "\(c.name)   born \(c.birthDate)   \(c.region.rawValue)"])
-            t.add(["identity", "\(c.idDocument.type.rawValue) \(IdentityNumber.mask(c.idDocument.number))"])
-            t.add(["contact", "\(c.contact.channel.rawValue) \(c.contact.address)"])
-            t.add(["occupation", "\(a.occupation.rawValue) (\(a.occupation.chineseName)) level \(a.level)"])
+    /// The view as a two-column table for people (from the view's JSON, whichever side made it).
+    static func table(_ view: JSONValue) -> String {
+        func text(_ value: JSONValue?) -> String { value?.stringValue ?? "-" }
+        func int(_ value: JSONValue?) -> String { value?.intValue.map(String.init) ?? "-" }
+        var t = TextTable(["case", text(view["case"])])
+        t.add(["version", int(view["version"])])
+        let moment = view["asOf"]?.stringValue.flatMap(RFC3339.parse).map(TimelineCommand.local) ?? "?"
+        t.add(["status", text(view["status"]) + "   (as of \(moment) UTC+8)"])
+        if let c = view["candidate"], c != .null {
+            t.add(["candidate", "\(text(c["name"]))   born \(text(c["birthDate"]))   \(text(c["region"]))"])
+            t.add(["identity", "\(text(c["idDocument"]?["type"])) \(text(c["idDocument"]?["number"]))"])
+            t.add(["contact", "\(text(c["contact"]?["channel"])) \(text(c["contact"]?["address"]))"])
+            let occupation = text(view["occupation"])
+            let chinese = Occupation(rawValue: occupation)?.chineseName ?? "?"
+            t.add(["occupation", "\(occupation) (\(chinese)) level \(int(view["level"]))"])
         }
-        t.add(["batch", s.sittingBatch ?? "-"])
-        for subject in [Subject.theory, .skill] {
-            if let r = s.results[subject] {
-                t.add([subject.rawValue, "\(r.score)  \(r.passed ? "passed" : "failed")  (batch \(r.batch))"])
+        t.add(["batch", text(view["batch"])])
+        for subject in ["theory", "skill"] {
+            if let r = view["subjects"]?[subject], let score = r["score"]?.intValue {
+                let passed = r["passed"] == .bool(true) ? "passed" : "failed"
+                t.add([subject, "\(score)  \(passed)  (batch \(text(r["batch"])))"])
             } else {
-                t.add([subject.rawValue, "-"])
+                t.add([subject, "-"])
             }
         }
-        if let ticket = s.ticket { t.add(["ticket", ticket.number + (ticket.late ? "  (late)" : "")]) }
-        if let retake = s.retake { t.add(["retake", "\(retake.subject.rawValue) in batch \(retake.batch)"]) }
-        t.add(["paid", "\(s.paidYuan) yuan   refunded \(s.refundedYuan) yuan"])
-        t.add([
-            "certificate",
-            s.certificateNumber.map { n in n + (view.certifiedAt.map { "  issued \($0)" } ?? "") } ?? "-",
-        ])
-        let complaints = s.complaints.map { "\($0.id) \($0.category.rawValue) \($0.outcome?.rawValue ?? "open")" }
+        if let ticket = view["ticket"], ticket != .null {
+            t.add(["ticket", text(ticket["number"]) + (ticket["late"] == .bool(true) ? "  (late)" : "")])
+        }
+        if let retake = view["retake"], retake != .null {
+            t.add(["retake", "\(text(retake["subject"])) in batch \(text(retake["batch"]))"])
+        }
+        t.add(["paid", "\(int(view["paidYuan"])) yuan   refunded \(int(view["refundedYuan"])) yuan"])
+        if let certificate = view["certificate"], certificate != .null {
+            let issued = certificate["issuedAt"]?.stringValue.map { "  issued \($0)" } ?? ""
+            t.add(["certificate", text(certificate["number"]) + issued])
+        } else {
+            t.add(["certificate", "-"])
+        }
+        let complaints = (view["complaints"]?.arrayValue ?? []).map {
+            "\(text($0["complaintId"])) \(text($0["category"])) \(text($0["status"]))"
+        }
         t.add(["complaints", complaints.isEmpty ? "-" : complaints.joined(separator: "; ")])
-        let findings = view.findings.map { f -> String in
-            let kind = f["kind"]?.stringValue ?? "?"
-            let detail = f["ticketNumber"]?.stringValue ?? f["paymentRef"]?.stringValue ?? ""
-            return kind + " " + detail
+        let findings = (view["findings"]?.arrayValue ?? []).map { f -> String in
+            text(f["kind"]) + " " + (f["ticketNumber"]?.stringValue ?? f["paymentRef"]?.stringValue ?? "")
         }
         t.add(["findings", findings.isEmpty ? "-" : findings.joined(separator: "; ")])
         return t.rendered

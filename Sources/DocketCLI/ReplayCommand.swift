@@ -52,7 +52,7 @@ struct ReplayCommand: ParsableCommand {
                             .utf8
                     )
                 )
-                for line in CaseCommand.table(view).split(separator: "\n") {
+                for line in CaseCommand.table(view.json()).split(separator: "\n") {
                     out.append(contentsOf: Array("   \(line)\n".utf8))
                 }
             }

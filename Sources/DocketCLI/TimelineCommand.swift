@@ -5,6 +5,7 @@ import Chronology
 import DocketJSON
 import DocketStore
 import Foundation
+import Projections
 
 /// `docket timeline ID`: who did what, when, and why.
 struct TimelineCommand: ParsableCommand {
@@ -28,33 +29,40 @@ struct TimelineCommand: ParsableCommand {
     var json = false
 
     func run() throws {
-        let history: CaseHistory
+        let entries: [Projector.TimelineEntry]
         do {
             let store = try DocketStore.open(at: options.path, readOnly: true)
-            history = try CaseHistory.load(id, from: store.log)
-        } catch {
+            // The timelines read model answers when it holds the whole log; the log otherwise.
+            if let projected = try Projector(storeRoot: options.path, log: store.log).currentTimeline(id) {
+                entries = projected
+            } else {
+                entries = try CaseHistory.load(id, from: store.log).entries.map {
+                    Projector.TimelineEntry(event: Self.maskedLine($0), summary: EventSummary.summary(of: $0.event))
+                }
+            }
+        } catch let error as DocketStoreError {
+            Terminal.error(error.message)
+            throw ExitStatus.problem
+        } catch let error as ProjectionError {
             Terminal.error(error.message)
             throw ExitStatus.problem
         }
         if json {
             var out: [UInt8] = [0x5B]
-            for (i, entry) in history.entries.enumerated() {
+            for (i, entry) in entries.enumerated() {
                 if i > 0 { out.append(0x2C) }
                 out.append(0x0A)
-                Self.maskedLine(entry).write(
-                    into: &out,
-                    extra: [("summary", .string(EventSummary.summary(of: entry.event)))]
-                )
+                entry.event.write(into: &out, extra: [("summary", .string(entry.summary))])
             }
             out.append(contentsOf: Array("\n]\n".utf8))
             Output.write(out)
         } else {
             var table = TextTable(["v", "when (UTC+8)", "who", "what", "summary"])
-            for entry in history.entries {
-                let r = entry.recorded
+            for entry in entries {
+                let r = entry.event
                 table.add([
                     "\(r.version)", Self.local(r.at), "\(r.metadata.actorID) (\(r.metadata.role))", r.type,
-                    EventSummary.summary(of: entry.event),
+                    entry.summary,
                 ])
             }
             print(table.rendered, terminator: "")

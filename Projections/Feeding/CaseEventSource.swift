@@ -4,7 +4,7 @@ import EventLog
 
 /// A case's earlier events, read from the log's stream index: how projections fold a case they
 /// no longer hold in memory (their caches are bounded), without keeping event copies of their own.
-public struct CaseHistory: Sendable {
+public struct CaseEventSource: Sendable {
     let log: EventLog?
 
     public init(log: EventLog?) { self.log = log }
