@@ -32,7 +32,7 @@ public final class Projector: @unchecked Sendable {
     public let projections: [any Projection]
 
     /// Events read per batch, and applied per transaction to a live model.
-    var batchSize = 32_768
+    public var batchSize = 32_768
     /// Events applied per transaction to a model being built (see ``FeedTarget``).
     var eventsPerBuildTransaction = 1 << 20
     /// Feeds of fewer events than this run on the caller's thread (threads cost more than they
@@ -188,8 +188,12 @@ public final class Projector: @unchecked Sendable {
     ) throws(ProjectionError) -> Int {
         guard let start = targets.map(\.after).min().map({ $0 + 1 }), start <= end else { return 0 }
         let history = CaseEventSource(log: log)
-        for target in targets {
-            target.projection.willFeed(FeedContext(file: target.file, after: target.after, history: history))
+        var targets = targets
+        for i in targets.indices {
+            targets[i].history = history
+            targets[i].projection.willFeed(
+                FeedContext(file: targets[i].file, after: targets[i].after, history: history)
+            )
         }
         var cursor = log.events(from: start)
         var position = start - 1
@@ -207,7 +211,6 @@ public final class Projector: @unchecked Sendable {
             return batch
         }
         guard targets.count > 1, end - start >= parallelThreshold else {
-            var targets = targets
             var applied = 0
             while position < end {
                 let batch = try nextBatch()
@@ -326,6 +329,8 @@ public final class Projector: @unchecked Sendable {
     static func open(_ path: String) throws(ProjectionError) -> DatabaseQueue {
         do {
             var configuration = Configuration()
+            // Another process feeding the same model (two catch-ups at once) is waited for.
+            configuration.busyMode = .timeout(30)
             configuration.prepareDatabase { db in
                 try db.execute(
                     sql: "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA cache_size = -65536"

@@ -10,6 +10,8 @@ struct FeedTarget {
     /// readers see progress, a crash loses little); a build commits rarely, since nobody reads
     /// it before it is swapped in and fewer commits write each case's row fewer times.
     var eventsPerTransaction: Int
+    /// Where projections read a case's earlier events.
+    var history = CaseEventSource(log: nil)
 
     /// Applies the events of `batch` after this target's position in one transaction that ends
     /// with the projection's deferred writes and the checkpoint `through`; returns how many.
@@ -33,23 +35,26 @@ struct FeedTarget {
         var applied = 0
         var through = after
         do {
-            try queue.write { db in
-                while true {
-                    let floor = from
-                    // Borrowed from the shared batch, not copied (a copy retains every field).
-                    try current.batch.withUnsafeBufferPointer { events in
-                        for i in events.indices where events[i].position > floor {
-                            try projection.apply(events[i], db)
-                            applied += 1
-                        }
+            try queue.writeWithoutTransaction { db in
+                try db.inTransaction(.immediate) {
+                    // Another process may have fed this file since it was opened (two catch-ups
+                    // at once): go on from the checkpoint it holds, with the projection's
+                    // caches started afresh, so nothing is applied twice.
+                    let stored = UInt64(try Int64.fetchOne(db, sql: "SELECT position FROM _checkpoint") ?? 0)
+                    if stored < from {
+                        throw ProjectionError(
+                            .database,
+                            "\(projection.name) went back to position \(stored) while being fed; run again"
+                        )
                     }
-                    through = max(through, current.through)
-                    from = through
-                    guard applied < limit, let following = next() else { break }
-                    current = following
+                    if stored > from {
+                        from = stored
+                        through = max(through, stored)
+                        projection.willFeed(FeedContext(file: file, after: stored, history: history))
+                    }
+                    try feed(db)
+                    return .commit
                 }
-                try projection.willCommit(db)
-                try db.execute(sql: "UPDATE _checkpoint SET position = ?", arguments: [Int64(through)])
             }
         } catch {
             throw ProjectionError(.database, "\(projection.name) after position \(after): \(error)")
@@ -57,5 +62,24 @@ struct FeedTarget {
         projection.didCommit(through: through)
         after = through
         return applied
+
+        func feed(_ db: Database) throws {
+            while true {
+                let floor = from
+                // Borrowed from the shared batch, not copied (a copy retains every field).
+                try current.batch.withUnsafeBufferPointer { events in
+                    for i in events.indices where events[i].position > floor {
+                        try projection.apply(events[i], db)
+                        applied += 1
+                    }
+                }
+                through = max(through, current.through)
+                from = through
+                guard applied < limit, let following = next() else { break }
+                current = following
+            }
+            try projection.willCommit(db)
+            try db.execute(sql: "UPDATE _checkpoint SET position = ?", arguments: [Int64(through)])
+        }
     }
 }

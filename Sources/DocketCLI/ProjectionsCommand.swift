@@ -4,13 +4,67 @@ import DocketStore
 import EventLog
 import Projections
 
-/// `docket projections status`: each read model's position, lag and fingerprints.
+/// `docket projections status|update`: each read model's position, lag and fingerprints, and
+/// bringing them up to date.
 struct ProjectionsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "projections",
         abstract: "Inspect the read models.",
-        subcommands: [Status.self]
+        subcommands: [Status.self, Update.self]
     )
+
+    struct Update: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "update",
+            abstract: "Bring the read models up to the log's last position (after an import, say).",
+            discussion: """
+                Applies the events each model has not seen, in transactions that end with the model's checkpoint: interrupted, it loses nothing and applies nothing twice, and the next run goes on from where it stopped. `docket submit` does this by itself when it ends.
+
+                Examples:
+                  docket projections update
+                  docket projections update cases revenue
+                """
+        )
+
+        @OptionGroup var options: StoreOptions
+
+        @Argument(help: "Projections to update (default: all).")
+        var names: [String] = []
+
+        @Option(help: .hidden)
+        var eventsPerTransaction: Int?
+
+        func validate() throws {
+            if let n = eventsPerTransaction, n < 1 {
+                throw ValidationError("--events-per-transaction must be 1 or more")
+            }
+            for name in names where !Projector.names.contains(name) {
+                throw ValidationError(
+                    "no projection \(name); the projections are \(Projector.names.joined(separator: ", "))"
+                )
+            }
+        }
+
+        func run() throws {
+            do {
+                let store = try DocketStore.open(at: options.path, readOnly: true)
+                let projector = try Projector(storeRoot: options.path, log: store.log)
+                if let n = eventsPerTransaction { projector.batchSize = n }
+                let last = store.log.lastPosition
+                let applied = try projector.catchUp(names) { _, position in
+                    Terminal.progress("bringing the read models up to date: \(position) of \(last) events…")
+                }
+                Terminal.endProgress()
+                print("read models at position \(last) (\(applied) event applications)")
+            } catch let error as DocketStoreError {
+                Terminal.error(error.message)
+                throw ExitStatus.problem
+            } catch let error as ProjectionError {
+                Terminal.error(error.message)
+                throw ExitStatus.problem
+            }
+        }
+    }
 
     struct Status: ParsableCommand {
         static let configuration = CommandConfiguration(

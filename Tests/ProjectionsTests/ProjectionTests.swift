@@ -276,6 +276,31 @@ import Testing
         }
     }
 
+    /// Two catch-ups of the same models at once (two commands run together): each waits for
+    /// the other's transaction and goes on from its checkpoint, so no event is applied twice.
+    @Test func twoCatchUpsAtOnceApplyEachEventOnce() throws {
+        let s = try Scratch()
+        s.submit(Array(CommandWorkload(cases: 50, seed: 21)).map { String(decoding: $0, as: UTF8.self) })
+        let projectors = [s.projector, s.projector]
+        for (i, p) in projectors.enumerated() {
+            p.batchSize = 17 + i * 6
+            p.parallelThreshold = i == 0 ? 0 : .max
+        }
+        let failures = Failures()
+        DispatchQueue.concurrentPerform(iterations: 2) { i in
+            do { try projectors[i].catchUp() } catch { failures.add("\(error)") }
+        }
+        #expect(failures.all.isEmpty)
+        #expect(try s.projector.check().isEmpty)
+    }
+
+    final class Failures: @unchecked Sendable {
+        private let lock = NSLock()
+        private var list: [String] = []
+        func add(_ failure: String) { lock.withLock { list.append(failure) } }
+        var all: [String] { lock.withLock { list } }
+    }
+
     @Test func anInterruptedRebuildLeavesTheOldModelServing() throws {
         let s = try Scratch()
         #expect(s.submit(Self.fixedHistory).allSatisfy { $0.ok })
