@@ -25,7 +25,11 @@ extension Projector {
         let row: Row?
         do {
             row = try queue.read { db in
-                try Row.fetchOne(db, sql: "SELECT view, lapses_on FROM cases WHERE case_id = ?", arguments: [caseID])
+                try Row.fetchOne(
+                    db,
+                    sql: "SELECT v.view, c.lapses_on FROM cases c JOIN case_views v USING (case_id) WHERE case_id = ?",
+                    arguments: [caseID]
+                )
             }
         } catch {
             throw ProjectionError(.database, "cannot read case \(caseID) from the cases model: \(error)")

@@ -30,6 +30,12 @@ public final class Projector: @unchecked Sendable {
     public let log: EventLog
     public let directory: String
     public let projections: [any Projection]
+    /// One feed at a time: the projections' caches belong to the feed in progress.
+    private let feeding = NSRecursiveLock()
+    /// Open connections to live models, kept from one catch-up to the next (opening nine files
+    /// cost more than a small catch-up, and the projections' caches stay valid), each with the
+    /// file's inode: a file replaced by a rebuild (here or in another process) is reopened.
+    private var live: [String: (queue: DatabaseQueue, inode: UInt64)] = [:]
 
     /// Events read per batch, and applied per transaction to a live model.
     public var batchSize = 32_768
@@ -75,11 +81,13 @@ public final class Projector: @unchecked Sendable {
         _ names: [String] = [],
         progress: (String, UInt64) -> Void = { _, _ in }
     ) throws(ProjectionError) -> Int {
+        feeding.lock()
+        defer { feeding.unlock() }
         try makeDirectory()
         var targets: [FeedTarget] = []
         for projection in try select(names) {
             let file = path(projection.name)
-            let queue = try Self.openLive(file, projection)
+            let queue = try liveQueue(projection)
             targets.append(
                 FeedTarget(
                     projection: projection,
@@ -93,6 +101,21 @@ public final class Projector: @unchecked Sendable {
         return try feed(targets, through: log.lastPosition) { progress("read models", $0) }
     }
 
+    /// The live model's connection, opened (and created empty) when needed.
+    func liveQueue(_ projection: any Projection) throws(ProjectionError) -> DatabaseQueue {
+        let file = path(projection.name)
+        let inode = Self.inode(file)
+        if let open = live[projection.name], inode != nil, open.inode == inode { return open.queue }
+        let queue = try Self.openLive(file, projection)
+        if let inode = Self.inode(file) { live[projection.name] = (queue, inode) }
+        return queue
+    }
+
+    static func inode(_ file: String) -> UInt64? {
+        var info = stat()
+        return stat(file, &info) == 0 ? UInt64(info.st_ino) : nil
+    }
+
     // MARK: Rebuild
 
     /// Rebuilds projections from position 1 into new files, in one pass over the log, and swaps
@@ -101,6 +124,8 @@ public final class Projector: @unchecked Sendable {
         _ names: [String] = [],
         progress: (String, UInt64) -> Void = { _, _ in }
     ) throws(ProjectionError) {
+        feeding.lock()
+        defer { feeding.unlock() }
         try makeDirectory()
         let selected = try select(names)
         let files = selected.map { path($0.name) + ".building" }
@@ -110,6 +135,8 @@ public final class Projector: @unchecked Sendable {
 
     /// Builds projection `name` as the log stood at `position` into `path` (not swapped in).
     public func build(_ name: String, through position: UInt64, at path: String) throws(ProjectionError) {
+        feeding.lock()
+        defer { feeding.unlock() }
         try makeDirectory()
         guard let projection = try select([name]).first else { return }
         let building = path + ".building"
@@ -210,7 +237,7 @@ public final class Projector: @unchecked Sendable {
             }
             return batch
         }
-        guard targets.count > 1, end - start >= parallelThreshold else {
+        guard end - start >= parallelThreshold else {
             var applied = 0
             while position < end {
                 let batch = try nextBatch()
@@ -301,6 +328,8 @@ public final class Projector: @unchecked Sendable {
     /// Brings the live models up to date, rebuilds each into a scratch file and compares every
     /// table's fingerprint.
     public func check(_ names: [String] = []) throws(ProjectionError) -> [Difference] {
+        feeding.lock()
+        defer { feeding.unlock() }
         try catchUp(names)
         var differences: [Difference] = []
         for projection in try select(names) {

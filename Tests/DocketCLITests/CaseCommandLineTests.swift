@@ -150,7 +150,8 @@ import Testing
             let cases = store + "/projections/cases.sqlite"
             try DatabaseQueue(path: cases).write { db in
                 try db.execute(
-                    sql: "UPDATE cases SET view = replace(view, '\"version\":', '\"version\":100') WHERE case_id = ?",
+                    sql:
+                        "UPDATE case_views SET view = replace(view, '\"version\":', '\"version\":100') WHERE case_id = ?",
                     arguments: [ids[0]]
                 )
             }
