@@ -22,6 +22,11 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
     ],
     targets: [
         // System C libraries (Debian packages), wrapped like GRDB's GRDBSQLite.
@@ -85,12 +90,31 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        // The HTTP API (Hummingbird 2): routes, bearer tokens and roles, limits, the live feed,
+        // metrics. Composes the store and the read models.
+        .target(
+            name: "DocketServer",
+            dependencies: [
+                "Certification", "CertificationWire", "Chronology", "DocketJSON", "DocketStore", "EventLog",
+                "Projections",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+
         // The `docket` command line: composes the modules above.
         .executableTarget(
             name: "DocketCLI",
             dependencies: [
                 "Certification", "CertificationWire", "Chronology", "DocketJSON", "DocketStore", "EventLog",
-                "Projections",
+                "Projections", "DocketServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
@@ -150,6 +174,14 @@ let package = Package(
             dependencies: [
                 "Certification", "CertificationWire", "DocketJSON", "DocketStore", "DocketWorkload", "EventLog",
                 "Projections", .product(name: "GRDB", package: "GRDB.swift"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "DocketServerTests",
+            dependencies: [
+                "DocketServer", "DocketJSON", "DocketStore", "DocketWorkload", "EventLog", "Projections",
+                .product(name: "Hummingbird", package: "hummingbird"),
             ],
             swiftSettings: swiftSettings
         ),

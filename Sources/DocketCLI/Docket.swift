@@ -2,7 +2,7 @@ import ArgumentParser
 
 /// The `docket` command line: one executable, a subcommand per job (SPEC §4).
 @main
-struct Docket: ParsableCommand {
+struct Docket: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "docket",
         abstract: "Docket: an event-sourced case-management backend for skill certification.",
@@ -24,11 +24,14 @@ struct Docket: ParsableCommand {
               docket search 张伟             find a candidate's case by name or full number
               docket report revenue          a read model as a table, JSON or CSV
               docket projections status      read models' positions, lag, fingerprints
+              docket token add --role reporter --actor nightly-report
+                                             a bearer token for the HTTP API (shown once)
+              docket serve --port 8080       the HTTP API on loopback
             """,
         subcommands: [
             InitCommand.self, SubmitCommand.self, CaseCommand.self, TimelineCommand.self, ReplayCommand.self,
             VerifyCommand.self, DigestCommand.self, ExportCommand.self, ImportCommand.self, RebuildCommand.self,
-            ProjectionsCommand.self, ReportCommand.self, SearchCommand.self,
+            ProjectionsCommand.self, ReportCommand.self, SearchCommand.self, TokenCommand.self, ServeCommand.self,
         ]
     )
 }

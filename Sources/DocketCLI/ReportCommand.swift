@@ -115,40 +115,12 @@ struct ReportCommand: ParsableCommand {
         switch format {
         case .table:
             var table = TextTable(report.columns)
-            for row in report.rows { table.add(row.map(Self.text)) }
+            for row in report.rows { table.add(row.map(Report.text)) }
             print(table.rendered, terminator: "")
         case .json:
-            let items: [JSONValue] = report.rows.map { row in
-                .object(JSONObject(zip(report.columns, row).map { (key: $0, value: Self.json($1)) }))
-            }
-            print(JSONWriter.string(.array(items)))
+            print(JSONWriter.string(report.json))
         case .csv:
-            print(report.columns.joined(separator: ","))
-            for row in report.rows { print(row.map { Self.csv(Self.text($0)) }.joined(separator: ",")) }
+            print(report.csv, terminator: "")
         }
-    }
-
-    static func text(_ value: Report.Value) -> String {
-        switch value {
-        case .null: return ""
-        case .int(let v): return String(v)
-        case .real(let v): return String(v)
-        case .text(let s): return s
-        }
-    }
-
-    static func json(_ value: Report.Value) -> JSONValue {
-        switch value {
-        case .null: return .null
-        case .int(let v): return .int(v)
-        case .real(let v): return v.isFinite ? .number(JSONNumber(text: String(v))) : .null
-        case .text(let s): return .string(s)
-        }
-    }
-
-    /// RFC 4180: quoted when it holds a comma, a quote or a line break; quotes doubled.
-    static func csv(_ field: String) -> String {
-        guard field.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return field }
-        return "\"" + field.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }
 }

@@ -35,30 +35,12 @@ struct SearchCommand: ParsableCommand {
     }
 
     func run() throws {
-        var rows: [Row] = []
+        var rows: [Projector.CandidateMatch] = []
         do {
             let store = try DocketStore.open(at: options.path, readOnly: true)
             let projector = try Projector(storeRoot: options.path, log: store.log)
             try projector.catchUp(["search"])
-            let search = try projector.select(["search"])[0] as! CandidateSearchProjection
-            let queue = try DatabaseQueue(path: projector.path("search"))
-            let columns = "case_id, name, id_type, id_masked, occupation, batch, applied_on"
-            rows = try queue.read { db in
-                let byNumber = try Row.fetchAll(
-                    db,
-                    sql: "SELECT \(columns) FROM candidates WHERE id_hash = ? ORDER BY case_id",
-                    arguments: [search.hash(text.trimmingCharacters(in: .whitespaces))]
-                )
-                if !byNumber.isEmpty { return byNumber }
-                let pattern = text.replacingOccurrences(of: "\\", with: "\\\\")
-                    .replacingOccurrences(of: "%", with: "\\%").replacingOccurrences(of: "_", with: "\\_")
-                return try Row.fetchAll(
-                    db,
-                    sql:
-                        "SELECT \(columns) FROM candidates WHERE name LIKE ? ESCAPE '\\' ORDER BY name, case_id LIMIT 200",
-                    arguments: ["%" + pattern + "%"]
-                )
-            }
+            rows = try projector.searchCandidates(text)
         } catch let error as DocketStoreError {
             Terminal.error(error.message)
             throw ExitStatus.problem
@@ -67,21 +49,12 @@ struct SearchCommand: ParsableCommand {
             throw ExitStatus.problem
         }
         if json {
-            let items: [JSONValue] = rows.map { row in
-                .object([
-                    "case": .string(row["case_id"]), "name": .string(row["name"]),
-                    "idDocument": .object(["type": .string(row["id_type"]), "number": .string(row["id_masked"])]),
-                    "occupation": .string(row["occupation"]), "batch": .string(row["batch"]),
-                    "appliedOn": .string(row["applied_on"]),
-                ])
-            }
-            print(JSONWriter.string(.array(items)))
+            print(JSONWriter.string(.array(rows.map(\.json))))
         } else {
             var table = TextTable(["case", "name", "identity", "occupation", "batch", "applied"])
             for row in rows {
                 table.add([
-                    row["case_id"], row["name"], (row["id_type"] as String) + " " + (row["id_masked"] as String),
-                    row["occupation"], row["batch"], row["applied_on"],
+                    row.caseID, row.name, row.idType + " " + row.idMasked, row.occupation, row.batch, row.appliedOn,
                 ])
             }
             print(table.rendered, terminator: "")

@@ -10,6 +10,11 @@ enum Terminal {
         FileHandle.standardError.write(Data(("docket: " + text + "\n").utf8))
     }
 
+    /// A line for the person running the command (standard output, flushed at once).
+    static func note(_ text: String) {
+        FileHandle.standardOutput.write(Data((text + "\n").utf8))
+    }
+
     /// Rewrites one progress line on the terminal; does nothing when piped.
     static func progress(_ text: String) {
         guard showsProgress else { return }

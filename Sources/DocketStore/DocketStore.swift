@@ -24,6 +24,8 @@ public final class DocketStore: @unchecked Sendable {
         /// the writer's memory; the log's own default is 1,000,000).
         public var indexCheckpointEvents = 200_000
         public var logger = Logger(label: "docket.store")
+        /// Called after each group commit of the log (for metrics).
+        public var onGroupCommitted: (@Sendable (GroupCommit) -> Void)?
 
         public init() {}
     }
@@ -71,6 +73,7 @@ public final class DocketStore: @unchecked Sendable {
         logOptions.durability = options.durability
         logOptions.logger = options.logger
         logOptions.indexCheckpointEvents = options.indexCheckpointEvents
+        logOptions.onGroupCommitted = options.onGroupCommitted
         do throws(EventLogError) {
             let log = try EventLog.open(at: path, readOnly: readOnly, options: logOptions)
             return DocketStore(root: path, log: log, options: options)

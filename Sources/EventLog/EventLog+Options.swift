@@ -34,8 +34,21 @@ extension EventLog {
         var parallelHashingThreshold = 256
         /// Where the log reports what it does (no event content is ever logged).
         public var logger = Logger(label: "docket.event-log")
+        /// Called by the writer after each group commit (for metrics): the events it held and how
+        /// long its write and its sync took. Runs on the writer thread: it must be quick.
+        public var onGroupCommitted: (@Sendable (GroupCommit) -> Void)?
 
         /// The defaults: synced appends, 64 MiB segments, 8 KiB blocks.
         public init() {}
     }
+}
+
+/// One group commit, as the writer reports it.
+public struct GroupCommit: Sendable {
+    /// Events written by the group (0 for a flush alone).
+    public var events: Int
+    /// Seconds spent in `pwrite`.
+    public var writeSeconds: Double
+    /// Seconds spent in `fdatasync` (0 when the group was not synced).
+    public var syncSeconds: Double
 }

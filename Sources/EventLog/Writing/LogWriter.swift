@@ -218,14 +218,26 @@ final class LogWriter: @unchecked Sendable {
             }
             if !builder.isEmpty { finishBlock(endsCommit: true, into: &staged) }
             layOut(&staged)
+            let writeStart = ContinuousClock.now
             if !staged.bytes.isEmpty {
                 try active.segment.file.write(staged.bytes, at: active.end)
                 active.end += UInt64(staged.bytes.count)
                 unsyncedWrites = true
             }
+            let syncStart = ContinuousClock.now
             if unsyncedWrites && (options.durability == .sync || isFlushRequest) {
                 try active.segment.file.syncData()
                 unsyncedWrites = false
+            }
+            if let report = options.onGroupCommitted {
+                let end = ContinuousClock.now
+                report(
+                    GroupCommit(
+                        events: eventCount,
+                        writeSeconds: Self.seconds(syncStart - writeStart),
+                        syncSeconds: Self.seconds(end - syncStart)
+                    )
+                )
             }
         } catch {
             if staged.offloadHashing { _ = hasher.finishAll() }
@@ -656,6 +668,10 @@ final class LogWriter: @unchecked Sendable {
         active = ActiveSegment(segment: segment, end: UInt64(SegmentHeader.size), dictionary: nil, sealed: false)
     }
 
+    private static func seconds(_ d: Duration) -> Double {
+        Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
+    }
+
     /// Persists the index (temp → fsync → rename → fsync dir) and adopts it as the new base.
     private func checkpointIndex() throws(EventLogError) {
         let (bytes, coverage) = index.serialized()
@@ -680,4 +696,5 @@ final class ResultBox: @unchecked Sendable {
     private var result: Result<AppendResult, EventLogError>?
     func set(_ value: Result<AppendResult, EventLogError>) { lock.withLock { result = value } }
     func get() -> Result<AppendResult, EventLogError>? { lock.withLock { result } }
+
 }

@@ -1,0 +1,65 @@
+import ArgumentParser
+import DocketServer
+import DocketStore
+import Foundation
+import Logging
+
+/// `docket serve`: the HTTP API over the store.
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Serve the HTTP API: commands, case views, search, reports, the event feed, metrics.",
+        discussion: """
+            Bound to loopback unless --host says otherwise. Every route but /health, /ready and /metrics needs `Authorization: Bearer <token>` (make tokens with `docket token add`). The routes are described in docs/openapi.yaml.
+
+            SIGTERM or SIGINT stops it gracefully: requests in flight finish (an acknowledged command is already durable), live feeds end, and the store is closed. Logs are structured lines on standard error (method, route, status, duration), without personal data or query strings.
+
+            Examples:
+              docket serve
+              docket serve --port 8080 --store /var/lib/docket
+              curl -H "Authorization: Bearer $TOKEN" http://127.0.0.1:8080/v1/cases/2024-04-000001
+            """
+    )
+
+    @OptionGroup var options: StoreOptions
+
+    @Option(help: "The address to listen on.")
+    var host = "127.0.0.1"
+
+    @Option(help: "The port (0 picks a free one).")
+    var port = 8080
+
+    @Option(help: ArgumentHelp("The largest request body in bytes.", valueName: "bytes"))
+    var maxBody = ServerLimits().maxBodyBytes
+
+    @Option(help: ArgumentHelp("The most commands in one application/x-ndjson request.", valueName: "n"))
+    var maxLines = ServerLimits().maxLinesPerBatch
+
+    func validate() throws {
+        guard (0...65_535).contains(port) else { throw ValidationError("--port must be 0 to 65535") }
+        guard maxBody >= 1024 else { throw ValidationError("--max-body must be at least 1024") }
+        guard maxLines >= 1 else { throw ValidationError("--max-lines must be at least 1") }
+    }
+
+    func run() async throws {
+        var configuration = DocketServer.Configuration(storePath: options.path)
+        configuration.host = host
+        configuration.port = port
+        configuration.limits.maxBodyBytes = maxBody
+        configuration.limits.maxLinesPerBatch = maxLines
+        LoggingSystem.bootstrap(StreamLogHandler.standardError)
+        var logger = Logger(label: "docket.server")
+        logger.logLevel = .info
+        do {
+            try await DocketServer.run(configuration, logger: logger) { host, port in
+                Terminal.note("serving \(options.path) on http://\(host):\(port) (Ctrl-C to stop)")
+            }
+        } catch let error as DocketStoreError {
+            Terminal.error(error.message)
+            throw ExitStatus.problem
+        } catch let error as TokenError {
+            Terminal.error(error.message)
+            throw ExitStatus.problem
+        }
+    }
+}

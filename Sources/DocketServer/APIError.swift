@@ -1,0 +1,47 @@
+import DocketJSON
+import Hummingbird
+
+/// An error answered to a client: `{"error":{"code","message","field"}}` with its HTTP status.
+/// A client's mistake gets a 4xx with a stable code and a message saying what to change; a 500
+/// is only ever the server's own failure.
+public struct APIError: HTTPResponseError, Sendable {
+    public var status: HTTPResponse.Status
+    /// A stable, machine-readable code (`unauthenticated`, `forbidden`, `not-found`, …, or a
+    /// rule's code from SPEC §4).
+    public var code: String
+    /// What went wrong and what to change, for a person.
+    public var message: String
+    /// The request field at fault (`data.score`, the query parameter `asOf`, a header), if any.
+    public var field: String?
+
+    public init(_ status: HTTPResponse.Status, _ code: String, _ message: String, field: String? = nil) {
+        self.status = status
+        self.code = code
+        self.message = message
+        self.field = field
+    }
+
+    public var json: JSONValue {
+        .object([
+            "error": .object([
+                "code": .string(code), "message": .string(message), "field": .optional(field),
+            ])
+        ])
+    }
+
+    public func response(from request: Request, context: some RequestContext) throws -> Response {
+        var response = JSONBody.response(json, status: status)
+        if status == .unauthorized { response.headers[.wwwAuthenticate] = "Bearer realm=\"docket\"" }
+        return response
+    }
+
+    static func unauthenticated(_ message: String) -> APIError {
+        APIError(.unauthorized, "unauthenticated", message, field: "Authorization")
+    }
+
+    static func notFound(_ message: String) -> APIError { APIError(.notFound, "not-found", message) }
+
+    static func badQuery(_ name: String, _ message: String) -> APIError {
+        APIError(.badRequest, "invalid-query", message, field: name)
+    }
+}

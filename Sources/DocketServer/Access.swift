@@ -1,0 +1,20 @@
+import Certification
+
+/// Which roles each route admits (least privilege): writers submit commands, readers read
+/// what their work needs. Full identity numbers are shown only to registrars and auditors.
+enum Access {
+    static let writers: Set<Actor.Role> = [.admin, .examiner, .portal, .registrar, .payments, .supervisor, .certifier]
+    /// Case views, timelines and replays: every role but the reporting jobs.
+    static let caseReaders: Set<Actor.Role> = writers.union([.auditor])
+    /// Candidate search: the people who answer candidates.
+    static let searchers: Set<Actor.Role> = [.supervisor, .registrar, .auditor, .admin]
+    /// Reports and the read models' status.
+    static let reporters: Set<Actor.Role> = [.reporter, .auditor, .admin, .supervisor]
+    /// The event feed, for downstream consumers.
+    static let feedReaders: Set<Actor.Role> = [.reporter, .auditor, .admin]
+    /// The log's digest and verification.
+    static let auditors: Set<Actor.Role> = [.auditor, .admin]
+
+    /// Whether `role` may see full identity numbers.
+    static func seesFullIdentity(_ role: Actor.Role) -> Bool { role == .registrar || role == .auditor }
+}

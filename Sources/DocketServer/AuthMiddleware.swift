@@ -1,0 +1,33 @@
+import Foundation
+import Hummingbird
+
+/// Reads `Authorization: Bearer <token>` and sets the context's holder. A missing or unknown
+/// token is 401 on every route but the open ones (health, readiness and metrics carry no
+/// personal data and are what orchestrators and scrapers call without credentials).
+struct AuthMiddleware: RouterMiddleware {
+    typealias Context = DocketRequestContext
+
+    let tokens: TokenBook
+    static let openPaths: Set<String> = ["/health", "/ready", "/metrics"]
+
+    func handle(
+        _ request: Request,
+        context: Context,
+        next: (Request, Context) async throws -> Response
+    ) async throws -> Response {
+        if Self.openPaths.contains(request.uri.path) { return try await next(request, context) }
+        guard let header = request.headers[.authorization] else {
+            throw APIError.unauthenticated("send Authorization: Bearer <token> (make one with `docket token add`)")
+        }
+        let parts = header.split(separator: " ", maxSplits: 1)
+        guard parts.count == 2, parts[0].lowercased() == "bearer" else {
+            throw APIError.unauthenticated("the Authorization header must be `Bearer <token>`")
+        }
+        guard let holder = tokens.holder(of: String(parts[1]).trimmingCharacters(in: .whitespaces)) else {
+            throw APIError.unauthenticated("the token is not known to this server")
+        }
+        var context = context
+        context.holder = holder
+        return try await next(request, context)
+    }
+}

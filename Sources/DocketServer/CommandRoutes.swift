@@ -1,0 +1,173 @@
+import Certification
+import CertificationWire
+import DocketJSON
+import DocketStore
+import Foundation
+import Hummingbird
+import NIOCore
+
+/// `POST /v1/commands`: one command (`application/json`), answered with its result once
+/// durable, or many (`application/x-ndjson`), answered with one result line each, in order, each
+/// written as soon as it and those before it are durable.
+///
+/// The command's actor is the token's: whatever `actor` the body carries is replaced before the
+/// store sees it. The body is read whole (up to the limit) before anything is submitted, so a
+/// slow client never holds the writer.
+struct CommandRoutes: Sendable {
+    let store: DocketStore
+    let metrics: ServerMetrics
+    let limits: ServerLimits
+    let admission: Admission
+
+    func register(on router: Router<DocketRequestContext>) {
+        router.post("/v1/commands") { request, context in try await submit(request, context) }
+    }
+
+    func submit(_ request: Request, _ context: DocketRequestContext) async throws -> Response {
+        let holder = try context.require(Access.writers)
+        let mediaType = (request.headers[.contentType] ?? "").split(separator: ";").first
+            .map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
+        guard let mediaType, mediaType == "application/json" || mediaType == "application/x-ndjson" else {
+            throw APIError(
+                .unsupportedMediaType,
+                "unsupported-media-type",
+                "send one command as application/json or many as application/x-ndjson",
+                field: "Content-Type"
+            )
+        }
+        guard admission.enter() else {
+            throw APIError(
+                .tooManyRequests,
+                "too-many-requests",
+                "\(limits.maxCommandRequestsInFlight) command requests are already being decided; retry shortly"
+            )
+        }
+        defer { admission.leave() }
+        let body: ByteBuffer
+        do {
+            body = try await request.body.collect(upTo: limits.maxBodyBytes)
+        } catch {
+            throw APIError(
+                .contentTooLarge,
+                "body-too-large",
+                "a request body may hold at most \(limits.maxBodyBytes) bytes; send fewer commands per request"
+            )
+        }
+        let bytes = Array(buffer: body)
+        if mediaType == "application/json" {
+            let started = ContinuousClock.now
+            let outcome = await submitOne(Self.withActor(bytes, holder))
+            metrics.command(code: Self.code(outcome), seconds: ContinuousClock.now - started)
+            var out: [UInt8] = []
+            outcome.writeLine(into: &out)
+            return JSONBody.response(bytes: out, contentType: "application/json", status: Self.status(outcome))
+        }
+        let lines = bytes.split(separator: 0x0A, omittingEmptySubsequences: true)
+            .filter { !$0.allSatisfy { $0 == 0x20 || $0 == 0x0D || $0 == 0x09 } }
+        guard lines.count <= limits.maxLinesPerBatch else {
+            throw APIError(
+                .contentTooLarge,
+                "too-many-lines",
+                "a batch may hold at most \(limits.maxLinesPerBatch) commands; this one holds \(lines.count)"
+            )
+        }
+        return streamResults(lines.map { Self.withActor(Array($0), holder) })
+    }
+
+    /// Submits one line and waits for its result.
+    private func submitOne(_ line: [UInt8]) async -> CommandOutcome {
+        await withCheckedContinuation { continuation in
+            store.submit([line]) { _, outcome in continuation.resume(returning: outcome) }
+        }
+    }
+
+    /// Submits every line and streams the results in order as they become durable.
+    private func streamResults(_ lines: [[UInt8]]) -> Response {
+        let (stream, continuation) = AsyncStream<ByteBuffer>.makeStream()
+        let ordered = InOrder(count: lines.count)
+        let started = ContinuousClock.now
+        let metrics = self.metrics
+        if lines.isEmpty { continuation.finish() }
+        store.submit(lines) { index, outcome in
+            metrics.command(code: Self.code(outcome), seconds: ContinuousClock.now - started)
+            let (ready, done) = ordered.add(index, outcome)
+            if !ready.isEmpty {
+                var out: [UInt8] = []
+                for outcome in ready { outcome.writeLine(into: &out) }
+                continuation.yield(ByteBuffer(bytes: out))
+            }
+            if done { continuation.finish() }
+        }
+        return Response(
+            status: .ok,
+            headers: [.contentType: "application/x-ndjson"],
+            body: ResponseBody(asyncSequence: stream)
+        )
+    }
+
+    /// The line with its `actor` replaced by the token's (a line that is not a JSON object is
+    /// left for the store to refuse as it would any other).
+    static func withActor(_ line: [UInt8], _ holder: TokenFile.Holder) -> [UInt8] {
+        guard case .object(var object)? = try? JSONParser.parse(line) else { return line }
+        object.set("actor", .object(["id": .string(holder.actor), "role": .string(holder.role.rawValue)]))
+        var out: [UInt8] = []
+        out.reserveCapacity(line.count + 64)
+        JSONWriter.write(.object(object), into: &out)
+        return out
+    }
+
+    static func code(_ outcome: CommandOutcome) -> String? {
+        outcome.ok ? nil : (outcome.rejection?.code.rawValue ?? "store-failed")
+    }
+
+    /// The HTTP status of a single command's result.
+    static func status(_ outcome: CommandOutcome) -> HTTPResponse.Status {
+        if outcome.storeFailure != nil { return .serviceUnavailable }
+        guard let code = outcome.rejection?.code else { return .ok }
+        switch code {
+        case .invalidJSON, .unknownCommand, .missingField, .invalidField: return .badRequest
+        case .roleNotAllowed: return .forbidden
+        case .caseNotFound, .batchNotFound: return .notFound
+        case .versionConflict, .commandIDReused, .outOfOrder, .caseExists, .batchExists: return .conflict
+        default: return .unprocessableContent
+        }
+    }
+}
+
+/// Counts command requests being decided (429 beyond the limit).
+final class Admission: @unchecked Sendable {
+    private let lock = NSLock()
+    private var inFlight = 0
+    let limit: Int
+    init(limit: Int) { self.limit = limit }
+    func enter() -> Bool {
+        lock.withLock {
+            guard inFlight < limit else { return false }
+            inFlight += 1
+            return true
+        }
+    }
+    func leave() { lock.withLock { inFlight -= 1 } }
+}
+
+/// Results released in submission order.
+final class InOrder: @unchecked Sendable {
+    private let lock = NSLock()
+    private var waiting: [Int: CommandOutcome] = [:]
+    private var next = 0
+    private let count: Int
+    init(count: Int) { self.count = count }
+
+    /// Adds result `index`; returns those now releasable in order and whether all are out.
+    func add(_ index: Int, _ outcome: CommandOutcome) -> ([CommandOutcome], Bool) {
+        lock.withLock {
+            waiting[index] = outcome
+            var ready: [CommandOutcome] = []
+            while let o = waiting.removeValue(forKey: next) {
+                ready.append(o)
+                next += 1
+            }
+            return (ready, next == count)
+        }
+    }
+}

@@ -1,0 +1,123 @@
+import Certification
+import DocketStore
+import EventLog
+import Hummingbird
+import Logging
+import NIOCore
+import Projections
+import ServiceLifecycle
+import UnixSignals
+
+/// `docket serve`: the HTTP API over one store, for client systems (commands), supervisors
+/// (cases, timelines, search), auditors (replay, digest, verify, the event feed) and reporting
+/// jobs (reports, read models' status). Bearer tokens name an actor and one role; each route
+/// admits only the roles that need it.
+public enum DocketServer {
+    /// Where and how to serve.
+    public struct Configuration: Sendable {
+        public var storePath: String
+        /// Loopback unless told otherwise.
+        public var host = "127.0.0.1"
+        /// 0 picks a free port (the address is reported once bound).
+        public var port = 8080
+        public var limits = ServerLimits()
+
+        public init(storePath: String) { self.storePath = storePath }
+    }
+
+    /// The router with every route and middleware, for a store already open.
+    static func router(
+        store: DocketStore,
+        projector: Projector,
+        tokens: TokenBook,
+        metrics: ServerMetrics,
+        follower: ProjectionFollower,
+        limits: ServerLimits,
+        logger: Logger
+    ) -> Router<DocketRequestContext> {
+        let router = Router(context: DocketRequestContext.self)
+        router.add(middleware: RequestLogMiddleware(logger: logger, metrics: metrics))
+        router.add(middleware: AuthMiddleware(tokens: tokens))
+        CommandRoutes(
+            store: store,
+            metrics: metrics,
+            limits: limits,
+            admission: Admission(limit: limits.maxCommandRequestsInFlight)
+        )
+        .register(on: router)
+        CaseRoutes(store: store, projector: projector).register(on: router)
+        ReadRoutes(store: store, projector: projector).register(on: router)
+        EventRoutes(store: store, limits: limits).register(on: router)
+        HealthRoutes(store: store, follower: follower, metrics: metrics).register(on: router)
+        return router
+    }
+
+    /// Serves until SIGTERM or SIGINT: then in-flight requests finish (every acknowledged
+    /// command is already durable), the live feeds end, the read models stop following, and the
+    /// store is closed. `onListening` gets the bound address.
+    public static func run(
+        _ configuration: Configuration,
+        logger: Logger,
+        onListening: @escaping @Sendable (String, Int) -> Void = { _, _ in }
+    ) async throws {
+        let metrics = ServerMetrics()
+        var options = DocketStore.Options()
+        options.logger = logger
+        options.onGroupCommitted = { metrics.groupCommitted($0) }
+        let store = try DocketStore.open(at: configuration.storePath, options: options)
+        do {
+            try store.prepareForCommands()
+            let tokens = try TokenBook(path: TokenFile.path(storeRoot: configuration.storePath))
+            if tokens.count == 0 {
+                logger.warning(
+                    "no tokens: every route but /health, /ready and /metrics answers 401 (add one with `docket token add`)"
+                )
+            }
+            let projector = try Projector(storeRoot: configuration.storePath, log: store.log)
+            let follower = ProjectionFollower(projector: projector, log: store.log, logger: logger)
+            let limits = configuration.limits
+            let router = Self.router(
+                store: store,
+                projector: projector,
+                tokens: tokens,
+                metrics: metrics,
+                follower: follower,
+                limits: limits,
+                logger: logger
+            )
+            let app = Application(
+                router: router,
+                server: .http1(
+                    configuration: .init(
+                        idleTimeout: .seconds(Int64(limits.idleSeconds)),
+                        httpDecoderConfiguration: .init(
+                            maxHeaderFieldSize: limits.maxHeaderBytes,
+                            maxHeaderListSize: limits.maxHeaderBytes
+                        )
+                    )
+                ),
+                configuration: .init(
+                    address: .hostname(configuration.host, port: configuration.port),
+                    serverName: "docket"
+                ),
+                onServerRunning: { channel in
+                    onListening(configuration.host, channel.localAddress?.port ?? configuration.port)
+                },
+                logger: logger
+            )
+            // Shut down in reverse: the server drains first, then the follower stops.
+            let group = ServiceGroup(
+                configuration: .init(
+                    services: [.init(service: follower), .init(service: app)],
+                    gracefulShutdownSignals: [.sigterm, .sigint],
+                    logger: logger
+                )
+            )
+            try await group.run()
+        } catch {
+            try? store.close()
+            throw error
+        }
+        try store.close()
+    }
+}

@@ -1,0 +1,117 @@
+import Certification
+import CertificationWire
+import DocketJSON
+import DocketStore
+import EventLog
+import Foundation
+import HTTPTypes
+import Hummingbird
+import NIOCore
+import ServiceLifecycle
+
+/// The event feed for downstream consumers: `GET /v1/events?from=&limit=` (a page of the
+/// interchange format as JSON Lines, with the next page's start in `Docket-Next-From`) and
+/// `GET /v1/events/live?from=` (Server-Sent Events: the events from `from`, then each new one
+/// as it is appended; a client that reconnects with `Last-Event-ID` resumes after it).
+/// Identity numbers are masked except for auditors.
+struct EventRoutes: Sendable {
+    let store: DocketStore
+    let limits: ServerLimits
+
+    static let nextFrom = HTTPField.Name("Docket-Next-From")!
+    static let lastEventID = HTTPField.Name("Last-Event-ID")!
+
+    func register(on router: Router<DocketRequestContext>) {
+        router.get("/v1/events") { request, context in try page(request, context) }
+        router.get("/v1/events/live") { request, context in try live(request, context) }
+    }
+
+    func page(_ request: Request, _ context: DocketRequestContext) throws -> Response {
+        let holder = try context.require(Access.feedReaders)
+        let query = request.uri.queryParameters
+        let from = try Self.position(query.get("from"), name: "from") ?? 1
+        var limit = 1_000
+        if let text = query.get("limit") {
+            guard let n = Int(text), n >= 1, n <= limits.maxEventsPerPage else {
+                throw APIError.badQuery("limit", "limit must be 1 to \(limits.maxEventsPerPage)")
+            }
+            limit = n
+        }
+        var cursor = store.log.events(from: max(1, from))
+        var out: [UInt8] = []
+        var next = max(1, from)
+        do throws(EventLogError) {
+            var count = 0
+            while count < limit, let event = try cursor.next() {
+                Self.line(event, full: Access.seesFullIdentity(holder.role)).write(into: &out)
+                out.append(0x0A)
+                next = event.position + 1
+                count += 1
+            }
+        } catch {
+            throw APIError(.internalServerError, "store-failed", error.message)
+        }
+        var response = JSONBody.response(bytes: out, contentType: "application/x-ndjson")
+        response.headers[Self.nextFrom] = String(next)
+        return response
+    }
+
+    func live(_ request: Request, _ context: DocketRequestContext) throws -> Response {
+        let holder = try context.require(Access.feedReaders)
+        var from = try Self.position(request.uri.queryParameters.get("from"), name: "from") ?? 1
+        if let last = request.headers[Self.lastEventID] {
+            guard let id = UInt64(last.trimmingCharacters(in: .whitespaces)) else {
+                throw APIError(
+                    .badRequest,
+                    "invalid-header",
+                    "Last-Event-ID must be an event's position",
+                    field: "Last-Event-ID"
+                )
+            }
+            from = id + 1
+        }
+        let full = Access.seesFullIdentity(holder.role)
+        let events = store.log.subscribe(from: max(1, from))
+        let body = ResponseBody { writer in
+            // Ends when the client goes away or the server shuts down gracefully.
+            for try await event in events.cancelOnGracefulShutdown() {
+                var out = Array("id: \(event.position)\nevent: \(event.type)\ndata: ".utf8)
+                Self.line(event, full: full).write(into: &out)
+                out.append(contentsOf: [0x0A, 0x0A])
+                try await writer.write(ByteBuffer(bytes: out))
+            }
+            try await writer.finish(nil)
+        }
+        return Response(
+            status: .ok,
+            headers: [.contentType: "text/event-stream", .cacheControl: "no-store"],
+            body: body
+        )
+    }
+
+    static func position(_ text: String?, name: String) throws(APIError) -> UInt64? {
+        guard let text else { return nil }
+        guard let p = UInt64(text) else { throw APIError.badQuery(name, "\(name) must be a log position (1, 2, …)") }
+        return p
+    }
+
+    /// The event in the interchange format, its identity number masked unless `full`.
+    static func line(_ event: RecordedEvent, full: Bool) -> InterchangeEvent {
+        var data = event.payload
+        if !full, event.type == "Applied",
+            let decoded = try? EventCoding.decode(type: event.type, payload: event.payload)
+        {
+            data = EventCoding.payload(of: EventSummary.masked(decoded))
+        }
+        return InterchangeEvent(
+            position: event.position,
+            stream: event.stream,
+            version: event.version,
+            type: event.type,
+            at: event.occurredAt,
+            recordedAt: event.recordedAt,
+            metadata: EventMetadata(bytes: event.metadata),
+            data: data
+        )
+    }
+}

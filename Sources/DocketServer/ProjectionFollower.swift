@@ -1,0 +1,81 @@
+import Dispatch
+import EventLog
+import Foundation
+import Logging
+import Projections
+import ServiceLifecycle
+
+/// Keeps the read models current while the server runs: a catch-up when it starts, then one
+/// each time the log's live tail shows a new event (appends made while a catch-up runs are
+/// taken by the next one). Catch-ups run on a queue of their own, off the server's threads.
+final class ProjectionFollower: Service, @unchecked Sendable {
+    private let projector: Projector
+    private let log: EventLog
+    private let logger: Logger
+    private let queue = DispatchQueue(label: "docket.projection-follower")
+    private let lock = NSLock()
+    private var caughtUpTo: UInt64 = 0
+    private var caughtUpOnce = false
+
+    init(projector: Projector, log: EventLog, logger: Logger) {
+        self.projector = projector
+        self.log = log
+        self.logger = logger
+    }
+
+    /// Events in the log not yet in the read models (as of the last catch-up).
+    var lag: UInt64 {
+        let last = log.lastPosition
+        return lock.withLock { last > caughtUpTo ? last - caughtUpTo : 0 }
+    }
+
+    /// Whether the first catch-up has finished.
+    var hasCaughtUp: Bool { lock.withLock { caughtUpOnce } }
+
+    func run() async throws {
+        while !Task.isCancelled {
+            let (through, ok) = await catchUp()
+            if !ok {
+                // Retried after a pause rather than at once (a full disk does not clear itself).
+                try? await Task.sleep(for: .seconds(1))
+                continue
+            }
+            // Wait for the next append (or shutdown).
+            let log = self.log
+            let appended =
+                (try? await cancelWhenGracefulShutdown { await Self.nextAppend(log, after: through) }) ?? false
+            if !appended { return }
+        }
+    }
+
+    /// Waits for an event after `position`; false when the wait was cancelled.
+    private static func nextAppend(_ log: EventLog, after position: UInt64) async -> Bool {
+        var events = log.subscribe(from: position + 1).makeAsyncIterator()
+        do {
+            return try await events.next() != nil
+        } catch {
+            return false
+        }
+    }
+
+    /// One catch-up, off the caller's thread; returns the position the models now hold (on a
+    /// failure, logged, what they held before: the next append retries).
+    private func catchUp() async -> (UInt64, Bool) {
+        await withCheckedContinuation { continuation in
+            queue.async { [self] in
+                let end = log.lastPosition
+                do {
+                    try projector.catchUp()
+                    lock.withLock {
+                        caughtUpTo = end
+                        caughtUpOnce = true
+                    }
+                    continuation.resume(returning: (end, true))
+                } catch {
+                    logger.error("the read models could not be brought up to date", metadata: ["error": "\(error)"])
+                    continuation.resume(returning: (lock.withLock { caughtUpTo }, false))
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,22 @@
+/// The server's limits: what one request may ask, and how long it may take. A slow or greedy
+/// client is cut off by these, never the writer or other clients: a command body is read whole
+/// before anything is submitted, so the writer never waits on a client's network.
+public struct ServerLimits: Sendable {
+    /// The largest request body (a batch of commands with photos): 413 beyond it.
+    public var maxBodyBytes = 64 * 1024 * 1024
+    /// The most command lines one `application/x-ndjson` request may hold: 413 beyond it.
+    public var maxLinesPerBatch = 10_000
+    /// The largest header block: requests with more are refused by the HTTP parser.
+    public var maxHeaderBytes = 16 * 1024
+    /// A connection that sends or reads nothing for this long is closed: a client that stops
+    /// mid-request, or never reads its answer, holds nothing for longer. (There is no deadline
+    /// on a whole request: a command being decided is never abandoned midway; the live feed
+    /// runs for as long as its client reads.)
+    public var idleSeconds = 30
+    /// Command requests being decided at once: 429 beyond it.
+    public var maxCommandRequestsInFlight = 64
+    /// Events one page of `GET /v1/events` may hold.
+    public var maxEventsPerPage = 10_000
+
+    public init() {}
+}
