@@ -1,6 +1,7 @@
 import Certification
 import DocketStore
 import EventLog
+import Foundation
 import Hummingbird
 import Logging
 import NIOCore
@@ -58,6 +59,7 @@ public enum DocketServer {
     public static func run(
         _ configuration: Configuration,
         logger: Logger,
+        shutdown: ShutdownSwitch? = nil,
         onListening: @escaping @Sendable (String, Int) -> Void = { _, _ in }
     ) async throws {
         let metrics = ServerMetrics()
@@ -113,11 +115,38 @@ public enum DocketServer {
                     logger: logger
                 )
             )
+            shutdown?.arm(group)
             try await group.run()
         } catch {
             try? store.close()
             throw error
         }
         try store.close()
+    }
+}
+
+/// Stops a running server gracefully, as SIGTERM would (for embedding and tests).
+public final class ShutdownSwitch: @unchecked Sendable {
+    private let lock = NSLock()
+    private var group: ServiceGroup?
+    private var requested = false
+
+    public init() {}
+
+    /// Begins a graceful shutdown (in-flight requests finish; nothing acknowledged is lost).
+    public func shutDown() {
+        let group = lock.withLock { () -> ServiceGroup? in
+            requested = true
+            return self.group
+        }
+        if let group { Task { await group.triggerGracefulShutdown() } }
+    }
+
+    func arm(_ group: ServiceGroup) {
+        let already = lock.withLock { () -> Bool in
+            self.group = group
+            return requested
+        }
+        if already { Task { await group.triggerGracefulShutdown() } }
     }
 }
