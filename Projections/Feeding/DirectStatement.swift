@@ -15,34 +15,27 @@ struct DirectStatement {
 
     /// Binds with `bind` (in parameter order) and runs the statement to completion.
     func run(_ db: Database, _ bind: (inout Binder) -> Void) throws {
-        let raw = statement.sqliteStatement
-        sqlite3_reset(raw)
-        var binder = Binder(raw: raw)
-        bind(&binder)
-        var code = sqlite3_step(raw)
-        while code == SQLITE_ROW { code = sqlite3_step(raw) }
-        sqlite3_reset(raw)
-        guard code == SQLITE_DONE else {
-            throw DatabaseError(
-                resultCode: ResultCode(rawValue: code),
-                message: db.lastErrorMessage,
-                sql: statement.sql
-            )
-        }
+        try step(db, bind) { _ in }
     }
 
     /// Binds with `bind` and returns the first column of each row as text (a look-up).
     func texts(_ db: Database, _ bind: (inout Binder) -> Void) throws -> [String] {
+        var out: [String] = []
+        try step(db, bind) { raw in
+            if let text = sqlite3_column_text(raw, 0) { out.append(String(cString: text)) }
+        }
+        return out
+    }
+
+    /// Binds, steps through every row (handing each to `row`) and resets the statement.
+    private func step(_ db: Database, _ bind: (inout Binder) -> Void, row: (OpaquePointer) -> Void) throws {
         let raw = statement.sqliteStatement
         sqlite3_reset(raw)
         var binder = Binder(raw: raw)
         bind(&binder)
-        var out: [String] = []
         var code = sqlite3_step(raw)
         while code == SQLITE_ROW {
-            if let text = sqlite3_column_text(raw, 0) {
-                out.append(String(cString: text))
-            }
+            row(raw)
             code = sqlite3_step(raw)
         }
         sqlite3_reset(raw)
@@ -53,7 +46,6 @@ struct DirectStatement {
                 sql: statement.sql
             )
         }
-        return out
     }
 
     /// Binds values in parameter order (texts are copied by SQLite).
@@ -63,16 +55,19 @@ struct DirectStatement {
 
         mutating func text(_ value: String) {
             var value = value
-            value.withUTF8 { bytes in
-                _ = sqlite3_bind_text(
-                    raw,
-                    index,
-                    UnsafeRawPointer(bytes.baseAddress ?? UnsafePointer(bitPattern: 1)!)
-                        .assumingMemoryBound(to: CChar.self),
-                    Int32(bytes.count),
-                    Self.transient
-                )
-            }
+            value.withUTF8 { bindText($0) }
+        }
+
+        private mutating func bindText(_ bytes: UnsafeBufferPointer<UInt8>) {
+            _ = sqlite3_bind_text(
+                raw,
+                index,
+                UnsafeRawPointer(bytes.baseAddress ?? UnsafePointer(bitPattern: 1)!).assumingMemoryBound(
+                    to: CChar.self
+                ),
+                Int32(bytes.count),
+                Self.transient
+            )
             index += 1
         }
 
@@ -82,17 +77,7 @@ struct DirectStatement {
 
         /// UTF-8 bytes bound as text (JSON written by the event coder).
         mutating func blobText(_ value: [UInt8]) {
-            value.withUnsafeBufferPointer { bytes in
-                _ = sqlite3_bind_text(
-                    raw,
-                    index,
-                    UnsafeRawPointer(bytes.baseAddress ?? UnsafePointer(bitPattern: 1)!)
-                        .assumingMemoryBound(to: CChar.self),
-                    Int32(bytes.count),
-                    Self.transient
-                )
-            }
-            index += 1
+            value.withUnsafeBufferPointer { bindText($0) }
         }
 
         mutating func int(_ value: Int) {
