@@ -133,7 +133,7 @@ let package = Package(
             name: "DocketBench",
             dependencies: [
                 "Certification", "CertificationWire", "Chronology", "DocketJSON", "DocketStore", "DocketWorkload",
-                "EventLog", "Projections",
+                "EventLog", "Projections", "DocketServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],

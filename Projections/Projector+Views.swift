@@ -89,19 +89,42 @@ extension Projector {
         return entries
     }
 
-    /// The live file of `name` opened for reading, if it exists and holds the whole log.
-    func openCurrent(_ name: String) throws(ProjectionError) -> DatabaseQueue? {
+    /// The live file of `name` for reading, if it exists and holds the whole log. Readers are
+    /// kept open (a pool per model, reopened when a rebuild swaps the file): opening a file per
+    /// read cost more than the read.
+    func openCurrent(_ name: String) throws(ProjectionError) -> DatabasePool? {
         let file = path(name)
-        guard FileManager.default.fileExists(atPath: file) else { return nil }
-        let queue: DatabaseQueue
-        do {
-            var configuration = Configuration()
-            configuration.readonly = true
-            queue = try DatabaseQueue(path: file, configuration: configuration)
-        } catch {
-            return nil
+        guard let inode = Self.inode(file) else { return nil }
+        guard
+            let pool = readers.pool(
+                name,
+                inode: inode,
+                open: { () -> DatabasePool? in
+                    var configuration = Configuration()
+                    configuration.readonly = true
+                    configuration.maximumReaderCount = 8
+                    return try? DatabasePool(path: file, configuration: configuration)
+                }
+            )
+        else { return nil }
+        guard let position = try? pool.read({ db in try Int64.fetchOne(db, sql: "SELECT position FROM _checkpoint") }),
+            UInt64(position ?? 0) == log.lastPosition
+        else { return nil }
+        return pool
+    }
+}
+
+/// Read-only pools of the live models, by name, each with the inode it was opened on.
+final class ReaderPools: @unchecked Sendable {
+    private let lock = NSLock()
+    private var pools: [String: (pool: DatabasePool, inode: UInt64)] = [:]
+
+    func pool(_ name: String, inode: UInt64, open: () -> DatabasePool?) -> DatabasePool? {
+        lock.withLock {
+            if let known = pools[name], known.inode == inode { return known.pool }
+            guard let pool = open() else { return nil }
+            pools[name] = (pool, inode)
+            return pool
         }
-        guard let position = try? Self.checkpoint(queue), position == log.lastPosition else { return nil }
-        return queue
     }
 }

@@ -36,6 +36,8 @@ public final class Projector: @unchecked Sendable {
     /// cost more than a small catch-up, and the projections' caches stay valid), each with the
     /// file's inode: a file replaced by a rebuild (here or in another process) is reopened.
     private var live: [String: (queue: DatabaseQueue, inode: UInt64)] = [:]
+    /// Read-only pools for views (``currentCaseView(_:now:)``, ``currentTimeline(_:)``).
+    let readers = ReaderPools()
 
     /// Events read per batch, and applied per transaction to a live model.
     public var batchSize = 32_768

@@ -9,6 +9,8 @@ struct DocketBench: AsyncParsableCommand {
             Run in release mode: swift run -c release docket-bench log --events 1000000
             Progress goes to standard error; the JSON result to standard output.
             """,
-        subcommands: [LogBenchmark.self, SubmitBenchmark.self, RebuildBenchmark.self, JSONBenchmark.self]
+        subcommands: [
+            LogBenchmark.self, SubmitBenchmark.self, RebuildBenchmark.self, HTTPBenchmark.self, JSONBenchmark.self,
+        ]
     )
 }
