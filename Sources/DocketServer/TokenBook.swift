@@ -1,33 +1,50 @@
 import Foundation
 
-/// The tokens file as the server reads it: loaded at start and again whenever the file changes
-/// (a token added with `docket token add` works without a restart).
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The tokens file as the server reads it: loaded at start and again when the file changes (a
+/// token added with `docket token add` works without a restart). The file's change time is
+/// looked at most once a second, with one `stat`, outside the lock readers share.
 final class TokenBook: @unchecked Sendable {
     private let path: String
     private let lock = NSLock()
     private var file: TokenFile
-    private var modified: Date?
+    private var changed: timespec
+    private var lastLook = ContinuousClock.now
 
     init(path: String) throws(TokenError) {
         self.path = path
         file = try TokenFile(path: path)
-        modified = Self.modified(path)
+        changed = Self.changeTime(path)
     }
 
     var count: Int { lock.withLock { file.holders.count } }
 
     func holder(of token: String) -> TokenFile.Holder? {
-        lock.withLock {
-            let now = Self.modified(path)
-            if now != modified, let fresh = try? TokenFile(path: path) {
-                file = fresh
-                modified = now
-            }
-            return file.holder(of: token)
+        let now = ContinuousClock.now
+        let look = lock.withLock { () -> Bool in
+            guard now - lastLook >= .seconds(1) else { return false }
+            lastLook = now
+            return true
         }
+        if look {
+            let time = Self.changeTime(path)
+            let stale = lock.withLock { time.tv_sec != changed.tv_sec || time.tv_nsec != changed.tv_nsec }
+            if stale, let fresh = try? TokenFile(path: path) {
+                lock.withLock {
+                    file = fresh
+                    changed = time
+                }
+            }
+        }
+        return lock.withLock { file.holder(of: token) }
     }
 
-    private static func modified(_ path: String) -> Date? {
-        (try? FileManager.default.attributesOfItem(atPath: path))?[.modificationDate] as? Date
+    private static func changeTime(_ path: String) -> timespec {
+        var info = stat()
+        guard stat(path, &info) == 0 else { return timespec() }
+        return info.st_mtim
     }
 }

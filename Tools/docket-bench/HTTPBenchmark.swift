@@ -66,12 +66,12 @@ struct HTTPBenchmark: AsyncParsableCommand {
         Bench.progress("commands over \(connections) connections …")
         var queues = Array(repeating: [[UInt8]](), count: connections)
         for line in CommandWorkload(cases: cases, seed: 6) {
-            let text = String(decoding: line, as: UTF8.self).replacingOccurrences(
-                of: "\"case\":\"",
-                with: "\"case\":\"H"
-            )
-            let target = Self.target(text)
-            queues[Int(Self.hash(target) % UInt64(connections))].append(Array(text.utf8))
+            // New case ids (H…), so the load's cases do not meet the preloaded ones.
+            let key = Array(#""case":""#.utf8)
+            var bytes = line
+            if let at = Self.firstIndex(of: key, in: line) { bytes.insert(0x48, at: at + key.count) }
+            let target = Self.target(String(decoding: bytes.prefix(200), as: UTF8.self))
+            queues[Int(Self.hash(target) % UInt64(connections))].append(bytes)
         }
         let queued = queues
         let roleTokens = tokens
@@ -178,6 +178,13 @@ struct HTTPBenchmark: AsyncParsableCommand {
         }
         if let failure = results.failure { throw BenchFailure(failure) }
         return (results.latencies, (ContinuousClock.now - start).seconds)
+    }
+
+    static func firstIndex(of needle: [UInt8], in bytes: [UInt8]) -> Int? {
+        guard bytes.count >= needle.count else { return nil }
+        return (0...(bytes.count - needle.count)).first { i in
+            bytes[i] == needle[0] && bytes[i..<i + needle.count].elementsEqual(needle)
+        }
     }
 
     static func target(_ line: String) -> String {
