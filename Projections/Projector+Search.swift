@@ -27,13 +27,9 @@ extension Projector {
     /// else whose name contains `text` (at most 200, by name). A partial number matches nothing.
     public func searchCandidates(_ text: String) throws(ProjectionError) -> [CandidateMatch] {
         guard let search = try select(["search"]).first as? CandidateSearchProjection else { return [] }
-        let file = path("search")
-        guard FileManager.default.fileExists(atPath: file) else { return [] }
+        guard let queue = openReader("search") else { return [] }
         let columns = "case_id, name, id_type, id_masked, occupation, batch, applied_on"
         do {
-            var configuration = Configuration()
-            configuration.readonly = true
-            let queue = try DatabaseQueue(path: file, configuration: configuration)
             let rows = try queue.read { db in
                 let byNumber = try Row.fetchAll(
                     db,

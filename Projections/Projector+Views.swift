@@ -93,24 +93,23 @@ extension Projector {
     /// kept open (a pool per model, reopened when a rebuild swaps the file): opening a file per
     /// read cost more than the read.
     func openCurrent(_ name: String) throws(ProjectionError) -> DatabasePool? {
-        let file = path(name)
-        guard let inode = Self.inode(file) else { return nil }
-        guard
-            let pool = readers.pool(
-                name,
-                inode: inode,
-                open: { () -> DatabasePool? in
-                    var configuration = Configuration()
-                    configuration.readonly = true
-                    configuration.maximumReaderCount = 8
-                    return try? DatabasePool(path: file, configuration: configuration)
-                }
-            )
-        else { return nil }
-        guard let position = try? pool.read({ db in try Int64.fetchOne(db, sql: "SELECT position FROM _checkpoint") }),
+        guard let pool = openReader(name),
+            let position = try? pool.read({ db in try Int64.fetchOne(db, sql: "SELECT position FROM _checkpoint") }),
             UInt64(position ?? 0) == log.lastPosition
         else { return nil }
         return pool
+    }
+
+    /// The kept read-only pool of the live file of `name`, if the file exists.
+    func openReader(_ name: String) -> DatabasePool? {
+        let file = path(name)
+        guard let inode = Self.inode(file) else { return nil }
+        return readers.pool(name, inode: inode) { () -> DatabasePool? in
+            var configuration = Configuration()
+            configuration.readonly = true
+            configuration.maximumReaderCount = 8
+            return try? DatabasePool(path: file, configuration: configuration)
+        }
     }
 }
 

@@ -40,7 +40,7 @@ struct ReplayCommand: ParsableCommand {
         for (entry, view) in zip(history.entries, views) {
             if json {
                 out.append(contentsOf: Array("{\"event\":".utf8))
-                TimelineCommand.maskedLine(entry).write(into: &out)
+                entry.line().write(into: &out)
                 out.append(contentsOf: Array(",\"state\":".utf8))
                 JSONWriter.write(view.json(), into: &out)
                 out.append(contentsOf: Array("}\n".utf8))

@@ -37,7 +37,7 @@ struct TimelineCommand: ParsableCommand {
                 entries = projected
             } else {
                 entries = try CaseHistory.load(id, from: store.log).entries.map {
-                    Projector.TimelineEntry(event: Self.maskedLine($0), summary: EventSummary.summary(of: $0.event))
+                    Projector.TimelineEntry(event: $0.line(), summary: EventSummary.summary(of: $0.event))
                 }
             }
         } catch let error as DocketStoreError {
@@ -67,14 +67,6 @@ struct TimelineCommand: ParsableCommand {
             }
             print(table.rendered, terminator: "")
         }
-    }
-
-    /// The interchange line with the identity number masked.
-    static func maskedLine(_ entry: CaseHistory.Entry) -> InterchangeEvent {
-        var line = entry.recorded
-        let masked = EventSummary.masked(.caseEvent(entry.event))
-        if masked != .caseEvent(entry.event) { line.data = EventCoding.payload(of: masked) }
-        return line
     }
 
     /// `2024-03-02 10:15` in China Standard Time.

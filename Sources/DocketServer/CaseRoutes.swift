@@ -75,7 +75,7 @@ struct CaseRoutes: Sendable {
         } else {
             let full = Access.seesFullIdentity(holder.role)
             for (i, entry) in try Self.history(id, store).entries.enumerated() {
-                add(Self.line(entry, full: full), EventSummary.summary(of: entry.event), first: i == 0)
+                add(entry.line(fullIdentity: full), EventSummary.summary(of: entry.event), first: i == 0)
             }
         }
         out.append(0x5D)
@@ -95,7 +95,7 @@ struct CaseRoutes: Sendable {
                 throw APIError(.internalServerError, "replay-failed", error.message)
             }
             out.append(contentsOf: Array("{\"event\":".utf8))
-            Self.line(entry, full: full).write(into: &out)
+            entry.line(fullIdentity: full).write(into: &out)
             out.append(contentsOf: Array(",\"state\":".utf8))
             JSONWriter.write(view.json(fullIdentity: full), into: &out)
             out.append(contentsOf: Array("}\n".utf8))
@@ -117,14 +117,5 @@ struct CaseRoutes: Sendable {
             if error.code == .notFound { throw APIError.notFound("no case \(id)") }
             throw APIError(.internalServerError, "store-failed", error.message)
         }
-    }
-
-    /// The event's interchange line, with the identity number masked unless `full`.
-    static func line(_ entry: CaseHistory.Entry, full: Bool) -> InterchangeEvent {
-        var line = entry.recorded
-        guard !full else { return line }
-        let masked = EventSummary.masked(.caseEvent(entry.event))
-        if masked != .caseEvent(entry.event) { line.data = EventCoding.payload(of: masked) }
-        return line
     }
 }

@@ -10,6 +10,16 @@ public struct CaseHistory: Sendable {
     public struct Entry: Sendable {
         public var recorded: InterchangeEvent
         public var event: CaseEvent
+
+        /// The event's interchange line, its identity number masked unless `fullIdentity`
+        /// (registrars and auditors).
+        public func line(fullIdentity: Bool = false) -> InterchangeEvent {
+            var line = recorded
+            guard !fullIdentity else { return line }
+            let masked = EventSummary.masked(.caseEvent(event))
+            if masked != .caseEvent(event) { line.data = EventCoding.payload(of: masked) }
+            return line
+        }
     }
 
     public let caseID: String
