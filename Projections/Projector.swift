@@ -37,7 +37,7 @@ public final class Projector: @unchecked Sendable {
     /// file's inode: a file replaced by a rebuild (here or in another process) is reopened.
     private var live: [String: (queue: DatabaseQueue, inode: UInt64)] = [:]
     /// Read-only pools for views (``currentCaseView(_:now:)``, ``currentTimeline(_:)``).
-    let readers = ReaderPools()
+    let readers = ModelReaders()
 
     /// Events read per batch, and applied per transaction to a live model.
     public var batchSize = 32_768

@@ -34,13 +34,23 @@ public struct CommandEnvelope: Sendable {
         line.withUnsafeBufferPointer { parse(buffer: $0) }
     }
 
-    /// Parses one line of JSON in place.
-    public static func parse(buffer: UnsafeBufferPointer<UInt8>) -> Result<CommandEnvelope, Failure> {
-        let value: JSONValue
+    /// Parses one line of JSON in place. With `actor`, the command's `actor` is that one,
+    /// whatever the line says (the server's token holder): it is replaced before anything is
+    /// read, so the envelope, the idempotency digest and the events all carry it.
+    public static func parse(
+        buffer: UnsafeBufferPointer<UInt8>,
+        actor: Actor? = nil
+    ) -> Result<CommandEnvelope, Failure> {
+        var value: JSONValue
         do throws(JSONParseError) {
             value = try JSONParser.parse(buffer: buffer)
         } catch {
             return .failure(Failure(rejection: Rejection(.invalidJSON, "the line is not valid JSON: \(error)")))
+        }
+        if let actor, case .object(var object) = value {
+            value = .null  // let `object` be the only reference, so it is changed in place
+            object.set("actor", .object(["id": .string(actor.id), "role": .string(actor.role.rawValue)]))
+            value = .object(object)
         }
         return parse(value)
     }

@@ -44,8 +44,9 @@ struct CaseRoutes: Sendable {
         }
         let full = Access.seesFullIdentity(holder.role)
         let now = Timestamp.now()
-        if asOf == nil, atVersion == nil, !full, let projected = try? projector.currentCaseView(id, now: now) {
-            return JSONBody.response(projected)
+        if asOf == nil, atVersion == nil, !full, var projected = try? projector.currentCaseViewJSON(id, now: now) {
+            projected.append(0x0A)
+            return JSONBody.response(bytes: projected, contentType: "application/json")
         }
         let history = try Self.history(id, store)
         let cut: CaseView.Cut =

@@ -56,7 +56,7 @@ struct CommandRoutes: Sendable {
         let bytes = Array(buffer: body)
         if mediaType == "application/json" {
             let started = ContinuousClock.now
-            let outcome = await submitOne(Self.withActor(bytes, holder))
+            let outcome = await submitOne(bytes, Actor(id: holder.actor, role: holder.role))
             metrics.command(code: Self.code(outcome), seconds: ContinuousClock.now - started)
             var out: [UInt8] = []
             outcome.writeLine(into: &out)
@@ -71,24 +71,24 @@ struct CommandRoutes: Sendable {
                 "a batch may hold at most \(limits.maxLinesPerBatch) commands; this one holds \(lines.count)"
             )
         }
-        return streamResults(lines.map { Self.withActor(Array($0), holder) })
+        return streamResults(lines.map { Array($0) }, Actor(id: holder.actor, role: holder.role))
     }
 
     /// Submits one line and waits for its result.
-    private func submitOne(_ line: [UInt8]) async -> CommandOutcome {
+    private func submitOne(_ line: [UInt8], _ actor: Actor) async -> CommandOutcome {
         await withCheckedContinuation { continuation in
-            store.submit([line]) { _, outcome in continuation.resume(returning: outcome) }
+            store.submit([line], actor: actor) { _, outcome in continuation.resume(returning: outcome) }
         }
     }
 
     /// Submits every line and streams the results in order as they become durable.
-    private func streamResults(_ lines: [[UInt8]]) -> Response {
+    private func streamResults(_ lines: [[UInt8]], _ actor: Actor) -> Response {
         let (stream, continuation) = AsyncStream<ByteBuffer>.makeStream()
         let ordered = InOrder(count: lines.count)
         let started = ContinuousClock.now
         let metrics = self.metrics
         if lines.isEmpty { continuation.finish() }
-        store.submit(lines) { index, outcome in
+        store.submit(lines, actor: actor) { index, outcome in
             metrics.command(code: Self.code(outcome), seconds: ContinuousClock.now - started)
             let (ready, done) = ordered.add(index, outcome)
             if !ready.isEmpty {
@@ -103,17 +103,6 @@ struct CommandRoutes: Sendable {
             headers: [.contentType: "application/x-ndjson"],
             body: ResponseBody(asyncSequence: stream)
         )
-    }
-
-    /// The line with its `actor` replaced by the token's (a line that is not a JSON object is
-    /// left for the store to refuse as it would any other).
-    static func withActor(_ line: [UInt8], _ holder: TokenFile.Holder) -> [UInt8] {
-        guard case .object(var object)? = try? JSONParser.parse(line) else { return line }
-        object.set("actor", .object(["id": .string(holder.actor), "role": .string(holder.role.rawValue)]))
-        var out: [UInt8] = []
-        out.reserveCapacity(line.count + 64)
-        JSONWriter.write(.object(object), into: &out)
-        return out
     }
 
     static func code(_ outcome: CommandOutcome) -> String? {

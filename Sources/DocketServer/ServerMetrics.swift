@@ -1,16 +1,22 @@
 import EventLog
+import Foundation
 import Prometheus
 
 /// What `GET /metrics` shows, in the Prometheus text format: commands by outcome, how long a
 /// command takes to be durable, the log's write and sync latency and group sizes, the read
 /// models' lag, and HTTP responses by status. No label ever holds personal data.
-public final class ServerMetrics: Sendable {
+public final class ServerMetrics: @unchecked Sendable {
     let registry = PrometheusCollectorRegistry()
     private let commandSeconds: DurationHistogram
     private let writeSeconds: ValueHistogram
     private let syncSeconds: ValueHistogram
     private let groupEvents: ValueHistogram
     private let projectionLag: Gauge
+    /// Counters by status and by refusal code, looked up once each: the registry's own look-up
+    /// builds and hashes the label list on every call, a cost paid per request.
+    private let lock = NSLock()
+    private var responses: [Int: Counter] = [:]
+    private var commands: [String: Counter] = [:]
 
     static let latencyBuckets: [Double] = [0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1, 2.5]
 
@@ -43,11 +49,19 @@ public final class ServerMetrics: Sendable {
 
     /// Counts a command's result.
     func command(code: String?, seconds: Duration) {
-        registry.makeCounter(
-            name: "docket_commands_total",
-            labels: [("outcome", code == nil ? "accepted" : "refused"), ("code", code ?? "")],
-            help: "Commands by outcome and refusal code."
-        ).increment()
+        let key = code ?? ""
+        let counter =
+            lock.withLock { commands[key] }
+            ?? lock.withLock {
+                let made = registry.makeCounter(
+                    name: "docket_commands_total",
+                    labels: [("outcome", code == nil ? "accepted" : "refused"), ("code", key)],
+                    help: "Commands by outcome and refusal code."
+                )
+                commands[key] = made
+                return made
+            }
+        counter.increment()
         commandSeconds.record(seconds)
     }
 
@@ -61,11 +75,18 @@ public final class ServerMetrics: Sendable {
     func lag(_ events: UInt64) { projectionLag.set(Double(events)) }
 
     func response(status: Int) {
-        registry.makeCounter(
-            name: "docket_http_responses_total",
-            labels: [("status", String(status))],
-            help: "HTTP responses by status."
-        ).increment()
+        let counter =
+            lock.withLock { responses[status] }
+            ?? lock.withLock {
+                let made = registry.makeCounter(
+                    name: "docket_http_responses_total",
+                    labels: [("status", String(status))],
+                    help: "HTTP responses by status."
+                )
+                responses[status] = made
+                return made
+            }
+        counter.increment()
     }
 
     /// The text exposition.

@@ -13,6 +13,10 @@ final class TokenBook: @unchecked Sendable {
     private var file: TokenFile
     private var changed: timespec
     private var lastLook = ContinuousClock.now
+    /// Tokens already matched, so a kept client's token is hashed once, not per request. Only
+    /// known tokens enter (at most one per line of the file); emptied when the file changes.
+    private var matched: [String: TokenFile.Holder] = [:]
+    private var generation = 0
 
     init(path: String) throws(TokenError) {
         self.path = path
@@ -36,10 +40,19 @@ final class TokenBook: @unchecked Sendable {
                 lock.withLock {
                     file = fresh
                     changed = time
+                    matched = [:]
+                    generation += 1
                 }
             }
         }
-        return lock.withLock { file.holder(of: token) }
+        if let known = lock.withLock({ matched[token] }) { return known }
+        let (current, seen) = lock.withLock { (file, generation) }
+        guard let holder = current.holder(of: token) else { return nil }
+        lock.withLock {
+            // Not if the file changed meanwhile: the token may have been revoked.
+            if generation == seen, matched.count < current.holders.count { matched[token] = holder }
+        }
+        return holder
     }
 
     private static func changeTime(_ path: String) -> timespec {

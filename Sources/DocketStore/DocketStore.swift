@@ -39,11 +39,11 @@ public final class DocketStore: @unchecked Sendable {
     private var processor: CommandProcessor?
     private let inflight = InflightCommands()
 
-    private init(root: String, log: EventLog, options: Options) {
+    private init(root: String, log: EventLog, photos: PhotoStore, options: Options) {
         self.root = root
         self.log = log
         self.options = options
-        photos = PhotoStore(storeRoot: root)
+        self.photos = photos
     }
 
     /// Creates an empty store at `path`.
@@ -74,9 +74,20 @@ public final class DocketStore: @unchecked Sendable {
         logOptions.logger = options.logger
         logOptions.indexCheckpointEvents = options.indexCheckpointEvents
         logOptions.onGroupCommitted = options.onGroupCommitted
+        // Photos written for a group's applications are made durable before the group is
+        // written: one `syncfs` per group commit, on the writer thread, not one per submit
+        // under the decision lock (which held every other submitter while it ran).
+        let photos = PhotoStore(storeRoot: path)
+        logOptions.beforeGroupWrite = { () throws(EventLogError) in
+            do throws(DocketStoreError) {
+                try photos.syncPending()
+            } catch {
+                throw EventLogError(.io, error.message, file: "photos")
+            }
+        }
         do throws(EventLogError) {
             let log = try EventLog.open(at: path, readOnly: readOnly, options: logOptions)
-            return DocketStore(root: path, log: log, options: options)
+            return DocketStore(root: path, log: log, photos: photos, options: options)
         } catch {
             throw DocketStoreError.from(error)
         }
@@ -107,8 +118,15 @@ public final class DocketStore: @unchecked Sendable {
     /// on the log's writer thread once an accepted command's events are durable. Deliveries of
     /// one call may interleave with another's; ``OrderedOutcomes`` puts them back in order.
     /// Every command of one call shares the log's group commit.
-    public func submit(_ lines: [[UInt8]], deliver: @escaping @Sendable (Int, CommandOutcome) -> Void) {
-        submit(prepared: lines.map(PreparedCommand.init(line:)), deliver: deliver)
+    ///
+    /// With `actor`, every line is taken as that actor's, whatever it says (the server passes
+    /// its token holder).
+    public func submit(
+        _ lines: [[UInt8]],
+        actor: Actor? = nil,
+        deliver: @escaping @Sendable (Int, CommandOutcome) -> Void
+    ) {
+        submit(prepared: lines.map { PreparedCommand(line: $0, actor: actor) }, deliver: deliver)
     }
 
     /// Decides commands prepared earlier (on any thread) and appends the accepted ones; see
@@ -136,18 +154,6 @@ public final class DocketStore: @unchecked Sendable {
                 }
             }
             guard !appends.isEmpty else { return }
-            do throws(DocketStoreError) {
-                try photos.syncPending()
-            } catch {
-                inflight.fail(error.message)
-                for (i, _, outcome, _, _) in appends {
-                    var failed = outcome
-                    failed.events = []
-                    failed.storeFailure = error.message
-                    immediate.append((i, failed))
-                }
-                return
-            }
             let inflight = self.inflight
             for (i, request, predicted, types, isRetry) in appends {
                 log.append(request) { result in

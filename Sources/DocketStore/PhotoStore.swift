@@ -6,8 +6,9 @@ import Glibc
 /// `<store>/photos/<first two hex digits>/<sha256>.jpg`.
 ///
 /// A photo is written (temporary file, rename) when its application is decided, and made durable
-/// by ``syncPending()`` before the event that names it is appended: an acknowledged `Applied`
-/// never names a photo a crash could lose. The same photo twice is stored once.
+/// by ``syncPending()`` before the log writes the group holding the event that names it (the
+/// log's `beforeGroupWrite`): no `Applied` on disk, acknowledged or not, names a photo a crash
+/// could lose. The same photo twice is stored once.
 public final class PhotoStore: @unchecked Sendable {
     /// `<store>/photos`.
     public let directory: String

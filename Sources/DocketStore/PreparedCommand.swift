@@ -24,24 +24,26 @@ public final class PreparedCommand: Sendable {
         self.photoSHA256 = photoSHA256
     }
 
-    /// Prepares one line.
-    public convenience init(line: [UInt8]) {
-        let parts = line.withUnsafeBufferPointer { Self.parts(of: $0) }
+    /// Prepares one line; with `actor`, as if the line named that actor (see
+    /// `CommandEnvelope.parse(buffer:actor:)`).
+    public convenience init(line: [UInt8], actor: Actor? = nil) {
+        let parts = line.withUnsafeBufferPointer { Self.parts(of: $0, actor: actor) }
         self.init(envelope: parts.0, digest: parts.1, typed: parts.2, photoSHA256: parts.3)
     }
 
     /// Prepares one line read in place (the bytes need to live only for this call).
     public convenience init(buffer: UnsafeBufferPointer<UInt8>) {
-        let parts = Self.parts(of: buffer)
+        let parts = Self.parts(of: buffer, actor: nil)
         self.init(envelope: parts.0, digest: parts.1, typed: parts.2, photoSHA256: parts.3)
     }
 
     private static func parts(
-        of buffer: UnsafeBufferPointer<UInt8>
+        of buffer: UnsafeBufferPointer<UInt8>,
+        actor: Actor?
     ) -> (
         Result<CommandEnvelope, CommandEnvelope.Failure>, String?, Result<CommandDecoder.Typed, Rejection>?, String?
     ) {
-        let parsed = CommandEnvelope.parse(buffer: buffer)
+        let parsed = CommandEnvelope.parse(buffer: buffer, actor: actor)
         guard case .success(var e) = parsed else { return (parsed, nil, nil, nil) }
         var typed = CommandDecoder.decode(e)
         var sha: String?

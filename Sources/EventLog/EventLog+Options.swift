@@ -37,6 +37,11 @@ extension EventLog {
         /// Called by the writer after each group commit (for metrics): the events it held and how
         /// long its write and its sync took. Runs on the writer thread: it must be quick.
         public var onGroupCommitted: (@Sendable (GroupCommit) -> Void)?
+        /// Called by the writer before it writes a group holding events, so that what those
+        /// events refer to outside the log (files the caller wrote before appending) is made
+        /// durable first — once per group rather than once per append. A failure fails the
+        /// group (nothing of it is written) and stops the writer, as a failed write would.
+        public var beforeGroupWrite: (@Sendable () throws(EventLogError) -> Void)?
 
         /// The defaults: synced appends, 64 MiB segments, 8 KiB blocks.
         public init() {}

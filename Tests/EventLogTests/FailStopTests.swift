@@ -36,6 +36,33 @@ import Testing
         #expect(EventLog.verify(at: store.path).isClean)
     }
 
+    /// What the caller must make durable before its events (a store's photos) is made durable
+    /// before the group is written, once per group; if that fails, nothing of the group is
+    /// written and the writer stops, as for a failed sync.
+    @Test func aFailedBeforeWriteHookWritesNothingAndStopsTheWriter() async throws {
+        let store = try TestStore()
+        let calls = HookCalls()
+        var log = try store.open { options in
+            options.beforeGroupWrite = { () throws(EventLogError) in
+                if calls.count() == 1 { throw EventLogError(.io, "cannot sync the photos") }
+            }
+        }
+        _ = try await log.append(AppendRequest(stream: "s", events: Events.make(2)))
+        #expect(calls.seen == 1)
+        do {
+            _ = try await log.append(AppendRequest(stream: "s", events: Events.make(1)))
+            Issue.record("an append whose hook failed was acknowledged")
+        } catch {
+            #expect(error.code == .writerFailed)
+            #expect(error.message.contains("cannot sync the photos"))
+        }
+        try? log.close()
+        log = try store.open()
+        #expect(log.lastPosition == 2)
+        try log.close()
+        #expect(EventLog.verify(at: store.path).isClean)
+    }
+
     @Test func aFullDiskRefusesCleanlyAndTheStoreWorksOnceSpaceIsFreed() async throws {
         let mountPoint = NSTemporaryDirectory() + "docket-enospc-\(UUID().uuidString.prefix(8))"
         try FileManager.default.createDirectory(atPath: mountPoint, withIntermediateDirectories: true)
@@ -91,4 +118,18 @@ import Testing
         process.waitUntilExit()
         return process.terminationStatus
     }
+}
+
+/// Counts calls of a hook (from the writer thread).
+final class HookCalls: @unchecked Sendable {
+    private let lock = NSLock()
+    private var calls = 0
+    /// Counts this call; returns how many came before it.
+    func count() -> Int {
+        lock.withLock {
+            calls += 1
+            return calls - 1
+        }
+    }
+    var seen: Int { lock.withLock { calls } }
 }

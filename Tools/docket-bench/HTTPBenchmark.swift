@@ -33,6 +33,9 @@ struct HTTPBenchmark: AsyncParsableCommand {
     @Option(help: "Cases of the command workload.")
     var cases = 4_000
 
+    @Option(help: "Phases to run, comma-separated: commands, reads, live (all by default; one alone is for profiling).")
+    var phases = "commands,reads,live"
+
     func run() async throws {
         let root = Bench.temporaryDirectory("http")
         defer { try? FileManager.default.removeItem(atPath: root) }
@@ -73,46 +76,45 @@ struct HTTPBenchmark: AsyncParsableCommand {
             let target = Self.target(String(decoding: bytes.prefix(200), as: UTF8.self))
             queues[Int(Self.hash(target) % UInt64(connections))].append(bytes)
         }
-        let queued = queues
         let roleTokens = tokens
-        let commandRun = try await Self.load(connections: connections, seconds: seconds, port: port) {
-            index,
-            client,
-            deadline in
-            var latencies: [Double] = []
-            for line in queued[index] where Date() < deadline {
-                let role = Self.role(of: line)
-                let start = ContinuousClock.now
-                _ = try client.request(
+        let commandRequests = queues.map { lines in
+            lines.map { line in
+                LoadDriver.request(
                     "POST",
                     "/v1/commands",
-                    token: roleTokens[role] ?? "",
+                    token: roleTokens[Self.role(of: line)] ?? "",
                     contentType: "application/json",
                     body: line
                 )
-                latencies.append((ContinuousClock.now - start).seconds)
             }
-            return latencies
         }
+        let wanted = Set(phases.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) })
+        let commandRun =
+            wanted.contains("commands")
+            ? try await Self.drive(port: port, connections: connections, seconds: seconds) { c, n in
+                n < commandRequests[c].count ? commandRequests[c][n] : nil
+            } : LoadDriver.Outcome()
 
         // Case views from the read model (a supervisor's token: masked numbers).
         Bench.progress("case views over \(connections) connections …")
         let supervisor = tokens[.supervisor] ?? ""
-        let preload = self.preload
-        let readRun = try await Self.load(connections: connections, seconds: seconds, port: port) {
-            index,
-            client,
-            deadline in
-            var latencies: [Double] = []
-            var i = index
-            while Date() < deadline {
-                let start = ContinuousClock.now
-                _ = try client.request("GET", "/v1/cases/\(CommandWorkload.caseID(i % preload))", token: supervisor)
-                latencies.append((ContinuousClock.now - start).seconds)
-                i += connections
-            }
-            return latencies
+        let readRequests = (0..<preload).map {
+            LoadDriver.request("GET", "/v1/cases/\(CommandWorkload.caseID($0))", token: supervisor)
         }
+        let connectionCount = connections
+        let readRun =
+            wanted.contains("reads")
+            ? try await Self.drive(port: port, connections: connections, seconds: seconds) { c, n in
+                readRequests[(c + n * connectionCount) % readRequests.count]
+            } : LoadDriver.Outcome()
+
+        // The framework's floor: an unauthenticated constant reply, for comparison.
+        let healthRequest = LoadDriver.request("GET", "/health", token: "")
+        let healthRun =
+            wanted.contains("health")
+            ? try await Self.drive(port: port, connections: connections, seconds: seconds) { _, _ in
+                healthRequest
+            } : LoadDriver.Outcome()
 
         // One live consumer from the first event to the last one there now.
         Bench.progress("live feed …")
@@ -121,18 +123,27 @@ struct HTTPBenchmark: AsyncParsableCommand {
         try reader.close()
         let auditor = tokens[.auditor] ?? ""
         var received = 0
-        let sseSeconds = try Bench.seconds {
-            let client = try KeepAliveClient(port: port)
-            try client.stream("/v1/events/live?from=1", token: auditor) { chunk in
-                received += chunk.split(separator: 0x0A).filter { $0.starts(with: Array("id: ".utf8)) }.count
-                return received < Int(last)
+        let sseSeconds =
+            !wanted.contains("live")
+            ? 0
+            : try Bench.seconds {
+                let client = try KeepAliveClient(port: port)
+                try client.stream("/v1/events/live?from=1", token: auditor) { chunk in
+                    received += chunk.split(separator: 0x0A).filter { $0.starts(with: Array("id: ".utf8)) }.count
+                    return received < Int(last)
+                }
             }
-        }
         shutdown.shutDown()
         _ = try? await server.value
 
         let all = commandRun.latencies
         let reads = readRun.latencies
+        let statuses = Self.statuses(
+            commandRun.statuses.merging(readRun.statuses, uniquingKeysWith: +).merging(
+                healthRun.statuses,
+                uniquingKeysWith: +
+            )
+        )
         Bench.printJSON([
             ("connections", connections), ("commands", all.count),
             ("commandsPerSec", Double(all.count) / commandRun.seconds),
@@ -142,42 +153,35 @@ struct HTTPBenchmark: AsyncParsableCommand {
             ("caseReadP50Millis", Bench.percentile(reads, 0.5) * 1000),
             ("caseReadP99Millis", Bench.percentile(reads, 0.99) * 1000),
             ("sseEvents", received), ("sseEventsPerSec", Double(received) / sseSeconds),
+            ("healthPerSec", Double(healthRun.latencies.count) / healthRun.seconds),
+            ("healthP99Millis", Bench.percentile(healthRun.latencies, 0.99) * 1000),
+            ("statuses", statuses),
         ])
     }
 
-    /// Runs `body` on `connections` threads, each with its own connection, until `seconds` pass
-    /// (or every body returns); returns all latencies and the elapsed seconds.
-    static func load(
+    /// Drives the load from one thread off the concurrency pool (the driver blocks in `poll`).
+    static func drive(
+        port: Int,
         connections: Int,
         seconds: Double,
-        port: Int,
-        _ body: @escaping @Sendable (Int, KeepAliveClient, Date) throws -> [Double]
-    ) async throws -> (latencies: [Double], seconds: Double) {
-        let results = Results()
-        let group = DispatchGroup()
-        let deadline = Date().addingTimeInterval(seconds)
-        let start = ContinuousClock.now
-        for index in 0..<connections {
-            group.enter()
-            let thread = Thread {
-                defer { group.leave() }
+        next: @escaping @Sendable (Int, Int) -> [UInt8]?
+    ) async throws -> LoadDriver.Outcome {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread {
                 do {
-                    let client = try KeepAliveClient(port: port)
-                    results.add(try body(index, client, deadline))
+                    let driver = try LoadDriver(port: port, connections: connections)
+                    continuation.resume(returning: try driver.run(seconds: seconds, next: next))
                 } catch {
-                    results.fail("\(error)")
+                    continuation.resume(throwing: error)
                 }
             }
-            thread.start()
+            .start()
         }
-        await withCheckedContinuation { continuation in
-            DispatchQueue.global().async {
-                group.wait()
-                continuation.resume()
-            }
-        }
-        if let failure = results.failure { throw BenchFailure(failure) }
-        return (results.latencies, (ContinuousClock.now - start).seconds)
+    }
+
+    /// Statuses and counts, as `200:1234 429:2`.
+    static func statuses(_ counts: [Int: Int]) -> String {
+        counts.sorted { $0.key < $1.key }.map { "\($0.key):\($0.value)" }.joined(separator: " ")
     }
 
     static func firstIndex(of needle: [UInt8], in bytes: [UInt8]) -> Int? {
@@ -207,15 +211,6 @@ struct HTTPBenchmark: AsyncParsableCommand {
     static func hash(_ text: String) -> UInt64 {
         text.utf8.reduce(5381) { ($0 &<< 5) &+ $0 &+ UInt64($1) }
     }
-}
-
-/// Latencies gathered from the load threads.
-final class Results: @unchecked Sendable {
-    private let lock = NSLock()
-    private(set) var latencies: [Double] = []
-    private(set) var failure: String?
-    func add(_ values: [Double]) { lock.withLock { latencies += values } }
-    func fail(_ message: String) { lock.withLock { failure = failure ?? message } }
 }
 
 /// The port the server bound.

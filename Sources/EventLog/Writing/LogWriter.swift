@@ -218,6 +218,7 @@ final class LogWriter: @unchecked Sendable {
             }
             if !builder.isEmpty { finishBlock(endsCommit: true, into: &staged) }
             layOut(&staged)
+            if staged.wroteEvents, let prepare = options.beforeGroupWrite { try prepare() }
             let writeStart = ContinuousClock.now
             if !staged.bytes.isEmpty {
                 try active.segment.file.write(staged.bytes, at: active.end)

@@ -1,6 +1,5 @@
 import DocketJSON
 import Foundation
-import GRDB
 
 extension Projector {
     /// A candidate's case as candidate search finds it (the number masked).
@@ -27,38 +26,37 @@ extension Projector {
     /// else whose name contains `text` (at most 200, by name). A partial number matches nothing.
     public func searchCandidates(_ text: String) throws(ProjectionError) -> [CandidateMatch] {
         guard let search = try select(["search"]).first as? CandidateSearchProjection else { return [] }
-        guard let queue = openReader("search") else { return [] }
+        guard let reader = readers.reader("search", path: path("search")) else { return [] }
         let columns = "case_id, name, id_type, id_masked, occupation, batch, applied_on"
-        do {
-            let rows = try queue.read { db in
-                let byNumber = try Row.fetchAll(
-                    db,
-                    sql: "SELECT \(columns) FROM candidates WHERE id_hash = ? ORDER BY case_id",
-                    arguments: [search.hash(text.trimmingCharacters(in: .whitespaces))]
-                )
-                if !byNumber.isEmpty { return byNumber }
-                let pattern = text.replacingOccurrences(of: "\\", with: "\\\\")
-                    .replacingOccurrences(of: "%", with: "\\%").replacingOccurrences(of: "_", with: "\\_")
-                return try Row.fetchAll(
-                    db,
-                    sql:
-                        "SELECT \(columns) FROM candidates WHERE name LIKE ? ESCAPE '\\' ORDER BY name, case_id LIMIT 200",
-                    arguments: ["%" + pattern + "%"]
-                )
-            }
-            return rows.map {
+        var matches: [CandidateMatch] = []
+        func collect(_ row: ResultRow) {
+            matches.append(
                 CandidateMatch(
-                    caseID: $0["case_id"],
-                    name: $0["name"],
-                    idType: $0["id_type"],
-                    idMasked: $0["id_masked"],
-                    occupation: $0["occupation"],
-                    batch: $0["batch"],
-                    appliedOn: $0["applied_on"]
+                    caseID: row.text(0) ?? "",
+                    name: row.text(1) ?? "",
+                    idType: row.text(2) ?? "",
+                    idMasked: row.text(3) ?? "",
+                    occupation: row.text(4) ?? "",
+                    batch: row.text(5) ?? "",
+                    appliedOn: row.text(6) ?? ""
                 )
-            }
-        } catch {
-            throw ProjectionError(.database, "cannot search: \(error)")
+            )
         }
+        try reader.read { connection throws(ProjectionError) in
+            try connection.rows(
+                "SELECT \(columns) FROM candidates WHERE id_hash = ? ORDER BY case_id",
+                [search.hash(text.trimmingCharacters(in: .whitespaces))],
+                collect
+            )
+            guard matches.isEmpty else { return }
+            let pattern = text.replacingOccurrences(of: "\\", with: "\\\\")
+                .replacingOccurrences(of: "%", with: "\\%").replacingOccurrences(of: "_", with: "\\_")
+            try connection.rows(
+                "SELECT \(columns) FROM candidates WHERE name LIKE ? ESCAPE '\\' ORDER BY name, case_id LIMIT 200",
+                ["%" + pattern + "%"],
+                collect
+            )
+        }
+        return matches
     }
 }
