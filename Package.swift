@@ -99,6 +99,7 @@ let package = Package(
                 "Projections",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -181,7 +182,9 @@ let package = Package(
             name: "DocketServerTests",
             dependencies: [
                 "DocketServer", "DocketJSON", "DocketStore", "DocketWorkload", "EventLog", "Projections",
+                "Certification",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
             swiftSettings: swiftSettings
         ),

@@ -38,6 +38,8 @@ public final class Projector: @unchecked Sendable {
     private var live: [String: (queue: DatabaseQueue, inode: UInt64)] = [:]
     /// Read-only pools for views (``currentCaseView(_:now:)``, ``currentTimeline(_:)``).
     let readers = ModelReaders()
+    /// Fingerprints kept for ``servedStatus(reuseFingerprintsFor:)``.
+    let fingerprintCache = FingerprintCache()
 
     /// Events read per batch, and applied per transaction to a live model.
     public var batchSize = 32_768
@@ -282,6 +284,9 @@ public final class Projector: @unchecked Sendable {
         public var lag: UInt64
         /// Each table's fingerprint.
         public var fingerprints: [(table: String, fingerprint: String)]
+        /// The position the fingerprints describe (``position`` unless they were reused; see
+        /// ``servedStatus(reuseFingerprintsFor:)``).
+        public var fingerprintedAt: UInt64
     }
 
     /// Every projection's position, lag and fingerprints.
@@ -296,7 +301,8 @@ public final class Projector: @unchecked Sendable {
                         summary: projection.summary,
                         position: 0,
                         lag: log.lastPosition,
-                        fingerprints: []
+                        fingerprints: [],
+                        fingerprintedAt: 0
                     )
                 )
                 continue
@@ -309,7 +315,8 @@ public final class Projector: @unchecked Sendable {
                     summary: projection.summary,
                     position: position,
                     lag: log.lastPosition > position ? log.lastPosition - position : 0,
-                    fingerprints: try Self.fingerprints(projection, queue)
+                    fingerprints: try Self.fingerprints(projection, queue),
+                    fingerprintedAt: position
                 )
             )
         }

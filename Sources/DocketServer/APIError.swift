@@ -13,6 +13,8 @@ public struct APIError: HTTPResponseError, Sendable {
     public var message: String
     /// The request field at fault (`data.score`, the query parameter `asOf`, a header), if any.
     public var field: String?
+    /// The methods a path takes, for a 405's `Allow` header.
+    public var allow: String?
 
     public init(_ status: HTTPResponse.Status, _ code: String, _ message: String, field: String? = nil) {
         self.status = status
@@ -32,6 +34,7 @@ public struct APIError: HTTPResponseError, Sendable {
     public func response(from request: Request, context: some RequestContext) throws -> Response {
         var response = JSONBody.response(json, status: status)
         if status == .unauthorized { response.headers[.wwwAuthenticate] = "Bearer realm=\"docket\"" }
+        if let allow { response.headers[.allow] = allow }
         return response
     }
 

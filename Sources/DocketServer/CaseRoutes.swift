@@ -17,7 +17,9 @@ struct CaseRoutes: Sendable {
     func register(on router: Router<DocketRequestContext>) {
         router.get("/v1/cases/{id}") { request, context in try view(request, context) }
         router.get("/v1/cases/{id}/timeline") { request, context in try timeline(request, context) }
-        router.get("/v1/cases/{id}/replay") { request, context in try replay(request, context) }
+        router.get("/v1/cases/{id}/replay") { request, context in
+            try await Blocking.run { try replay(request, context) }
+        }
     }
 
     func view(_ request: Request, _ context: DocketRequestContext) throws -> Response {

@@ -43,16 +43,7 @@ struct CommandRoutes: Sendable {
             )
         }
         defer { admission.leave() }
-        let body: ByteBuffer
-        do {
-            body = try await request.body.collect(upTo: limits.maxBodyBytes)
-        } catch {
-            throw APIError(
-                .contentTooLarge,
-                "body-too-large",
-                "a request body may hold at most \(limits.maxBodyBytes) bytes; send fewer commands per request"
-            )
-        }
+        let body = try await Self.collect(request.body, limits)
         let bytes = Array(buffer: body)
         if mediaType == "application/json" {
             let started = ContinuousClock.now
@@ -72,6 +63,37 @@ struct CommandRoutes: Sendable {
             )
         }
         return streamResults(lines.map { Array($0) }, Actor(id: holder.actor, role: holder.role))
+    }
+
+    /// The whole body, within the size and time limits (413, 408).
+    static func collect(_ body: RequestBody, _ limits: ServerLimits) async throws -> ByteBuffer {
+        let maxBytes = limits.maxBodyBytes
+        return try await withThrowingTaskGroup(of: ByteBuffer?.self) { group in
+            group.addTask {
+                do {
+                    return try await body.collect(upTo: maxBytes)
+                } catch {
+                    throw APIError(
+                        .contentTooLarge,
+                        "body-too-large",
+                        "a request body may hold at most \(maxBytes) bytes; send fewer commands per request"
+                    )
+                }
+            }
+            group.addTask {
+                try await Task.sleep(for: .seconds(limits.bodySeconds))
+                return nil
+            }
+            defer { group.cancelAll() }
+            guard let first = try await group.next(), let collected = first else {
+                throw APIError(
+                    .requestTimeout,
+                    "request-timeout",
+                    "the body did not arrive within \(limits.bodySeconds) s; send it at once, or fewer commands per request"
+                )
+            }
+            return collected
+        }
     }
 
     /// Submits one line and waits for its result.

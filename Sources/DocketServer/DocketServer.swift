@@ -37,7 +37,9 @@ public enum DocketServer {
         logger: Logger
     ) -> Router<DocketRequestContext> {
         let router = Router(context: DocketRequestContext.self)
+        let known = KnownRoutes()
         router.add(middleware: RequestLogMiddleware(logger: logger, metrics: metrics))
+        router.add(middleware: UnmatchedRouteMiddleware(routes: known))
         router.add(middleware: AuthMiddleware(tokens: tokens))
         CommandRoutes(
             store: store,
@@ -50,6 +52,7 @@ public enum DocketServer {
         ReadRoutes(store: store, projector: projector).register(on: router)
         EventRoutes(store: store, limits: limits).register(on: router)
         HealthRoutes(store: store, follower: follower, metrics: metrics).register(on: router)
+        known.record(router.routes)
         return router
     }
 

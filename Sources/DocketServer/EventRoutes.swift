@@ -22,7 +22,7 @@ struct EventRoutes: Sendable {
     static let lastEventID = HTTPField.Name("Last-Event-ID")!
 
     func register(on router: Router<DocketRequestContext>) {
-        router.get("/v1/events") { request, context in try page(request, context) }
+        router.get("/v1/events") { request, context in try await Blocking.run { try page(request, context) } }
         router.get("/v1/events/live") { request, context in try live(request, context) }
     }
 

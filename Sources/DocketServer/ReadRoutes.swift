@@ -15,11 +15,13 @@ struct ReadRoutes: Sendable {
     let projector: Projector
 
     func register(on router: Router<DocketRequestContext>) {
-        router.get("/v1/search") { request, context in try search(request, context) }
-        router.get("/v1/reports/{name}") { request, context in try report(request, context) }
-        router.get("/v1/projections") { _, context in try projections(context) }
+        router.get("/v1/search") { request, context in try await Blocking.run { try search(request, context) } }
+        router.get("/v1/reports/{name}") { request, context in
+            try await Blocking.run { try report(request, context) }
+        }
+        router.get("/v1/projections") { _, context in try await Blocking.run { try projections(context) } }
         router.get("/v1/digest") { request, context in try digest(request, context) }
-        router.get("/v1/verify") { _, context in try await verify(context) }
+        router.get("/v1/verify") { _, context in try await Blocking.run { try verify(context) } }
     }
 
     func search(_ request: Request, _ context: DocketRequestContext) throws -> Response {
@@ -82,13 +84,13 @@ struct ReadRoutes: Sendable {
     func projections(_ context: DocketRequestContext) throws -> Response {
         _ = try context.require(Access.reporters)
         let statuses: [Projector.Status]
-        do { statuses = try projector.status() } catch {
+        do { statuses = try projector.servedStatus(reuseFingerprintsFor: .seconds(10)) } catch {
             throw APIError(.internalServerError, "projection-failed", error.message)
         }
         let items: [JSONValue] = statuses.map { s in
             .object([
                 "name": .string(s.name), "summary": .string(s.summary), "position": .int(s.position),
-                "lag": .int(s.lag),
+                "lag": .int(s.lag), "fingerprintedAt": .int(s.fingerprintedAt),
                 "fingerprints": .object(
                     JSONObject(s.fingerprints.map { (key: $0.table, value: .string($0.fingerprint)) })
                 ),
@@ -116,7 +118,7 @@ struct ReadRoutes: Sendable {
 
     /// Every frame, chain link, seal and index entry, then every history re-run through the
     /// rules (long on a large store: auditors call it, not clients).
-    func verify(_ context: DocketRequestContext) async throws -> Response {
+    func verify(_ context: DocketRequestContext) throws -> Response {
         _ = try context.require(Access.auditors)
         let report = EventLog.verify(at: store.root)
         let rules = try? HistoryVerifier.verify(store.log)

@@ -9,10 +9,13 @@ public struct ServerLimits: Sendable {
     /// The largest header block: requests with more are refused by the HTTP parser.
     public var maxHeaderBytes = 16 * 1024
     /// A connection that sends or reads nothing for this long is closed: a client that stops
-    /// mid-request, or never reads its answer, holds nothing for longer. (There is no deadline
-    /// on a whole request: a command being decided is never abandoned midway; the live feed
-    /// runs for as long as its client reads.)
+    /// mid-request, or never reads its answer, holds nothing for longer.
     public var idleSeconds = 30
+    /// A command request's body must arrive whole within this long (408 otherwise): a client
+    /// trickling a few bytes at a time, which the idle timeout would never catch, is cut off.
+    /// Once the body is in, nothing is abandoned midway: a command being decided finishes, and
+    /// the live feed runs for as long as its client reads.
+    public var bodySeconds = 60
     /// Command requests being decided at once: 429 beyond it.
     public var maxCommandRequestsInFlight = 64
     /// Events one page of `GET /v1/events` may hold.

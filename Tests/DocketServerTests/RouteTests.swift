@@ -1,4 +1,5 @@
 import Certification
+import DocketJSON
 import DocketStore
 import DocketWorkload
 import EventLog
@@ -119,8 +120,15 @@ import Testing
         }
         // Unknown routes and methods.
         let admin = server.token(.admin)
-        #expect(try await client.send("GET", "/v1/nothing", token: admin).status == 404)
-        #expect([404, 405].contains(try await client.send("DELETE", "/v1/commands", token: admin).status))
+        let nothing = try await client.send("GET", "/v1/nothing", token: admin)
+        #expect(nothing.status == 404)
+        #expect((try? JSONParser.parse(nothing.body))?["error"]?["code"] == .string("not-found"))
+        let delete = try await client.send("DELETE", "/v1/commands", token: admin)
+        #expect(delete.status == 405)
+        #expect(delete.headers["allow"] == "POST")
+        #expect((try? JSONParser.parse(delete.body))?["error"]?["code"] == .string("method-not-allowed"))
+        let post = try await client.send("POST", "/v1/cases/2024-04-000001", token: admin)
+        #expect(post.status == 405 && post.headers["allow"] == "GET")
         await server.stop()
     }
 }

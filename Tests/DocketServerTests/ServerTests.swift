@@ -4,6 +4,7 @@ import DocketStore
 import DocketWorkload
 import EventLog
 import Foundation
+import Projections
 import Testing
 
 @testable import DocketServer
@@ -181,6 +182,38 @@ import Testing
         await server.stop()
     }
 
+    /// A client trickling its body is cut off when the body deadline passes, before anything
+    /// is decided; one sending at once is not.
+    @Test func aBodyThatDoesNotArriveInTimeIs408AndNothingIsDecided() async throws {
+        var limits = ServerLimits()
+        limits.bodySeconds = 1
+        let server = try await TestServer(limits: limits)
+        let before = try await server.client.send("GET", "/ready")
+        let line = Array(Self.schedule("slow-1", batch: "2027-07").utf8)
+        let head = Array(
+            """
+            POST /v1/commands HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\
+            Authorization: Bearer \(server.token(.admin))\r\nContent-Type: application/json\r\n\
+            Content-Length: \(line.count)\r\n\r\n
+            """.utf8
+        )
+        // Headers and half the body, then nothing.
+        let reply = try await server.client.sendRaw(head + line.prefix(line.count / 2), seconds: 10)
+        #expect(reply.status == 408)
+        #expect(Self.json(reply)["error"]?["code"] == .string("request-timeout"))
+        let after = try await server.client.send("GET", "/ready")
+        #expect(Self.json(after)["log"] == Self.json(before)["log"])
+        let whole = try await server.client.send(
+            "POST",
+            "/v1/commands",
+            token: server.token(.admin),
+            headers: ["Content-Type": "application/json"],
+            body: line
+        )
+        #expect(whole.status == 200)
+        await server.stop()
+    }
+
     @Test func manyCommandsAnswerOneLineEachInOrder() async throws {
         let server = try await TestServer()
         let lines = [Self.schedule("n-1"), "not json", Self.schedule("n-3", batch: "2026-07")].joined(separator: "\n")
@@ -245,6 +278,22 @@ import Testing
         let models = Self.json(try await client.send("GET", "/v1/projections", token: reporter))
         #expect(models["projections"]?.arrayValue?.count == 9)
         #expect(models["projections"]?.arrayValue?.allSatisfy { $0["lag"] == .int(0) } == true)
+        // Fingerprints describe the position shown, and a second call (kept ones) agrees with
+        // what `docket projections status` computes afresh.
+        #expect(
+            models["projections"]?.arrayValue?.allSatisfy { $0["fingerprintedAt"] == $0["position"] } == true
+        )
+        let again = Self.json(try await client.send("GET", "/v1/projections", token: reporter))
+        #expect(again == models)
+        let store = try DocketStore.open(at: server.path, readOnly: true)
+        let fresh = try Projector(storeRoot: server.path, log: store.log).status()
+        try store.close()
+        for status in fresh {
+            let shown = models["projections"]?.arrayValue?.first { $0["name"] == .string(status.name) }
+            for (table, fingerprint) in status.fingerprints {
+                #expect(shown?["fingerprints"]?[table] == .string(fingerprint))
+            }
+        }
         let found = try await client.send(
             "GET",
             "/v1/search?q=\(CommandWorkload.caseID(0).prefix(0))%E7%8E%8B",

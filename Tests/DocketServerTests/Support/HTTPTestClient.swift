@@ -67,6 +67,32 @@ struct HTTPTestClient {
         return try Self.parse(received)
     }
 
+    /// Sends `bytes` as they are (a request the test writes itself, perhaps incomplete) and
+    /// reads until the server closes the connection or `seconds` pass.
+    func sendRaw(_ bytes: [UInt8], seconds: Double) async throws -> Reply {
+        try await Self.offPool {
+            let socket = try connect()
+            defer { close(socket) }
+            var timeout = timeval(tv_sec: 0, tv_usec: 200_000)
+            setsockopt(socket, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+            try write(socket, bytes)
+            var received: [UInt8] = []
+            var buffer = [UInt8](repeating: 0, count: 65_536)
+            let deadline = Date().addingTimeInterval(seconds)
+            while Date() < deadline {
+                let n = recv(socket, &buffer, buffer.count, 0)
+                if n == 0 { break }
+                if n > 0 { received += buffer[0..<n] }
+                if let reply = try? Self.parse(received),
+                    reply.headers["content-length"].flatMap(Int.init) == reply.body.count
+                {
+                    return reply
+                }
+            }
+            return try Self.parse(received)
+        }
+    }
+
     func streamBlocking(
         _ path: String,
         token: String,

@@ -1,0 +1,11 @@
+import NIOPosix
+
+/// Work that holds a thread for long (a report's query, a model's fingerprints, a verification,
+/// a page of the log, a candidate search) runs on SwiftNIO's blocking pool rather than on Swift
+/// concurrency's threads — two on this machine — where it would stall every other request.
+/// Quick reads (a case view) stay where they are: the hop would cost more than the read.
+enum Blocking {
+    static func run<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+        try await NIOThreadPool.singleton.runIfActive(body)
+    }
+}
