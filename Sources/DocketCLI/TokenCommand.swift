@@ -1,15 +1,25 @@
 import ArgumentParser
 import Certification
+import DocketJSON
 import DocketServer
 import DocketStore
 
-/// `docket token add`: a bearer token for the HTTP API.
+/// `docket token add|list|revoke`: the HTTP API's bearer tokens.
 struct TokenCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "token",
         abstract: "Manage the HTTP API's bearer tokens.",
-        subcommands: [Add.self]
+        subcommands: [Add.self, List.self, Revoke.self]
     )
+
+    /// The tokens file of `options`' store, or exit 1 with a message when there is no store.
+    static func path(_ options: StoreOptions) throws -> String {
+        guard DocketStore.exists(at: options.path) else {
+            Terminal.error("no store at \(options.path) (create one with `docket init`)")
+            throw ExitStatus.problem
+        }
+        return TokenFile.path(storeRoot: options.path)
+    }
 
     struct Add: ParsableCommand {
         static let configuration = CommandConfiguration(
@@ -55,6 +65,100 @@ struct TokenCommand: ParsableCommand {
                 )
                 print(token)
             } catch {
+                Terminal.error(error.message)
+                throw ExitStatus.problem
+            }
+        }
+    }
+
+    struct List: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "list",
+            abstract: "List the tokens: id, actor, role, when made (never the tokens themselves).",
+            discussion: """
+                The id is the first 12 hex digits of the token's SHA-256: a name for it that grants nothing, for `docket token revoke --id`.
+
+                Examples:
+                  docket token list
+                  docket token list --json
+                """
+        )
+
+        @OptionGroup var options: StoreOptions
+
+        @Flag(help: "One JSON object per token, per line.")
+        var json = false
+
+        func run() throws {
+            let path = try TokenCommand.path(options)
+            do {
+                let entries = try TokenFile(path: path).entries
+                if json {
+                    for e in entries {
+                        print(
+                            JSONWriter.string(
+                                .object([
+                                    "id": .string(e.id), "actor": .string(e.actor), "role": .string(e.role.rawValue),
+                                    "createdAt": .string(e.createdAt),
+                                ])
+                            )
+                        )
+                    }
+                    return
+                }
+                var table = TextTable(["id", "actor", "role", "created"])
+                for e in entries { table.add([e.id, e.actor, e.role.rawValue, e.createdAt]) }
+                print(table.rendered, terminator: "")
+            } catch {
+                Terminal.error(error.message)
+                throw ExitStatus.problem
+            }
+        }
+    }
+
+    struct Revoke: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "revoke",
+            abstract: "Revoke tokens by id or by actor; a running server refuses them within a second.",
+            discussion: """
+                Exits 1 if nothing matched (a script revoking a token that is already gone learns it).
+
+                Examples:
+                  docket token revoke --id 3f9a0c1d22b7
+                  docket token revoke --actor portal-web
+                """
+        )
+
+        @OptionGroup var options: StoreOptions
+
+        @Option(help: ArgumentHelp("The token's id (from `docket token list`).", valueName: "id"))
+        var id: String?
+
+        @Option(help: ArgumentHelp("Revoke every token of this actor.", valueName: "id"))
+        var actor: String?
+
+        func validate() throws {
+            guard (id == nil) != (actor == nil) else { throw ValidationError("give --id or --actor (one of them)") }
+            if let id, id.count < 8 || !id.allSatisfy(\.isHexDigit) {
+                throw ValidationError("--id is at least 8 hex digits of a token's id (see `docket token list`)")
+            }
+        }
+
+        func run() throws {
+            let path = try TokenCommand.path(options)
+            do {
+                let id = self.id?.lowercased()
+                let actor = self.actor
+                let revoked = try TokenFile.revoke(path: path) { entry in
+                    if let id { return entry.id.hasPrefix(id) }
+                    return entry.actor == actor
+                }
+                guard !revoked.isEmpty else {
+                    Terminal.error("no token matched; `docket token list` shows them")
+                    throw ExitStatus.problem
+                }
+                for e in revoked { print("revoked \(e.id) (\(e.actor), \(e.role.rawValue))") }
+            } catch let error as TokenError {
                 Terminal.error(error.message)
                 throw ExitStatus.problem
             }

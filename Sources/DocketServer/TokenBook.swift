@@ -11,7 +11,7 @@ final class TokenBook: @unchecked Sendable {
     private let path: String
     private let lock = NSLock()
     private var file: TokenFile
-    private var changed: timespec
+    private var changed: (inode: UInt64, time: timespec)
     private var lastLook = ContinuousClock.now
     /// Tokens already matched, so a kept client's token is hashed once, not per request. Only
     /// known tokens enter (at most one per line of the file); emptied when the file changes.
@@ -35,7 +35,10 @@ final class TokenBook: @unchecked Sendable {
         }
         if look {
             let time = Self.changeTime(path)
-            let stale = lock.withLock { time.tv_sec != changed.tv_sec || time.tv_nsec != changed.tv_nsec }
+            let stale = lock.withLock {
+                time.inode != changed.inode || time.time.tv_sec != changed.time.tv_sec
+                    || time.time.tv_nsec != changed.time.tv_nsec
+            }
             if stale, let fresh = try? TokenFile(path: path) {
                 lock.withLock {
                     file = fresh
@@ -55,9 +58,10 @@ final class TokenBook: @unchecked Sendable {
         return holder
     }
 
-    private static func changeTime(_ path: String) -> timespec {
+    /// The file's inode and change time (a revoke replaces the file: a new inode).
+    private static func changeTime(_ path: String) -> (inode: UInt64, time: timespec) {
         var info = stat()
-        guard stat(path, &info) == 0 else { return timespec() }
-        return info.st_mtim
+        guard stat(path, &info) == 0 else { return (0, timespec()) }
+        return (UInt64(info.st_ino), info.st_mtim)
     }
 }

@@ -110,4 +110,44 @@ import Testing
             #expect(past.error.contains("beyond the end"))
         }
     }
+
+    @Test func tokensAreListedWithoutTheirSecretAndRevokedByIdOrByActor() throws {
+        try Self.withStorePath { (store: String) throws in
+            #expect(try Self.run(["init", "--store", store]).status == 0)
+            let portal = try Self.run(["token", "add", "--store", store, "--role", "portal", "--actor", "portal-web"])
+            let reporter = try Self.run(["token", "add", "--store", store, "--role", "reporter", "--actor", "nightly"])
+            let second = try Self.run(["token", "add", "--store", store, "--role", "portal", "--actor", "portal-web"])
+            #expect(portal.status == 0 && reporter.status == 0 && second.status == 0)
+            let secret = portal.output.trimmingCharacters(in: .whitespacesAndNewlines)
+            #expect(secret.hasPrefix("dkt_"))
+
+            let listed = try Self.run(["token", "list", "--store", store, "--json"])
+            #expect(listed.status == 0)
+            let lines = listed.output.split(separator: "\n")
+            #expect(lines.count == 3)
+            #expect(!listed.output.contains(secret))
+            #expect(lines[1].contains(#""actor":"nightly""#) && lines[1].contains(#""role":"reporter""#))
+            let table = try Self.run(["token", "list", "--store", store])
+            #expect(table.output.hasPrefix("id "))
+            #expect(!table.output.contains(secret))
+
+            // By id: the reporter's only.
+            guard let range = lines[1].range(of: #""id":""#) else {
+                Issue.record("no id in \(lines[1])")
+                return
+            }
+            let id = String(lines[1][range.upperBound...].prefix(12))
+            let byID = try Self.run(["token", "revoke", "--store", store, "--id", id])
+            #expect(byID.status == 0 && byID.output.contains("revoked \(id) (nightly, reporter)"))
+            // By actor: both of the portal's.
+            let byActor = try Self.run(["token", "revoke", "--store", store, "--actor", "portal-web"])
+            #expect(byActor.status == 0 && byActor.output.split(separator: "\n").count == 2)
+            #expect(try Self.run(["token", "list", "--store", store, "--json"]).output.isEmpty)
+            // Nothing left to match: exit 1 with a message; a malformed id is a usage error.
+            let again = try Self.run(["token", "revoke", "--store", store, "--actor", "portal-web"])
+            #expect(again.status == 1 && again.error.contains("no token matched"))
+            let bad = try Self.run(["token", "revoke", "--store", store, "--id", "xyz"])
+            #expect(bad.status != 0 && bad.error.contains("--id"))
+        }
+    }
 }

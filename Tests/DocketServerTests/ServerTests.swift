@@ -214,6 +214,25 @@ import Testing
         await server.stop()
     }
 
+    /// A revoked token is refused by the running server (it looks at the tokens file at most
+    /// once a second); the others keep working.
+    @Test func aRevokedTokenIsRefusedWithoutARestart() async throws {
+        let server = try await TestServer(cases: 2)
+        let client = server.client
+        #expect(try await client.send("GET", "/v1/digest", token: server.token(.auditor)).status == 200)
+        let revoked = try TokenFile.revoke(path: TokenFile.path(storeRoot: server.path)) { $0.role == .auditor }
+        #expect(revoked.count == 1)
+        var status = 200
+        let deadline = Date().addingTimeInterval(5)
+        while status == 200, Date() < deadline {
+            try await Task.sleep(for: .milliseconds(100))
+            status = try await client.send("GET", "/v1/digest", token: server.token(.auditor)).status
+        }
+        #expect(status == 401)
+        #expect(try await client.send("GET", "/v1/digest", token: server.token(.admin)).status == 200)
+        await server.stop()
+    }
+
     @Test func manyCommandsAnswerOneLineEachInOrder() async throws {
         let server = try await TestServer()
         let lines = [Self.schedule("n-1"), "not json", Self.schedule("n-3", batch: "2026-07")].joined(separator: "\n")
