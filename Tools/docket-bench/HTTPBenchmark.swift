@@ -14,7 +14,9 @@ struct HTTPBenchmark: AsyncParsableCommand {
         commandName: "http",
         abstract: "HTTP: commandsPerSec and caseReadsPerSec with p50/p99, sseEventsPerSec.",
         discussion: """
-            Makes a store with --preload cases, starts `docket serve`'s server in this process on a free loopback port, then: --connections clients each POST single commands of a fresh workload (--cases cases; each case's commands on one connection, in order) for up to --seconds; the same number of clients read case views for --seconds; one client reads the live feed from position 1 to the end.
+            Makes a store with --preload cases, starts `docket serve`'s server in this process on a free loopback port, then: --connections connections each POST single commands of a fresh workload (--cases cases; each case's commands on one connection, in order) for up to --seconds, while the read models follow; as many connections read case views for --seconds; as many call GET /health (the framework's floor on this machine); one client reads the live feed from position 1 to the end.
+
+            The load comes from one thread polling every connection (as `wrk` does), so the client takes little of the cores the server runs on.
 
             Example:
               docket-bench http --connections 64 --seconds 10
@@ -33,8 +35,14 @@ struct HTTPBenchmark: AsyncParsableCommand {
     @Option(help: "Cases of the command workload.")
     var cases = 4_000
 
-    @Option(help: "Phases to run, comma-separated: commands, reads, live (all by default; one alone is for profiling).")
-    var phases = "commands,reads,live"
+    @Option(
+        help:
+            "Phases to run, comma-separated: commands, reads, health (the framework's floor: an open route answering a constant), live."
+    )
+    var phases = "commands,reads,health,live"
+
+    @Option(help: "The server's log level (`docket serve` logs each request at info, to standard error).")
+    var logLevel = "error"
 
     func run() async throws {
         let root = Bench.temporaryDirectory("http")
@@ -56,7 +64,7 @@ struct HTTPBenchmark: AsyncParsableCommand {
         var configuration = DocketServer.Configuration(storePath: path)
         configuration.port = 0
         var logger = Logger(label: "docket.bench")
-        logger.logLevel = .error
+        logger.logLevel = Logger.Level(rawValue: logLevel) ?? .error
         let shutdown = ShutdownSwitch()
         let bound = BoundPort()
         let server = Task {

@@ -34,7 +34,9 @@ final class LoadDriver {
 
     init(port: Int, connections count: Int) throws {
         for _ in 0..<count {
-            connections.append(Connection(socket: try Self.connect(port: port)))
+            let socket = try Self.connect(port: port)
+            _ = fcntl(socket, F_SETFL, fcntl(socket, F_GETFL) | O_NONBLOCK)
+            connections.append(Connection(socket: socket))
         }
     }
 
@@ -161,7 +163,8 @@ final class LoadDriver {
         return nil
     }
 
-    private static func connect(port: Int) throws -> Int32 {
+    /// A blocking TCP connection to the loopback port, with Nagle off.
+    static func connect(port: Int) throws -> Int32 {
         let socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
@@ -174,8 +177,10 @@ final class LoadDriver {
                 Glibc.connect(socket, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
             }
         }
-        guard result == 0 else { throw BenchFailure("cannot connect to port \(port)") }
-        _ = fcntl(socket, F_SETFL, fcntl(socket, F_GETFL) | O_NONBLOCK)
+        guard result == 0 else {
+            close(socket)
+            throw BenchFailure("cannot connect to port \(port)")
+        }
         return socket
     }
 

@@ -68,26 +68,12 @@ struct HTTPTestClient {
     }
 
     /// Sends `bytes` as they are (a request the test writes itself, perhaps incomplete) and
-    /// reads until the server closes the connection or `seconds` pass.
+    /// reads until a whole reply is in, the server closes the connection, or `seconds` pass.
     func sendRaw(_ bytes: [UInt8], seconds: Double) async throws -> Reply {
         try await Self.offPool {
-            let socket = try connect()
-            defer { close(socket) }
-            var timeout = timeval(tv_sec: 0, tv_usec: 200_000)
-            setsockopt(socket, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
-            try write(socket, bytes)
-            var received: [UInt8] = []
-            var buffer = [UInt8](repeating: 0, count: 65_536)
-            let deadline = Date().addingTimeInterval(seconds)
-            while Date() < deadline {
-                let n = recv(socket, &buffer, buffer.count, 0)
-                if n == 0 { break }
-                if n > 0 { received += buffer[0..<n] }
-                if let reply = try? Self.parse(received),
-                    reply.headers["content-length"].flatMap(Int.init) == reply.body.count
-                {
-                    return reply
-                }
+            let received = try exchange(bytes, seconds: seconds) { received in
+                guard let reply = try? Self.parse(received) else { return false }
+                return reply.headers["content-length"].flatMap(Int.init) == reply.body.count
             }
             return try Self.parse(received)
         }
@@ -100,11 +86,20 @@ struct HTTPTestClient {
         seconds: Double = 10,
         until enough: (String) -> Bool
     ) throws -> String {
+        let received = try exchange(request("GET", path, token: token, headers: headers, body: []), seconds: seconds) {
+            enough(String(decoding: $0, as: UTF8.self))
+        }
+        return String(decoding: received, as: UTF8.self)
+    }
+
+    /// Writes `bytes` on a new connection and reads what comes back until `enough` says so, the
+    /// server closes the connection, or `seconds` pass.
+    private func exchange(_ bytes: [UInt8], seconds: Double, until enough: ([UInt8]) -> Bool) throws -> [UInt8] {
         let socket = try connect()
         defer { close(socket) }
         var timeout = timeval(tv_sec: 0, tv_usec: 200_000)
         setsockopt(socket, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
-        try write(socket, request("GET", path, token: token, headers: headers, body: []))
+        try write(socket, bytes)
         var received: [UInt8] = []
         var buffer = [UInt8](repeating: 0, count: 65_536)
         let deadline = Date().addingTimeInterval(seconds)
@@ -112,9 +107,9 @@ struct HTTPTestClient {
             let n = recv(socket, &buffer, buffer.count, 0)
             if n == 0 { break }
             if n > 0 { received += buffer[0..<n] }
-            if enough(String(decoding: received, as: UTF8.self)) { break }
+            if enough(received) { break }
         }
-        return String(decoding: received, as: UTF8.self)
+        return received
     }
 
     private func request(
