@@ -364,14 +364,19 @@ public final class Projector: @unchecked Sendable {
         }
     }
 
-    static func open(_ path: String) throws(ProjectionError) -> DatabaseQueue {
+    /// Opens a model file for writing. A build's page cache is large (64 MiB: its index inserts
+    /// touch pages all over the file); a live model's, kept open by a server for its lifetime
+    /// and fed small batches, is 16 MiB (nine models at 64 MiB each grew a server past half a
+    /// gigabyte; a 250,000-event catch-up took 13.8 s instead of 13.3 s with the smaller cache).
+    static func open(_ path: String, cacheMiB: Int = 64) throws(ProjectionError) -> DatabaseQueue {
         do {
             var configuration = Configuration()
             // Another process feeding the same model (two catch-ups at once) is waited for.
             configuration.busyMode = .timeout(30)
+            let cacheKiB = cacheMiB * 1024
             configuration.prepareDatabase { db in
                 try db.execute(
-                    sql: "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA cache_size = -65536"
+                    sql: "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA cache_size = -\(cacheKiB)"
                 )
             }
             return try DatabaseQueue(path: path, configuration: configuration)
@@ -382,7 +387,7 @@ public final class Projector: @unchecked Sendable {
 
     /// Opens a live projection, creating it empty (checkpoint 0) if it does not exist.
     static func openLive(_ path: String, _ projection: any Projection) throws(ProjectionError) -> DatabaseQueue {
-        let queue = try open(path)
+        let queue = try open(path, cacheMiB: 16)
         do {
             try queue.write { db in
                 guard try !db.tableExists("_checkpoint") else { return }
