@@ -10,7 +10,9 @@ struct ServeCommand: AsyncParsableCommand {
         commandName: "serve",
         abstract: "Serve the HTTP API: commands, case views, search, reports, the event feed, metrics.",
         discussion: """
-            Bound to loopback unless --host says otherwise. Every route but /health, /ready and /metrics needs `Authorization: Bearer <token>` (make tokens with `docket token add`). The routes are described in docs/openapi.yaml.
+            Bound to loopback unless --host says otherwise. Every route but /health, /ready and /metrics needs `Authorization: Bearer <token>` (make tokens with `docket token add`, see them with `docket token list`, revoke them with `docket token revoke`; a running server notices within a second). The routes are described in docs/openapi.yaml.
+
+            Limits: a body of at most --max-body bytes, at most --max-lines commands per JSON Lines request, a command body whole within --body-seconds, 16 KiB of headers, 64 command requests at once (429 beyond), idle connections closed after 30 s.
 
             SIGTERM or SIGINT stops it gracefully: requests in flight finish (an acknowledged command is already durable), live feeds end, and the store is closed. Logs are structured lines on standard error (method, route, status, duration), without personal data or query strings.
 
@@ -35,10 +37,14 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("The most commands in one application/x-ndjson request.", valueName: "n"))
     var maxLines = ServerLimits().maxLinesPerBatch
 
+    @Option(help: ArgumentHelp("Seconds a command body may take to arrive (408 after).", valueName: "seconds"))
+    var bodySeconds = ServerLimits().bodySeconds
+
     func validate() throws {
         guard (0...65_535).contains(port) else { throw ValidationError("--port must be 0 to 65535") }
         guard maxBody >= 1024 else { throw ValidationError("--max-body must be at least 1024") }
         guard maxLines >= 1 else { throw ValidationError("--max-lines must be at least 1") }
+        guard bodySeconds >= 1 else { throw ValidationError("--body-seconds must be at least 1") }
     }
 
     func run() async throws {
@@ -47,6 +53,7 @@ struct ServeCommand: AsyncParsableCommand {
         configuration.port = port
         configuration.limits.maxBodyBytes = maxBody
         configuration.limits.maxLinesPerBatch = maxLines
+        configuration.limits.bodySeconds = bodySeconds
         LoggingSystem.bootstrap(StreamLogHandler.standardError)
         var logger = Logger(label: "docket.server")
         logger.logLevel = .info

@@ -25,7 +25,7 @@ struct RequestLogMiddleware: RouterMiddleware {
                 "request",
                 metadata: [
                     "method": .string(request.method.rawValue),
-                    "route": .string(context.endpointPath ?? "unmatched"),
+                    "route": .string(context.endpointPath.flatMap { $0 == "NotFound" ? nil : $0 } ?? "unmatched"),
                     "status": .stringConvertible(status),
                     "ms": .stringConvertible((ms * 10).rounded() / 10),
                 ]

@@ -150,4 +150,17 @@ import Testing
             #expect(bad.status != 0 && bad.error.contains("--id"))
         }
     }
+
+    @Test func serveRefusesLimitsThatCannotWorkNamingTheOption() throws {
+        try Self.withStorePath { (store: String) throws in
+            #expect(try Self.run(["init", "--store", store]).status == 0)
+            for (option, value) in [
+                ("--port", "70000"), ("--max-body", "10"), ("--max-lines", "0"), ("--body-seconds", "0"),
+            ] {
+                let run = try Self.run(["serve", "--store", store, option, value])
+                #expect(run.status == 64, "\(option) \(value): \(run.status)")
+                #expect(run.error.contains(option), "\(option): \(run.error)")
+            }
+        }
+    }
 }
