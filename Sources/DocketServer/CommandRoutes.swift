@@ -65,14 +65,15 @@ struct CommandRoutes: Sendable {
         return streamResults(lines.map { Array($0) }, Actor(id: holder.actor, role: holder.role))
     }
 
-    /// The whole body, within the size and time limits (413, 408).
+    /// The whole body, within the size and time limits (413, 408). Other failures (the client
+    /// went away, the request was cancelled) pass through as they are.
     static func collect(_ body: RequestBody, _ limits: ServerLimits) async throws -> ByteBuffer {
         let maxBytes = limits.maxBodyBytes
         return try await withThrowingTaskGroup(of: ByteBuffer?.self) { group in
             group.addTask {
                 do {
                     return try await body.collect(upTo: maxBytes)
-                } catch {
+                } catch is NIOTooManyBytesError {
                     throw APIError(
                         .contentTooLarge,
                         "body-too-large",
