@@ -289,38 +289,11 @@ public final class Projector: @unchecked Sendable {
         public var fingerprintedAt: UInt64
     }
 
-    /// Every projection's position, lag and fingerprints.
+    /// Every projection's position, lag and fingerprints, computed now (read-only; see
+    /// ``servedStatus(reuseFingerprintsFor:)``, which this is with nothing reused but the
+    /// fingerprints of a model that has not moved).
     public func status() throws(ProjectionError) -> [Status] {
-        var out: [Status] = []
-        for projection in projections {
-            let live = path(projection.name)
-            guard FileManager.default.fileExists(atPath: live) else {
-                out.append(
-                    Status(
-                        name: projection.name,
-                        summary: projection.summary,
-                        position: 0,
-                        lag: log.lastPosition,
-                        fingerprints: [],
-                        fingerprintedAt: 0
-                    )
-                )
-                continue
-            }
-            let queue = try Self.openLive(live, projection)
-            let position = try Self.checkpoint(queue)
-            out.append(
-                Status(
-                    name: projection.name,
-                    summary: projection.summary,
-                    position: position,
-                    lag: log.lastPosition > position ? log.lastPosition - position : 0,
-                    fingerprints: try Self.fingerprints(projection, queue),
-                    fingerprintedAt: position
-                )
-            )
-        }
-        return out
+        try servedStatus(reuseFingerprintsFor: .zero)
     }
 
     /// A difference between a live model and a fresh rebuild.

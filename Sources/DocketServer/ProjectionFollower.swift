@@ -51,8 +51,7 @@ final class ProjectionFollower: Service, @unchecked Sendable {
             }
             // Wait for the next append (or shutdown).
             let log = self.log
-            let appended =
-                (try? await cancelWhenGracefulShutdown { await Self.nextAppend(log, after: through) }) ?? false
+            let appended = await cancelWhenGracefulShutdown { await Self.nextAppend(log, after: through) }
             if !appended { return }
             let soonest = started + minimumInterval
             if ContinuousClock.now < soonest { try? await Task.sleep(until: soonest, clock: .continuous) }

@@ -4,9 +4,8 @@ import Foundation
 import Glibc
 #endif
 
-/// A blocking HTTP/1.1 client on one kept-alive loopback connection: what a benchmark needs to
-/// measure the server rather than a client library (one request at a time, replies read by
-/// `Content-Length` or chunks).
+/// A blocking HTTP/1.1 client on one loopback connection reading an endless chunked reply (the
+/// live feed) as it arrives; the request load itself comes from ``LoadDriver``.
 final class KeepAliveClient {
     private let socket: Int32
     private var buffer: [UInt8] = []
@@ -14,39 +13,6 @@ final class KeepAliveClient {
     init(port: Int) throws { socket = try LoadDriver.connect(port: port) }
 
     deinit { close(socket) }
-
-    /// Sends a request and returns the reply's status and body.
-    func request(
-        _ method: String,
-        _ path: String,
-        token: String,
-        contentType: String? = nil,
-        body: [UInt8] = []
-    )
-        throws -> (status: Int, body: [UInt8])
-    {
-        var head = "\(method) \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer \(token)\r\n"
-        if let contentType { head += "Content-Type: \(contentType)\r\n" }
-        if method == "POST" { head += "Content-Length: \(body.count)\r\n" }
-        head += "\r\n"
-        try send(Array(head.utf8) + body)
-        let (status, headers) = try readHead()
-        if let length = headers["content-length"].flatMap(Int.init) { return (status, try read(length)) }
-        if headers["transfer-encoding"] == "chunked" {
-            var out: [UInt8] = []
-            while true {
-                let line = try readLine()
-                let size = Int(line, radix: 16) ?? 0
-                if size == 0 {
-                    _ = try readLine()
-                    return (status, out)
-                }
-                out += try read(size)
-                _ = try readLine()
-            }
-        }
-        return (status, [])
-    }
 
     /// Sends a GET and hands each chunk of the (endless) body to `chunk` until it returns false.
     func stream(_ path: String, token: String, chunk: ([UInt8]) -> Bool) throws {
