@@ -60,7 +60,7 @@ let package = Package(
         // The wire contract of SPEC §3: commands, results and events as JSON, both ways.
         .target(
             name: "CertificationWire",
-            dependencies: ["Certification", "Chronology", "DocketJSON"],
+            dependencies: ["Certification", "Chronology", "DocketJSON", "EventLog"],
             swiftSettings: swiftSettings
         ),
 
@@ -90,13 +90,25 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        // The application layer: every read users make (case views, timelines, replays, search,
+        // reports, batches, past moments) and the choice between read models and the log, in one
+        // place; the CLI and the server are thin adapters over it.
+        .target(
+            name: "DocketApplication",
+            dependencies: [
+                "Certification", "CertificationWire", "Chronology", "DocketJSON", "DocketStore", "EventLog",
+                "Projections",
+            ],
+            swiftSettings: swiftSettings
+        ),
+
         // The HTTP API (Hummingbird 2): routes, bearer tokens and roles, limits, the live feed,
         // metrics. Composes the store and the read models.
         .target(
             name: "DocketServer",
             dependencies: [
-                "Certification", "CertificationWire", "Chronology", "DocketJSON", "DocketStore", "EventLog",
-                "Projections",
+                "Certification", "CertificationWire", "Chronology", "DocketApplication", "DocketJSON", "DocketStore",
+                "EventLog", "Projections",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -114,8 +126,8 @@ let package = Package(
         .executableTarget(
             name: "DocketCLI",
             dependencies: [
-                "Certification", "CertificationWire", "Chronology", "DocketJSON", "DocketStore", "EventLog",
-                "Projections", "DocketServer",
+                "Certification", "CertificationWire", "Chronology", "DocketApplication", "DocketJSON", "DocketStore",
+                "EventLog", "Projections", "DocketServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),

@@ -1,3 +1,4 @@
+import CertificationWire
 import GRDB
 
 /// A read model: SQLite tables built from the log's events, one event at a time.
@@ -8,11 +9,18 @@ import GRDB
 ///
 /// The projector feeds each projection from one thread at a time (projections of one feed run
 /// on threads of their own), so a projection may keep unsynchronised caches between calls.
+///
+/// Each read model is one unit: its schema and the schema's version, its handlers, and its
+/// report's query (`<Model>+Report.swift`). Initialisers do no I/O.
 public protocol Projection: Sendable {
     /// The projection's name (its file is `<store>/projections/<name>.sqlite`).
     var name: String { get }
     /// What it is for, one line (for `docket projections status`).
     var summary: String { get }
+    /// The version of its tables and of what it writes into them. Raise it whenever either
+    /// changes: a file written by another version is rebuilt (blue/green) before it is fed, and
+    /// is not read until then (`PRAGMA user_version` holds the file's).
+    var schemaVersion: Int { get }
     /// Its tables and the columns that order their rows, for fingerprints. Private helper tables
     /// (lookups the projection keeps for itself) are listed too: they are part of its state.
     var tables: [(table: String, orderBy: String)] { get }
@@ -23,16 +31,20 @@ public protocol Projection: Sendable {
     /// Called before a run of events is fed (a catch-up or a build). See ``FeedContext``.
     func willFeed(_ context: FeedContext)
     /// Applies one event.
-    func apply(_ event: ProjectedEvent, _ db: Database) throws
+    func apply(_ event: RecordedDomainEvent, _ db: Database) throws
     /// Called last in each transaction, before the checkpoint: projections that defer writes
     /// (a row touched by many events of a transaction is written once) write them here.
     func willCommit(_ db: Database) throws
     /// Called after a transaction through `position` committed.
     func didCommit(through position: UInt64)
+    /// Its report's query with these filters, ages and lapses counted at `today`; `nil` for a
+    /// model with no report (candidate search has its own read).
+    func report(_ filters: Report.Filters, today: String) -> ReportQuery?
 }
 
 extension Projection {
     public func willFeed(_ context: FeedContext) {}
     public func willCommit(_ db: Database) throws {}
     public func didCommit(through position: UInt64) {}
+    public func report(_ filters: Report.Filters, today: String) -> ReportQuery? { nil }
 }

@@ -11,9 +11,10 @@ import GRDB
 /// A rebuild writes `<name>.sqlite.building` and renames it over the live file only when it is
 /// complete and synced, so readers never see a half-built model and a crash leaves the old one.
 public final class Projector: @unchecked Sendable {
-    /// Every read model of a store, in the order status lists them.
-    public static func all(storeRoot: String) throws(ProjectionError) -> [any Projection] {
-        let key = try CandidateSearchProjection.key(storeRoot: storeRoot)
+    /// Every read model of a store, in the order status lists them (nothing is read or
+    /// written: the key for identity-number hashes is made when a model is first fed).
+    public static func all(storeRoot: String) -> [any Projection] {
+        let key = StoreKey(storeRoot: storeRoot)
         return [
             CaseProjection(), TimelineProjection(), BatchStatisticsProjection(), RevenueProjection(),
             RetakeProjection(),
@@ -49,10 +50,10 @@ public final class Projector: @unchecked Sendable {
     /// save on a small catch-up).
     var parallelThreshold: UInt64 = 4_096
 
-    /// A projector for the store at `storeRoot` with every read model (the search key is made
-    /// on first use).
-    public convenience init(storeRoot: String, log: EventLog) throws(ProjectionError) {
-        self.init(storeRoot: storeRoot, log: log, projections: try Self.all(storeRoot: storeRoot))
+    /// A projector for the store at `storeRoot` with every read model. Opens nothing: files are
+    /// opened when first read or fed.
+    public convenience init(storeRoot: String, log: EventLog) {
+        self.init(storeRoot: storeRoot, log: log, projections: Self.all(storeRoot: storeRoot))
     }
 
     public init(storeRoot: String, log: EventLog, projections: [any Projection]) {
@@ -105,14 +106,64 @@ public final class Projector: @unchecked Sendable {
         return try feed(targets, through: log.lastPosition) { progress("read models", $0) }
     }
 
-    /// The live model's connection, opened (and created empty) when needed.
+    /// Whether `name`'s live file can serve reads: this build's schema, not ahead of the log.
+    /// (Checked once per file by readers; see ``ModelReaders``.)
+    func schemaVersion(of name: String) -> Int? { projections.first { $0.name == name }?.schemaVersion }
+
+    /// The live model's connection, opened (and created empty) when needed. A file this
+    /// build cannot feed — written by another schema version, or ahead of the log (the log was
+    /// cut back, or an older backup restored) — is rebuilt blue/green first.
     func liveQueue(_ projection: any Projection) throws(ProjectionError) -> DatabaseQueue {
         let file = path(projection.name)
         let inode = Self.inode(file)
         if let open = live[projection.name], inode != nil, open.inode == inode { return open.queue }
-        let queue = try Self.openLive(file, projection)
+        var queue = try Self.openLive(file, projection)
+        if try Self.staleness(queue, projection, logPosition: log.lastPosition) != nil {
+            try? queue.close()
+            let building = file + ".building"
+            try build([projection], at: [building], through: log.lastPosition) { _ in }
+            try Self.replace(file, with: building)
+            queue = try Self.openLive(file, projection)
+        }
         if let inode = Self.inode(file) { live[projection.name] = (queue, inode) }
         return queue
+    }
+
+    /// Why the model in `queue` cannot be fed from `logPosition` on, or `nil` when it can.
+    static func staleness(
+        _ queue: DatabaseQueue,
+        _ projection: any Projection,
+        logPosition: UInt64
+    ) throws(ProjectionError) -> String? {
+        let (version, position): (Int, UInt64)
+        do {
+            (version, position) = try queue.read { db in
+                (
+                    try Int.fetchOne(db, sql: "PRAGMA user_version") ?? 0,
+                    UInt64(try Int64.fetchOne(db, sql: "SELECT position FROM _checkpoint") ?? 0)
+                )
+            }
+        } catch {
+            throw ProjectionError(.database, "cannot read \(projection.name)'s version: \(error)")
+        }
+        return Self.staleness(fileVersion: version, position: position, projection, logPosition: logPosition)
+    }
+
+    /// Why a model file of schema `fileVersion` at `position` cannot serve a log at
+    /// `logPosition`, or `nil` when it can.
+    static func staleness(
+        fileVersion: Int,
+        position: UInt64,
+        _ projection: any Projection,
+        logPosition: UInt64
+    ) -> String? {
+        if fileVersion != projection.schemaVersion {
+            return "schema version \(fileVersion) on file, this build writes \(projection.schemaVersion)"
+        }
+        if position > logPosition {
+            return "ahead of the log (model at position \(position), log at \(logPosition): the log was cut back or restored from an older backup)"
+        }
+        return nil
     }
 
     static func inode(_ file: String) -> UInt64? {
@@ -137,14 +188,21 @@ public final class Projector: @unchecked Sendable {
         for (projection, building) in zip(selected, files) { try Self.replace(path(projection.name), with: building) }
     }
 
-    /// Builds projection `name` as the log stood at `position` into `path` (not swapped in).
-    public func build(_ name: String, through position: UInt64, at path: String) throws(ProjectionError) {
+    /// Builds projection `name` into `path` (not swapped in) from the events through
+    /// `position` that `include` admits (all when `nil`): the log as it stood then, or the events
+    /// up to a business time.
+    public func build(
+        _ name: String,
+        through position: UInt64,
+        at path: String,
+        include: (@Sendable (RecordedEvent) -> Bool)? = nil
+    ) throws(ProjectionError) {
         feeding.lock()
         defer { feeding.unlock() }
         try makeDirectory()
         guard let projection = try select([name]).first else { return }
         let building = path + ".building"
-        try build([projection], at: [building], through: min(position, log.lastPosition)) { _ in }
+        try build([projection], at: [building], through: min(position, log.lastPosition), include: include) { _ in }
         try Self.replace(path, with: building)
     }
 
@@ -166,6 +224,7 @@ public final class Projector: @unchecked Sendable {
         _ projections: [any Projection],
         at files: [String],
         through end: UInt64,
+        include: (@Sendable (RecordedEvent) -> Bool)? = nil,
         progress: (UInt64) -> Void
     ) throws(ProjectionError) {
         var targets: [FeedTarget] = []
@@ -186,6 +245,7 @@ public final class Projector: @unchecked Sendable {
                 try queue.write { db in
                     try Self.createCheckpoint(db)
                     try projection.createTables(db)
+                    try db.execute(sql: "PRAGMA user_version = \(projection.schemaVersion)")
                 }
                 targets.append(
                     FeedTarget(
@@ -197,9 +257,13 @@ public final class Projector: @unchecked Sendable {
                     )
                 )
             }
-            _ = try feed(targets, through: end, progress: progress)
+            _ = try feed(targets, through: end, include: include, progress: progress)
             for target in targets {
-                try target.queue.write { db in try target.projection.createIndexes(db) }
+                try target.queue.write { db in
+                    try target.projection.createIndexes(db)
+                    // Every position through `end` was considered, even those `include` left out.
+                    try db.execute(sql: "UPDATE _checkpoint SET position = ?", arguments: [Int64(end)])
+                }
                 try target.queue.close()
             }
         } catch let error as ProjectionError {
@@ -215,6 +279,7 @@ public final class Projector: @unchecked Sendable {
     private func feed(
         _ targets: [FeedTarget],
         through end: UInt64,
+        include: (@Sendable (RecordedEvent) -> Bool)? = nil,
         progress: (UInt64) -> Void
     ) throws(ProjectionError) -> Int {
         guard let start = targets.map(\.after).min().map({ $0 + 1 }), start <= end else { return 0 }
@@ -228,13 +293,14 @@ public final class Projector: @unchecked Sendable {
         }
         var cursor = log.events(from: start)
         var position = start - 1
-        func nextBatch() throws(ProjectionError) -> [ProjectedEvent] {
-            var batch: [ProjectedEvent] = []
+        func nextBatch() throws(ProjectionError) -> [RecordedDomainEvent] {
+            var batch: [RecordedDomainEvent] = []
             batch.reserveCapacity(batchSize)
             do throws(EventLogError) {
                 while batch.count < batchSize, position < end, let recorded = try cursor.next() {
                     position = recorded.position
-                    batch.append(try ProjectedEvent(recorded))
+                    if let include, !include(recorded) { continue }
+                    batch.append(try RecordedDomainEvent(recorded))
                 }
             } catch {
                 throw ProjectionError(.log, error.message)
@@ -254,7 +320,7 @@ public final class Projector: @unchecked Sendable {
         let workers = targets.map(FeedWorker.init)
         var readError: ProjectionError?
         reading: while position < end {
-            let batch: [ProjectedEvent]
+            let batch: [RecordedDomainEvent]
             do throws(ProjectionError) { batch = try nextBatch() } catch {
                 readError = error
                 break
@@ -287,6 +353,13 @@ public final class Projector: @unchecked Sendable {
         /// The position the fingerprints describe (``position`` unless they were reused; see
         /// ``servedStatus(reuseFingerprintsFor:)``).
         public var fingerprintedAt: UInt64
+        /// The schema version this build writes.
+        public var schemaVersion: Int
+        /// The schema version of the file (0 when there is no file, or it predates versions).
+        public var fileSchemaVersion: Int
+        /// Why the file cannot serve until it is rebuilt (done on the next update or catch-up),
+        /// or `nil`.
+        public var rebuildReason: String?
     }
 
     /// Every projection's position, lag and fingerprints, computed now (read-only; see
@@ -367,6 +440,7 @@ public final class Projector: @unchecked Sendable {
                 try createCheckpoint(db)
                 try projection.createTables(db)
                 try projection.createIndexes(db)
+                try db.execute(sql: "PRAGMA user_version = \(projection.schemaVersion)")
             }
         } catch {
             throw ProjectionError(.database, "cannot prepare \(path): \(error)")
@@ -381,6 +455,19 @@ public final class Projector: @unchecked Sendable {
                 INSERT INTO _checkpoint VALUES (1, 0);
                 """
         )
+    }
+
+    /// The checkpoint of the model file at `path` (0 when it has none).
+    public func checkpoint(of path: String) throws(ProjectionError) -> UInt64 {
+        do {
+            var configuration = Configuration()
+            configuration.readonly = true
+            let queue = try DatabaseQueue(path: path, configuration: configuration)
+            defer { try? queue.close() }
+            return UInt64(try queue.read { db in try Int64.fetchOne(db, sql: "SELECT position FROM _checkpoint") } ?? 0)
+        } catch {
+            throw ProjectionError(.database, "cannot read the checkpoint of \(path): \(error)")
+        }
     }
 
     static func checkpoint(_ queue: DatabaseQueue) throws(ProjectionError) -> UInt64 {

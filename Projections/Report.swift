@@ -36,18 +36,21 @@ public struct Report: Sendable {
     ]
     // (search has its own command, `docket search`.)
 
-    /// Runs report `name` against its projection's live file (`today` ages open complaints).
+    /// Runs report `name` against its projection's live file, or against `file` (a build of
+    /// the model at a past moment); `today` ages open complaints and lapses kept passes.
     public static func run(
         _ name: String,
         filters: Filters,
         projector: Projector,
-        today: String
+        today: String,
+        file: String? = nil
     ) throws(ProjectionError) -> Report {
-        guard let projection = try projector.select([name]).first else {
-            throw ProjectionError(.unknownProjection, "no report \(name)")
+        guard let projection = try projector.select([name]).first,
+            let query = projection.report(filters, today: today)
+        else {
+            throw ProjectionError(.unknownProjection, "no report \(name); the reports are \(names.joined(separator: ", "))")
         }
-        let queue = try Projector.openLive(projector.path(projection.name), projection)
-        let query = ReportQuery(name, filters: filters, today: today)
+        let queue = try Projector.openLive(file ?? projector.path(projection.name), projection)
         do {
             let rows = try queue.read { db in try Self.rows(query, db) }
             return Report(columns: query.columns, rows: rows)
@@ -60,7 +63,7 @@ public struct Report: Sendable {
     /// value and copies each row: a report of 100,000 cases spent most of its time there).
     private static func rows(_ query: ReportQuery, _ db: Database) throws -> [[Value]] {
         let statement = try db.makeStatement(sql: query.sql)
-        try statement.setArguments(StatementArguments(query.arguments))
+        try statement.setArguments(StatementArguments(query.arguments.map { $0 as (any DatabaseValueConvertible)? }))
         let raw = statement.sqliteStatement
         let columns = sqlite3_column_count(raw)
         var rows: [[Value]] = []

@@ -9,8 +9,6 @@ import GRDB
 /// in memory, loaded from the table on the first event of a feed.
 final class BatchBook {
     private(set) var states: [String: BatchState] = [:]
-    /// When each batch's latest event happened.
-    private(set) var lastAt: [String: Timestamp] = [:]
     private var loaded = false
 
     static let table = (table: "batch_events", orderBy: "position")
@@ -31,7 +29,6 @@ final class BatchBook {
 
     func willFeed() {
         states.removeAll()
-        lastAt.removeAll()
         loaded = false
     }
 
@@ -48,23 +45,25 @@ final class BatchBook {
             let data: [UInt8] = Array(row["data"] as Data)
             if case .batchEvent(let event) = try EventCoding.decode(type: row["type"], payload: data) {
                 let batch: String = row["batch"]
-                states[batch, default: BatchState()].evolve(with: event, position: UInt64(row["position"] as Int64))
-                lastAt[batch] = Timestamp(microseconds: row["at"])
+                states[batch, default: BatchState()].evolve(
+                    with: event,
+                    at: Timestamp(microseconds: row["at"]),
+                    position: UInt64(row["position"] as Int64)
+                )
             }
         }
     }
 
     /// Records a batch event; returns its batch id.
     @discardableResult
-    func apply(_ e: ProjectedEvent, _ event: BatchEvent, _ db: Database) throws -> String? {
+    func apply(_ e: RecordedDomainEvent, _ event: BatchEvent, _ db: Database) throws -> String? {
         guard let batchID = StreamName.batchID(of: e.stream) else { return nil }
         try load(db)
         try db.cachedStatement(sql: "INSERT INTO batch_events VALUES (?, ?, ?, ?, ?)")
             .execute(arguments: [
                 Int64(e.position), batchID, e.event.typeName, Data(EventCoding.payload(of: e.event)), e.at.microseconds,
             ])
-        states[batchID, default: BatchState()].evolve(with: event, position: e.position)
-        lastAt[batchID] = e.at
+        states[batchID, default: BatchState()].evolve(with: event, at: e.at, position: e.position)
         return batchID
     }
 }

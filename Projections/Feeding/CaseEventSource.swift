@@ -11,13 +11,13 @@ public struct CaseEventSource: Sendable {
 
     /// The events of case `caseID` before version `version` and before log position `position`,
     /// in order.
-    public func events(of caseID: String, before version: UInt64, position: UInt64) throws -> [ProjectedEvent] {
+    public func events(of caseID: String, before version: UInt64, position: UInt64) throws -> [RecordedDomainEvent] {
         guard let log, version > 1 else { return [] }
         do throws(EventLogError) {
             return try log.read(stream: StreamName.forCase(caseID), from: 1, to: version - 1)
                 .prefix { $0.position < position }
-                .map { (recorded: RecordedEvent) throws(EventLogError) -> ProjectedEvent in
-                    try ProjectedEvent(recorded)
+                .map { (recorded: RecordedEvent) throws(EventLogError) -> RecordedDomainEvent in
+                    try RecordedDomainEvent(recorded)
                 }
         } catch {
             throw ProjectionError(.log, "cannot read case \(caseID): \(error.message)")

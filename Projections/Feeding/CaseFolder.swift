@@ -10,16 +10,23 @@ import Chronology
 /// once per transaction. The cache survives from one feed to the next only when the feed goes on
 /// from the folder's last committed position in the same file.
 final class CaseFolder {
-    /// One case: its state, the day it applied, the time of its latest event.
+    /// One case: its state (the one fold of a case, ``CaseState``).
     final class Entry {
         let caseID: String
         var state = CaseState()
-        var appliedOn = ""
-        var lastAt = Timestamp(microseconds: 0)
-        /// When its certificate was issued (the view shows it).
-        var certifiedAt: Timestamp?
         var touched = false
+        /// The time of a batch event that changed the case after its own latest event (a
+        /// reschedule voiding its ticket): the case's row is as of then.
+        var batchEventAt: Timestamp?
         init(caseID: String) { self.caseID = caseID }
+        /// The moment the case's row describes: its latest event, or a later batch event.
+        var moment: Timestamp { max(lastAt, batchEventAt ?? lastAt) }
+        /// The local day it applied (`YYYY-MM-DD`, Asia/Shanghai).
+        var appliedOn: String {
+            state.appliedAt?.localDate(utcOffsetSeconds: Timestamp.chinaStandardOffset).description ?? ""
+        }
+        /// The business time of its latest event.
+        var lastAt: Timestamp { state.lastAt ?? Timestamp(microseconds: 0) }
     }
 
     private var entries: [String: Entry] = [:]
@@ -50,14 +57,11 @@ final class CaseFolder {
     func entry(_ caseID: String, before version: UInt64, position: UInt64) throws -> Entry? {
         if let entry = entries[caseID] { return entry }
         let earlier = try history.events(of: caseID, before: version, position: position)
-        guard let first = earlier.first else { return nil }
+        guard !earlier.isEmpty else { return nil }
         let entry = Entry(caseID: caseID)
-        entry.appliedOn = first.localDay
         for e in earlier {
             guard case .caseEvent(let event) = e.event else { continue }
-            entry.state.evolve(with: event, position: e.position)
-            entry.lastAt = e.at
-            if case .certified = event { entry.certifiedAt = e.at }
+            entry.state.evolve(with: event, at: e.at, position: e.position)
         }
         insert(entry)
         return entry
@@ -65,25 +69,22 @@ final class CaseFolder {
 
     /// The case an event belongs to, as it stood before the event (a new entry for a case's
     /// first event).
-    func entry(for e: ProjectedEvent, caseID: String) throws -> Entry {
+    func entry(for e: RecordedDomainEvent, caseID: String) throws -> Entry {
         if let known = try entry(caseID, before: e.version, position: e.position) { return known }
         let entry = Entry(caseID: caseID)
-        entry.appliedOn = e.localDay
         insert(entry)
         return entry
     }
 
     /// Applies the event to its case's entry and marks it touched.
-    func advance(_ entry: Entry, _ e: ProjectedEvent, _ event: CaseEvent) {
-        entry.state.evolve(with: event, position: e.position)
-        entry.lastAt = e.at
-        if case .certified = event { entry.certifiedAt = e.at }
+    func advance(_ entry: Entry, _ e: RecordedDomainEvent, _ event: CaseEvent) {
+        entry.state.evolve(with: event, at: e.at, position: e.position)
         touch(entry)
     }
 
     /// Applies a case event; returns the case's entry after it.
     @discardableResult
-    func evolve(_ e: ProjectedEvent, _ event: CaseEvent, caseID: String) throws -> Entry {
+    func evolve(_ e: RecordedDomainEvent, _ event: CaseEvent, caseID: String) throws -> Entry {
         let entry = try entry(for: e, caseID: caseID)
         advance(entry, e, event)
         return entry

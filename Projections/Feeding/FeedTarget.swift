@@ -1,3 +1,4 @@
+import CertificationWire
 import GRDB
 
 /// A projection being fed: its database file and the last position it holds.
@@ -15,8 +16,8 @@ struct FeedTarget {
 
     /// Applies the events of `batch` after this target's position in one transaction that ends
     /// with the projection's deferred writes and the checkpoint `through`; returns how many.
-    mutating func apply(_ batch: [ProjectedEvent], through: UInt64) throws(ProjectionError) -> Int {
-        var pending: (batch: [ProjectedEvent], through: UInt64)? = (batch, through)
+    mutating func apply(_ batch: [RecordedDomainEvent], through: UInt64) throws(ProjectionError) -> Int {
+        var pending: (batch: [RecordedDomainEvent], through: UInt64)? = (batch, through)
         return try transaction {
             defer { pending = nil }
             return pending
@@ -26,7 +27,7 @@ struct FeedTarget {
     /// Applies batches from `next` in one transaction until ``eventsPerTransaction`` events are
     /// applied or `next` returns `nil`; returns how many events (0 when `next` had none).
     mutating func transaction(
-        _ next: () -> (batch: [ProjectedEvent], through: UInt64)?
+        _ next: () -> (batch: [RecordedDomainEvent], through: UInt64)?
     ) throws(ProjectionError) -> Int {
         guard var current = next() else { return 0 }
         let projection = projection

@@ -1,3 +1,4 @@
+import CertificationWire
 import Foundation
 
 /// One projection fed on a thread of its own, so the projections of a feed share the machine's
@@ -7,7 +8,7 @@ import Foundation
 /// first error stops the worker and is reported by ``finish()``.
 final class FeedWorker: @unchecked Sendable {
     private let condition = NSCondition()
-    private var queue: [(batch: [ProjectedEvent], through: UInt64)] = []
+    private var queue: [(batch: [RecordedDomainEvent], through: UInt64)] = []
     private var closed = false
     private var failure: ProjectionError?
     private var applied = 0
@@ -25,7 +26,7 @@ final class FeedWorker: @unchecked Sendable {
     }
 
     /// Queues a batch (blocks while the queue is full); false once the worker has failed.
-    func send(_ batch: [ProjectedEvent], through: UInt64) -> Bool {
+    func send(_ batch: [RecordedDomainEvent], through: UInt64) -> Bool {
         condition.lock()
         defer { condition.unlock() }
         while queue.count >= Self.depth && failure == nil { condition.wait() }
@@ -47,7 +48,7 @@ final class FeedWorker: @unchecked Sendable {
     }
 
     /// The next queued batch; waits for one, `nil` once the feed is closed and drained.
-    private func take() -> (batch: [ProjectedEvent], through: UInt64)? {
+    private func take() -> (batch: [RecordedDomainEvent], through: UInt64)? {
         condition.lock()
         defer { condition.unlock() }
         while queue.isEmpty && !closed { condition.wait() }

@@ -21,12 +21,13 @@ import GRDB
 public final class AuditFindingsProjection: Projection, @unchecked Sendable {
     private let folder = CaseFolder()
     private let batches = BatchBook()
-    private let keyed: KeyedHash
+    private let key: StoreKey
 
-    public init(key: SymmetricKey) { keyed = KeyedHash(key: key) }
+    public init(key: StoreKey) { self.key = key }
 
     public var name: String { "findings" }
     public var summary: String { "ticket-late, refund-due, score corrections, broken rules, long-open complaints" }
+    public var schemaVersion: Int { 1 }
     public var tables: [(table: String, orderBy: String)] {
         [
             ("findings", "target, kind, key"), ("claims", "kind, key"), ("persons", "person, case_id"),
@@ -73,7 +74,7 @@ public final class AuditFindingsProjection: Projection, @unchecked Sendable {
         try db.execute(sql: "CREATE INDEX findings_kind ON findings(kind, day)")
     }
 
-    public func apply(_ e: ProjectedEvent, _ db: Database) throws {
+    public func apply(_ e: RecordedDomainEvent, _ db: Database) throws {
         try batches.load(db)
         switch e.event {
         case .batchEvent(let event):
@@ -86,7 +87,7 @@ public final class AuditFindingsProjection: Projection, @unchecked Sendable {
                     actorID: e.metadata.actorID,
                     role: e.metadata.role,
                     at: e.at,
-                    previousAt: batches.lastAt[batchID]
+                    previousAt: batches[batchID]?.lastAt
                 ) { command, actor in
                     let hasScores = (try? claim("scores", batchID, db)) != nil
                     return BatchDecider.decide(
@@ -115,7 +116,7 @@ public final class AuditFindingsProjection: Projection, @unchecked Sendable {
         _ event: CaseEvent,
         _ entry: CaseFolder.Entry,
         _ caseID: String,
-        _ e: ProjectedEvent,
+        _ e: RecordedDomainEvent,
         _ db: Database
     ) throws -> Rejection? {
         let before = entry.state
@@ -154,15 +155,16 @@ public final class AuditFindingsProjection: Projection, @unchecked Sendable {
         _ event: CaseEvent,
         before: CaseState,
         _ entry: CaseFolder.Entry,
-        _ e: ProjectedEvent,
+        _ e: RecordedDomainEvent,
         _ db: Database
     ) throws {
         let caseID = entry.caseID
         let batch = entry.state.application?.batch
         switch event {
         case .applied(let a):
+            let key = try person(a.candidate.idDocument, a.occupation)
             try DirectStatement(db, "INSERT OR IGNORE INTO persons VALUES (?, ?)").run(db) {
-                $0.text(person(a.candidate.idDocument, a.occupation))
+                $0.text(key)
                 $0.text(caseID)
             }
         case .paid(let p):
@@ -250,7 +252,7 @@ public final class AuditFindingsProjection: Projection, @unchecked Sendable {
         _ rejection: Rejection,
         target: String,
         batch: String?,
-        _ e: ProjectedEvent,
+        _ e: RecordedDomainEvent,
         _ db: Database
     ) throws {
         try finding(target, "rule-broken", String(e.position), batch, e, rejection.code.rawValue, rejection.message, db)
@@ -261,7 +263,7 @@ public final class AuditFindingsProjection: Projection, @unchecked Sendable {
         _ kind: String,
         _ key: String,
         _ batch: String?,
-        _ e: ProjectedEvent,
+        _ e: RecordedDomainEvent,
         _ code: String?,
         _ detail: String,
         _ db: Database
@@ -294,8 +296,8 @@ public final class AuditFindingsProjection: Projection, @unchecked Sendable {
         }
     }
 
-    private func person(_ document: Candidate.IdentityDocument, _ occupation: Occupation) -> String {
-        keyed.hex(occupation.rawValue + "|" + document.type.rawValue + "|" + document.number)
+    private func person(_ document: Candidate.IdentityDocument, _ occupation: Occupation) throws -> String {
+        try key.writingHash().hex(occupation.rawValue + "|" + document.type.rawValue + "|" + document.number)
     }
 
     /// Whether another case of this person for the occupation is open at the event's time.
@@ -303,10 +305,10 @@ public final class AuditFindingsProjection: Projection, @unchecked Sendable {
         _ document: Candidate.IdentityDocument,
         _ occupation: Occupation,
         other caseID: String,
-        _ e: ProjectedEvent,
+        _ e: RecordedDomainEvent,
         _ db: Database
     ) throws -> Bool {
-        let key = person(document, occupation)
+        let key = try person(document, occupation)
         let ids = try DirectStatement(db, "SELECT case_id FROM persons WHERE person = ?").texts(db) { $0.text(key) }
         for id in ids where id != caseID {
             guard let other = try folder.entry(id, before: .max, position: e.position) else { continue }

@@ -40,6 +40,7 @@ public final class BatchStatisticsProjection: Projection, @unchecked Sendable {
 
     public var name: String { "batches" }
     public var summary: String { "cases applied, approved, ticketed, sat, passed, certified by batch and occupation" }
+    public var schemaVersion: Int { 1 }
     public var tables: [(table: String, orderBy: String)] { [("batch_stats", "batch, occupation")] }
 
     public func willFeed(_ context: FeedContext) {
@@ -63,7 +64,7 @@ public final class BatchStatisticsProjection: Projection, @unchecked Sendable {
 
     public func createIndexes(_ db: Database) throws {}
 
-    public func apply(_ e: ProjectedEvent, _ db: Database) throws {
+    public func apply(_ e: RecordedDomainEvent, _ db: Database) throws {
         guard let caseID = e.caseID, case .caseEvent(let event) = e.event else { return }
         let entry = try folder.entry(for: e, caseID: caseID)
         let before = entry.state

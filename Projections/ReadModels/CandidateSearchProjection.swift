@@ -8,14 +8,17 @@ import GRDB
 /// Candidate search for complaint supervisors: a case found by a fragment of the candidate's
 /// name, or by their full identity number matched through a keyed hash. The number itself is
 /// never stored: only its masked form and an HMAC-SHA-256 under the store's own key, so the
-/// file alone cannot be used to recover numbers by trying them all.
+/// file alone cannot be used to recover numbers by trying them all; the birth date only as its
+/// year (``Disclosure``), so the masked number cannot be rebuilt from what sits beside it.
 public struct CandidateSearchProjection: Projection {
-    private let keyed: KeyedHash
+    let key: StoreKey
 
-    public init(key: SymmetricKey) { keyed = KeyedHash(key: key) }
+    public init(key: StoreKey) { self.key = key }
 
     public var name: String { "search" }
     public var summary: String { "candidates by name fragment or full identity number (hashed)" }
+    /// 2: the birth year kept beside the masked number; birth dates masked to the year.
+    public var schemaVersion: Int { 2 }
     public var tables: [(table: String, orderBy: String)] { [("candidates", "case_id")] }
 
     public func createTables(_ db: Database) throws {
@@ -27,6 +30,7 @@ public struct CandidateSearchProjection: Projection {
                     id_type TEXT NOT NULL,
                     id_masked TEXT NOT NULL,
                     id_hash TEXT NOT NULL,
+                    birth_year INTEGER NOT NULL,
                     occupation TEXT NOT NULL,
                     batch TEXT NOT NULL,
                     applied_on TEXT NOT NULL
@@ -39,23 +43,26 @@ public struct CandidateSearchProjection: Projection {
         try db.execute(sql: "CREATE INDEX candidates_hash ON candidates(id_hash)")
     }
 
-    /// The keyed hash of a normalised identity number (upper case, as applications store it).
-    public func hash(_ number: String) -> String {
-        keyed.hex(number.uppercased())
+    /// The keyed hash of a normalised identity number (upper case, as applications store it);
+    /// `nil` when the store has no key yet (then no model holds a hash either).
+    func hash(_ number: String, create: Bool) throws(ProjectionError) -> String? {
+        try key.hash(create: create)?.hex(number.uppercased())
     }
 
-    public func apply(_ e: ProjectedEvent, _ db: Database) throws {
+    public func apply(_ e: RecordedDomainEvent, _ db: Database) throws {
         guard let caseID = e.caseID, case .caseEvent(let event) = e.event else { return }
         switch event {
         case .applied(let a):
             let document = a.candidate.idDocument
-            try DirectStatement(db, "INSERT OR REPLACE INTO candidates VALUES (?, ?, ?, ?, ?, ?, ?, ?)").run(db) {
+            let hash = try hash(document.number, create: true) ?? ""
+            try DirectStatement(db, "INSERT OR REPLACE INTO candidates VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)").run(db) {
                 row in
                 row.text(caseID)
                 row.text(a.candidate.name)
                 row.text(document.type.rawValue)
-                row.text(IdentityNumber.mask(document.number))
-                row.text(hash(document.number))
+                row.text(Disclosure.masked.identityNumber(document.number))
+                row.text(hash)
+                row.int(a.candidate.birthDate.year)
                 row.text(a.occupation.rawValue)
                 row.text(a.batch)
                 row.text(e.localDay)
@@ -66,29 +73,5 @@ public struct CandidateSearchProjection: Projection {
         default:
             break
         }
-    }
-
-    /// A store's search key, made on first use (`<store>/projections/search.key`, 32 random
-    /// bytes, readable by the owner only). Rebuilds reuse it, so hashes stay stable.
-    public static func key(storeRoot: String) throws(ProjectionError) -> SymmetricKey {
-        let directory = storeRoot + "/projections"
-        let path = directory + "/search.key"
-        if let data = FileManager.default.contents(atPath: path), data.count == 32 {
-            return SymmetricKey(data: data)
-        }
-        do {
-            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        } catch {
-            throw ProjectionError(.io, "cannot create \(directory): \(error)")
-        }
-        let key = SymmetricKey(size: .bits256)
-        let bytes = key.withUnsafeBytes { Data($0) }
-        let temporary = path + ".tmp"
-        guard FileManager.default.createFile(atPath: temporary, contents: bytes, attributes: [.posixPermissions: 0o600])
-        else { throw ProjectionError(.io, "cannot write \(temporary)") }
-        try Durable.sync(path: temporary)
-        guard rename(temporary, path) == 0 else { throw ProjectionError(.io, "cannot create \(path)") }
-        try Durable.sync(path: directory, directory: true)
-        return key
     }
 }

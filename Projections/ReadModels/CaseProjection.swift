@@ -22,6 +22,8 @@ public final class CaseProjection: Projection, @unchecked Sendable {
 
     public var name: String { "cases" }
     public var summary: String { "the case view, one row per case (status, subjects, payments, findings)" }
+    /// 2: birth dates masked to the year beside masked identity numbers (was: in full).
+    public var schemaVersion: Int { 2 }
     public var tables: [(table: String, orderBy: String)] {
         [("cases", "case_id"), ("case_views", "case_id"), BatchBook.table]
     }
@@ -70,7 +72,7 @@ public final class CaseProjection: Projection, @unchecked Sendable {
         )
     }
 
-    public func apply(_ e: ProjectedEvent, _ db: Database) throws {
+    public func apply(_ e: RecordedDomainEvent, _ db: Database) throws {
         try batches.load(db)
         switch e.event {
         case .batchEvent(let event):
@@ -85,7 +87,7 @@ public final class CaseProjection: Projection, @unchecked Sendable {
                 )
                 for id in ids {
                     guard let entry = try folder.entry(id, before: .max, position: e.position) else { continue }
-                    entry.lastAt = e.at
+                    entry.batchEventAt = e.at
                     folder.touch(entry)
                 }
             }
@@ -117,7 +119,7 @@ public final class CaseProjection: Projection, @unchecked Sendable {
         _ db: Database
     ) throws {
         guard let application = entry.state.application else { return }
-        let status = CaseStatus.of(entry.state, batch: { self.batches[$0] }, at: entry.lastAt)
+        let status = CaseStatus.of(entry.state, batch: { self.batches[$0] }, at: entry.moment)
         let theory = entry.state.results[.theory]
         let skill = entry.state.results[.skill]
         var findings = entry.state.lateTickets.map { "ticket-late:" + $0 }
@@ -131,9 +133,8 @@ public final class CaseProjection: Projection, @unchecked Sendable {
                 caseID: entry.caseID,
                 state: entry.state,
                 status: status,
-                moment: entry.lastAt,
-                certifiedAt: entry.certifiedAt
-            ).json()
+                moment: entry.moment
+            ).json(.masked)
         )
         try insert.run(db) { row in
             row.text(entry.caseID)
@@ -155,7 +156,7 @@ public final class CaseProjection: Projection, @unchecked Sendable {
             row.int(entry.state.complaints.filter(\.isOpen).count)
             row.text(findings.joined(separator: ","))
             row.text(entry.appliedOn)
-            row.text(entry.lastAt.description)
+            row.text(entry.moment.description)
         }
         try views.run(db) { row in
             row.text(entry.caseID)

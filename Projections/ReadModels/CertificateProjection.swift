@@ -9,6 +9,7 @@ public struct CertificateProjection: Projection {
     public init() {}
     public var name: String { "certificates" }
     public var summary: String { "certificates by number with a masked holder (public look-up)" }
+    public var schemaVersion: Int { 1 }
     public var tables: [(table: String, orderBy: String)] {
         [("certificate_holders", "case_id"), ("certificates", "number")]
     }
@@ -41,10 +42,10 @@ public struct CertificateProjection: Projection {
     /// The holder as the public look-up shows them: the name's first character and the masked
     /// identity number (`张* 110101********123X`).
     public static func maskedHolder(_ candidate: Candidate) -> String {
-        candidate.maskedName + " " + IdentityNumber.mask(candidate.idDocument.number)
+        candidate.maskedName + " " + Disclosure.masked.identityNumber(candidate.idDocument.number)
     }
 
-    public func apply(_ e: ProjectedEvent, _ db: Database) throws {
+    public func apply(_ e: RecordedDomainEvent, _ db: Database) throws {
         guard let caseID = e.caseID, case .caseEvent(let event) = e.event else { return }
         switch event {
         case .applied(let a):

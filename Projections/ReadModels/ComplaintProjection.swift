@@ -9,6 +9,7 @@ public struct ComplaintProjection: Projection {
     public init() {}
     public var name: String { "complaints" }
     public var summary: String { "complaints, open and resolved, by category and age" }
+    public var schemaVersion: Int { 1 }
     public var tables: [(table: String, orderBy: String)] { [("complaints", "complaint_id")] }
 
     public func createTables(_ db: Database) throws {
@@ -33,7 +34,7 @@ public struct ComplaintProjection: Projection {
         try db.execute(sql: "CREATE INDEX complaints_status ON complaints(status, category)")
     }
 
-    public func apply(_ e: ProjectedEvent, _ db: Database) throws {
+    public func apply(_ e: RecordedDomainEvent, _ db: Database) throws {
         guard let caseID = e.caseID, case .caseEvent(let event) = e.event else { return }
         switch event {
         case .complaintLodged(let l):

@@ -15,6 +15,7 @@ public final class RetakeProjection: Projection, @unchecked Sendable {
 
     public var name: String { "retakes" }
     public var summary: String { "cases owed one subject: the retake window, requested, sat, passed" }
+    public var schemaVersion: Int { 1 }
     public var tables: [(table: String, orderBy: String)] { [("retakes", "case_id"), BatchBook.table] }
 
     public func willFeed(_ context: FeedContext) {
@@ -45,7 +46,7 @@ public final class RetakeProjection: Projection, @unchecked Sendable {
         try db.execute(sql: "CREATE INDEX retakes_window ON retakes(window_closes_on)")
     }
 
-    public func apply(_ e: ProjectedEvent, _ db: Database) throws {
+    public func apply(_ e: RecordedDomainEvent, _ db: Database) throws {
         try batches.load(db)
         switch e.event {
         case .batchEvent(let event):

@@ -9,6 +9,7 @@ public struct RevenueProjection: Projection {
     public init() {}
     public var name: String { "revenue" }
     public var summary: String { "paid, refunded and net yuan by batch, occupation and day" }
+    public var schemaVersion: Int { 1 }
     public var tables: [(table: String, orderBy: String)] {
         [("revenue_cases", "case_id"), ("revenue", "batch, occupation, day")]
     }
@@ -35,7 +36,7 @@ public struct RevenueProjection: Projection {
 
     public func createIndexes(_ db: Database) throws {}
 
-    public func apply(_ e: ProjectedEvent, _ db: Database) throws {
+    public func apply(_ e: RecordedDomainEvent, _ db: Database) throws {
         guard let caseID = e.caseID, case .caseEvent(let event) = e.event else { return }
         func add(paid: Int, refunded: Int) throws {
             try db.cachedStatement(

@@ -10,6 +10,8 @@ public struct TimelineProjection: Projection {
     public init() {}
     public var name: String { "timelines" }
     public var summary: String { "one row per case event: who, when, what, in one line" }
+    /// 2: birth dates masked to the year beside masked identity numbers (was: in full).
+    public var schemaVersion: Int { 2 }
     public var tables: [(table: String, orderBy: String)] { [("timeline", "position")] }
 
     public func createTables(_ db: Database) throws {
@@ -36,7 +38,7 @@ public struct TimelineProjection: Projection {
         try db.execute(sql: "CREATE UNIQUE INDEX timeline_case ON timeline(case_id, version)")
     }
 
-    public func apply(_ e: ProjectedEvent, _ db: Database) throws {
+    public func apply(_ e: RecordedDomainEvent, _ db: Database) throws {
         guard let caseID = e.caseID, case .caseEvent = e.event else { return }
         try DirectStatement(db, "INSERT INTO timeline VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)").run(db) { row in
             row.int(e.position)
@@ -49,11 +51,7 @@ public struct TimelineProjection: Projection {
             row.text(e.metadata.role)
             row.text(e.metadata.commandID)
             row.text(EventSummary.summary(of: e.event))
-            if case .caseEvent(.applied) = e.event {
-                row.blobText(EventCoding.payload(of: EventSummary.masked(e.event)))
-            } else {
-                row.blobText(e.payload)
-            }
+            row.blobText(Disclosure.masked.data(of: e.event, stored: e.payload))
         }
     }
 }

@@ -23,14 +23,24 @@ extension Projector {
                             position: 0,
                             lag: last,
                             fingerprints: [],
-                            fingerprintedAt: 0
+                            fingerprintedAt: 0,
+                            schemaVersion: projection.schemaVersion,
+                            fileSchemaVersion: 0,
+                            rebuildReason: "not built yet"
                         )
                     )
                     continue
                 }
                 var position: UInt64 = 0
+                var fileVersion = 0
                 try reader.read { connection throws(ProjectionError) in
-                    try connection.rows("SELECT position FROM _checkpoint", []) { position = UInt64($0.int(0) ?? 0) }
+                    try connection.rows(
+                        "SELECT position, (SELECT user_version FROM pragma_user_version) FROM _checkpoint",
+                        []
+                    ) {
+                        position = UInt64($0.int(0) ?? 0)
+                        fileVersion = Int($0.int(1) ?? 0)
+                    }
                 }
                 let kept = fingerprintCache.kept[projection.name]
                 let fresh: FingerprintCache.Entry
@@ -50,7 +60,15 @@ extension Projector {
                         position: current,
                         lag: last > current ? last - current : 0,
                         fingerprints: fresh.fingerprints,
-                        fingerprintedAt: fresh.position
+                        fingerprintedAt: fresh.position,
+                        schemaVersion: projection.schemaVersion,
+                        fileSchemaVersion: fileVersion,
+                        rebuildReason: Self.staleness(
+                            fileVersion: fileVersion,
+                            position: position,
+                            projection,
+                            logPosition: last
+                        )
                     )
                 )
             }

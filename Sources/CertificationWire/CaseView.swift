@@ -11,22 +11,12 @@ public struct CaseView: Sendable {
     public var status: CaseStatus
     /// The moment the status was evaluated at.
     public var moment: Timestamp
-    /// When the certificate was issued, if it was.
-    public var certifiedAt: Timestamp?
-    public var complaintCategories: [String: CaseEvent.ComplaintLodged.Category] = [:]
 
-    public init(
-        caseID: String,
-        state: CaseState,
-        status: CaseStatus,
-        moment: Timestamp,
-        certifiedAt: Timestamp? = nil
-    ) {
+    public init(caseID: String, state: CaseState, status: CaseStatus, moment: Timestamp) {
         self.caseID = caseID
         self.state = state
         self.status = status
         self.moment = moment
-        self.certifiedAt = certifiedAt
     }
 
     /// Audit findings: late tickets, and refunds due (a rejected or withdrawn case that paid,
@@ -48,9 +38,8 @@ public struct CaseView: Sendable {
         return out
     }
 
-    /// The view as JSON. Identity numbers are masked unless `fullIdentity` (registrars and
-    /// auditors only).
-    public func json(fullIdentity: Bool = false) -> JSONValue {
+    /// The view as JSON, the candidate's identity as `disclosure` allows (``Disclosure``).
+    public func json(_ disclosure: Disclosure) -> JSONValue {
         let application = state.application
         func subject(_ s: Subject) -> JSONValue {
             guard let r = state.results[s] else {
@@ -62,11 +51,11 @@ public struct CaseView: Sendable {
         if let c = application?.candidate {
             candidate = .object([
                 "name": .string(c.name),
-                "birthDate": .string(c.birthDate.description),
+                "birthDate": .string(disclosure.birthDate(c.birthDate)),
                 "region": .string(c.region.rawValue),
                 "idDocument": .object([
                     "type": .string(c.idDocument.type.rawValue),
-                    "number": .string(fullIdentity ? c.idDocument.number : IdentityNumber.mask(c.idDocument.number)),
+                    "number": .string(disclosure.identityNumber(c.idDocument.number)),
                 ]),
                 "contact": .object([
                     "channel": .string(c.contact.channel.rawValue), "address": .string(c.contact.address),
@@ -77,7 +66,7 @@ public struct CaseView: Sendable {
         if let number = state.certificateNumber {
             certificate = .object([
                 "number": .string(number),
-                "issuedAt": .optional(certifiedAt?.description),
+                "issuedAt": .optional(state.certifiedAt?.description),
                 "channel": .optional(application?.candidate.contact.channel.rawValue),
             ])
         }

@@ -137,6 +137,10 @@ public enum CommandDecoder {
                 return .success(
                     .caseCommand(.resolveComplaint(.init(complaintID: id, outcome: outcome, resolution: resolution)))
                 )
+            case .addNote:
+                let text = try d.text("text", "the note, 1 to 2,000 characters")
+                let complaint = try d.optionalString("complaintId", "the complaint the note is about")
+                return .success(.caseCommand(.addNote(.init(text: text, complaintID: complaint))))
             }
         } catch {
             return .failure(error)
@@ -212,13 +216,13 @@ public enum CommandDecoder {
         var claim = Eligibility(condition: condition, evidence: evidence)
         claim.occupation = try e.optionalString("occupation", "the occupation worked or intended")
         claim.description = try e.optionalString("description", "a description of other")
-        claim.yearsOfWork = try e.optionalInt("yearsOfWork", "the years of work")
+        claim.yearsOfWork = try e.optionalYears("yearsOfWork", "the years of work")
         if e.optional("certificate") != nil {
             let cert = try e.object("certificate", "the level-5 certificate {number, occupation}")
             claim.certificateNumber = try cert.optionalString("number", "the certificate's number")
             claim.certificateOccupation = try cert.optionalString("occupation", "the certificate's occupation")
         }
-        claim.yearsSinceCertificate = try e.optionalInt("yearsSinceCertificate", "the years since the certificate")
+        claim.yearsSinceCertificate = try e.optionalYears("yearsSinceCertificate", "the years since the certificate")
         claim.schoolLevel = try e.optionalString("schoolLevel", "the school level")
         claim.major = try e.optionalString("major", "the major")
         claim.graduating = try e.optionalBool("graduating", "whether the candidate is graduating")

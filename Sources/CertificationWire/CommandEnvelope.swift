@@ -29,9 +29,20 @@ public struct CommandEnvelope: Sendable {
         public var stream: String?
     }
 
-    /// Parses one line of JSON.
-    public static func parse(line: [UInt8]) -> Result<CommandEnvelope, Failure> {
-        line.withUnsafeBufferPointer { parse(buffer: $0) }
+    /// Where a command's `at` is checked against the store's clock: the allowance and the
+    /// clock's reading when the line was read.
+    public struct Clock: Sendable {
+        public var limit: ClockSkewLimit
+        public var now: Timestamp
+        public init(limit: ClockSkewLimit, now: Timestamp) {
+            self.limit = limit
+            self.now = now
+        }
+    }
+
+    /// Parses one line of JSON (with `clock`, an `at` too far ahead of it is refused).
+    public static func parse(line: [UInt8], clock: Clock? = nil) -> Result<CommandEnvelope, Failure> {
+        line.withUnsafeBufferPointer { parse(buffer: $0, clock: clock) }
     }
 
     /// Parses one line of JSON in place. With `actor`, the command's `actor` is that one,
@@ -39,7 +50,8 @@ public struct CommandEnvelope: Sendable {
     /// read, so the envelope, the idempotency digest and the events all carry it.
     public static func parse(
         buffer: UnsafeBufferPointer<UInt8>,
-        actor: Actor? = nil
+        actor: Actor? = nil,
+        clock: Clock? = nil
     ) -> Result<CommandEnvelope, Failure> {
         var value: JSONValue
         do throws(JSONParseError) {
@@ -52,11 +64,12 @@ public struct CommandEnvelope: Sendable {
             object.set("actor", .object(["id": .string(actor.id), "role": .string(actor.role.rawValue)]))
             value = .object(object)
         }
-        return parse(value)
+        return parse(value, clock: clock)
     }
 
-    /// Reads the envelope of a parsed command, checking its fields in SPEC §5's order.
-    public static func parse(_ value: JSONValue) -> Result<CommandEnvelope, Failure> {
+    /// Reads the envelope of a parsed command, checking its fields in SPEC §5's order (with
+    /// `clock`, `at` may not be further ahead of it than its limit).
+    public static func parse(_ value: JSONValue, clock: Clock? = nil) -> Result<CommandEnvelope, Failure> {
         guard case .object(let object) = value else {
             return .failure(
                 Failure(rejection: Rejection(.invalidJSON, "a command is a JSON object, not \(value.kindDescription)"))
@@ -110,6 +123,7 @@ public struct CommandEnvelope: Sendable {
             }
             stream = name.target == .case ? StreamName.forCase(target) : StreamName.forBatch(target)
             let at = try fields.timestamp("at", "when it happened")
+            if let clock, let tooLate = clock.limit.check(at, now: clock.now) { throw tooLate }
             let actor = try fields.object("actor", "the actor {id, role}")
             let actorID = try actor.text("id", "the actor's id")
             let role = try actor.string("role", "the actor's role")

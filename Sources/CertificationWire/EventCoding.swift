@@ -131,6 +131,8 @@ public enum EventCoding {
                 "outcome": .string(r.outcome.rawValue),
                 "resolution": .string(r.resolution),
             ])
+        case .noteAdded(let n):
+            return .object(["text": .string(n.text), "complaintId": .optional(n.complaintID)])
         }
     }
 
@@ -138,14 +140,16 @@ public enum EventCoding {
         var object = JSONObject([("condition", .string(e.condition.rawValue))])
         if let v = e.occupation { object.set("occupation", .string(v)) }
         if let v = e.description { object.set("description", .string(v)) }
-        if let v = e.yearsOfWork { object.set("yearsOfWork", .int(v)) }
+        if let v = e.yearsOfWork { object.set("yearsOfWork", .number(JSONNumber(text: v.description))) }
         if e.certificateNumber != nil || e.certificateOccupation != nil {
             var cert = JSONObject()
             if let v = e.certificateNumber { cert.set("number", .string(v)) }
             if let v = e.certificateOccupation { cert.set("occupation", .string(v)) }
             object.set("certificate", .object(cert))
         }
-        if let v = e.yearsSinceCertificate { object.set("yearsSinceCertificate", .int(v)) }
+        if let v = e.yearsSinceCertificate {
+            object.set("yearsSinceCertificate", .number(JSONNumber(text: v.description)))
+        }
         if let v = e.schoolLevel { object.set("schoolLevel", .string(v)) }
         if let v = e.major { object.set("major", .string(v)) }
         if let v = e.graduating { object.set("graduating", .bool(v)) }
@@ -341,6 +345,15 @@ public enum EventCoding {
                             complaintID: try d.string("complaintId", "the complaint id"),
                             outcome: try d.choice("outcome", CaseEvent.ComplaintResolved.Outcome.self, "the outcome"),
                             resolution: try d.string("resolution", "the resolution")
+                        )
+                    )
+                )
+            case "NoteAdded":
+                return .caseEvent(
+                    .noteAdded(
+                        .init(
+                            text: try d.string("text", "the note"),
+                            complaintID: try d.optionalString("complaintId", "the complaint the note is about")
                         )
                     )
                 )

@@ -54,13 +54,9 @@ public enum EventSummary {
             return "\(l.category.rawValue) complaint \(l.complaintID) received by \(l.channel.rawValue): \(l.summary)"
         case .complaintResolved(let r):
             return "complaint \(r.complaintID) \(r.outcome.rawValue): \(r.resolution)"
+        case .noteAdded(let n):
+            return (n.complaintID.map { "note on complaint \($0): " } ?? "note: ") + n.text
         }
     }
 
-    /// The event with personal identity numbers masked, for views (SPEC §5).
-    public static func masked(_ event: DomainEvent) -> DomainEvent {
-        guard case .caseEvent(.applied(var a)) = event else { return event }
-        a.candidate.idDocument.number = IdentityNumber.mask(a.candidate.idDocument.number)
-        return .caseEvent(.applied(a))
-    }
 }

@@ -82,6 +82,19 @@ struct FieldReader {
         return try int(key, what)
     }
 
+    /// A count of years: a number from 0 to 100, fractions allowed (SPEC §5).
+    func optionalYears(_ key: String, _ what: String) throws(Rejection) -> Years? {
+        guard let value = optional(key) else { return nil }
+        guard case .number(let number) = value, let double = number.double, let years = Years(double) else {
+            throw Rejection(
+                .invalidField,
+                "\(key) must be a number of years from 0 to 100, fractions allowed (\(what)), not \(Self.show(value))",
+                field: path(key)
+            )
+        }
+        return years
+    }
+
     func bool(_ key: String, _ what: String) throws(Rejection) -> Bool {
         let value = try required(key, what)
         guard let b = value.boolValue else {

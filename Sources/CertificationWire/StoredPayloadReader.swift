@@ -117,6 +117,12 @@ struct StoredPayloadReader {
         return negative ? -value : value
     }
 
+    /// A whole number of years; a fraction is left to the general decoder (the next byte is
+    /// then `.`, which no caller accepts).
+    private mutating func years() -> Years? {
+        int().flatMap { Years($0) }
+    }
+
     private mutating func bool() -> Bool? {
         if i + 4 <= bytes.count, bytes[i] == 0x74, bytes[i + 1] == 0x72, bytes[i + 2] == 0x75, bytes[i + 3] == 0x65 {
             i += 4
@@ -229,6 +235,14 @@ struct StoredPayloadReader {
                 let resolution = string()
             else { return nil }
             event = .caseEvent(.complaintResolved(.init(complaintID: id, outcome: outcome, resolution: resolution)))
+        case "NoteAdded":
+            guard key("text"), let text = string(), next("complaintId") else { return nil }
+            var complaintID: String?
+            if !null() {
+                guard let id = string() else { return nil }
+                complaintID = id
+            }
+            event = .caseEvent(.noteAdded(.init(text: text, complaintID: complaintID)))
         case "BatchScheduled":
             guard key("examStartsAt"), let start = timestamp(), next("occupations"), let names = strings() else {
                 return nil
@@ -272,7 +286,7 @@ struct StoredPayloadReader {
             claim.description = v
         }
         if optionalNext("yearsOfWork") {
-            guard let v = int() else { return nil }
+            guard let v = years() else { return nil }
             claim.yearsOfWork = v
         }
         if optionalNext("certificate") {
@@ -290,7 +304,7 @@ struct StoredPayloadReader {
             guard byte(0x7D) else { return nil }
         }
         if optionalNext("yearsSinceCertificate") {
-            guard let v = int() else { return nil }
+            guard let v = years() else { return nil }
             claim.yearsSinceCertificate = v
         }
         if optionalNext("schoolLevel") {

@@ -32,6 +32,17 @@ struct StoredPayloadWriter {
         out.append(contentsOf: String(value).utf8)
     }
 
+    mutating func null(_ name: StaticString, first: Bool = false) {
+        key(name, first: first)
+        out.append(contentsOf: "null".utf8)
+    }
+
+    /// A number already in JSON's form (``Years/description``).
+    mutating func number(_ name: StaticString, _ text: String, first: Bool = false) {
+        key(name, first: first)
+        out.append(contentsOf: text.utf8)
+    }
+
     mutating func bool(_ name: StaticString, _ value: Bool, first: Bool = false) {
         key(name, first: first)
         out.append(contentsOf: (value ? "true" : "false").utf8)
@@ -130,6 +141,9 @@ struct StoredPayloadWriter {
             w.string("complaintId", r.complaintID, first: true)
             w.string("outcome", r.outcome.rawValue)
             w.string("resolution", r.resolution)
+        case .noteAdded(let n):
+            w.string("text", n.text, first: true)
+            if let id = n.complaintID { w.string("complaintId", id) } else { w.null("complaintId") }
         }
         w.close()
         return w.out
@@ -140,7 +154,7 @@ struct StoredPayloadWriter {
         string("condition", e.condition.rawValue, first: true)
         if let v = e.occupation { string("occupation", v) }
         if let v = e.description { string("description", v) }
-        if let v = e.yearsOfWork { int("yearsOfWork", v) }
+        if let v = e.yearsOfWork { number("yearsOfWork", v.description) }
         if e.certificateNumber != nil || e.certificateOccupation != nil {
             key("certificate")
             open()
@@ -152,7 +166,7 @@ struct StoredPayloadWriter {
             if let v = e.certificateOccupation { string("occupation", v, first: first) }
             close()
         }
-        if let v = e.yearsSinceCertificate { int("yearsSinceCertificate", v) }
+        if let v = e.yearsSinceCertificate { number("yearsSinceCertificate", v.description) }
         if let v = e.schoolLevel { string("schoolLevel", v) }
         if let v = e.major { string("major", v) }
         if let v = e.graduating { bool("graduating", v) }

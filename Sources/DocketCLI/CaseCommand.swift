@@ -2,9 +2,8 @@ import ArgumentParser
 import Certification
 import CertificationWire
 import Chronology
+import DocketApplication
 import DocketJSON
-import DocketStore
-import Projections
 
 /// `docket case ID`: the case view, now or as it stood then.
 struct CaseCommand: ParsableCommand {
@@ -12,11 +11,15 @@ struct CaseCommand: ParsableCommand {
         commandName: "case",
         abstract: "Show a case: status, subjects, payments, certificate, complaints and audit findings.",
         discussion: """
-            The view is the fold of the case's events. A status that depends on time (a kept pass expires one year after its exam) is evaluated now, at --as-of TIME (events up to that business time, batch events included), or at the time of event N with --at-version N. Identity numbers are masked.
+            The view is the fold of the case's events. A status that depends on time (a kept pass expires one year after its exam) is evaluated now, at the moment --as-of or --known-at names, or at the time of event N with --at-version N. Identity numbers are masked and birth dates shown to the year.
+
+            --as-of T: the case as it stood at business time T (events whose `at` is by T, batch events too), by what the store knows today.
+            --known-at T: what the store held at T (events recorded by T), as a supervisor would have seen it then.
 
             Examples:
               docket case 2024-04-000001
-              docket case 2024-04-000001 --as-of 2024-05-01T00:00:00+08:00 --json
+              docket case 2024-04-000001 --as-of 2024-05-01 --json
+              docket case 2024-04-000001 --known-at 2024-06-01T12:00:00+08:00
               docket case 2024-04-000001 --at-version 3
             """
     )
@@ -26,8 +29,7 @@ struct CaseCommand: ParsableCommand {
     @Argument(help: "The case id.")
     var id: String
 
-    @Option(help: ArgumentHelp("Show the case as it stood at this RFC 3339 time.", valueName: "time"))
-    var asOf: String?
+    @OptionGroup var cut: CutOptions
 
     @Option(help: ArgumentHelp("Show the case after its first N events.", valueName: "n"))
     var atVersion: UInt64?
@@ -36,42 +38,23 @@ struct CaseCommand: ParsableCommand {
     var json = false
 
     func validate() throws {
-        if asOf != nil, atVersion != nil { throw ValidationError("give --as-of or --at-version, not both") }
-        if let asOf, RFC3339.parse(asOf) == nil {
-            throw ValidationError("--as-of \(asOf) is not an RFC 3339 time; write it like 2024-05-01T00:00:00+08:00")
+        if atVersion != nil, cut.asOf != nil || cut.knownAt != nil {
+            throw ValidationError("give --as-of, --known-at or --at-version, not two of them")
         }
     }
 
     func run() throws {
-        let view: JSONValue
+        let answer: CaseViewAnswer
         do {
-            let store = try DocketStore.open(at: options.path, readOnly: true)
-            let now = Timestamp.now()
-            // The cases read model answers when it holds the whole log; the log otherwise, and
-            // always for a past moment. Both give the same view.
-            if asOf == nil, atVersion == nil,
-                let projected = try Projector(storeRoot: options.path, log: store.log).currentCaseView(id, now: now)
-            {
-                view = projected
-            } else {
-                let history = try CaseHistory.load(id, from: store.log)
-                let cut: CaseView.Cut =
-                    if let asOf { .asOf(RFC3339.parse(asOf)!) } else if let atVersion { .atVersion(atVersion) } else {
-                        .now(now)
-                    }
-                view = try CaseView.make(history, at: cut).json()
-            }
-        } catch let error as DocketStoreError {
-            Terminal.error(error.message)
-            throw ExitStatus.problem
-        } catch let error as ProjectionError {
-            Terminal.error(error.message)
-            throw ExitStatus.problem
+            let service = try DocketService.open(at: options.path, readOnly: true)
+            answer = try service.caseView(id, cut: try cut.cut, atVersion: atVersion, disclosure: .masked)
+        } catch {
+            throw Terminal.fail(error)
         }
         if json {
-            print(JSONWriter.string(view))
+            Output.write(answer.json + [0x0A])
         } else {
-            print(Self.table(view), terminator: "")
+            print(Self.table(answer.value), terminator: "")
         }
     }
 

@@ -31,7 +31,8 @@ struct Docket: AsyncParsableCommand {
         subcommands: [
             InitCommand.self, SubmitCommand.self, CaseCommand.self, TimelineCommand.self, ReplayCommand.self,
             VerifyCommand.self, DigestCommand.self, ExportCommand.self, ImportCommand.self, RebuildCommand.self,
-            ProjectionsCommand.self, ReportCommand.self, SearchCommand.self, TokenCommand.self, ServeCommand.self,
+            BatchCommand.self, ProjectionsCommand.self, ReportCommand.self, SearchCommand.self, TokenCommand.self,
+            ServeCommand.self,
         ]
     )
 }

@@ -1,6 +1,6 @@
 import ArgumentParser
 import DocketJSON
-import DocketStore
+import DocketApplication
 import EventLog
 import Projections
 
@@ -47,21 +47,17 @@ struct ProjectionsCommand: ParsableCommand {
 
         func run() throws {
             do {
-                let store = try DocketStore.open(at: options.path, readOnly: true)
-                let projector = try Projector(storeRoot: options.path, log: store.log)
-                if let n = eventsPerTransaction { projector.batchSize = n }
-                let last = store.log.lastPosition
-                let applied = try projector.catchUp(names) { _, position in
+                let service = try DocketService.open(at: options.path, readOnly: true)
+                let last = service.logPosition
+                let applied = try service.updateReadModels(names, eventsPerTransaction: eventsPerTransaction) {
+                    _,
+                    position in
                     Terminal.progress("bringing the read models up to date: \(position) of \(last) events…")
                 }
                 Terminal.endProgress()
                 print("read models at position \(last) (\(applied) event applications)")
-            } catch let error as DocketStoreError {
-                Terminal.error(error.message)
-                throw ExitStatus.problem
-            } catch let error as ProjectionError {
-                Terminal.error(error.message)
-                throw ExitStatus.problem
+            } catch {
+                throw Terminal.fail(error)
             }
         }
     }
@@ -84,55 +80,42 @@ struct ProjectionsCommand: ParsableCommand {
         var json = false
 
         func run() throws {
+            let status: ReadModelStatus
             do {
-                let store = try DocketStore.open(at: options.path, readOnly: true)
-                let projector = try Projector(storeRoot: options.path, log: store.log)
-                let differences = check ? try projector.check() : []
-                let statuses = try projector.status()
-                if json {
-                    let items: [JSONValue] = statuses.map { s in
-                        .object([
-                            "name": .string(s.name), "position": .int(s.position), "lag": .int(s.lag),
-                            "fingerprints": .object(
-                                JSONObject(
-                                    s.fingerprints.map { (key: $0.table, value: JSONValue.string($0.fingerprint)) }
-                                )
-                            ),
+                let service = try DocketService.open(at: options.path, readOnly: true)
+                status = try service.readModelStatus(check: check)
+            } catch {
+                throw Terminal.fail(error)
+            }
+            let differences = status.differences ?? []
+            if json {
+                print(JSONWriter.string(status.json))
+            } else {
+                var table = TextTable(["projection", "position", "lag", "schema", "table", "fingerprint"])
+                for s in status.models {
+                    let prints = s.fingerprints.isEmpty ? [("-", "not built")] : s.fingerprints
+                    for (i, (t, f)) in prints.enumerated() {
+                        table.add([
+                            i == 0 ? s.name : "", i == 0 ? "\(s.position)" : "", i == 0 ? "\(s.lag)" : "",
+                            i == 0 ? "v\(s.fileSchemaVersion)" : "", t, String(f.prefix(16)),
                         ])
                     }
-                    var object = JSONObject([("log", .int(store.log.lastPosition)), ("projections", .array(items))])
-                    if check {
-                        object.set("differences", .array(differences.map { .string($0.description) }))
-                    }
-                    print(JSONWriter.string(.object(object)))
-                } else {
-                    var table = TextTable(["projection", "position", "lag", "table", "fingerprint"])
-                    for s in statuses {
-                        let prints = s.fingerprints.isEmpty ? [("-", "not built")] : s.fingerprints
-                        for (i, (t, f)) in prints.enumerated() {
-                            table.add([
-                                i == 0 ? s.name : "", i == 0 ? "\(s.position)" : "", i == 0 ? "\(s.lag)" : "", t,
-                                String(f.prefix(16)),
-                            ])
-                        }
-                    }
-                    print(table.rendered, terminator: "")
-                    if check {
-                        print(
-                            differences.isEmpty
-                                ? "check: identical to a fresh rebuild" : "check: \(differences.count) difference(s)"
-                        )
-                        for d in differences { print("  \(d)") }
+                }
+                print(table.rendered, terminator: "")
+                for s in status.models {
+                    if let reason = s.rebuildReason {
+                        print("\(s.name): rebuilt on the next `docket projections update` (\(reason))")
                     }
                 }
-                if !differences.isEmpty { throw ExitStatus.problem }
-            } catch let error as DocketStoreError {
-                Terminal.error(error.message)
-                throw ExitStatus.problem
-            } catch let error as ProjectionError {
-                Terminal.error(error.message)
-                throw ExitStatus.problem
+                if check {
+                    print(
+                        differences.isEmpty
+                            ? "check: identical to a fresh rebuild" : "check: \(differences.count) difference(s)"
+                    )
+                    for d in differences { print("  \(d)") }
+                }
             }
+            if !differences.isEmpty { throw ExitStatus.problem }
         }
     }
 }

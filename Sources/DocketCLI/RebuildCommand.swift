@@ -1,7 +1,7 @@
 import ArgumentParser
+import CertificationWire
 import Chronology
-import DocketStore
-import EventLog
+import DocketApplication
 import Projections
 
 /// `docket rebuild [NAME…]`: read models rebuilt from the log, blue/green.
@@ -12,14 +12,15 @@ struct RebuildCommand: ParsableCommand {
         discussion: """
             Each projection is built into <store>/projections/NAME.sqlite.building and renamed over the live file only when complete and synced: readers never see a half-built model, and a crash leaves the old one serving. With no NAME, every projection is rebuilt.
 
-            --as-of builds a separate file as the log stood then (for audits: "what did we show on date T"): a position, or an RFC 3339 time matched against when events were recorded. The file is <store>/projections/NAME.asof-POSITION.sqlite; the live model is untouched.
+            --known-at T builds a separate file as the store held it at T (what did the reports show on date T?): <store>/projections/NAME.known-POSITION.sqlite, POSITION being the last event recorded by T. --as-of T builds one from the events whose business time is by T: NAME.asof-T.sqlite. The live model is untouched; `docket report NAME --as-of/--known-at T` reads these (and builds them itself when missing).
 
             Projections: \(Projector.names.joined(separator: ", ")).
 
             Examples:
               docket rebuild
               docket rebuild revenue complaints
-              docket rebuild revenue --as-of 2024-05-01T00:00:00+08:00
+              docket rebuild revenue --known-at 2024-05-01
+              docket rebuild cases --as-of 2024-05-01T00:00:00+08:00
             """
     )
 
@@ -28,44 +29,37 @@ struct RebuildCommand: ParsableCommand {
     @Argument(help: "Projections to rebuild (default: all).")
     var names: [String] = []
 
-    @Option(help: ArgumentHelp("Build as the log stood at this position or RFC 3339 time.", valueName: "time|position"))
-    var asOf: String?
+    @OptionGroup var cut: CutOptions
 
     func validate() throws {
-        if let asOf, UInt64(asOf) == nil, RFC3339.parse(asOf) == nil {
+        let unknown = names.filter { !Projector.names.contains($0) }
+        if !unknown.isEmpty {
             throw ValidationError(
-                "--as-of \(asOf) is neither a position nor an RFC 3339 time (2024-05-01T00:00:00+08:00)"
+                "no projection \(unknown.joined(separator: ", ")); the projections are \(Projector.names.joined(separator: ", "))"
             )
         }
     }
 
     func run() throws {
         do {
-            let store = try DocketStore.open(at: options.path, readOnly: true)
-            let projector = try Projector(storeRoot: options.path, log: store.log)
-            let selected = try projector.select(names)
-            if let asOf {
-                let position = try UInt64(asOf) ?? projector.position(asOf: RFC3339.parse(asOf)!)
-                for projection in selected {
-                    let path = projector.directory + "/\(projection.name).asof-\(position).sqlite"
-                    try projector.build(projection.name, through: position, at: path)
-                    print("built \(projection.name) as of position \(position): \(path)")
+            let service = try DocketService.open(at: options.path, readOnly: true)
+            let selected = names.isEmpty ? Projector.names : names
+            let cut = try self.cut.cut
+            if cut != .now {
+                for name in selected {
+                    guard let file = try service.snapshot(name, cut: cut) else { continue }
+                    print("built \(name) \(cut.phrase): \(file)")
                 }
                 return
             }
-            let last = store.log.lastPosition
-            try projector.rebuild(names) { name, position in
+            let last = service.logPosition
+            try service.rebuild(names) { name, position in
                 Terminal.progress("rebuilding \(name): \(position) of \(last) events…")
             }
             Terminal.endProgress()
-            for projection in selected { print("rebuilt \(projection.name) through position \(last)") }
-        } catch let error as DocketStoreError {
-            Terminal.error(error.message)
-            throw ExitStatus.problem
-        } catch let error as ProjectionError {
-            Terminal.endProgress()
-            Terminal.error(error.message)
-            throw ExitStatus.problem
+            for name in selected { print("rebuilt \(name) through position \(last)") }
+        } catch {
+            throw Terminal.fail(error)
         }
     }
 }

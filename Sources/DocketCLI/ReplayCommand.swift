@@ -1,8 +1,7 @@
 import ArgumentParser
-import Certification
 import CertificationWire
+import DocketApplication
 import DocketJSON
-import DocketStore
 
 /// `docket replay ID`: each event, then the state it produced.
 struct ReplayCommand: ParsableCommand {
@@ -10,7 +9,7 @@ struct ReplayCommand: ParsableCommand {
         commandName: "replay",
         abstract: "For auditors: replay a case event by event, showing the state after each.",
         discussion: """
-            Each event is followed by the case view it produced (status evaluated at that event's time). --json prints JSON Lines: {"event": …, "state": …}.
+            Each event is followed by the case view it produced (status evaluated at that event's time, batches as the log held them when it was recorded). --json prints JSON Lines: {"event": …, "summary": …, "state": …}. --as-of / --known-at stop the replay at a moment.
 
             Example:
               docket replay 2024-04-000001 --json | jq .state.status
@@ -22,37 +21,33 @@ struct ReplayCommand: ParsableCommand {
     @Argument(help: "The case id.")
     var id: String
 
+    @OptionGroup var cut: CutOptions
+
     @Flag(help: "Print JSON Lines instead of text.")
     var json = false
 
     func run() throws {
-        let history: CaseHistory
-        var views: [CaseView] = []
+        let steps: [ReplayStep]
         do {
-            let store = try DocketStore.open(at: options.path, readOnly: true)
-            history = try CaseHistory.load(id, from: store.log)
-            for n in 1...history.entries.count { views.append(try CaseView.make(history, at: .atVersion(UInt64(n)))) }
+            let service = try DocketService.open(at: options.path, readOnly: true)
+            steps = try service.replay(id, cut: try cut.cut, disclosure: .masked)
         } catch {
-            Terminal.error(error.message)
-            throw ExitStatus.problem
+            throw Terminal.fail(error)
         }
         var out: [UInt8] = []
-        for (entry, view) in zip(history.entries, views) {
+        for step in steps {
             if json {
-                out.append(contentsOf: Array("{\"event\":".utf8))
-                entry.line().write(into: &out)
-                out.append(contentsOf: Array(",\"state\":".utf8))
-                JSONWriter.write(view.json(), into: &out)
-                out.append(contentsOf: Array("}\n".utf8))
+                step.write(into: &out)
+                out.append(0x0A)
             } else {
-                let r = entry.recorded
+                let r = step.event
                 out.append(
                     contentsOf: Array(
-                        "── v\(r.version) · position \(r.position) · \(r.type) · \(r.at) · \(r.metadata.actorID) (\(r.metadata.role))\n   \(EventSummary.summary(of: entry.event))\n"
+                        "── v\(r.version) · position \(r.position) · \(r.type) · \(r.at) · \(r.metadata.actorID) (\(r.metadata.role))\n   \(step.summary)\n"
                             .utf8
                     )
                 )
-                for line in CaseCommand.table(view.json()).split(separator: "\n") {
+                for line in CaseCommand.table(step.state).split(separator: "\n") {
                     out.append(contentsOf: Array("   \(line)\n".utf8))
                 }
             }

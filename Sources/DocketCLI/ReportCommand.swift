@@ -1,8 +1,8 @@
 import ArgumentParser
+import CertificationWire
 import Chronology
+import DocketApplication
 import DocketJSON
-import DocketStore
-import EventLog
 import Foundation
 import Projections
 
@@ -21,7 +21,9 @@ struct ReportCommand: ParsableCommand {
               certificates  the public look-up: number, occupation, level, issue date, masked holder
               complaints    open and resolved, by category, with age in days
               findings      ticket-late, refund-due, score-corrected, rule-broken, complaint-open (older than --complaint-days, default 15)
-            Dates are Asia/Shanghai local days, inclusive. Ages and lapses count from --today (default: today).
+            Dates are Asia/Shanghai local days, inclusive. Ages and lapses count from --today (default: today, or the day of --as-of / --known-at).
+
+            --as-of T answers from the read model built from the events whose business time is by T; --known-at T from the model as the store held it at T (both built on first use, kept in <store>/projections). --format json prints {"report", "logPosition", "generatedAt", "today", "filters", "rows": [...]}.
 
             Examples:
               docket report revenue --batch 2024-04 --format csv > revenue.csv
@@ -29,6 +31,7 @@ struct ReportCommand: ParsableCommand {
               docket report timelines --case 2024-04-000001 --format json
               docket report batches --batch 2024-04
               docket report retakes --expiring-within 30
+              docket report revenue --known-at 2024-06-30 --format csv
               docket report findings --complaint-days 10 --format csv
             """
     )
@@ -75,25 +78,21 @@ struct ReportCommand: ParsableCommand {
     @Option(help: "table (for people), json or csv (for programs).")
     var format: Format = .table
 
+    @OptionGroup var cut: CutOptions
+
     func validate() throws {
         guard Report.names.contains(name) else {
             throw ValidationError("no report \(name); the reports are \(Report.names.joined(separator: ", "))")
         }
-        guard complaintDays >= 0 else { throw ValidationError("--complaint-days must be 0 or more") }
-        if let expiringWithin, expiringWithin < 0 { throw ValidationError("--expiring-within must be 0 or more") }
-        for (flag, date) in [("--from", from), ("--to", to), ("--today", today)] {
-            if let date, LocalDate(date) == nil {
-                throw ValidationError("\(flag) \(date) is not a date; write YYYY-MM-DD")
-            }
+        if let today, LocalDate(today) == nil {
+            throw ValidationError("--today \(today) is not a date; write YYYY-MM-DD")
         }
     }
 
     func run() throws {
-        let report: Report
+        let answer: ReportAnswer
         do {
-            let store = try DocketStore.open(at: options.path, readOnly: true)
-            let projector = try Projector(storeRoot: options.path, log: store.log)
-            try projector.catchUp([name])
+            let service = try DocketService.open(at: options.path, readOnly: true)
             var filters = Report.Filters()
             filters.batch = batch
             filters.occupation = occupation
@@ -102,23 +101,18 @@ struct ReportCommand: ParsableCommand {
             filters.caseID = caseID
             filters.complaintDays = complaintDays
             filters.expiringWithinDays = expiringWithin
-            let today =
-                self.today ?? Timestamp.now().localDate(utcOffsetSeconds: Timestamp.chinaStandardOffset).description
-            report = try Report.run(name, filters: filters, projector: projector, today: today)
-        } catch let error as DocketStoreError {
-            Terminal.error(error.message)
-            throw ExitStatus.problem
-        } catch let error as ProjectionError {
-            Terminal.error(error.message)
-            throw ExitStatus.problem
+            answer = try service.report(name, filters: filters, cut: try cut.cut, today: today.flatMap(LocalDate.init))
+        } catch {
+            throw Terminal.fail(error)
         }
+        let report = answer.report
         switch format {
         case .table:
             var table = TextTable(report.columns)
             for row in report.rows { table.add(row.map(Report.text)) }
             print(table.rendered, terminator: "")
         case .json:
-            print(JSONWriter.string(report.json))
+            print(JSONWriter.string(answer.json))
         case .csv:
             print(report.csv, terminator: "")
         }

@@ -1,10 +1,8 @@
 import ArgumentParser
+import CertificationWire
+import DocketApplication
 import DocketJSON
-import DocketStore
-import EventLog
 import Foundation
-import GRDB
-import Projections
 
 /// `docket search TEXT`: find a candidate's case while on the phone.
 struct SearchCommand: ParsableCommand {
@@ -12,10 +10,11 @@ struct SearchCommand: ParsableCommand {
         commandName: "search",
         abstract: "Find cases by a fragment of the candidate's name, or by their full identity number.",
         discussion: """
-            A full identity number is matched exactly through a keyed hash (the number itself is stored nowhere but the log); anything else is matched as a fragment of the name. Identity numbers are shown masked.
+            A full identity number is matched exactly through a keyed hash (the number itself is stored nowhere but the log); anything else is matched as a fragment of the name, exact names first. Each hit shows the masked identity number, the birth year, the case's status, occupation and batch. Results come in pages (--limit, --offset); the last line says how many more there are.
 
             Examples:
               docket search 张伟
+              docket search 马 --limit 20 --offset 20
               docket search 11010119950601123X --json
             """
     )
@@ -25,6 +24,14 @@ struct SearchCommand: ParsableCommand {
     @Argument(help: "A name fragment or a full identity number.")
     var text: String
 
+    @Option(help: ArgumentHelp("Hits per page (1 to \(DocketService.maximumSearchPage)).", valueName: "n"))
+    var limit = 50
+
+    @Option(help: ArgumentHelp("Hits to skip (where the page starts).", valueName: "n"))
+    var offset = 0
+
+    @OptionGroup var cut: CutOptions
+
     @Flag(help: "Print JSON.")
     var json = false
 
@@ -32,34 +39,41 @@ struct SearchCommand: ParsableCommand {
         if text.trimmingCharacters(in: .whitespaces).isEmpty {
             throw ValidationError("give a name fragment or a number")
         }
+        guard (1...DocketService.maximumSearchPage).contains(limit) else {
+            throw ValidationError("--limit is 1 to \(DocketService.maximumSearchPage)")
+        }
+        guard offset >= 0 else { throw ValidationError("--offset is 0 or more") }
     }
 
     func run() throws {
-        var rows: [Projector.CandidateMatch] = []
+        let answer: SearchAnswer
         do {
-            let store = try DocketStore.open(at: options.path, readOnly: true)
-            let projector = try Projector(storeRoot: options.path, log: store.log)
-            try projector.catchUp(["search"])
-            rows = try projector.searchCandidates(text)
-        } catch let error as DocketStoreError {
-            Terminal.error(error.message)
-            throw ExitStatus.problem
-        } catch let error as ProjectionError {
-            Terminal.error(error.message)
-            throw ExitStatus.problem
+            let service = try DocketService.open(at: options.path, readOnly: true)
+            answer = try service.search(text, cut: try cut.cut, offset: offset, limit: limit, disclosure: .masked)
+        } catch {
+            throw Terminal.fail(error)
         }
         if json {
-            print(JSONWriter.string(.array(rows.map(\.json))))
+            print(JSONWriter.string(answer.json))
         } else {
-            var table = TextTable(["case", "name", "identity", "occupation", "batch", "applied"])
-            for row in rows {
+            var table = TextTable(["case", "name", "born", "identity", "status", "occupation", "batch", "applied"])
+            for hit in answer.hits {
                 table.add([
-                    row.caseID, row.name, row.idType + " " + row.idMasked, row.occupation, row.batch, row.appliedOn,
+                    hit.caseID, Terminal.printable(hit.name), hit.birthDate, hit.idType + " " + hit.idNumber,
+                    hit.status ?? "-", hit.occupation, hit.batch, hit.appliedOn,
                 ])
             }
             print(table.rendered, terminator: "")
-            if rows.isEmpty { Terminal.error("no case matches \(text)") }
+            if answer.total == 0 {
+                Terminal.error("no case matches \(Terminal.printable(text))")
+            } else if let next = answer.nextOffset {
+                print(
+                    "\(answer.offset + 1)–\(answer.offset + answer.hits.count) of \(answer.total); \(answer.remaining) more: --offset \(next)"
+                )
+            } else if answer.offset > 0 || answer.total > answer.hits.count {
+                print("\(answer.offset + 1)–\(answer.offset + answer.hits.count) of \(answer.total)")
+            }
         }
-        if rows.isEmpty { throw ExitStatus.problem }
+        if answer.total == 0 { throw ExitStatus.problem }
     }
 }

@@ -40,6 +40,8 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Seconds a command body may take to arrive (408 after).", valueName: "seconds"))
     var bodySeconds = ServerLimits().bodySeconds
 
+    @OptionGroup var clock: ClockSkewOption
+
     func validate() throws {
         guard (0...65_535).contains(port) else { throw ValidationError("--port must be 0 to 65535") }
         guard maxBody >= 1024 else { throw ValidationError("--max-body must be at least 1024") }
@@ -54,6 +56,7 @@ struct ServeCommand: AsyncParsableCommand {
         configuration.limits.maxBodyBytes = maxBody
         configuration.limits.maxLinesPerBatch = maxLines
         configuration.limits.bodySeconds = bodySeconds
+        configuration.clockSkewLimit = clock.limit
         LoggingSystem.bootstrap(StreamLogHandler.standardError)
         var logger = Logger(label: "docket.server")
         logger.logLevel = .info

@@ -1,5 +1,6 @@
 import ArgumentParser
 import CertificationWire
+import DocketServer
 import DocketStore
 import EventLog
 import Foundation
@@ -31,13 +32,25 @@ struct SubmitCommand: ParsableCommand {
     @Argument(help: ArgumentHelp("The JSON Lines file (default: standard input).", valueName: "file"))
     var file: String?
 
+    @OptionGroup var clock: ClockSkewOption
+
     func run() throws {
         var lines: LineReader
         let store: DocketStore
         do {
             lines = (file == nil || file == "-") ? .standardInput() : try .file(file!)
-            store = try DocketStore.open(at: options.path)
+            var storeOptions = DocketStore.Options()
+            storeOptions.clockSkewLimit = clock.limit
+            store = try DocketStore.open(at: options.path, options: storeOptions)
             try store.prepareForCommands()
+        } catch let error as DocketStoreError where error.code == .storeLocked {
+            Terminal.error(error.message)
+            if error.message.contains("(\(DocketServer.lockHolder))") {
+                Terminal.error(
+                    "the store is being served: send the commands to the server instead, e.g. curl -H 'Authorization: Bearer TOKEN' -H 'Content-Type: application/x-ndjson' --data-binary @commands.jsonl http://HOST:PORT/v1/commands"
+                )
+            }
+            throw ExitStatus.problem
         } catch {
             Terminal.error(error.message)
             throw ExitStatus.problem

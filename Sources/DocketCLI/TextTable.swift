@@ -6,7 +6,10 @@ struct TextTable {
 
     init(_ header: [String]) { self.header = header }
 
-    mutating func add(_ row: [String]) { rows.append(row) }
+    /// Adds a row; control characters in its cells are shown escaped (see
+    /// ``Terminal/printable(_:)``), so a name holding an escape sequence cannot drive the
+    /// terminal it is printed on.
+    mutating func add(_ row: [String]) { rows.append(row.map(Terminal.printable)) }
 
     /// The table, each line ending in a newline; the last column is not padded.
     var rendered: String {

@@ -1,11 +1,8 @@
 import ArgumentParser
-import Certification
 import CertificationWire
 import Chronology
-import DocketJSON
-import DocketStore
+import DocketApplication
 import Foundation
-import Projections
 
 /// `docket timeline ID`: who did what, when, and why.
 struct TimelineCommand: ParsableCommand {
@@ -13,10 +10,11 @@ struct TimelineCommand: ParsableCommand {
         commandName: "timeline",
         abstract: "Show a case's events in order: when, who, what, and a one-line summary.",
         discussion: """
-            Times are shown in Asia/Shanghai local time. --json prints an array of interchange-format events, each with a "summary"; identity numbers are masked.
+            The case's own events, and the events of its batches that could change it (the exam scheduled, rescheduled with its reason, scores published), marked "batch". Times are shown in Asia/Shanghai local time. --json prints an array of interchange-format events, each with a "summary" and a "source" ("case" or "batch"); identity numbers are masked and birth dates shown to the year.
 
-            Example:
+            Examples:
               docket timeline 2024-04-000001
+              docket timeline 2024-04-000001 --known-at 2024-06-01
             """
     )
 
@@ -25,34 +23,25 @@ struct TimelineCommand: ParsableCommand {
     @Argument(help: "The case id.")
     var id: String
 
+    @OptionGroup var cut: CutOptions
+
     @Flag(help: "Print a JSON array of events instead of a table.")
     var json = false
 
     func run() throws {
-        let entries: [Projector.TimelineEntry]
+        let entries: [TimelineEntry]
         do {
-            let store = try DocketStore.open(at: options.path, readOnly: true)
-            // The timelines read model answers when it holds the whole log; the log otherwise.
-            if let projected = try Projector(storeRoot: options.path, log: store.log).currentTimeline(id) {
-                entries = projected
-            } else {
-                entries = try CaseHistory.load(id, from: store.log).entries.map {
-                    Projector.TimelineEntry(event: $0.line(), summary: EventSummary.summary(of: $0.event))
-                }
-            }
-        } catch let error as DocketStoreError {
-            Terminal.error(error.message)
-            throw ExitStatus.problem
-        } catch let error as ProjectionError {
-            Terminal.error(error.message)
-            throw ExitStatus.problem
+            let service = try DocketService.open(at: options.path, readOnly: true)
+            entries = try service.timeline(id, cut: try cut.cut, disclosure: .masked)
+        } catch {
+            throw Terminal.fail(error)
         }
         if json {
             var out: [UInt8] = [0x5B]
             for (i, entry) in entries.enumerated() {
                 if i > 0 { out.append(0x2C) }
                 out.append(0x0A)
-                entry.event.write(into: &out, extra: [("summary", .string(entry.summary))])
+                entry.write(into: &out)
             }
             out.append(contentsOf: Array("\n]\n".utf8))
             Output.write(out)
@@ -60,9 +49,9 @@ struct TimelineCommand: ParsableCommand {
             var table = TextTable(["v", "when (UTC+8)", "who", "what", "summary"])
             for entry in entries {
                 let r = entry.event
+                let version = entry.source == .batch ? "batch" : "\(r.version)"
                 table.add([
-                    "\(r.version)", Self.local(r.at), "\(r.metadata.actorID) (\(r.metadata.role))", r.type,
-                    entry.summary,
+                    version, Self.local(r.at), "\(r.metadata.actorID) (\(r.metadata.role))", r.type, entry.summary,
                 ])
             }
             print(table.rendered, terminator: "")

@@ -1,3 +1,4 @@
+import DocketApplication
 import DocketJSON
 import Hummingbird
 
@@ -36,6 +37,25 @@ public struct APIError: HTTPResponseError, Sendable {
         if status == .unauthorized { response.headers[.wwwAuthenticate] = "Bearer realm=\"docket\"" }
         if let allow { response.headers[.allow] = allow }
         return response
+    }
+
+    /// The one mapping of the application's errors to HTTP statuses.
+    init(_ error: DocketError) {
+        let status: HTTPResponse.Status
+        switch error.code {
+        case .invalidParameter, .unknownFilterValue: status = .badRequest
+        case .beforeLog: status = .unprocessableContent
+        case .caseNotFound, .batchNotFound, .unknownReport: status = .notFound
+        case .storeLocked: status = .serviceUnavailable
+        case .storeNotFound, .storeFailed, .readModelFailed: status = .internalServerError
+        }
+        let code = error.code == .invalidParameter ? "invalid-query" : error.code.rawValue
+        self.init(status, code, error.message, field: error.field)
+    }
+
+    /// Runs an application read, answering its error with the matching status.
+    static func answer<T>(_ body: () throws(DocketError) -> T) throws(APIError) -> T {
+        do throws(DocketError) { return try body() } catch { throw APIError(error) }
     }
 
     static func unauthenticated(_ message: String) -> APIError {

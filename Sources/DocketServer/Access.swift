@@ -1,7 +1,7 @@
 import Certification
 
 /// Which roles each route admits (least privilege): writers submit commands, readers read
-/// what their work needs. Full identity numbers are shown only to registrars and auditors.
+/// what their work needs. What each role sees of a candidate's identity is `Disclosure.of(role)`.
 enum Access {
     static let writers: Set<Actor.Role> = [.admin, .examiner, .portal, .registrar, .payments, .supervisor, .certifier]
     /// Case views, timelines and replays: every role but the reporting jobs.
@@ -14,7 +14,4 @@ enum Access {
     static let feedReaders: Set<Actor.Role> = [.reporter, .auditor, .admin]
     /// The log's digest and verification.
     static let auditors: Set<Actor.Role> = [.auditor, .admin]
-
-    /// Whether `role` may see full identity numbers.
-    static func seesFullIdentity(_ role: Actor.Role) -> Bool { role == .registrar || role == .auditor }
 }

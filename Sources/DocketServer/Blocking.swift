@@ -4,8 +4,16 @@ import NIOPosix
 /// a page of the log, a candidate search) runs on SwiftNIO's blocking pool rather than on Swift
 /// concurrency's threads — two on this machine — where it would stall every other request.
 /// Quick reads (a case view) stay where they are: the hop would cost more than the read.
+/// Command submissions start here too: a decision may read a case back from the log, and file
+/// I/O never runs on the cooperative pool.
 enum Blocking {
     static func run<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
         try await NIOThreadPool.singleton.runIfActive(body)
+    }
+
+    /// Starts `body` on the blocking pool without waiting for it (a command submission, whose
+    /// decision may read the log and whose results arrive through its own callback).
+    static func start(_ body: @escaping @Sendable () -> Void) {
+        NIOThreadPool.singleton.submit { _ in body() }
     }
 }

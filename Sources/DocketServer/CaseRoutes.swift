@@ -1,24 +1,27 @@
 import Certification
 import CertificationWire
-import Chronology
+import DocketApplication
 import DocketJSON
-import DocketStore
 import Hummingbird
-import Projections
 
-/// `GET /v1/cases/{id}` (`?asOf=`, `?atVersion=`), `/timeline` and `/replay`: the case view, who
-/// did what and when, and each event with the state it produced — as `docket case`, `timeline`
-/// and `replay --json` print them. Identity numbers are masked except for registrars and
-/// auditors.
+/// `GET /v1/cases/{id}` (`?asOf=`, `?knownAt=`, `?atVersion=`), `/timeline` and `/replay`, and
+/// `GET /v1/batches/{id}`: the case view, who did what and when (with the batch events that
+/// changed the case), each event with the state it produced, and a batch's history — as
+/// `docket case`, `timeline`, `replay --json` and `batch --json` print them. Identity numbers
+/// are masked and birth dates shown to the year except for registrars and auditors.
 struct CaseRoutes: Sendable {
-    let store: DocketStore
-    let projector: Projector
+    let service: DocketService
 
     func register(on router: Router<DocketRequestContext>) {
         router.get("/v1/cases/{id}") { request, context in try view(request, context) }
-        router.get("/v1/cases/{id}/timeline") { request, context in try timeline(request, context) }
+        router.get("/v1/cases/{id}/timeline") { request, context in
+            try await Blocking.run { try timeline(request, context) }
+        }
         router.get("/v1/cases/{id}/replay") { request, context in
             try await Blocking.run { try replay(request, context) }
+        }
+        router.get("/v1/batches/{id}") { request, context in
+            try await Blocking.run { try batch(request, context) }
         }
     }
 
@@ -26,60 +29,30 @@ struct CaseRoutes: Sendable {
         let holder = try context.require(Access.caseReaders)
         let id = try Self.caseID(context)
         let query = request.uri.queryParameters
-        let asOf = try query.get("asOf").map { (text: String) throws(APIError) -> Timestamp in
-            guard let t = RFC3339.parse(text) else {
-                throw APIError.badQuery(
-                    "asOf",
-                    "asOf \(text) is not an RFC 3339 time; write it like 2024-05-01T00:00:00+08:00"
-                )
-            }
-            return t
-        }
+        let cut = try Self.cut(request)
         let atVersion = try query.get("atVersion").map { (text: String) throws(APIError) -> UInt64 in
             guard let n = UInt64(text), n >= 1 else {
                 throw APIError.badQuery("atVersion", "atVersion must be a version number, 1 or more")
             }
             return n
         }
-        if asOf != nil, atVersion != nil {
-            throw APIError.badQuery("asOf", "give asOf or atVersion, not both")
+        let answer = try APIError.answer { () throws(DocketError) in
+            try service.caseView(id, cut: cut, atVersion: atVersion, disclosure: Disclosure.of(holder.role))
         }
-        let full = Access.seesFullIdentity(holder.role)
-        let now = Timestamp.now()
-        if asOf == nil, atVersion == nil, !full, var projected = try? projector.currentCaseViewJSON(id, now: now) {
-            projected.append(0x0A)
-            return JSONBody.response(bytes: projected, contentType: "application/json")
-        }
-        let history = try Self.history(id, store)
-        let cut: CaseView.Cut =
-            if let asOf { .asOf(asOf) } else if let atVersion { .atVersion(atVersion) } else { .now(now) }
-        do {
-            return JSONBody.response(try CaseView.make(history, at: cut).json(fullIdentity: full))
-        } catch {
-            throw APIError(
-                .unprocessableContent,
-                "invalid-query",
-                error.message,
-                field: asOf != nil ? "asOf" : "atVersion"
-            )
-        }
+        return JSONBody.response(bytes: answer.json + [0x0A], contentType: "application/json")
     }
 
     func timeline(_ request: Request, _ context: DocketRequestContext) throws -> Response {
         let holder = try context.require(Access.caseReaders)
         let id = try Self.caseID(context)
-        var out: [UInt8] = [0x5B]
-        func add(_ event: InterchangeEvent, _ summary: String, first: Bool) {
-            if !first { out.append(0x2C) }
-            event.write(into: &out, extra: [("summary", .string(summary))])
+        let cut = try Self.cut(request)
+        let entries = try APIError.answer { () throws(DocketError) in
+            try service.timeline(id, cut: cut, disclosure: Disclosure.of(holder.role))
         }
-        if !Access.seesFullIdentity(holder.role), let entries = try? projector.currentTimeline(id) {
-            for (i, e) in entries.enumerated() { add(e.event, e.summary, first: i == 0) }
-        } else {
-            let full = Access.seesFullIdentity(holder.role)
-            for (i, entry) in try Self.history(id, store).entries.enumerated() {
-                add(entry.line(fullIdentity: full), EventSummary.summary(of: entry.event), first: i == 0)
-            }
+        var out: [UInt8] = [0x5B]
+        for (i, entry) in entries.enumerated() {
+            if i > 0 { out.append(0x2C) }
+            entry.write(into: &out)
         }
         out.append(0x5D)
         out.append(0x0A)
@@ -89,21 +62,22 @@ struct CaseRoutes: Sendable {
     func replay(_ request: Request, _ context: DocketRequestContext) throws -> Response {
         let holder = try context.require(Access.caseReaders)
         let id = try Self.caseID(context)
-        let full = Access.seesFullIdentity(holder.role)
-        let history = try Self.history(id, store)
+        let cut = try Self.cut(request)
+        let steps = try APIError.answer { () throws(DocketError) in try service.replay(id, cut: cut, disclosure: Disclosure.of(holder.role)) }
         var out: [UInt8] = []
-        for (n, entry) in history.entries.enumerated() {
-            let view: CaseView
-            do { view = try CaseView.make(history, at: .atVersion(UInt64(n + 1))) } catch {
-                throw APIError(.internalServerError, "replay-failed", error.message)
-            }
-            out.append(contentsOf: Array("{\"event\":".utf8))
-            entry.line(fullIdentity: full).write(into: &out)
-            out.append(contentsOf: Array(",\"state\":".utf8))
-            JSONWriter.write(view.json(fullIdentity: full), into: &out)
-            out.append(contentsOf: Array("}\n".utf8))
+        for step in steps {
+            step.write(into: &out)
+            out.append(0x0A)
         }
         return JSONBody.response(bytes: out, contentType: "application/x-ndjson")
+    }
+
+    func batch(_ request: Request, _ context: DocketRequestContext) throws -> Response {
+        _ = try context.require(Access.caseReaders)
+        guard let id = context.parameters.get("id") else { throw APIError.notFound("no batch") }
+        let cut = try Self.cut(request)
+        let answer = try APIError.answer { () throws(DocketError) in try service.batch(id, cut: cut) }
+        return JSONBody.response(answer.json)
     }
 
     static func caseID(_ context: DocketRequestContext) throws(APIError) -> String {
@@ -113,12 +87,16 @@ struct CaseRoutes: Sendable {
         return id
     }
 
-    static func history(_ id: String, _ store: DocketStore) throws(APIError) -> CaseHistory {
-        do {
-            return try CaseHistory.load(id, from: store.log)
-        } catch {
-            if error.code == .notFound { throw APIError.notFound("no case \(id)") }
-            throw APIError(.internalServerError, "store-failed", error.message)
+    /// The `asOf` / `knownAt` query parameters as a cut.
+    static func cut(_ request: Request) throws(APIError) -> TimeCut {
+        let query = request.uri.queryParameters
+        return try APIError.answer { () throws(DocketError) in
+            try TimeCut.parse(
+                asOf: query.get("asOf"),
+                knownAt: query.get("knownAt"),
+                asOfName: "asOf",
+                knownAtName: "knownAt"
+            )
         }
     }
 }

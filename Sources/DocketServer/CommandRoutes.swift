@@ -99,8 +99,11 @@ struct CommandRoutes: Sendable {
 
     /// Submits one line and waits for its result.
     private func submitOne(_ line: [UInt8], _ actor: Actor) async -> CommandOutcome {
-        await withCheckedContinuation { continuation in
-            store.submit([line], actor: actor) { _, outcome in continuation.resume(returning: outcome) }
+        let store = self.store
+        return await withCheckedContinuation { continuation in
+            Blocking.start {
+                store.submit([line], actor: actor) { _, outcome in continuation.resume(returning: outcome) }
+            }
         }
     }
 
@@ -111,7 +114,9 @@ struct CommandRoutes: Sendable {
         let started = ContinuousClock.now
         let metrics = self.metrics
         if lines.isEmpty { continuation.finish() }
-        store.submit(lines, actor: actor) { index, outcome in
+        let store = self.store
+        Blocking.start {
+          store.submit(lines, actor: actor) { index, outcome in
             metrics.command(code: Self.code(outcome), seconds: ContinuousClock.now - started)
             let (ready, done) = ordered.add(index, outcome)
             if !ready.isEmpty {
@@ -120,6 +125,7 @@ struct CommandRoutes: Sendable {
                 continuation.yield(ByteBuffer(bytes: out))
             }
             if done { continuation.finish() }
+          }
         }
         return Response(
             status: .ok,

@@ -1,4 +1,6 @@
 import Certification
+import CertificationWire
+import DocketApplication
 import DocketStore
 import EventLog
 import Foundation
@@ -22,20 +24,27 @@ public enum DocketServer {
         /// 0 picks a free port (the address is reported once bound).
         public var port = 8080
         public var limits = ServerLimits()
+        /// How far ahead of the server's clock a command's `at` may be.
+        public var clockSkewLimit: ClockSkewLimit = .standard
 
         public init(storePath: String) { self.storePath = storePath }
     }
 
+    /// What a serving process writes in the store's lock file: `docket submit` and `import`
+    /// refused by it point their user to the server's `POST /v1/commands`.
+    public static let lockHolder = "docket serve"
+
     /// The router with every route and middleware, for a store already open.
     static func router(
-        store: DocketStore,
-        projector: Projector,
+        service: DocketService,
         tokens: TokenBook,
         metrics: ServerMetrics,
         follower: ProjectionFollower,
         limits: ServerLimits,
         logger: Logger
     ) -> Router<DocketRequestContext> {
+        let store = service.store
+        let projector = service.projector
         let router = Router(context: DocketRequestContext.self)
         let known = KnownRoutes()
         router.add(middleware: RequestLogMiddleware(logger: logger, metrics: metrics))
@@ -48,8 +57,8 @@ public enum DocketServer {
             admission: Admission(limit: limits.maxCommandRequestsInFlight)
         )
         .register(on: router)
-        CaseRoutes(store: store, projector: projector).register(on: router)
-        ReadRoutes(store: store, projector: projector).register(on: router)
+        CaseRoutes(service: service).register(on: router)
+        ReadRoutes(service: service).register(on: router)
         EventRoutes(store: store, limits: limits).register(on: router)
         HealthRoutes(store: store, follower: follower, metrics: metrics).register(on: router)
         known.record(router.routes)
@@ -69,6 +78,8 @@ public enum DocketServer {
         var options = DocketStore.Options()
         options.logger = logger
         options.onGroupCommitted = { metrics.groupCommitted($0) }
+        options.clockSkewLimit = configuration.clockSkewLimit
+        options.lockHolder = DocketServer.lockHolder
         let store = try DocketStore.open(at: configuration.storePath, options: options)
         do {
             try store.prepareForCommands()
@@ -78,12 +89,12 @@ public enum DocketServer {
                     "no tokens: every route but /health, /ready and /metrics answers 401 (add one with `docket token add`)"
                 )
             }
-            let projector = try Projector(storeRoot: configuration.storePath, log: store.log)
+            let projector = Projector(storeRoot: configuration.storePath, log: store.log)
+            let service = DocketService(store: store, projector: projector, modelsFollowLog: true)
             let follower = ProjectionFollower(projector: projector, log: store.log, logger: logger)
             let limits = configuration.limits
             let router = Self.router(
-                store: store,
-                projector: projector,
+                service: service,
                 tokens: tokens,
                 metrics: metrics,
                 follower: follower,

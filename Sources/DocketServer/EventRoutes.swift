@@ -40,15 +40,17 @@ struct EventRoutes: Sendable {
         var cursor = store.log.events(from: max(1, from))
         var out: [UInt8] = []
         var next = max(1, from)
-        do throws(EventLogError) {
+        do {
             var count = 0
             while count < limit, let event = try cursor.next() {
-                Self.line(event, full: Access.seesFullIdentity(holder.role)).write(into: &out)
+                try Self.line(event, Disclosure.of(holder.role)).write(into: &out)
                 out.append(0x0A)
                 next = event.position + 1
                 count += 1
             }
-        } catch {
+        } catch let error as APIError {
+            throw error
+        } catch let error as EventLogError {
             throw APIError(.internalServerError, "store-failed", error.message)
         }
         var response = JSONBody.response(bytes: out, contentType: "application/x-ndjson")
@@ -70,13 +72,13 @@ struct EventRoutes: Sendable {
             }
             from = id + 1
         }
-        let full = Access.seesFullIdentity(holder.role)
+        let disclosure = Disclosure.of(holder.role)
         let events = store.log.subscribe(from: max(1, from))
         let body = ResponseBody { writer in
             // Ends when the client goes away or the server shuts down gracefully.
             for try await event in events.cancelOnGracefulShutdown() {
                 var out = Array("id: \(event.position)\nevent: \(event.type)\ndata: ".utf8)
-                Self.line(event, full: full).write(into: &out)
+                try Self.line(event, disclosure).write(into: &out)
                 out.append(contentsOf: [0x0A, 0x0A])
                 try await writer.write(ByteBuffer(bytes: out))
             }
@@ -95,23 +97,14 @@ struct EventRoutes: Sendable {
         return p
     }
 
-    /// The event in the interchange format, its identity number masked unless `full`.
-    static func line(_ event: RecordedEvent, full: Bool) -> InterchangeEvent {
-        var data = event.payload
-        if !full, event.type == "Applied",
-            let decoded = try? EventCoding.decode(type: event.type, payload: event.payload)
-        {
-            data = EventCoding.payload(of: EventSummary.masked(decoded))
+    /// The event in the interchange format, its candidate's identity as `disclosure` allows.
+    /// - Throws: when the event cannot be decoded (its data is then withheld, never sent as it
+    ///   is: it might hold what the mask hides).
+    static func line(_ event: RecordedEvent, _ disclosure: Disclosure) throws -> InterchangeEvent {
+        do throws(EventLogError) {
+            return try RecordedDomainEvent(event).line(disclosure)
+        } catch {
+            throw APIError(.internalServerError, "undecodable-event", error.message)
         }
-        return InterchangeEvent(
-            position: event.position,
-            stream: event.stream,
-            version: event.version,
-            type: event.type,
-            at: event.occurredAt,
-            recordedAt: event.recordedAt,
-            metadata: EventMetadata(bytes: event.metadata),
-            data: data
-        )
     }
 }

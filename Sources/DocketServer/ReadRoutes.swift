@@ -1,5 +1,7 @@
 import Certification
+import CertificationWire
 import Chronology
+import DocketApplication
 import DocketJSON
 import DocketStore
 import EventLog
@@ -11,8 +13,8 @@ import Projections
 /// `/v1/reports/{name}` (JSON, or CSV for `Accept: text/csv`), `/v1/projections`, `/v1/digest`
 /// and `/v1/verify`.
 struct ReadRoutes: Sendable {
-    let store: DocketStore
-    let projector: Projector
+    let service: DocketService
+    var store: DocketStore { service.store }
 
     func register(on router: Router<DocketRequestContext>) {
         router.get("/v1/search") { request, context in try await Blocking.run { try search(request, context) } }
@@ -25,16 +27,27 @@ struct ReadRoutes: Sendable {
     }
 
     func search(_ request: Request, _ context: DocketRequestContext) throws -> Response {
-        _ = try context.require(Access.searchers)
-        guard let q = request.uri.queryParameters.get("q"), !q.trimmingCharacters(in: .whitespaces).isEmpty
-        else {
+        let holder = try context.require(Access.searchers)
+        let query = request.uri.queryParameters
+        guard let q = query.get("q"), !q.trimmingCharacters(in: .whitespaces).isEmpty else {
             throw APIError.badQuery("q", "give q: a name fragment or a full identity number")
         }
-        do {
-            return JSONBody.response(.array(try projector.searchCandidates(q).map(\.json)))
-        } catch {
-            throw APIError(.internalServerError, "projection-failed", error.message)
+        let limit = try Self.number(query.get("limit"), "limit", in: 1...DocketService.maximumSearchPage) ?? 50
+        let offset = try Self.number(query.get("offset"), "offset", in: 0...100_000_000) ?? 0
+        let cut = try CaseRoutes.cut(request)
+        let answer = try APIError.answer { () throws(DocketError) in
+            try service.search(q, cut: cut, offset: offset, limit: limit, disclosure: Disclosure.of(holder.role))
         }
+        return JSONBody.response(answer.json)
+    }
+
+    /// An optional whole-number query parameter within `range`.
+    static func number(_ text: String?, _ name: String, in range: ClosedRange<Int>) throws(APIError) -> Int? {
+        guard let text else { return nil }
+        guard let n = Int(text), range.contains(n) else {
+            throw APIError.badQuery(name, "\(name) must be a whole number from \(range.lowerBound) to \(range.upperBound)")
+        }
+        return n
     }
 
     func report(_ request: Request, _ context: DocketRequestContext) throws -> Response {
@@ -47,56 +60,28 @@ struct ReadRoutes: Sendable {
         filters.batch = query.get("batch")
         filters.occupation = query.get("occupation")
         filters.caseID = query.get("case")
-        for (key, value) in [("from", query.get("from")), ("to", query.get("to")), ("today", query.get("today"))] {
-            if let value, LocalDate(value) == nil {
-                throw APIError.badQuery(key, "\(key) \(value) is not a date; write YYYY-MM-DD")
-            }
-        }
         filters.from = query.get("from")
         filters.to = query.get("to")
-        if let days = query.get("complaintDays") {
-            guard let n = Int(days), n >= 0 else {
-                throw APIError.badQuery("complaintDays", "complaintDays must be 0 or more")
-            }
-            filters.complaintDays = n
+        let days = DocketService.maximumFilterDays
+        filters.complaintDays = try Self.number(query.get("complaintDays"), "complaintDays", in: 0...days) ?? 15
+        filters.expiringWithinDays = try Self.number(query.get("expiringWithin"), "expiringWithin", in: 0...days)
+        var today: LocalDate?
+        if let text = query.get("today") {
+            guard let date = LocalDate(text) else { throw APIError.badQuery("today", "today \(text) is not a date; write YYYY-MM-DD") }
+            today = date
         }
-        if let days = query.get("expiringWithin") {
-            guard let n = Int(days), n >= 0 else {
-                throw APIError.badQuery("expiringWithin", "expiringWithin must be 0 or more")
-            }
-            filters.expiringWithinDays = n
-        }
-        let today =
-            query.get("today")
-            ?? Timestamp.now().localDate(utcOffsetSeconds: Timestamp.chinaStandardOffset).description
-        let report: Report
-        do {
-            report = try Report.run(name, filters: filters, projector: projector, today: today)
-        } catch {
-            throw APIError(.internalServerError, "projection-failed", error.message)
-        }
+        let cut = try CaseRoutes.cut(request)
+        let answer = try APIError.answer { () throws(DocketError) in try service.report(name, filters: filters, cut: cut, today: today) }
         if (request.headers[.accept] ?? "").contains("text/csv") {
-            return JSONBody.response(bytes: Array(report.csv.utf8), contentType: "text/csv; charset=utf-8")
+            return JSONBody.response(bytes: Array(answer.report.csv.utf8), contentType: "text/csv; charset=utf-8")
         }
-        return JSONBody.response(report.json)
+        return JSONBody.response(answer.json)
     }
 
     func projections(_ context: DocketRequestContext) throws -> Response {
         _ = try context.require(Access.reporters)
-        let statuses: [Projector.Status]
-        do { statuses = try projector.servedStatus(reuseFingerprintsFor: .seconds(10)) } catch {
-            throw APIError(.internalServerError, "projection-failed", error.message)
-        }
-        let items: [JSONValue] = statuses.map { s in
-            .object([
-                "name": .string(s.name), "summary": .string(s.summary), "position": .int(s.position),
-                "lag": .int(s.lag), "fingerprintedAt": .int(s.fingerprintedAt),
-                "fingerprints": .object(
-                    JSONObject(s.fingerprints.map { (key: $0.table, value: .string($0.fingerprint)) })
-                ),
-            ])
-        }
-        return JSONBody.response(.object(["log": .int(store.log.lastPosition), "projections": .array(items)]))
+        let status = try APIError.answer { () throws(DocketError) in try service.readModelStatus(reuseFingerprintsFor: .seconds(10)) }
+        return JSONBody.response(status.json)
     }
 
     func digest(_ request: Request, _ context: DocketRequestContext) throws -> Response {

@@ -182,8 +182,8 @@ final class CommandProcessor {
     ) throws(DocketStoreError) -> Step {
         let caseID = envelope.target
         let existing = try core.caseRecord(caseID)
-        let record = existing ?? CaseRecord()
-        if let r = checkTarget(envelope, exists: existing != nil, lastAt: record.lastAt, version: record.state.version)
+        let record = existing ?? CaseState()
+        if let r = checkTarget(envelope, exists: existing != nil, lastAt: record.lastAt, version: record.version)
         {
             return .done(outcome.refused(r))
         }
@@ -191,7 +191,7 @@ final class CommandProcessor {
             return .done(outcome.refused(Self.shapeRejection(prepared.typed ?? CommandDecoder.decode(envelope))))
         }
         let decision: CaseDecider.Decision
-        switch core.decide(
+        switch try core.decide(
             command,
             caseID: caseID,
             record: record,
@@ -204,7 +204,7 @@ final class CommandProcessor {
         }
         if decision.events.isEmpty { return .done(outcome) }  // a retry of a payment: nothing to append
         if let bytes = decision.photoBytes, case .applied(let applied) = decision.events[0] {
-            try photos.put(bytes, sha256: applied.photo.sha256)
+            photos.stage(bytes, sha256: applied.photo.sha256)
         }
         let first = core.record(decision.events, caseID: caseID, at: envelope.at, onto: record)
         return appendStep(
@@ -213,7 +213,7 @@ final class CommandProcessor {
             digest: digest,
             outcome: outcome,
             events: decision.events.map(DomainEvent.caseEvent),
-            version: record.state.version,
+            version: record.version,
             firstPosition: first
         )
     }
@@ -227,8 +227,8 @@ final class CommandProcessor {
     ) -> Step {
         let batchID = envelope.target
         let existing = core.batchRecord(batchID)
-        let record = existing ?? BatchRecord()
-        if let r = checkTarget(envelope, exists: existing != nil, lastAt: record.lastAt, version: record.state.version)
+        let record = existing ?? BatchState()
+        if let r = checkTarget(envelope, exists: existing != nil, lastAt: record.lastAt, version: record.version)
         {
             return .done(outcome.refused(r))
         }
@@ -247,7 +247,7 @@ final class CommandProcessor {
             digest: digest,
             outcome: outcome,
             events: events.map(DomainEvent.batchEvent),
-            version: record.state.version,
+            version: record.version,
             firstPosition: first
         )
     }

@@ -11,9 +11,9 @@ import EventLog
 /// position is known before it is durable. Completions confirm the prediction.
 final class DecisionCore {
     /// How a case missing from the cache is read back.
-    typealias CaseLoader = (String) throws(DocketStoreError) -> CaseRecord?
+    typealias CaseLoader = (String) throws(DocketStoreError) -> CaseState?
 
-    private(set) var batches: [String: BatchRecord] = [:]
+    private(set) var batches: [String: BatchState] = [:]
     private var cache: CaseCache
     private(set) var index = CrossCaseIndex()
     /// The position the next decided event will take.
@@ -40,7 +40,7 @@ final class DecisionCore {
     /// read on demand.
     static func load(from log: EventLog, cacheCapacity: Int) throws(DocketStoreError) -> DecisionCore {
         let core = DecisionCore(cacheCapacity: cacheCapacity, nextPosition: log.lastPosition + 1) {
-            (id: String) throws(DocketStoreError) -> CaseRecord? in
+            (id: String) throws(DocketStoreError) -> CaseState? in
             try Self.readCase(id, from: log)
         }
         var cursor = log.events(from: 1)
@@ -59,7 +59,7 @@ final class DecisionCore {
         from log: EventLog,
         upTo version: UInt64 = .max
     ) throws(DocketStoreError)
-        -> CaseRecord?
+        -> CaseState?
     {
         let events: [RecordedEvent]
         do throws(EventLogError) {
@@ -68,7 +68,7 @@ final class DecisionCore {
             throw DocketStoreError.from(error)
         }
         guard !events.isEmpty else { return nil }
-        var record = CaseRecord()
+        var record = CaseState()
         for recorded in events {
             guard case .caseEvent(let event) = try StoredEvent.decode(recorded) else { continue }
             record.evolve(with: event, at: recorded.occurredAt, position: recorded.position)
@@ -81,7 +81,7 @@ final class DecisionCore {
     func observeDurable(_ recorded: RecordedEvent, indexOnly: Bool) throws(DocketStoreError) {
         if let batchID = StreamName.batchID(of: recorded.stream) {
             guard case .batchEvent(let event) = try StoredEvent.decode(recorded) else { return }
-            batches[batchID, default: BatchRecord()].evolve(
+            batches[batchID, default: BatchState()].evolve(
                 with: event,
                 at: recorded.occurredAt,
                 position: recorded.position
@@ -93,7 +93,7 @@ final class DecisionCore {
                 index.observe(event, caseID: caseID)
             } else {
                 guard case .caseEvent(let event) = try StoredEvent.decode(recorded) else { return }
-                var record = try caseRecord(caseID) ?? CaseRecord()
+                var record = try caseRecord(caseID) ?? CaseState()
                 record.evolve(with: event, at: recorded.occurredAt, position: recorded.position)
                 index.observe(event, caseID: caseID)
                 cache.put(caseID, record, durablePosition: .max)
@@ -105,27 +105,33 @@ final class DecisionCore {
 
     // MARK: Look-ups
 
-    func caseRecord(_ id: String) throws(DocketStoreError) -> CaseRecord? {
+    func caseRecord(_ id: String) throws(DocketStoreError) -> CaseState? {
         if let record = cache.get(id) { return record }
         guard let record = try loader(id) else { return nil }
         cache.put(id, record, durablePosition: durablePosition)
         return record
     }
 
-    func batchRecord(_ id: String) -> BatchRecord? { batches[id] }
-
-    func batchState(_ id: String) -> BatchState? { batches[id]?.state }
+    func batchRecord(_ id: String) -> BatchState? { batches[id] }
 
     /// The status of a case at `moment`.
     func status(of state: CaseState, at moment: Timestamp) -> CaseStatus {
-        CaseStatus.of(state, batch: { self.batches[$0]?.state }, at: moment)
+        CaseStatus.of(state, batch: { self.batches[$0] }, at: moment)
     }
 
     /// Whether this person has an open case for `occupation` at `moment`.
-    func hasOpenCase(_ document: Candidate.IdentityDocument, _ occupation: Occupation, at moment: Timestamp) -> Bool {
+    /// - Throws: when one of the person's cases cannot be read (never read as "no such case":
+    ///   that would let a duplicate application through).
+    func hasOpenCase(
+        _ document: Candidate.IdentityDocument,
+        _ occupation: Occupation,
+        at moment: Timestamp
+    ) throws(DocketStoreError) -> Bool {
         for id in index.cases(of: document, for: occupation) {
-            guard let record = try? caseRecord(id) else { continue }
-            if !status(of: record.state, at: moment).isClosed { return true }
+            guard let record = try caseRecord(id) else {
+                throw DocketStoreError(.damaged, "case \(id) is in the cross-case index but has no events in the log")
+            }
+            if !status(of: record, at: moment).isClosed { return true }
         }
         return false
     }
@@ -135,41 +141,53 @@ final class DecisionCore {
     func decide(
         _ command: CaseCommand,
         caseID: String,
-        record: CaseRecord,
+        record: CaseState,
         at: Timestamp,
         actor: Actor,
         photoSHA256: String? = nil
-    ) -> Result<CaseDecider.Decision, Rejection> {
+    ) throws(DocketStoreError) -> Result<CaseDecider.Decision, Rejection> {
         let index = self.index
         let context = CaseContext(
             at: at,
             actor: actor,
-            status: status(of: record.state, at: at),
+            status: status(of: record, at: at),
             caseID: caseID,
-            batch: { self.batches[$0]?.state },
+            batch: { self.batches[$0] },
             caseWithPaymentRef: { index.paymentRefs[$0] },
             caseWithTicketNumber: { index.ticketNumbers[$0] },
             caseWithCertificateNumber: { index.certificateNumbers[$0] },
             caseWithComplaintID: { index.complaintIDs[$0] }
         )
+        // The domain's look-ups cannot throw: a failed read is kept here, answered as "has an open
+        // case" (closed to a duplicate) and thrown once the decision returns.
+        var lookupFailure: DocketStoreError?
         let lookups = CaseDecider.ApplyLookups(
-            hasOpenCase: { self.hasOpenCase($0, $1, at: at) },
+            hasOpenCase: { document, occupation in
+                do throws(DocketStoreError) {
+                    return try self.hasOpenCase(document, occupation, at: at)
+                } catch {
+                    lookupFailure = error
+                    return true
+                }
+            },
             sha256: { bytes in photoSHA256 ?? SHA256Hex.of(bytes) }
         )
-        return CaseDecider.decide(command, state: record.state, context: context, apply: lookups)
+        let decision = CaseDecider.decide(command, state: record, context: context, apply: lookups)
+        if let lookupFailure { throw lookupFailure }
+        return decision
     }
 
     func decide(
         _ command: BatchCommand,
         batchID: String,
-        record: BatchRecord,
+        record: BatchState,
         at: Timestamp,
         actor: Actor
     ) -> Result<[BatchEvent], Rejection> {
         BatchDecider.decide(
             command,
             batchID: batchID,
-            state: record.state,
+            state: record,
             context: .init(at: at, actor: actor, batchHasScores: index.batchesWithScores.contains(batchID))
         )
     }
@@ -178,7 +196,7 @@ final class DecisionCore {
 
     /// Applies decided case events to `record` (the case as it was decided on), giving each the
     /// next position; returns the first.
-    func record(_ events: [CaseEvent], caseID: String, at: Timestamp, onto base: CaseRecord) -> UInt64 {
+    func record(_ events: [CaseEvent], caseID: String, at: Timestamp, onto base: CaseState) -> UInt64 {
         let first = nextPosition
         var record = base
         for event in events {
@@ -194,7 +212,7 @@ final class DecisionCore {
     func record(_ events: [BatchEvent], batchID: String, at: Timestamp) -> UInt64 {
         let first = nextPosition
         for event in events {
-            batches[batchID, default: BatchRecord()].evolve(with: event, at: at, position: nextPosition)
+            batches[batchID, default: BatchState()].evolve(with: event, at: at, position: nextPosition)
             nextPosition += 1
         }
         return first

@@ -26,6 +26,11 @@ public final class DocketStore: @unchecked Sendable {
         public var logger = Logger(label: "docket.store")
         /// Called after each group commit of the log (for metrics).
         public var onGroupCommitted: (@Sendable (GroupCommit) -> Void)?
+        /// How far ahead of this machine's clock a command's `at` may be (SPEC §5); `nil`
+        /// checks nothing (the store's own tests of old histories).
+        public var clockSkewLimit: ClockSkewLimit? = .standard
+        /// Who holds the store for writing, for another writer's error (`docket serve`).
+        public var lockHolder = ""
 
         public init() {}
     }
@@ -74,13 +79,14 @@ public final class DocketStore: @unchecked Sendable {
         logOptions.logger = options.logger
         logOptions.indexCheckpointEvents = options.indexCheckpointEvents
         logOptions.onGroupCommitted = options.onGroupCommitted
-        // Photos written for a group's applications are made durable before the group is
-        // written: one `syncfs` per group commit, on the writer thread, not one per submit
+        logOptions.lockHolder = options.lockHolder
+        // Photos staged by a group's applications are written and made durable before the
+        // group is written: on the writer thread, one `syncfs` per group commit, not file I/O
         // under the decision lock (which held every other submitter while it ran).
         let photos = PhotoStore(storeRoot: path)
         logOptions.beforeGroupWrite = { () throws(EventLogError) in
             do throws(DocketStoreError) {
-                try photos.syncPending()
+                try photos.writeStaged()
             } catch {
                 throw EventLogError(.io, error.message, file: "photos")
             }
@@ -106,6 +112,9 @@ public final class DocketStore: @unchecked Sendable {
         return made
     }
 
+    /// How far ahead of the clock a submitted command's `at` may be (see ``Options``).
+    public var clockSkewLimit: ClockSkewLimit? { options.clockSkewLimit }
+
     /// Prepares the write side now rather than on the first command (so its scan is not
     /// counted in the first command's latency).
     public func prepareForCommands() throws(DocketStoreError) {
@@ -126,7 +135,8 @@ public final class DocketStore: @unchecked Sendable {
         actor: Actor? = nil,
         deliver: @escaping @Sendable (Int, CommandOutcome) -> Void
     ) {
-        submit(prepared: lines.map { PreparedCommand(line: $0, actor: actor) }, deliver: deliver)
+        let skew = clockSkewLimit
+        submit(prepared: lines.map { PreparedCommand(line: $0, actor: actor, skew: skew) }, deliver: deliver)
     }
 
     /// Decides commands prepared earlier (on any thread) and appends the accepted ones; see

@@ -43,7 +43,7 @@ public enum HistoryVerifier {
         // Cases missing from the cache are read back only up to the version verified so far.
         let verified = VersionTable()
         let core = DecisionCore(cacheCapacity: cacheCapacity, nextPosition: 1) {
-            (id: String) throws(DocketStoreError) -> CaseRecord? in
+            (id: String) throws(DocketStoreError) -> CaseState? in
             let version = verified.version(of: id)
             guard version > 0 else { return nil }
             return try DecisionCore.readCase(id, from: log, upTo: version)
@@ -80,7 +80,7 @@ public enum HistoryVerifier {
             if photos != nil, case .caseEvent(.applied(let applied)) = event, namedPhotos[applied.photo.sha256] == nil {
                 namedPhotos[applied.photo.sha256] = recorded
             }
-            if let rejection = check(recorded, event, core: core) {
+            if let rejection = try check(recorded, event, core: core) {
                 finding(rejection.code.rawValue, rejection.message)
             }
             try core.observeDurable(recorded, indexOnly: false)
@@ -112,28 +112,41 @@ public enum HistoryVerifier {
     }
 
     /// Why the rules would have refused `event`, or `nil`.
-    static func check(_ recorded: RecordedEvent, _ event: DomainEvent, core: DecisionCore) -> Rejection? {
+    /// - Throws: when a case the rules need cannot be read from the log.
+    static func check(
+        _ recorded: RecordedEvent,
+        _ event: DomainEvent,
+        core: DecisionCore
+    ) throws(DocketStoreError) -> Rejection? {
         let metadata = EventMetadata(bytes: recorded.metadata)
         switch event {
         case .caseEvent(let e):
             guard let caseID = StreamName.caseID(of: recorded.stream) else {
                 return Rejection(.invalidField, "a case event in stream \(recorded.stream)")
             }
-            let record = (try? core.caseRecord(caseID)) ?? CaseRecord()
-            return RecordedRules.check(
+            let record = try core.caseRecord(caseID) ?? CaseState()
+            var readFailure: DocketStoreError?
+            let rejection = RecordedRules.check(
                 e,
                 actorID: metadata.actorID,
                 role: metadata.role,
                 at: recorded.occurredAt,
                 previousAt: record.lastAt
             ) { command, actor in
-                core.decide(command, caseID: caseID, record: record, at: recorded.occurredAt, actor: actor)
+                do throws(DocketStoreError) {
+                    return try core.decide(command, caseID: caseID, record: record, at: recorded.occurredAt, actor: actor)
+                } catch {
+                    readFailure = error
+                    return .success(CaseDecider.Decision(events: []))
+                }
             }
+            if let readFailure { throw readFailure }
+            return rejection
         case .batchEvent(let e):
             guard let batchID = StreamName.batchID(of: recorded.stream) else {
                 return Rejection(.invalidField, "a batch event in stream \(recorded.stream)")
             }
-            let record = core.batchRecord(batchID) ?? BatchRecord()
+            let record = core.batchRecord(batchID) ?? BatchState()
             return RecordedRules.check(
                 e,
                 actorID: metadata.actorID,

@@ -5,15 +5,17 @@ import Glibc
 /// Candidates' photos, content-addressed by SHA-256 inside the store:
 /// `<store>/photos/<first two hex digits>/<sha256>.jpg`.
 ///
-/// A photo is written (temporary file, rename) when its application is decided, and made durable
-/// by ``syncPending()`` before the log writes the group holding the event that names it (the
+/// A photo is staged in memory when its application is decided (no file I/O under the decision
+/// lock), then written (temporary file, rename) and made durable by ``writeStaged()`` on the
+/// log's writer thread, before the log writes the group holding the event that names it (the
 /// log's `beforeGroupWrite`): no `Applied` on disk, acknowledged or not, names a photo a crash
 /// could lose. The same photo twice is stored once.
 public final class PhotoStore: @unchecked Sendable {
     /// `<store>/photos`.
     public let directory: String
     private let lock = Lock()
-    private var unsynced: Set<String> = []
+    /// Photos of decided applications not yet on disk, by SHA-256.
+    private var staged: [String: [UInt8]] = [:]
 
     /// The photo store of the store at `storeRoot`.
     public init(storeRoot: String) {
@@ -23,29 +25,41 @@ public final class PhotoStore: @unchecked Sendable {
     /// Where a photo's bytes live.
     public func path(sha256: String) -> String { directory + "/" + sha256.prefix(2) + "/" + sha256 + ".jpg" }
 
-    /// Writes `bytes` under `sha256` unless already stored; durable only after ``syncPending()``.
-    func put(_ bytes: [UInt8], sha256: String) throws(DocketStoreError) {
-        let final = path(sha256: sha256)
-        if access(final, F_OK) == 0 { return }
-        let shard = directory + "/" + sha256.prefix(2)
-        try Posix.makeDirectory(directory)
-        try Posix.makeDirectory(shard)
-        let temporary = final + ".tmp"
-        try Posix.writeFile(temporary, bytes)
-        guard rename(temporary, final) == 0 else { throw Posix.error("cannot store photo \(sha256)", path: final) }
-        lock.withLock { _ = unsynced.insert(final) }
+    /// Keeps `bytes` to be stored under `sha256` by the next ``writeStaged()`` (memory only).
+    func stage(_ bytes: [UInt8], sha256: String) {
+        lock.withLock { staged[sha256] = bytes }
     }
 
-    /// Makes every photo written since the last call durable: one `syncfs` of the store's file
-    /// system, whatever the number of photos (a per-file `fsync` costs a millisecond each).
-    func syncPending() throws(DocketStoreError) {
-        let pending = lock.withLock { unsynced }
+    /// Writes every staged photo not already stored and makes them durable: one `syncfs` of the
+    /// store's file system, whatever the number of photos (a per-file `fsync` costs a
+    /// millisecond each). Runs on the log's writer thread before each group is written.
+    /// - Throws: when a photo cannot be written or synced (the group then fails, as a failed
+    ///   sync of the log would).
+    func writeStaged() throws(DocketStoreError) {
+        let pending = lock.withLock { staged }
         guard !pending.isEmpty else { return }
-        let fd = open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-        guard fd >= 0 else { throw Posix.error("cannot open the photo directory", path: directory) }
-        defer { close(fd) }
-        guard linuxSyncfs(fd) == 0 else { throw Posix.error("cannot sync the photos", path: directory) }
-        lock.withLock { unsynced.subtract(pending) }
+        var wrote = false
+        for (sha256, bytes) in pending {
+            let final = path(sha256: sha256)
+            if access(final, F_OK) == 0 { continue }
+            try Posix.makeDirectory(directory)
+            try Posix.makeDirectory(directory + "/" + sha256.prefix(2))
+            let temporary = final + ".tmp"
+            try Posix.writeFile(temporary, bytes)
+            guard rename(temporary, final) == 0 else {
+                throw Posix.error("cannot store photo \(sha256)", path: final)
+            }
+            wrote = true
+        }
+        if wrote {
+            let fd = open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+            guard fd >= 0 else { throw Posix.error("cannot open the photo directory", path: directory) }
+            defer { close(fd) }
+            guard linuxSyncfs(fd) == 0 else { throw Posix.error("cannot sync the photos", path: directory) }
+        }
+        lock.withLock {
+            for sha256 in pending.keys { staged[sha256] = nil }
+        }
     }
 
     /// A stored photo's bytes, or `nil` if it is not stored.

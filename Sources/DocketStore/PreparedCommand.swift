@@ -1,5 +1,6 @@
 import Certification
 import CertificationWire
+import Chronology
 import DocketJSON
 
 /// A command line with the work that needs no store state already done: the JSON parsed, the
@@ -25,25 +26,28 @@ public final class PreparedCommand: Sendable {
     }
 
     /// Prepares one line; with `actor`, as if the line named that actor (see
-    /// `CommandEnvelope.parse(buffer:actor:)`).
-    public convenience init(line: [UInt8], actor: Actor? = nil) {
-        let parts = line.withUnsafeBufferPointer { Self.parts(of: $0, actor: actor) }
+    /// `CommandEnvelope.parse(buffer:actor:clock:)`); with `skew`, an `at` further ahead of
+    /// the clock than that is refused.
+    public convenience init(line: [UInt8], actor: Actor? = nil, skew: ClockSkewLimit?) {
+        let parts = line.withUnsafeBufferPointer { Self.parts(of: $0, actor: actor, skew: skew) }
         self.init(envelope: parts.0, digest: parts.1, typed: parts.2, photoSHA256: parts.3)
     }
 
     /// Prepares one line read in place (the bytes need to live only for this call).
-    public convenience init(buffer: UnsafeBufferPointer<UInt8>) {
-        let parts = Self.parts(of: buffer, actor: nil)
+    public convenience init(buffer: UnsafeBufferPointer<UInt8>, skew: ClockSkewLimit?) {
+        let parts = Self.parts(of: buffer, actor: nil, skew: skew)
         self.init(envelope: parts.0, digest: parts.1, typed: parts.2, photoSHA256: parts.3)
     }
 
     private static func parts(
         of buffer: UnsafeBufferPointer<UInt8>,
-        actor: Actor?
+        actor: Actor?,
+        skew: ClockSkewLimit?
     ) -> (
         Result<CommandEnvelope, CommandEnvelope.Failure>, String?, Result<CommandDecoder.Typed, Rejection>?, String?
     ) {
-        let parsed = CommandEnvelope.parse(buffer: buffer, actor: actor)
+        let clock = skew.map { CommandEnvelope.Clock(limit: $0, now: Timestamp.now()) }
+        let parsed = CommandEnvelope.parse(buffer: buffer, actor: actor, clock: clock)
         guard case .success(var e) = parsed else { return (parsed, nil, nil, nil) }
         var typed = CommandDecoder.decode(e)
         var sha: String?

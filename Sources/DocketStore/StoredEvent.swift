@@ -34,7 +34,7 @@ enum StoredEvent {
 
 extension DocketStoreError {
     /// The store's view of a log error.
-    static func from(_ error: EventLogError) -> DocketStoreError {
+    public static func from(_ error: EventLogError) -> DocketStoreError {
         switch error.code {
         case .storeNotFound: return DocketStoreError(.storeNotFound, error.message)
         case .storeLocked: return DocketStoreError(.storeLocked, error.message)

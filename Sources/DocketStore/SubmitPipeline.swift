@@ -34,7 +34,7 @@ public enum SubmitPipeline {
             // Each line is prepared where it lies in the reader's buffer (no copy).
             while let prepared = reader.lines.withNextLine({ line -> PreparedCommand? in
                 if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { return nil }
-                return PreparedCommand(buffer: line)
+                return PreparedCommand(buffer: line, skew: store.clockSkewLimit)
             }) {
                 if let prepared {
                     numbers.append(sequencer.reserve())

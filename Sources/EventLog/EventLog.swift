@@ -75,7 +75,7 @@ public final class EventLog: Sendable {
         options: Options = Options()
     ) throws(EventLogError) -> EventLog {
         let layout = StoreLayout(root: path)
-        let lock = readOnly ? nil : try StoreLock.acquire(layout)
+        let lock = readOnly ? nil : try StoreLock.acquire(layout, holder: options.lockHolder)
         let opened = try LogRecovery.open(layout: layout, writable: !readOnly)
         if !opened.report.isClean {
             options.logger.notice(

@@ -100,7 +100,7 @@ import Testing
 
     @Test func onlyThePortalAppliesAndOnlyOnce() {
         #expect(Self.code(Self.decide(Self.data(), actor: Actor(id: "r", role: .registrar))) == .roleNotAllowed)
-        let existing = CaseState().evolved(with: EvolveTests.applied, position: 1)
+        let existing = CaseState().evolved(with: EvolveTests.applied, at: Fold.anyTime, position: 1)
         #expect(Self.code(Self.decide(Self.data(), state: existing)) == .caseExists)
     }
 

@@ -182,7 +182,7 @@ import Testing
             ).get() == [.scoresPublished]
         )
         var published = Self.scheduled()
-        published.evolve(with: .scoresPublished, position: 5)
+        published.evolve(with: .scoresPublished, at: Fold.anyTime, position: 5)
         #expect(
             Self.code(
                 Self.decide(.publishScores, state: published, actor: Self.examiner, at: "2024-05-01T09:00:00+08:00")

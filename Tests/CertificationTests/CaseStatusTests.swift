@@ -34,7 +34,7 @@ import Testing
         batches: [String: BatchState] = batches()
     ) -> CaseStatus {
         var state = CaseState()
-        for (i, event) in events.enumerated() { state.evolve(with: event, position: UInt64(10 + i)) }
+        for (i, event) in events.enumerated() { state.evolve(with: event, at: Fold.anyTime, position: UInt64(10 + i)) }
         return CaseStatus.of(state, batch: { batches[$0] }, at: at(moment))
     }
 

@@ -23,7 +23,7 @@ import Testing
 
     static func state(_ events: [CaseEvent]) -> CaseState {
         var state = CaseState()
-        for (i, e) in events.enumerated() { state.evolve(with: e, position: UInt64(i + 1)) }
+        for (i, e) in events.enumerated() { state.evolve(with: e, at: Fold.anyTime, position: UInt64(i + 1)) }
         return state
     }
 
@@ -257,7 +257,7 @@ import Testing
         var partial = Self.refund
         partial.amountYuan = 80
         #expect(T.code(EarlyStepDecisions.refund(partial, state: withdrawn, context: context)) == .wrongAmount)
-        let refunded = withdrawn.evolved(with: .refunded(Self.refund), position: 99)
+        let refunded = withdrawn.evolved(with: .refunded(Self.refund), at: Fold.anyTime, position: 99)
         #expect(T.code(EarlyStepDecisions.refund(Self.refund, state: refunded, context: context)) == .notRefundable)
         var unknown = Self.refund
         unknown.paymentRef = "PAY9"

@@ -22,7 +22,7 @@ import Testing
     }
 
     static func work5y(
-        years: Int,
+        years: Years,
         occupation: String = "software-engineer",
         evidence: [String] = ["work-experience-pledge"]
     ) -> Eligibility {
@@ -38,8 +38,11 @@ import Testing
         #expect(Self.code(Self.work5y(years: 6), .aiTrainer) == .eligibilityConditionInvalid)
     }
 
-    @Test(arguments: [(4, RejectionCode.eligibilityNotMet as RejectionCode?), (5, nil), (6, nil)])
-    func workFiveYearsIsInclusive(years: Int, expected: RejectionCode?) {
+    @Test(arguments: [
+        (4, RejectionCode.eligibilityNotMet as RejectionCode?), (4.5, .eligibilityNotMet), (4.99, .eligibilityNotMet),
+        (5, nil), (5.5, nil), (6, nil),
+    ] as [(Years, RejectionCode?)])
+    func workFiveYearsIsInclusiveAndTakesFractions(years: Years, expected: RejectionCode?) {
         #expect(Self.code(Self.work5y(years: years)) == expected)
     }
 
@@ -57,8 +60,10 @@ import Testing
         #expect(Self.code(Self.work5y(years: 5, evidence: ["diploma"])) == .eligibilityNotMet)
     }
 
-    @Test(arguments: [(2, RejectionCode.eligibilityNotMet as RejectionCode?), (3, nil)])
-    func aLevelFiveCertificateNeedsThreeYearsAfter(years: Int, expected: RejectionCode?) {
+    @Test(arguments: [
+        (2, RejectionCode.eligibilityNotMet as RejectionCode?), (2.5, .eligibilityNotMet), (3, nil), (3.5, nil),
+    ] as [(Years, RejectionCode?)])
+    func aLevelFiveCertificateNeedsThreeYearsAfterFractionsIncluded(years: Years, expected: RejectionCode?) {
         let claim = Self.claim(.l5CertPlus3y) {
             $0.certificateNumber = "S2019000123"
             $0.certificateOccupation = "computer-programmer"

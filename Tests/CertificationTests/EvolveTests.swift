@@ -30,7 +30,7 @@ import Testing
 
     static func fold(_ events: [CaseEvent]) -> CaseState {
         var state = CaseState()
-        for (i, event) in events.enumerated() { state.evolve(with: event, position: UInt64(100 + i)) }
+        for (i, event) in events.enumerated() { state.evolve(with: event, at: Fold.anyTime, position: UInt64(100 + i)) }
         return state
     }
 
@@ -144,7 +144,7 @@ import Testing
     @Test func aRescheduleVoidsTicketsRecordedBeforeIt() {
         var batch = BatchState()
         let start = RFC3339.parse("2024-04-20T09:00:00+08:00")!
-        batch.evolve(with: .scheduled(examStartsAt: start, occupations: [.aiTrainer]), position: 1)
+        batch.evolve(with: .scheduled(examStartsAt: start, occupations: [.aiTrainer]), at: Fold.anyTime, position: 1)
         #expect(batch.ticketIsValid(recordedAt: 50))
         batch.evolve(
             with: .rescheduled(examStartsAt: RFC3339.parse("2024-04-27T09:00:00+08:00")!, reason: "storm"),
@@ -153,8 +153,8 @@ import Testing
         #expect(!batch.ticketIsValid(recordedAt: 50))
         #expect(batch.ticketIsValid(recordedAt: 61))
         #expect(batch.examDate == LocalDate("2024-04-27")!)
-        batch.evolve(with: .scoresPublished, position: 90)
-        batch.evolve(with: .scoresPublished, position: 95)
+        batch.evolve(with: .scoresPublished, at: Fold.anyTime, position: 90)
+        batch.evolve(with: .scoresPublished, at: Fold.anyTime, position: 95)
         #expect(batch.scoresPublishedAt == 90)
         #expect(batch.version == 4)
     }

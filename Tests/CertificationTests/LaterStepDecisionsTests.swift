@@ -34,7 +34,7 @@ import Testing
         complaintOwner: String? = nil
     ) -> CaseContext {
         var batches = CaseStatusTests.batches()
-        if published { batches["2024-04"]!.evolve(with: .scoresPublished, position: 3) }
+        if published { batches["2024-04"]!.evolve(with: .scoresPublished, at: Fold.anyTime, position: 3) }
         let moment = at(moment)
         let s = state(events)
         return CaseContext(

@@ -140,7 +140,7 @@ struct SubmitBenchmark: ParsableCommand {
                 guard StreamName.isCase(recorded.stream) else { continue }
                 let event = try EventCoding.decode(type: recorded.type, payload: recorded.payload)
                 guard case .caseEvent(let e) = event else { continue }
-                states[recorded.stream, default: CaseState()].evolve(with: e, position: recorded.position)
+                states[recorded.stream, default: CaseState()].evolve(with: e, at: recorded.occurredAt, position: recorded.position)
                 events += 1
             }
         }

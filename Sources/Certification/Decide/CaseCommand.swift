@@ -12,6 +12,7 @@ public enum CaseCommand: Sendable, Hashable {
     case certify(certificateNumber: String)
     case lodgeComplaint(CaseEvent.ComplaintLodged)
     case resolveComplaint(CaseEvent.ComplaintResolved)
+    case addNote(CaseEvent.NoteAdded)
 
     /// The command's wire name.
     public var name: CommandName {
@@ -28,6 +29,7 @@ public enum CaseCommand: Sendable, Hashable {
         case .certify: return .certify
         case .lodgeComplaint: return .lodgeComplaint
         case .resolveComplaint: return .resolveComplaint
+        case .addNote: return .addNote
         }
     }
 }

@@ -1,7 +1,7 @@
 import Chronology
 
 /// The case decider: `decide(command, state, context) → events | rejection`, pure. The fold of
-/// ``CaseState/evolve(with:position:)`` over a case's events is the state it decides on.
+/// ``CaseState/evolve(with:at:position:)`` over a case's events is the state it decides on.
 public enum CaseDecider {
     /// An accepted command: its events, and for `apply` the photo bytes to store durably (by
     /// their SHA-256) before the events are appended.
@@ -75,6 +75,8 @@ public enum CaseDecider {
             return plain(ComplaintDecisions.lodge(l, state: state, context: context))
         case .resolveComplaint(let r):
             return plain(ComplaintDecisions.resolve(r, state: state, context: context))
+        case .addNote(let n):
+            return plain(ComplaintDecisions.addNote(n, state: state, context: context))
         }
     }
 }

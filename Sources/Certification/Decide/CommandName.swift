@@ -16,6 +16,7 @@ public enum CommandName: String, Sendable, CaseIterable {
     case certify
     case lodgeComplaint = "lodge-complaint"
     case resolveComplaint = "resolve-complaint"
+    case addNote = "add-note"
 
     /// What a command targets.
     public enum Target: String, Sendable {
@@ -38,7 +39,7 @@ public enum CommandName: String, Sendable, CaseIterable {
         case .apply, .withdraw, .requestRetake: return .portal
         case .verifyDocuments: return .registrar
         case .recordPayment, .refund: return .payments
-        case .correctScore, .lodgeComplaint, .resolveComplaint: return .supervisor
+        case .correctScore, .lodgeComplaint, .resolveComplaint, .addNote: return .supervisor
         case .certify: return .certifier
         }
     }

@@ -69,4 +69,34 @@ public enum ComplaintDecisions {
         }
         return .success([.complaintResolved(resolved)])
     }
+
+    /// `add-note`: a supervisor's note, 1 to 2,000 characters, on any case (open or closed),
+    /// about one of its complaints when `complaintId` is given.
+    public static func addNote(
+        _ note: CaseEvent.NoteAdded,
+        state: CaseState,
+        context: CaseContext
+    ) -> Result<[CaseEvent], Rejection> {
+        if let r = EarlyStepDecisions.common(state, context, command: "add-note", role: .supervisor) {
+            return .failure(r)
+        }
+        if let r = LaterStepDecisions.blank(note.text, "write the note's text", field: "data.text") {
+            return .failure(r)
+        }
+        guard note.text.count <= CaseEvent.NoteAdded.maximumCharacters else {
+            return .failure(
+                Rejection(
+                    .invalidField,
+                    "a note is at most 2,000 characters; this one has \(note.text.count)",
+                    field: "data.text"
+                )
+            )
+        }
+        if let id = note.complaintID, !state.complaints.contains(where: { $0.id == id }) {
+            return .failure(
+                Rejection(.complaintNotFound, "no complaint \(id) on this case", field: "data.complaintId")
+            )
+        }
+        return .success([.noteAdded(note)])
+    }
 }

@@ -28,6 +28,7 @@ public enum RecordedCommand {
         case .certified(let c): return .certify(certificateNumber: c.certificateNumber)
         case .complaintLodged(let l): return .lodgeComplaint(l)
         case .complaintResolved(let r): return .resolveComplaint(r)
+        case .noteAdded(let n): return .addNote(n)
         }
     }
 

@@ -86,11 +86,11 @@ public struct Eligibility: Sendable, Hashable {
     public var occupation: String?
     /// A description when `occupation` or `major` is `other`.
     public var description: String?
-    public var yearsOfWork: Int?
+    public var yearsOfWork: Years?
     /// `l5-cert-plus-3y`: the level-5 certificate's number and occupation.
     public var certificateNumber: String?
     public var certificateOccupation: String?
-    public var yearsSinceCertificate: Int?
+    public var yearsSinceCertificate: Years?
     /// `graduate`.
     public var schoolLevel: String?
     public var major: String?

@@ -15,6 +15,7 @@ public enum CaseEvent: Sendable, Hashable {
     case certified(Certified)
     case complaintLodged(ComplaintLodged)
     case complaintResolved(ComplaintResolved)
+    case noteAdded(NoteAdded)
 
     /// The event type name of the wire format.
     public var typeName: String {
@@ -31,6 +32,7 @@ public enum CaseEvent: Sendable, Hashable {
         case .certified: return "Certified"
         case .complaintLodged: return "ComplaintLodged"
         case .complaintResolved: return "ComplaintResolved"
+        case .noteAdded: return "NoteAdded"
         }
     }
 
@@ -194,6 +196,22 @@ public enum CaseEvent: Sendable, Hashable {
             self.complaintID = complaintID
             self.outcome = outcome
             self.resolution = resolution
+        }
+    }
+}
+
+extension CaseEvent {
+    /// A supervisor's note on a case (SPEC §3 `add-note`), optionally about one of its
+    /// complaints: what was said on the phone, what was checked, what comes next.
+    public struct NoteAdded: Sendable, Hashable {
+        /// The most characters a note may have.
+        public static let maximumCharacters = 2_000
+        public var text: String
+        /// The complaint of this case the note is about, if any.
+        public var complaintID: String?
+        public init(text: String, complaintID: String?) {
+            self.text = text
+            self.complaintID = complaintID
         }
     }
 }

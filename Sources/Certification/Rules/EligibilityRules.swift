@@ -81,7 +81,7 @@ public enum EligibilityRules {
             guard let years = claim.yearsOfWork else {
                 return Rejection(.missingField, "give the years of work", field: field + ".yearsOfWork")
             }
-            guard years >= 5 else {
+            guard years.isAtLeast(5) else {
                 return Rejection(
                     .eligibilityNotMet,
                     "work-5y needs at least 5 years of work; \(years) given",
@@ -120,7 +120,7 @@ public enum EligibilityRules {
                     field: field + ".yearsSinceCertificate"
                 )
             }
-            guard years >= 3 else {
+            guard years.isAtLeast(3) else {
                 return Rejection(
                     .eligibilityNotMet,
                     "l5-cert-plus-3y needs at least 3 years of work after the certificate; \(years) given",

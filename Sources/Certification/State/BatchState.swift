@@ -10,15 +10,21 @@ public struct BatchState: Sendable, Hashable {
     /// Where scores were first published, if they have been.
     public private(set) var scoresPublishedAt: UInt64?
     public private(set) var version: UInt64 = 0
+    /// The business time of the latest event.
+    public private(set) var lastAt: Timestamp?
+    /// The log position of the latest event.
+    public private(set) var lastPosition: UInt64 = 0
 
     /// A batch with no events.
     public init() {}
 
     public var isScheduled: Bool { examStartsAt != nil }
 
-    /// Applies `event` in place. Total: never fails.
-    public mutating func evolve(with event: BatchEvent, position: UInt64) {
+    /// Applies `event` (business time `at`, log position `position`) in place. Total: never fails.
+    public mutating func evolve(with event: BatchEvent, at: Timestamp, position: UInt64) {
         version += 1
+        lastAt = at
+        lastPosition = position
         switch event {
         case .scheduled(let start, let occupations):
             examStartsAt = start

@@ -1,4 +1,8 @@
+import Chronology
+
 /// A case as its events have made it: the fold of `evolve` over its stream (the Decider's state).
+/// This is the one fold of a case: the write side decides on it, views and replays show it, and
+/// read models store it.
 ///
 /// `evolve` is total: it never fails, whatever the events, so imported histories that broke a
 /// rule still fold (verify reports them separately). Time-dependent status (a kept pass expiring)
@@ -55,22 +59,36 @@ public struct CaseState: Sendable, Hashable {
     public private(set) var complaints: [Complaint] = []
     /// Ticket numbers sent late (audit findings `ticket-late`).
     public private(set) var lateTickets: [String] = []
+    /// Notes added by supervisors.
+    public private(set) var noteCount = 0
+    /// The business time of the application (its `at`).
+    public private(set) var appliedAt: Timestamp?
+    /// The business time of the latest event: a command's `at` is never earlier (SPEC §3).
+    public private(set) var lastAt: Timestamp?
+    /// The log position of the latest event.
+    public private(set) var lastPosition: UInt64 = 0
+    /// When the certificate was issued (the `Certified` event's business time).
+    public private(set) var certifiedAt: Timestamp?
 
     /// A case with no events.
     public init() {}
 
-    /// The state after `event`, recorded at log position `position`.
-    public func evolved(with event: CaseEvent, position: UInt64) -> CaseState {
+    /// The state after `event`, which happened at business time `at` and was recorded at log
+    /// position `position`.
+    public func evolved(with event: CaseEvent, at: Timestamp, position: UInt64) -> CaseState {
         var next = self
-        next.evolve(with: event, position: position)
+        next.evolve(with: event, at: at, position: position)
         return next
     }
 
-    /// Applies `event` in place. Total: never fails.
-    public mutating func evolve(with event: CaseEvent, position: UInt64) {
+    /// Applies `event` (business time `at`, log position `position`) in place. Total: never fails.
+    public mutating func evolve(with event: CaseEvent, at: Timestamp, position: UInt64) {
         version += 1
+        lastAt = at
+        lastPosition = position
         switch event {
         case .applied(let applied):
+            appliedAt = at
             application = applied
             sittingBatch = applied.batch
             subjectsOwed = Set(Subject.allCases)
@@ -106,12 +124,15 @@ public struct CaseState: Sendable, Hashable {
             ticket = nil
         case .certified(let certified):
             certificateNumber = certified.certificateNumber
+            certifiedAt = at
         case .complaintLodged(let lodged):
             complaints.append(Complaint(id: lodged.complaintID, category: lodged.category, outcome: nil))
         case .complaintResolved(let resolved):
             if let i = complaints.firstIndex(where: { $0.id == resolved.complaintID && $0.isOpen }) {
                 complaints[i].outcome = resolved.outcome
             }
+        case .noteAdded:
+            noteCount += 1
         }
     }
 

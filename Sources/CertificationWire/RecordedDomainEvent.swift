@@ -1,16 +1,24 @@
 import Certification
-import CertificationWire
 import Chronology
 import EventLog
 
-/// An event as projections see it: its places, times, actor and decoded data.
-public struct ProjectedEvent: Sendable {
+/// An event as the log recorded it, with its data decoded: the one recorded-event type the
+/// store's views, the read models and the server's feed share. The log itself knows only
+/// ``RecordedEvent`` (opaque bytes); this is what those bytes mean to certification.
+public struct RecordedDomainEvent: Sendable {
+    /// Its place in the whole log (from 1, no gaps).
     public var position: UInt64
+    /// `case-<id>` or `batch-<id>`.
     public var stream: String
+    /// Its place in its stream (from 1).
     public var version: UInt64
+    /// Business time: when it happened, as the command said.
     public var at: Timestamp
+    /// When the log took it.
     public var recordedAt: Timestamp
+    /// Who did it, and under which command.
     public var metadata: EventMetadata
+    /// What happened.
     public var event: DomainEvent
     /// The event's data as the log holds it (compact JSON).
     public var payload: [UInt8]
@@ -39,6 +47,7 @@ public struct ProjectedEvent: Sendable {
     }
 
     /// The event as recorded, decoded.
+    /// - Throws: `corruption` when its data cannot be read as its type says.
     public init(_ recorded: RecordedEvent) throws(EventLogError) {
         do throws(EventCoding.DecodingError) {
             self.init(
@@ -54,12 +63,32 @@ public struct ProjectedEvent: Sendable {
         } catch {
             throw EventLogError(
                 .corruption,
-                "event \(recorded.position) cannot be read: \(error)",
+                "the event at position \(recorded.position) (\(recorded.stream) version \(recorded.version)) cannot be read: \(error)",
                 position: recorded.position
             )
         }
     }
 
+    /// The batch id, for a batch event.
+    public var batchID: String? { StreamName.batchID(of: stream) }
+
+    /// The event type's wire name (`Applied`, `BatchRescheduled`).
+    public var type: String { event.typeName }
+
     /// The business date in Asia/Shanghai (`YYYY-MM-DD`), how reports group days.
     public var localDay: String { at.localDate(utcOffsetSeconds: Timestamp.chinaStandardOffset).description }
+
+    /// The event in the interchange format, its candidate's identity as `disclosure` allows.
+    public func line(_ disclosure: Disclosure) -> InterchangeEvent {
+        InterchangeEvent(
+            position: position,
+            stream: stream,
+            version: version,
+            type: type,
+            at: at,
+            recordedAt: recordedAt,
+            metadata: metadata,
+            data: disclosure.data(of: event, stored: payload)
+        )
+    }
 }

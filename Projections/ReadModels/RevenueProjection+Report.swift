@@ -1,0 +1,16 @@
+extension RevenueProjection {
+    /// `revenue`: paid, refunded and net yuan by batch, occupation and day.
+    public func report(_ filters: Report.Filters, today: String) -> ReportQuery? {
+        var conditions = ReportQuery.Conditions()
+        conditions.add("batch = ?", filters.batch)
+        conditions.add("occupation = ?", filters.occupation)
+        conditions.add("day >= ?", filters.from)
+        conditions.add("day <= ?", filters.to)
+        return ReportQuery(
+            columns: ["batch", "occupation", "day", "paid_yuan", "refunded_yuan", "net_yuan"],
+            sql: "SELECT batch, occupation, day, paid_yuan, refunded_yuan, paid_yuan - refunded_yuan FROM revenue"
+                + conditions.clause + " ORDER BY batch, occupation, day",
+            arguments: conditions.arguments
+        )
+    }
+}

@@ -1,0 +1,76 @@
+import Certification
+import Chronology
+import DocketStore
+import Projections
+
+extension DocketService {
+    /// The reports, by read model.
+    public static var reportNames: [String] { Report.names }
+
+    /// The largest number of days a report filter counts (a century): beyond it, date
+    /// arithmetic would leave the calendar.
+    public static let maximumFilterDays = 36_500
+
+    /// Report `name` with `filters`, from the live read model (brought up to the log first
+    /// unless a follower keeps it there) or, for a past `cut`, from a build of the model as
+    /// the log stood then (made on first use). Ages and lapses count from `today`, else from
+    /// the cut's day, else from today in Asia/Shanghai.
+    /// - Throws: `unknown-report`; `invalid-parameter` for a malformed date or a count out of
+    ///   range; `before-log`.
+    public func report(
+        _ name: String,
+        filters: Report.Filters = Report.Filters(),
+        cut: TimeCut = .now,
+        today: LocalDate? = nil
+    ) throws(DocketError) -> ReportAnswer {
+        guard Report.names.contains(name) else {
+            throw DocketError(
+                .unknownReport,
+                "no report \(name); the reports are \(Report.names.joined(separator: ", "))",
+                field: "name"
+            )
+        }
+        try Self.validate(filters)
+        let logPosition = self.logPosition
+        if cut == .now { try prepareModels([name]) }
+        let file = try snapshot(name, cut: cut, field: cut.isKnownAt ? "knownAt" : "asOf")
+        let day = today ?? self.today(for: cut)
+        do throws(ProjectionError) {
+            let report = try Report.run(name, filters: filters, projector: projector, today: day.description, file: file)
+            return ReportAnswer(
+                name: name,
+                report: report,
+                logPosition: file == nil ? logPosition : try projector.checkpoint(of: file!),
+                generatedAt: clock(),
+                today: day,
+                cut: cut,
+                filters: filters
+            )
+        } catch {
+            throw DocketError.from(error)
+        }
+    }
+
+    /// Checks the filters a client sent: dates that are dates, counts in range.
+    static func validate(_ filters: Report.Filters) throws(DocketError) {
+        for (field, value) in [("from", filters.from), ("to", filters.to)] {
+            if let value, LocalDate(value) == nil {
+                throw DocketError(.invalidParameter, "\(field) \(value) is not a date; write YYYY-MM-DD", field: field)
+            }
+        }
+        guard (0...maximumFilterDays).contains(filters.complaintDays) else {
+            throw DocketError(
+                .invalidParameter,
+                "complaintDays is 0 to \(maximumFilterDays), not \(filters.complaintDays)",
+                field: "complaintDays"
+            )
+        }
+        if let days = filters.expiringWithinDays, !(0...maximumFilterDays).contains(days) {
+            throw DocketError(
+                .invalidParameter,
+                "expiringWithin is 0 to \(maximumFilterDays) days, not \(days)",
+                field: "expiringWithin"
+            )
+        }
+    }
+}

@@ -1,0 +1,42 @@
+import Chronology
+import DocketStore
+import DocketJSON
+import Projections
+
+/// A report and what it reflects: which log position, which day ages and lapses count from,
+/// which moment (`cut`) and which filters.
+public struct ReportAnswer: Sendable {
+    public var name: String
+    public var report: Report
+    public var logPosition: UInt64
+    public var generatedAt: Timestamp
+    public var today: LocalDate
+    public var cut: TimeCut
+    public var filters: Report.Filters
+
+    /// The filters that were given, by their parameter names.
+    public var filterJSON: JSONValue {
+        var object = JSONObject()
+        if let v = filters.batch { object.set("batch", .string(v)) }
+        if let v = filters.occupation { object.set("occupation", .string(v)) }
+        if let v = filters.from { object.set("from", .string(v)) }
+        if let v = filters.to { object.set("to", .string(v)) }
+        if let v = filters.caseID { object.set("case", .string(v)) }
+        if name == "findings" { object.set("complaintDays", .int(filters.complaintDays)) }
+        if let v = filters.expiringWithinDays { object.set("expiringWithin", .int(v)) }
+        switch cut {
+        case .now: break
+        case .asOf(let t): object.set("asOf", .string(t.description))
+        case .knownAt(let t): object.set("knownAt", .string(t.description))
+        }
+        return .object(object)
+    }
+
+    /// `{"report","logPosition","generatedAt","today","filters","rows":[{column: value}]}`.
+    public var json: JSONValue {
+        .object([
+            "report": .string(name), "logPosition": .int(logPosition), "generatedAt": .string(generatedAt.description),
+            "today": .string(today.description), "filters": filterJSON, "rows": report.json,
+        ])
+    }
+}
