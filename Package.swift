@@ -169,11 +169,29 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        // Test support shared by test targets: temporary stores and command lines.
+        .target(
+            name: "DocketTestSupport",
+            dependencies: [
+                "Certification", "CertificationWire", "DocketApplication", "DocketJSON", "DocketStore", "DocketWorkload",
+                "Projections",
+            ],
+            path: "Tests/DocketTestSupport",
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "DocketStoreTests",
             dependencies: [
-                "Certification", "CertificationWire", "Chronology", "DocketJSON", "DocketStore", "DocketWorkload",
-                "EventLog",
+                "Certification", "CertificationWire", "Chronology", "DocketJSON", "DocketStore", "DocketTestSupport",
+                "DocketWorkload", "EventLog",
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "DocketApplicationTests",
+            dependencies: [
+                "Certification", "CertificationWire", "Chronology", "DocketApplication", "DocketJSON", "DocketStore",
+                "DocketTestSupport", "EventLog", "Projections",
             ],
             swiftSettings: swiftSettings
         ),
@@ -193,7 +211,7 @@ let package = Package(
         .testTarget(
             name: "DocketServerTests",
             dependencies: [
-                "DocketServer", "DocketJSON", "DocketStore", "DocketWorkload", "EventLog", "Projections",
+                "DocketApplication", "DocketServer", "DocketJSON", "DocketStore", "DocketWorkload", "EventLog", "Projections",
                 "Certification",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),

@@ -425,7 +425,18 @@ public final class Projector: @unchecked Sendable {
                     sql: "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA cache_size = -\(cacheKiB)"
                 )
             }
-            return try DatabaseQueue(path: path, configuration: configuration)
+            // Switching a new file to write-ahead logging needs it to itself: SQLite answers
+            // SQLITE_BUSY at once, without its busy handler, while another connection is making
+            // the same file (two catch-ups starting together). Wait and try again.
+            var attempts = 0
+            while true {
+                do {
+                    return try DatabaseQueue(path: path, configuration: configuration)
+                } catch let error as DatabaseError where error.resultCode == .SQLITE_BUSY && attempts < 200 {
+                    attempts += 1
+                    usleep(25_000)
+                }
+            }
         } catch {
             throw ProjectionError(.database, "cannot open \(path): \(error)")
         }

@@ -45,7 +45,7 @@ public struct CandidateSearchProjection: Projection {
 
     /// The keyed hash of a normalised identity number (upper case, as applications store it);
     /// `nil` when the store has no key yet (then no model holds a hash either).
-    func hash(_ number: String, create: Bool) throws(ProjectionError) -> String? {
+    func hash(_ number: String, create: Bool = true) throws(ProjectionError) -> String? {
         try key.hash(create: create)?.hex(number.uppercased())
     }
 

@@ -10,7 +10,7 @@ extension DocketService {
         guard StreamName.isValidID(id) else {
             throw DocketError(.invalidParameter, "a batch id is 1 to 64 of A-Z a-z 0-9 . _ -", field: "batch")
         }
-        try requireInsideLog(cut, field: cut.isKnownAt ? "knownAt" : "asOf")
+        try requireInsideLog(cut, field: cut.field)
         let logPosition = self.logPosition
         let events = try CaseHistory.read(stream: StreamName.forBatch(id), from: store.log).filter {
             cut.includes(at: $0.at, recordedAt: $0.recordedAt)

@@ -39,7 +39,7 @@ extension DocketService {
         if atVersion != nil, cut != .now {
             throw DocketError(.invalidParameter, "give a version or a moment, not both", field: "atVersion")
         }
-        try requireInsideLog(cut, field: cut.isKnownAt ? "knownAt" : "asOf")
+        try requireInsideLog(cut, field: cut.field)
         let whole = try CaseHistory.load(id, from: store.log)
         let history = whole.cut(cut)
         guard let first = whole.events.first, !history.events.isEmpty else {
@@ -47,7 +47,7 @@ extension DocketService {
             throw DocketError(
                 .invalidParameter,
                 "case \(id) had no events \(cut.phrase); its first event was \(started ?? "never")",
-                field: cut.isKnownAt ? "knownAt" : "asOf"
+                field: cut.field
             )
         }
         _ = first
@@ -71,6 +71,16 @@ extension DocketService {
         var bytes: [UInt8] = []
         JSONWriter.write(view.json(disclosure), into: &bytes)
         return CaseViewAnswer(json: bytes, version: view.state.version, logPosition: logPosition, fromReadModel: false)
+    }
+
+    /// Case `id` folded from the log (inside `cut`), its status at the cut's moment: the view
+    /// as a value, for callers that need the state itself rather than its JSON.
+    public func foldedCase(_ id: String, cut: TimeCut = .now) throws(DocketError) -> CaseView {
+        let history = try CaseHistory.load(id, from: store.log).cut(cut)
+        var fold = CaseFold(history)
+        for e in history.events { fold.apply(e) }
+        fold.advanceBatches(through: .max)
+        return fold.view(at: cut.moment(now: clock()))
     }
 
     /// The stored view's `"version":N` (the model's bytes are not parsed to answer).
@@ -116,10 +126,10 @@ extension DocketService {
             }
         }
         if caseEntries.isEmpty {
-            try requireInsideLog(cut, field: cut.isKnownAt ? "knownAt" : "asOf")
+            try requireInsideLog(cut, field: cut.field)
             let history = try CaseHistory.load(id, from: store.log).cut(cut)
             guard !history.events.isEmpty else {
-                throw DocketError(.invalidParameter, "case \(id) had no events \(cut.phrase)", field: "asOf")
+                throw DocketError(.invalidParameter, "case \(id) had no events \(cut.phrase)", field: cut.field)
             }
             caseEntries = history.events.map {
                 TimelineEntry(source: .case, event: $0.line(disclosure), summary: EventSummary.summary(of: $0.event))
@@ -154,10 +164,10 @@ extension DocketService {
     /// produced, the status evaluated at the event's business time and the batches as the log
     /// held them when the event was recorded. One fold, applied event by event.
     public func replay(_ id: String, cut: TimeCut = .now, disclosure: Disclosure) throws(DocketError) -> [ReplayStep] {
-        try requireInsideLog(cut, field: cut.isKnownAt ? "knownAt" : "asOf")
+        try requireInsideLog(cut, field: cut.field)
         let history = try CaseHistory.load(id, from: store.log).cut(cut)
         guard !history.events.isEmpty else {
-            throw DocketError(.invalidParameter, "case \(id) had no events \(cut.phrase)", field: "asOf")
+            throw DocketError(.invalidParameter, "case \(id) had no events \(cut.phrase)", field: cut.field)
         }
         var fold = CaseFold(history)
         var steps: [ReplayStep] = []

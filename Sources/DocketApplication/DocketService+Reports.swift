@@ -1,6 +1,8 @@
 import Certification
+import CertificationWire
 import Chronology
 import DocketStore
+import EventLog
 import Projections
 
 extension DocketService {
@@ -32,8 +34,9 @@ extension DocketService {
         }
         try Self.validate(filters)
         let logPosition = self.logPosition
-        if cut == .now { try prepareModels([name]) }
-        let file = try snapshot(name, cut: cut, field: cut.isKnownAt ? "knownAt" : "asOf")
+        if cut == .now { try prepareModels(filters.batch == nil ? [name] : [name, "cases"]) }
+        try checkKnown(filters)
+        let file = try snapshot(name, cut: cut)
         let day = today ?? self.today(for: cut)
         do throws(ProjectionError) {
             let report = try Report.run(name, filters: filters, projector: projector, today: day.description, file: file)
@@ -48,6 +51,28 @@ extension DocketService {
             )
         } catch {
             throw DocketError.from(error)
+        }
+    }
+
+    /// Refuses a batch or occupation the store does not know, naming the ones it does (a
+    /// report filtered by a typo would otherwise come back empty, as if nothing happened).
+    func checkKnown(_ filters: Report.Filters) throws(DocketError) {
+        if let occupation = filters.occupation, Occupation(rawValue: occupation) == nil {
+            throw DocketError(
+                .unknownFilterValue,
+                "no occupation \(occupation); the occupations are \(Occupation.allCases.map(\.rawValue).joined(separator: ", "))",
+                field: "occupation"
+            )
+        }
+        if let batch = filters.batch, store.log.version(of: StreamName.forBatch(batch)) == 0 {
+            var known: [String] = []
+            do throws(ProjectionError) { known = try projector.knownBatches() } catch {}
+            throw DocketError(
+                .unknownFilterValue,
+                "no batch \(batch) has been scheduled"
+                    + (known.isEmpty ? "" : "; the batches are \(known.joined(separator: ", "))"),
+                field: "batch"
+            )
         }
     }
 

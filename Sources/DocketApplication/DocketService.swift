@@ -111,7 +111,8 @@ public final class DocketService: Sendable {
     /// The file of read model `name` as `cut` sees the log, built on first use: the log through
     /// the last position recorded by a `knownAt` moment, or every event whose business time is
     /// by an `asOf` moment. `nil` for `.now` (the live model answers).
-    public func snapshot(_ name: String, cut: TimeCut, field: String = "--as-of") throws(DocketError) -> String? {
+    public func snapshot(_ name: String, cut: TimeCut) throws(DocketError) -> String? {
+        let field = cut.field
         guard cut != .now else { return nil }
         try requireInsideLog(cut, field: field)
         let file: String
@@ -157,4 +158,7 @@ extension TimeCut {
         if case .knownAt = self { return true }
         return false
     }
+
+    /// The parameter a cut came from, for errors: `asOf` or `knownAt`.
+    var field: String { isKnownAt ? "knownAt" : "asOf" }
 }

@@ -74,15 +74,16 @@ struct CaseRoutes: Sendable {
 
     func batch(_ request: Request, _ context: DocketRequestContext) throws -> Response {
         _ = try context.require(Access.caseReaders)
-        guard let id = context.parameters.get("id") else { throw APIError.notFound("no batch") }
+        let id = try Self.caseID(context, what: "batch")
         let cut = try Self.cut(request)
         let answer = try APIError.answer { () throws(DocketError) in try service.batch(id, cut: cut) }
         return JSONBody.response(answer.json)
     }
 
-    static func caseID(_ context: DocketRequestContext) throws(APIError) -> String {
+    /// The `{id}` path parameter, checked as a case or batch id.
+    static func caseID(_ context: DocketRequestContext, what: String = "case") throws(APIError) -> String {
         guard let id = context.parameters.get("id"), StreamName.isValidID(id) else {
-            throw APIError(.badRequest, "invalid-field", "a case id is 1 to 64 of A-Z a-z 0-9 . _ -", field: "id")
+            throw APIError(.badRequest, "invalid-field", "a \(what) id is 1 to 64 of A-Z a-z 0-9 . _ -", field: "id")
         }
         return id
     }

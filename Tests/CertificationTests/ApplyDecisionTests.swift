@@ -15,11 +15,13 @@ import Testing
                 examStartsAt: at("2024-04-20T09:00:00+08:00"),
                 occupations: [.blockchainOperator, .aiTrainer]
             ),
+            at: Fold.anyTime,
             position: 1
         )
         var july = BatchState()
         july.evolve(
             with: .scheduled(examStartsAt: at("2024-07-20T09:00:00+08:00"), occupations: [.aiTrainer]),
+            at: Fold.anyTime,
             position: 2
         )
         return ["2024-04": april, "2024-07": july]

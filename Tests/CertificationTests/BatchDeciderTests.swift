@@ -14,6 +14,7 @@ import Testing
         var state = BatchState()
         state.evolve(
             with: .scheduled(examStartsAt: examStart, occupations: [.blockchainOperator, .aiTrainer]),
+            at: Fold.anyTime,
             position: 1
         )
         return state

@@ -12,17 +12,20 @@ import Testing
         var april = BatchState()
         april.evolve(
             with: .scheduled(examStartsAt: at("2024-04-20T09:00:00+08:00"), occupations: [.blockchainOperator]),
+            at: Fold.anyTime,
             position: 1
         )
         if let position {
             april.evolve(
                 with: .rescheduled(examStartsAt: at("2024-04-27T09:00:00+08:00"), reason: "storm"),
+                at: Fold.anyTime,
                 position: position
             )
         }
         var july = BatchState()
         july.evolve(
             with: .scheduled(examStartsAt: at("2024-07-20T09:00:00+08:00"), occupations: [.blockchainOperator]),
+            at: Fold.anyTime,
             position: 2
         )
         return ["2024-04": april, "2024-07": july]

@@ -101,6 +101,7 @@ import Testing
         #expect(state.subjectsPaidForSitting.isEmpty)
         let paid = state.evolved(
             with: .paid(.init(paymentRef: "PAY2", amountYuan: 80, subjects: [.skill])),
+            at: Fold.anyTime,
             position: 200
         )
         #expect(paid.subjectsPaidForSitting == [.skill])
@@ -116,6 +117,7 @@ import Testing
         #expect(!state.hasOpenScoreComplaint)
         state.evolve(
             with: .complaintResolved(.init(complaintID: "CP-1", outcome: .upheld, resolution: "refunded")),
+            at: Fold.anyTime,
             position: 300
         )
         #expect(state.complaints.first?.outcome == .upheld)
@@ -148,6 +150,7 @@ import Testing
         #expect(batch.ticketIsValid(recordedAt: 50))
         batch.evolve(
             with: .rescheduled(examStartsAt: RFC3339.parse("2024-04-27T09:00:00+08:00")!, reason: "storm"),
+            at: Fold.anyTime,
             position: 60
         )
         #expect(!batch.ticketIsValid(recordedAt: 50))

@@ -256,11 +256,13 @@ import Testing
         var lastDay = BatchState()
         lastDay.evolve(
             with: .scheduled(examStartsAt: Self.at("2025-04-20T09:00:00+08:00"), occupations: [.blockchainOperator]),
+            at: Fold.anyTime,
             position: 4
         )
         var dayAfter = BatchState()
         dayAfter.evolve(
             with: .scheduled(examStartsAt: Self.at("2025-04-21T09:00:00+08:00"), occupations: [.blockchainOperator]),
+            at: Fold.anyTime,
             position: 5
         )
         batches["2025-04"] = lastDay

@@ -110,8 +110,12 @@ import Testing
             let table = try CLI.run(["case", id, "--store", store])
             #expect(table.output.contains("status") && table.output.contains(number))
             let timeline = try CLI.run(["timeline", id, "--store", store, "--json"])
-            let events = try JSONParser.parse(timeline.output).arrayValue ?? []
+            let all = try JSONParser.parse(timeline.output).arrayValue ?? []
+            // The case's own events, and its batches' (marked as such) around them.
+            let events = all.filter { $0["source"] == .string("case") }
             #expect(events.count == view["version"]?.intValue)
+            #expect(all.filter { $0["source"] == .string("batch") }.allSatisfy { $0["stream"]?.stringValue?.hasPrefix("batch-") == true })
+            #expect(all.contains { $0["source"] == .string("batch") })
             #expect(events.first?["type"] == .string("Applied") && events.first?["summary"]?.stringValue != nil)
             #expect(!timeline.output.contains(number.replacingOccurrences(of: "*", with: "")) || number.count < 18)
             let people = try CLI.run(["timeline", id, "--store", store])
@@ -122,7 +126,7 @@ import Testing
             let missing = try CLI.run(["case", "2099-01-000001", "--store", store])
             #expect(missing.status == 1 && missing.error.contains("no case"))
             let bad = try CLI.run(["case", id, "--store", store, "--as-of", "yesterday"])
-            #expect(bad.status == 64 && bad.error.contains("RFC 3339"))
+            #expect(bad.status == 64 && bad.error.contains("RFC 3339") && bad.error.contains("--as-of"))
         }
     }
 

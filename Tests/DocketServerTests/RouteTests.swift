@@ -1,4 +1,5 @@
 import Certification
+import DocketApplication
 import DocketJSON
 import DocketStore
 import DocketWorkload
@@ -43,10 +44,9 @@ import Testing
         try DocketStore.create(at: root)
         let store = try DocketStore.open(at: root)
         defer { try? store.close() }
-        let projector = try Projector(storeRoot: root, log: store.log)
+        let projector = Projector(storeRoot: root, log: store.log)
         let router = DocketServer.router(
-            store: store,
-            projector: projector,
+            service: DocketService(store: store, projector: projector, modelsFollowLog: true),
             tokens: try TokenBook(path: TokenFile.path(storeRoot: root)),
             metrics: ServerMetrics(),
             follower: ProjectionFollower(projector: projector, log: store.log, logger: Logger(label: "test")),
@@ -57,7 +57,7 @@ import Testing
         let documented = try Self.documentedRoutes()
         #expect(registered.subtracting(documented).isEmpty, "not documented: \(registered.subtracting(documented))")
         #expect(documented.subtracting(registered).isEmpty, "not served: \(documented.subtracting(registered))")
-        #expect(registered.count == 14)
+        #expect(registered.count == 15)
     }
 
     /// Who may call what, written out independently of the server's own table.
@@ -69,6 +69,7 @@ import Testing
             ("GET", "/v1/cases/\(id)", writers.union([.auditor])),
             ("GET", "/v1/cases/\(id)/timeline", writers.union([.auditor])),
             ("GET", "/v1/cases/\(id)/replay", writers.union([.auditor])),
+            ("GET", "/v1/batches/2024-04", writers.union([.auditor])),
             ("GET", "/v1/search?q=x", [.supervisor, .registrar, .auditor, .admin]),
             ("GET", "/v1/reports/revenue", [.reporter, .auditor, .admin, .supervisor]),
             ("GET", "/v1/projections", [.reporter, .auditor, .admin, .supervisor]),

@@ -1,4 +1,5 @@
 import Certification
+import DocketApplication
 import DocketJSON
 import DocketStore
 import DocketWorkload
@@ -39,13 +40,12 @@ import Testing
                     path: TokenFile.path(storeRoot: path)
                 )
             }
-            let projector = try Projector(storeRoot: path, log: store.log)
+            let projector = Projector(storeRoot: path, log: store.log)
             _ = try projector.catchUp()
             var logger = Logger(label: "docket.router-test")
             logger.logLevel = .critical
             let router = DocketServer.router(
-                store: store,
-                projector: projector,
+                service: DocketService(store: store, projector: projector, modelsFollowLog: true),
                 tokens: try TokenBook(path: TokenFile.path(storeRoot: path)),
                 metrics: ServerMetrics(),
                 follower: ProjectionFollower(projector: projector, log: store.log, logger: logger),
@@ -174,7 +174,7 @@ import Testing
                 method: .get,
                 headers: harness.headers(.supervisor)
             )
-            #expect(noCase.status == .notFound && Self.code(noCase) == "not-found")
+            #expect(noCase.status == .notFound && Self.code(noCase) == "case-not-found")
             let wrongToken = try await client.execute(
                 uri: "/v1/digest",
                 method: .get,

@@ -3,11 +3,12 @@ import CertificationWire
 import Chronology
 import DocketJSON
 import DocketStore
+import DocketTestSupport
 import EventLog
 import Foundation
 import Testing
 
-/// Views of the past, export and import, and verify's re-run of every history through the rules.
+/// Export and import, and verify's re-run of every history through the rules.
 @Suite struct HistoryTests {
     static let april = Line.schedule("2024-04", examStartsAt: "2024-04-20T09:00:00+08:00")
 
@@ -28,41 +29,6 @@ import Testing
         var second = try LineReader.file(file)
         defer { second.close() }
         return (try Importer.append(&second, to: t.store), [])
-    }
-
-    @Test func theViewAtAVersionOrAMomentShowsTheCaseAsItStoodThen() throws {
-        let t = try TemporaryStore()
-        let c = "2024-04-000001"
-        #expect(t.submit([Self.april] + Line.happyPath(c, n: 1, number: "110101199506011232")).allSatisfy { $0.ok })
-        let history = try CaseHistory.load(c, from: t.store.log)
-        #expect(try CaseView.make(history, at: .atVersion(1)).status == .applied)
-        #expect(try CaseView.make(history, at: .atVersion(2)).status == .approved)
-        #expect(try CaseView.make(history, at: .atVersion(4)).status == .ticketed)
-        #expect(try CaseView.make(history, at: .asOf(RFC3339.parse("2024-03-04T09:59:59+08:00")!)).state.version == 1)
-        #expect(try CaseView.make(history, at: .asOf(RFC3339.parse("2024-03-04T10:00:00+08:00")!)).state.version == 2)
-        // Both passed on 2024-04-22; by 2025-04-21 nothing has lapsed: awaiting the certificate.
-        #expect(
-            try CaseView.make(history, at: .asOf(RFC3339.parse("2025-04-21T00:00:00+08:00")!)).status
-                == .awaitingCertification
-        )
-        #expect(throws: DocketStoreError.self) { try CaseView.make(history, at: .atVersion(7)) }
-        #expect(throws: DocketStoreError.self) { try CaseView.make(history, at: .atVersion(0)) }
-        #expect(throws: DocketStoreError.self) { try CaseHistory.load("2024-04-000404", from: t.store.log) }
-    }
-
-    @Test func aLateTicketAndADueRefundAreAuditFindings() throws {
-        let t = try TemporaryStore()
-        let late = "2024-04-000001"
-        let refund = "2024-04-000002"
-        var lines = [Self.april]
-        lines += [Line.apply(late), Line.approve(late), Line.pay(late, ref: "P1")]
-        lines += [Line.ticket(late, number: "T1", at: "2024-04-15T10:00:00+08:00")]
-        lines += [Line.apply(refund, number: "110101200803020018"), Line.pay(refund, ref: "P2"), Line.withdraw(refund)]
-        #expect(t.submit(lines).allSatisfy { $0.ok })
-        let lateView = try CaseView.make(CaseHistory.load(late, from: t.store.log), at: .now(Timestamp.now()))
-        #expect(lateView.findings == [.object(["kind": .string("ticket-late"), "ticketNumber": .string("T1")])])
-        let refundView = try CaseView.make(CaseHistory.load(refund, from: t.store.log), at: .now(Timestamp.now()))
-        #expect(refundView.findings.first?["kind"] == .string("refund-due"))
     }
 
     @Test func anExportImportedIntoAnEmptyStoreExportsTheSameLines() throws {
@@ -119,18 +85,6 @@ import Testing
         #expect(findings.map(\.code) == ["no-ticket", "out-of-order"])
         #expect(findings.map(\.version) == [4, 5])
         #expect(findings.first?.stream == "case-2024-04-000001")
-    }
-
-    @Test func viewsAndTimelinesNeverShowTheFullIdentityNumber() throws {
-        let t = try TemporaryStore()
-        #expect(t.submit([Self.april, Line.apply("2024-04-000001")]).allSatisfy { $0.ok })
-        let history = try CaseHistory.load("2024-04-000001", from: t.store.log)
-        let view = JSONWriter.string(try CaseView.make(history, at: .now(Timestamp.now())).json())
-        #expect(!view.contains("110101199506011232") && view.contains("110101********1232"))
-        let summary = EventSummary.summary(of: .caseEvent(history.entries[0].event))
-        #expect(!summary.contains("110101199506011232") && !summary.contains("张伟"))
-        let masked = EventSummary.masked(.caseEvent(history.entries[0].event))
-        #expect(!JSONWriter.string(EventCoding.data(of: masked)).contains("110101199506011232"))
     }
 
     @Test func verifyFindsADamagedPhotoAndCountsAMissingOne() throws {

@@ -3,6 +3,7 @@ import CertificationWire
 import Chronology
 import DocketJSON
 import DocketStore
+import DocketTestSupport
 import Foundation
 import Testing
 
@@ -25,9 +26,9 @@ import Testing
         let caseEvents = outcomes.filter { $0.stream == "case-2024-04-000001" }.flatMap(\.events)
         #expect(caseEvents.map(\.version) == Array(1...UInt64(caseEvents.count)))
         #expect(caseEvents.first?.type == "Applied" && caseEvents.last?.type == "Certified")
-        let view = try CaseView.make(CaseHistory.load("2024-04-000001", from: t.store.log), at: .now(Timestamp.now()))
+        let view = try t.view("2024-04-000001")
         #expect(view.status == .certified)
-        let json = view.json()
+        let json = view.json(.masked)
         #expect(json["paidYuan"] == .int(160))
         #expect(json["candidate"]?["idDocument"]?["number"] == .string("110101********1232"))
         #expect(json["subjects"]?["skill"]?["passed"] == .bool(true))
@@ -232,7 +233,7 @@ import Testing
         )
         #expect(t.submit(reschedule).ok)
         #expect(
-            try CaseView.make(CaseHistory.load(c, from: t.store.log), at: .now(Timestamp.now())).status == .approved
+            try t.view(c).status == .approved
         )
         #expect(t.submit(Line.score(c, "theory", 70, at: "2024-04-27T10:00:00+08:00")).code == "no-ticket")
         #expect(t.submit(Line.ticket(c, number: "T-1b", at: "2024-04-13T10:00:00+08:00")).ok)

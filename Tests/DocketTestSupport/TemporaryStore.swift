@@ -1,18 +1,23 @@
 import Certification
 import CertificationWire
+import DocketApplication
 import DocketJSON
 import DocketStore
 import DocketWorkload
 import Foundation
+import Projections
 
+/// Test support shared by the store's and the application's tests (as swift-nio ships
+/// NIOTestUtils): stores in temporary directories and command lines in the wire format.
+///
 /// A store in a fresh temporary directory, removed when the test ends.
-final class TemporaryStore {
-    let path: String
-    private(set) var store: DocketStore
+public final class TemporaryStore {
+    public let path: String
+    public private(set) var store: DocketStore
 
-    let options: DocketStore.Options
+    public let options: DocketStore.Options
 
-    init(options: DocketStore.Options = DocketStore.Options()) throws {
+    public init(options: DocketStore.Options = DocketStore.Options()) throws {
         let directory = NSTemporaryDirectory() + "docket-store-\(UUID().uuidString.prefix(8))"
         path = directory + "/store"
         self.options = options
@@ -26,51 +31,59 @@ final class TemporaryStore {
         try? FileManager.default.removeItem(atPath: (path as NSString).deletingLastPathComponent)
     }
 
+    /// The application layer over this store.
+    public var service: DocketService {
+        DocketService(store: store, projector: Projector(storeRoot: path, log: store.log))
+    }
+
+    /// Case `id` folded from the log now.
+    public func view(_ id: String) throws -> CaseView { try service.foldedCase(id) }
+
     /// Closes and opens the store again (a fresh write side, rebuilt from the log).
-    func reopen() throws {
+    public func reopen() throws {
         try store.close()
         store = try DocketStore.open(at: path, options: options)
     }
 
     @discardableResult
-    func submit(_ line: String) -> CommandOutcome { store.submitAndWait(Array(line.utf8)) }
+    public func submit(_ line: String) -> CommandOutcome { store.submitAndWait(Array(line.utf8)) }
 
     /// Submits lines in one call (sharing group commit) and returns outcomes in order.
-    func submit(_ lines: [String]) -> [CommandOutcome] {
+    public func submit(_ lines: [String]) -> [CommandOutcome] {
         let box = Outcomes(count: lines.count)
         store.submit(lines.map { Array($0.utf8) }) { i, outcome in box.set(i, outcome) }
         return box.wait()
     }
 }
 
-final class Outcomes: @unchecked Sendable {
+public final class Outcomes: @unchecked Sendable {
     private let lock = NSLock()
     private var values: [CommandOutcome?]
     private let group = DispatchGroup()
 
-    init(count: Int) {
+    public init(count: Int) {
         values = Array(repeating: nil, count: count)
         for _ in 0..<count { group.enter() }
     }
 
-    func set(_ i: Int, _ outcome: CommandOutcome) {
+    public func set(_ i: Int, _ outcome: CommandOutcome) {
         lock.lock()
         values[i] = outcome
         lock.unlock()
         group.leave()
     }
 
-    func wait() -> [CommandOutcome] {
+    public func wait() -> [CommandOutcome] {
         group.wait()
         return values.map { $0! }
     }
 }
 
 /// Command lines for tests, in the wire format of SPEC §3.
-enum Line {
-    static let photo = Base64.encode(PortraitJPEG.make(width: 295, height: 413, seed: 1, sizeRange: 44_000...78_000))
+public enum Line {
+    public static let photo = Base64.encode(PortraitJPEG.make(width: 295, height: 413, seed: 1, sizeRange: 44_000...78_000))
 
-    static func command(
+    public static func command(
         _ name: String,
         id: String? = nil,
         _ target: (String, String),
@@ -89,7 +102,7 @@ enum Line {
         return "{" + parts.joined(separator: ",") + "}"
     }
 
-    static func schedule(_ batch: String, examStartsAt: String, at: String = "2024-01-08T09:00:00+08:00") -> String {
+    public static func schedule(_ batch: String, examStartsAt: String, at: String = "2024-01-08T09:00:00+08:00") -> String {
         command(
             "schedule-batch",
             ("batch", batch),
@@ -99,13 +112,16 @@ enum Line {
         )
     }
 
-    static func apply(
+    public static func apply(
         _ caseID: String,
         id: String? = nil,
         batch: String = "2024-04",
         at: String = "2024-03-02T10:15:00+08:00",
         number: String = "110101199506011232",
-        channel: String = "wechat"
+        channel: String = "wechat",
+        name: String = "张伟",
+        eligibility: String =
+            #"{"condition":"graduate","schoolLevel":"undergraduate","major":"computer","evidence":[{"kind":"chsi-verification-code","reference":"A1B2C3D4E5F6"}]}"#
     ) -> String {
         let digits = Array(number)
         let birth =
@@ -119,17 +135,15 @@ enum Line {
             actor: ("portal-web", "portal"),
             data: """
                 {"batch":"\(batch)","occupation":"blockchain-operator","level":4,\
-                "candidate":{"name":"张伟","birthDate":"\(birth)","region":"mainland",\
+                "candidate":{"name":"\(name)","birthDate":"\(birth)","region":"mainland",\
                 "idDocument":{"type":"resident-id-card","number":"\(number)"},\
                 "contact":{"channel":"\(channel)","address":"wx_zhangwei"}},\
-                "photo":{"jpegBase64":"\(photo)"},\
-                "eligibility":{"condition":"graduate","schoolLevel":"undergraduate","major":"computer",\
-                "evidence":[{"kind":"chsi-verification-code","reference":"A1B2C3D4E5F6"}]}}
+                "photo":{"jpegBase64":"\(photo)"},"eligibility":\(eligibility)}
                 """
         )
     }
 
-    static func on(
+    public static func on(
         _ caseID: String,
         _ name: String,
         _ role: String,
@@ -140,7 +154,7 @@ enum Line {
         command(name, id: id, ("case", caseID), at: at, actor: ("\(role)-1", role), data: data)
     }
 
-    static func approve(_ caseID: String, at: String = "2024-03-04T10:00:00+08:00") -> String {
+    public static func approve(_ caseID: String, at: String = "2024-03-04T10:00:00+08:00") -> String {
         on(
             caseID,
             "verify-documents",
@@ -151,7 +165,7 @@ enum Line {
         )
     }
 
-    static func pay(
+    public static func pay(
         _ caseID: String,
         ref: String,
         amount: Int = 160,
@@ -167,11 +181,11 @@ enum Line {
         )
     }
 
-    static func ticket(_ caseID: String, number: String, at: String = "2024-04-10T10:00:00+08:00") -> String {
+    public static func ticket(_ caseID: String, number: String, at: String = "2024-04-10T10:00:00+08:00") -> String {
         on(caseID, "send-ticket", "examiner", at: at, data: "{\"ticketNumber\":\"\(number)\",\"channel\":\"wechat\"}")
     }
 
-    static func score(
+    public static func score(
         _ caseID: String,
         _ subject: String,
         _ score: Int,
@@ -180,19 +194,19 @@ enum Line {
         on(caseID, "record-score", "examiner", at: at, data: "{\"subject\":\"\(subject)\",\"score\":\(score)}")
     }
 
-    static func publish(_ batch: String, at: String = "2024-04-30T10:00:00+08:00") -> String {
+    public static func publish(_ batch: String, at: String = "2024-04-30T10:00:00+08:00") -> String {
         command("publish-scores", ("batch", batch), at: at, actor: ("exam-office", "examiner"))
     }
 
-    static func certify(_ caseID: String, number: String, at: String = "2024-05-10T10:00:00+08:00") -> String {
+    public static func certify(_ caseID: String, number: String, at: String = "2024-05-10T10:00:00+08:00") -> String {
         on(caseID, "certify", "certifier", at: at, data: "{\"certificateNumber\":\"\(number)\"}")
     }
 
-    static func withdraw(_ caseID: String, at: String = "2024-03-06T10:00:00+08:00") -> String {
+    public static func withdraw(_ caseID: String, at: String = "2024-03-06T10:00:00+08:00") -> String {
         on(caseID, "withdraw", "portal", at: at, data: "{\"reason\":\"moved away\"}")
     }
 
-    static func complaint(_ caseID: String, id: String, at: String = "2024-04-25T10:00:00+08:00") -> String {
+    public static func complaint(_ caseID: String, id: String, at: String = "2024-04-25T10:00:00+08:00") -> String {
         on(
             caseID,
             "lodge-complaint",
@@ -203,7 +217,7 @@ enum Line {
     }
 
     /// The lines that take case `caseID` from application to a certificate in batch 2024-04.
-    static func happyPath(_ caseID: String, n: Int, number: String) -> [String] {
+    public static func happyPath(_ caseID: String, n: Int, number: String) -> [String] {
         [
             apply(caseID, number: number), approve(caseID), pay(caseID, ref: "PAY-\(n)"),
             ticket(caseID, number: "T-\(n)"), score(caseID, "theory", 78), score(caseID, "skill", 60),
@@ -212,5 +226,17 @@ enum Line {
 }
 
 extension CommandOutcome {
-    var code: String? { storeFailure != nil ? "store-failed" : rejection?.code.rawValue }
+    public var code: String? { storeFailure != nil ? "store-failed" : rejection?.code.rawValue }
+}
+
+extension Line {
+    /// A valid resident ID card number (GB 11643: six region digits, the birth date, three
+    /// sequence digits, and the ISO 7064 MOD 11-2 check character), computed here independently
+    /// of the code under test.
+    public static func residentNumber(region: String = "110101", birth: String, sequence: Int) -> String {
+        let body = region + birth + String(format: "%03d", sequence % 1000)
+        let weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
+        let sum = zip(body.compactMap(\.wholeNumberValue), weights).reduce(0) { $0 + $1.0 * $1.1 }
+        return body + String(Array("10X98765432")[sum % 11])
+    }
 }
