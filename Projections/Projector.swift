@@ -42,6 +42,14 @@ public final class Projector: @unchecked Sendable {
     /// Fingerprints kept for ``servedStatus(reuseFingerprintsFor:)``.
     let fingerprintCache = FingerprintCache()
 
+    /// Set by ``interruptFeeds()``: feeds stop after the transaction in progress.
+    private let interrupted = InterruptFlag()
+
+    /// Stops every feed in progress, and every later one, after its current transaction (each
+    /// model keeps a consistent checkpoint): a server shutting down does not wait for a long
+    /// catch-up.
+    public func interruptFeeds() { interrupted.set() }
+
     /// Events read per batch, and applied per transaction to a live model.
     public var batchSize = 32_768
     /// Events applied per transaction to a model being built (see ``FeedTarget``).
@@ -258,6 +266,11 @@ public final class Projector: @unchecked Sendable {
                 )
             }
             _ = try feed(targets, through: end, include: include, progress: progress)
+            // An interrupted build is incomplete: it is never finished nor swapped in.
+            if interrupted.isSet {
+                for target in targets { try? target.queue.close() }
+                throw ProjectionError(.io, "the build was interrupted (the server is shutting down)")
+            }
             for target in targets {
                 try target.queue.write { db in
                     try target.projection.createIndexes(db)
@@ -309,7 +322,7 @@ public final class Projector: @unchecked Sendable {
         }
         guard end - start >= parallelThreshold else {
             var applied = 0
-            while position < end {
+            while position < end, !interrupted.isSet {
                 let batch = try nextBatch()
                 if batch.isEmpty { break }
                 for i in targets.indices { applied += try targets[i].apply(batch, through: position) }
@@ -319,7 +332,7 @@ public final class Projector: @unchecked Sendable {
         }
         let workers = targets.map(FeedWorker.init)
         var readError: ProjectionError?
-        reading: while position < end {
+        reading: while position < end, !interrupted.isSet {
             let batch: [RecordedDomainEvent]
             do throws(ProjectionError) { batch = try nextBatch() } catch {
                 readError = error
@@ -523,4 +536,12 @@ public final class Projector: @unchecked Sendable {
         }
         try Durable.sync(path: (live as NSString).deletingLastPathComponent, directory: true)
     }
+}
+
+/// A flag set once, read from any thread.
+final class InterruptFlag: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value = false
+    func set() { lock.withLock { value = true } }
+    var isSet: Bool { lock.withLock { value } }
 }

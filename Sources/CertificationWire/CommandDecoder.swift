@@ -14,7 +14,7 @@ public enum CommandDecoder {
     /// Types the data of `envelope`.
     public static func decode(_ envelope: CommandEnvelope) -> Result<Typed, Rejection> {
         do throws(Rejection) {
-            let d = try FieldReader(envelope.data, path: "data")
+            let d = try FieldReader(envelope.data, path: "data", checksText: true)
             switch envelope.name {
             case .scheduleBatch:
                 let start = try d.timestamp("examStartsAt", "the exam's start time")
@@ -34,7 +34,7 @@ public enum CommandDecoder {
                 return .success(.batchCommand(.schedule(examStartsAt: start, occupations: occupations)))
             case .rescheduleBatch:
                 let start = try d.timestamp("examStartsAt", "the new exam start time")
-                let reason = try d.text("reason", "the reason for the reschedule")
+                let reason = try d.text("reason", "the reason for the reschedule", limit: .freeText)
                 return .success(.batchCommand(.reschedule(examStartsAt: start, reason: reason)))
             case .publishScores:
                 return .success(.batchCommand(.publishScores))
@@ -48,9 +48,16 @@ public enum CommandDecoder {
                 let evidence = try checks.bool("eligibilityEvidence", "whether the eligibility evidence is accepted")
                 var reasons: [String] = []
                 if d.optional("reasons") != nil {
-                    for (i, item) in try d.array("reasons", "the reasons").enumerated() {
+                    let items = try d.array("reasons", "the reasons")
+                    guard items.count <= 20 else {
+                        throw Rejection(.invalidField, "give at most 20 reasons", field: "data.reasons")
+                    }
+                    for (i, item) in items.enumerated() {
                         guard let s = item.stringValue else {
                             throw Rejection(.invalidField, "each reason is a string", field: "data.reasons[\(i)]")
+                        }
+                        if let problem = TextLimit.freeText.problem(with: s) {
+                            throw Rejection(.invalidField, "a reason \(problem)", field: "data.reasons[\(i)]")
                         }
                         reasons.append(s)
                     }
@@ -89,11 +96,11 @@ public enum CommandDecoder {
             case .refund:
                 let ref = try d.text("paymentRef", "the reference of the payment to refund")
                 let amount = try d.int("amountYuan", "the amount in yuan")
-                let reason = try d.text("reason", "the reason for the refund")
+                let reason = try d.text("reason", "the reason for the refund", limit: .freeText)
                 return .success(.caseCommand(.refund(.init(paymentRef: ref, amountYuan: amount, reason: reason))))
             case .withdraw:
                 return .success(
-                    .caseCommand(.withdraw(.init(reason: try d.text("reason", "the reason for withdrawing"))))
+                    .caseCommand(.withdraw(.init(reason: try d.text("reason", "the reason for withdrawing", limit: .freeText))))
                 )
             case .sendTicket:
                 let number = try d.text("ticketNumber", "the ticket number")
@@ -107,7 +114,7 @@ public enum CommandDecoder {
                 let subject = try d.choice("subject", Subject.self, "the subject")
                 let score = try d.int("score", "the corrected score, 0 to 100")
                 let complaint = try d.text("complaintId", "the score complaint's id")
-                let reason = try d.text("reason", "the reason for the correction")
+                let reason = try d.text("reason", "the reason for the correction", limit: .freeText)
                 return .success(
                     .caseCommand(
                         .correctScore(.init(subject: subject, score: score, complaintID: complaint, reason: reason))
@@ -124,7 +131,7 @@ public enum CommandDecoder {
                 let id = try d.text("complaintId", "the complaint's id")
                 let channel = try d.choice("channel", CaseEvent.ComplaintLodged.Channel.self, "how it was received")
                 let category = try d.choice("category", CaseEvent.ComplaintLodged.Category.self, "what it is about")
-                let summary = try d.text("summary", "a summary of the complaint")
+                let summary = try d.text("summary", "a summary of the complaint", limit: .freeText)
                 return .success(
                     .caseCommand(
                         .lodgeComplaint(.init(complaintID: id, channel: channel, category: category, summary: summary))
@@ -133,12 +140,12 @@ public enum CommandDecoder {
             case .resolveComplaint:
                 let id = try d.text("complaintId", "the complaint's id")
                 let outcome = try d.choice("outcome", CaseEvent.ComplaintResolved.Outcome.self, "upheld or dismissed")
-                let resolution = try d.text("resolution", "how it was resolved")
+                let resolution = try d.text("resolution", "how it was resolved", limit: .freeText)
                 return .success(
                     .caseCommand(.resolveComplaint(.init(complaintID: id, outcome: outcome, resolution: resolution)))
                 )
             case .addNote:
-                let text = try d.text("text", "the note, 1 to 2,000 characters")
+                let text = try d.text("text", "the note, 1 to 2,000 characters", limit: .freeText)
                 let complaint = try d.optionalString("complaintId", "the complaint the note is about")
                 return .success(.caseCommand(.addNote(.init(text: text, complaintID: complaint))))
             }
@@ -167,7 +174,7 @@ public enum CommandDecoder {
         let channel = try contact.choice("channel", Candidate.Contact.Channel.self, "wechat or email")
         let address = try contact.text("address", "the address tickets and certificates are sent to")
         let photo = try d.object("photo", "the photo {jpegBase64}")
-        let base64 = try photo.string("jpegBase64", "the JPEG photo in base64")
+        let base64 = try photo.string("jpegBase64", "the JPEG photo in base64", limit: .unbounded)
         let eligibility = try eligibilityData(try d.object("eligibility", "the eligibility claim"))
         return ApplyDecision.Data(
             batch: batch,
@@ -199,8 +206,12 @@ public enum CommandDecoder {
         )
         var evidence: [Eligibility.Evidence] = []
         if e.optional("evidence") != nil {
-            for (i, item) in try e.array("evidence", "the evidence").enumerated() {
-                let piece = try FieldReader(item, path: "data.eligibility.evidence[\(i)]")
+            let items = try e.array("evidence", "the evidence")
+            guard items.count <= 20 else {
+                throw Rejection(.invalidField, "give at most 20 pieces of evidence", field: e.path("evidence"))
+            }
+            for (i, item) in items.enumerated() {
+                let piece = try FieldReader(item, path: "data.eligibility.evidence[\(i)]", checksText: e.checksText)
                 let kind = try piece.string("kind", "the kind of evidence")
                 guard evidenceKinds.contains(kind) else {
                     throw Rejection(
@@ -215,7 +226,7 @@ public enum CommandDecoder {
         }
         var claim = Eligibility(condition: condition, evidence: evidence)
         claim.occupation = try e.optionalString("occupation", "the occupation worked or intended")
-        claim.description = try e.optionalString("description", "a description of other")
+        claim.description = try e.optionalString("description", "a description of other", limit: .freeText)
         claim.yearsOfWork = try e.optionalYears("yearsOfWork", "the years of work")
         if e.optional("certificate") != nil {
             let cert = try e.object("certificate", "the level-5 certificate {number, occupation}")

@@ -75,7 +75,7 @@ public struct CommandEnvelope: Sendable {
                 Failure(rejection: Rejection(.invalidJSON, "a command is a JSON object, not \(value.kindDescription)"))
             )
         }
-        let fields = FieldReader(object, path: "")
+        let fields = FieldReader(object, path: "", checksText: true)
         var commandID: String?
         var stream: String?
         func fail(_ rejection: Rejection) -> Result<CommandEnvelope, Failure> {
@@ -83,8 +83,14 @@ public struct CommandEnvelope: Sendable {
         }
         do throws(Rejection) {
             if let id = try fields.optionalString("commandId", "the command's idempotency key") {
-                guard (1...64).contains(id.count) else {
-                    throw Rejection(.invalidField, "commandId is 1 to 64 characters", field: "commandId")
+                // 64 characters, and at most 255 bytes: the log's limit for an idempotency key
+                // (64 characters of four bytes each would be 256).
+                guard (1...64).contains(id.count), id.utf8.count <= 255 else {
+                    throw Rejection(
+                        .invalidField,
+                        "commandId is 1 to 64 characters (at most 255 bytes of UTF-8)",
+                        field: "commandId"
+                    )
                 }
                 commandID = id
             }

@@ -6,22 +6,31 @@ import DocketJSON
 ///
 /// A missing (or `null`) required field is `missing-field`; a field of the wrong type or outside
 /// its allowed values is `invalid-field`. Unknown keys are ignored (SPEC §5).
+///
+/// Reading a command (`checksText`), every string is held to ``TextLimit``: at most 200
+/// characters (free text such as reasons and summaries 2,000), and no control characters (free
+/// text may hold tabs and line breaks): nothing a client sends can grow an event past the log's
+/// limits, or reach a terminal or a page as an escape sequence. Events already recorded are read
+/// without these checks (they are history, whatever they hold).
 struct FieldReader {
     let object: JSONObject
     /// The path of `object` itself, such as `data.candidate`.
     let path: String
+    /// Whether strings are held to ``TextLimit`` (commands) or read as they are (history).
+    let checksText: Bool
 
-    init(_ object: JSONObject, path: String) {
+    init(_ object: JSONObject, path: String, checksText: Bool = false) {
         self.object = object
         self.path = path
+        self.checksText = checksText
     }
 
     /// Reads `value` at `path` as an object.
-    init(_ value: JSONValue, path: String) throws(Rejection) {
+    init(_ value: JSONValue, path: String, checksText: Bool = false) throws(Rejection) {
         guard case .object(let object) = value else {
             throw Rejection(.invalidField, "\(path) must be an object, not \(value.kindDescription)", field: path)
         }
-        self.init(object, path: path)
+        self.init(object, path: path, checksText: checksText)
     }
 
     func path(_ key: String) -> String { path.isEmpty ? key : path + "." + key }
@@ -39,7 +48,7 @@ struct FieldReader {
         return value
     }
 
-    func string(_ key: String, _ what: String) throws(Rejection) -> String {
+    func string(_ key: String, _ what: String, limit: TextLimit = .short) throws(Rejection) -> String {
         let value = try required(key, what)
         guard case .string(let s) = value else {
             throw Rejection(
@@ -48,21 +57,24 @@ struct FieldReader {
                 field: path(key)
             )
         }
+        if checksText, let problem = limit.problem(with: s) {
+            throw Rejection(.invalidField, "\(key) \(problem)", field: path(key))
+        }
         return s
     }
 
     /// A required string that is not blank.
-    func text(_ key: String, _ what: String) throws(Rejection) -> String {
-        let s = try string(key, what)
+    func text(_ key: String, _ what: String, limit: TextLimit = .short) throws(Rejection) -> String {
+        let s = try string(key, what, limit: limit)
         guard s.contains(where: { !$0.isWhitespace }) else {
             throw Rejection(.missingField, "give \(what); it is blank", field: path(key))
         }
         return s
     }
 
-    func optionalString(_ key: String, _ what: String) throws(Rejection) -> String? {
+    func optionalString(_ key: String, _ what: String, limit: TextLimit = .short) throws(Rejection) -> String? {
         guard optional(key) != nil else { return nil }
-        return try string(key, what)
+        return try string(key, what, limit: limit)
     }
 
     func int(_ key: String, _ what: String) throws(Rejection) -> Int {
@@ -109,7 +121,7 @@ struct FieldReader {
     }
 
     func object(_ key: String, _ what: String) throws(Rejection) -> FieldReader {
-        try FieldReader(try required(key, what), path: path(key))
+        try FieldReader(try required(key, what), path: path(key), checksText: checksText)
     }
 
     func array(_ key: String, _ what: String) throws(Rejection) -> [JSONValue] {

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 
 /// The `docket` command line: one executable, a subcommand per job (SPEC §4).
 @main
@@ -9,7 +10,7 @@ struct Docket: AsyncParsableCommand {
         discussion: """
             Every action is an event in an append-only log that is LZ4-compressed, checksummed and hash-chained; the log is the only source of truth.
 
-            Every subcommand takes --store DIR (default: $DOCKET_STORE, else ./docket-data). Exit status: 0 on success, 1 when something was refused or found wrong, 64 for a usage error; the reason goes to standard error.
+            Every subcommand takes --store DIR (default: $DOCKET_STORE, else ./docket-data). Exit status: 0 on success, 1 when something was refused, not found or found wrong, 2 when the store failed (I/O, damage, held by another writer), 64 for a usage error; the reason goes to standard error.
 
             Examples:
               docket init                    create an empty store
@@ -35,4 +36,20 @@ struct Docket: AsyncParsableCommand {
             ServeCommand.self,
         ]
     )
+
+    /// Runs the command with every file it creates readable by its owner only (the store holds
+    /// personal data: the log, photos, read models, tokens, keys), then as ArgumentParser would.
+    static func main() async {
+        _ = umask(0o077)
+        do {
+            var command = try parseAsRoot()
+            if var asyncCommand = command as? any AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            exit(withError: error)
+        }
+    }
 }

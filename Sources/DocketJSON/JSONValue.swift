@@ -84,6 +84,9 @@ public struct JSONObject: Sendable, Equatable {
         }
     }
 
+    /// Adds a member the caller knows is not there yet (the parser checked).
+    mutating func appendNew(_ key: String, _ value: JSONValue) { members.append((key, value)) }
+
     public static func == (lhs: JSONObject, rhs: JSONObject) -> Bool {
         lhs.members.count == rhs.members.count
             && zip(lhs.members, rhs.members).allSatisfy { $0.key == $1.key && $0.value == $1.value }

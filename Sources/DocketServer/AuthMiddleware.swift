@@ -23,11 +23,13 @@ struct AuthMiddleware: RouterMiddleware {
         guard parts.count == 2, parts[0].lowercased() == "bearer" else {
             throw APIError.unauthenticated("the Authorization header must be `Bearer <token>`")
         }
-        guard let holder = tokens.holder(of: String(parts[1]).trimmingCharacters(in: .whitespaces)) else {
+        let token = String(parts[1]).trimmingCharacters(in: .whitespaces)
+        guard let holder = tokens.holder(of: token) else {
             throw APIError.unauthenticated("the token is not known to this server")
         }
         var context = context
         context.holder = holder
+        context.token = token
         return try await next(request, context)
     }
 }

@@ -7,10 +7,14 @@ public struct DocketRequestContext: RequestContext {
     public var coreContext: CoreRequestContextStorage
     /// The token's holder; `nil` only on the open routes (`/health`, `/ready`, `/metrics`).
     public var holder: TokenFile.Holder?
+    /// The bearer token itself, kept in memory only for routes that outlive a request's check
+    /// (a live feed stops when its token is revoked).
+    var token: String?
 
     public init(source: Source) {
         coreContext = .init(source: source)
         holder = nil
+        token = nil
     }
 
     /// The holder, when the route admits their role; otherwise 403 (401 without a token).

@@ -59,7 +59,13 @@ public enum DocketServer {
         .register(on: router)
         CaseRoutes(service: service).register(on: router)
         ReadRoutes(service: service).register(on: router)
-        EventRoutes(store: store, limits: limits).register(on: router)
+        EventRoutes(
+            store: store,
+            limits: limits,
+            tokens: tokens,
+            streams: StreamAdmission(perActor: limits.maxStreamsPerActor, total: limits.maxStreams)
+        )
+        .register(on: router)
         HealthRoutes(store: store, follower: follower, metrics: metrics).register(on: router)
         known.record(router.routes)
         return router

@@ -17,6 +17,11 @@ import ServiceLifecycle
 struct EventRoutes: Sendable {
     let store: DocketStore
     let limits: ServerLimits
+    let tokens: TokenBook
+    let streams: StreamAdmission
+
+    /// How long a live feed may stay silent before a keep-alive comment.
+    static let heartbeat: Duration = .seconds(15)
 
     static let nextFrom = HTTPField.Name("Docket-Next-From")!
     static let lastEventID = HTTPField.Name("Last-Event-ID")!
@@ -70,17 +75,63 @@ struct EventRoutes: Sendable {
                     field: "Last-Event-ID"
                 )
             }
-            from = id + 1
+            // The last event a client saw may be the last position there can be: nothing follows.
+            let (next, overflow) = id.addingReportingOverflow(1)
+            guard !overflow else {
+                throw APIError(
+                    .badRequest,
+                    "invalid-header",
+                    "Last-Event-ID \(id) is beyond any position the log can reach",
+                    field: "Last-Event-ID"
+                )
+            }
+            from = next
         }
         let disclosure = Disclosure.of(holder.role)
-        let events = store.log.subscribe(from: max(1, from))
+        let token = context.token ?? ""
+        guard let ticket = streams.enter(actor: holder.actor) else {
+            throw APIError(
+                .tooManyRequests,
+                "too-many-streams",
+                "at most \(streams.perActor) live feeds per token holder and \(streams.total) in all are open; close one first"
+            )
+        }
+        let tokens = self.tokens
+        let streams = self.streams
+        let feed = store.log.subscribe(from: max(1, from))
         let body = ResponseBody { writer in
-            // Ends when the client goes away or the server shuts down gracefully.
-            for try await event in events.cancelOnGracefulShutdown() {
-                var out = Array("id: \(event.position)\nevent: \(event.type)\ndata: ".utf8)
-                try Self.line(event, disclosure).write(into: &out)
-                out.append(contentsOf: [0x0A, 0x0A])
-                try await writer.write(ByteBuffer(bytes: out))
+            defer { streams.leave(ticket) }
+            var events = feed.makeAsyncIterator()
+            var quiet = ContinuousClock.now
+            // Tell the client how soon to reconnect after a drop.
+            try await writer.write(ByteBuffer(bytes: Array("retry: 3000\n\n".utf8)))
+            // Ends when the client goes away, the server shuts down gracefully, or the token is
+            // revoked (looked at whenever the feed is idle for a second, and every 1,000 events).
+            var sent = 0
+            while !Task.isShuttingDownGracefully {
+                switch try await events.next(idleAfter: .seconds(1)) {
+                case .finished:
+                    try await writer.finish(nil)
+                    return
+                case .idle:
+                    guard tokens.holder(of: token) != nil else { break }
+                    if ContinuousClock.now - quiet >= Self.heartbeat {
+                        // A comment line: keeps proxies from closing an idle connection.
+                        try await writer.write(ByteBuffer(bytes: Array(": keep-alive\n\n".utf8)))
+                        quiet = ContinuousClock.now
+                    }
+                    continue
+                case .event(let event):
+                    var out = Array("id: \(event.position)\nevent: \(event.type)\ndata: ".utf8)
+                    try Self.line(event, disclosure).write(into: &out)
+                    out.append(contentsOf: [0x0A, 0x0A])
+                    try await writer.write(ByteBuffer(bytes: out))
+                    quiet = ContinuousClock.now
+                    sent += 1
+                    if sent % 1_000 == 0, tokens.holder(of: token) == nil { break }
+                    continue
+                }
+                break
             }
             try await writer.finish(nil)
         }

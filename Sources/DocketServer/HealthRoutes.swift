@@ -4,9 +4,10 @@ import EventLog
 import Hummingbird
 import Projections
 
-/// `GET /health` (the process answers), `GET /ready` (the store is open and the read models
-/// have caught up once: 503 until then) and `GET /metrics` (Prometheus text). No token needed:
-/// none of them shows personal data.
+/// `GET /health` (the process answers), `GET /ready` (the store accepts commands and the read
+/// models have caught up once: 503 until then, and 503 with the reason once the writer stopped
+/// on an I/O failure) and `GET /metrics` (Prometheus text). No token needed: none of them shows
+/// personal data.
 struct HealthRoutes: Sendable {
     let store: DocketStore
     let follower: ProjectionFollower
@@ -16,9 +17,16 @@ struct HealthRoutes: Sendable {
         router.get("/health") { _, _ in JSONBody.response(.object(["status": .string("ok")])) }
         router.get("/ready") { _, _ in
             let lag = follower.lag
-            let ready = follower.hasCaughtUp
+            let failure = store.writeFailure
+            let ready = follower.hasCaughtUp && failure == nil
+            let reason: String? =
+                failure.map { "the store stopped accepting commands: \($0); fix the cause and restart docket serve" }
+                ?? (ready ? nil : "the read models have not caught up with the log yet")
             return JSONBody.response(
-                .object(["ready": .bool(ready), "log": .int(store.log.lastPosition), "projectionLag": .int(lag)]),
+                .object([
+                    "ready": .bool(ready), "log": .int(store.log.lastPosition), "projectionLag": .int(lag),
+                    "reason": .optional(reason),
+                ]),
                 status: ready ? .ok : .serviceUnavailable
             )
         }

@@ -41,12 +41,23 @@ final class ProjectionFollower: Service, @unchecked Sendable {
     var hasCaughtUp: Bool { lock.withLock { caughtUpOnce } }
 
     func run() async throws {
-        while !Task.isCancelled {
+        // A shutdown interrupts a catch-up between two of its transactions (a long one, or one
+        // failing again and again, never holds the server past its grace period).
+        let projector = self.projector
+        try await withGracefulShutdownHandler {
+            try await follow()
+        } onGracefulShutdown: {
+            projector.interruptFeeds()
+        }
+    }
+
+    private func follow() async throws {
+        while !Task.isCancelled, !Task.isShuttingDownGracefully {
             let started = ContinuousClock.now
             let (through, ok) = await catchUp()
             if !ok {
                 // Retried after a pause rather than at once (a full disk does not clear itself).
-                try? await Task.sleep(for: .seconds(1))
+                _ = await cancelWhenGracefulShutdown { try? await Task.sleep(for: .seconds(1)) }
                 continue
             }
             // Wait for the next append (or shutdown).

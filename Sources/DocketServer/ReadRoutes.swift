@@ -22,7 +22,7 @@ struct ReadRoutes: Sendable {
             try await Blocking.run { try report(request, context) }
         }
         router.get("/v1/projections") { _, context in try await Blocking.run { try projections(context) } }
-        router.get("/v1/digest") { request, context in try digest(request, context) }
+        router.get("/v1/digest") { request, context in try await Blocking.run { try digest(request, context) } }
         router.get("/v1/verify") { _, context in try await Blocking.run { try verify(context) } }
     }
 
@@ -95,6 +95,10 @@ struct ReadRoutes: Sendable {
                 .object(["position": .int(digest.position), "digest": .string(digest.description)])
             )
         } catch {
+            guard error.code == .positionOutOfRange else {
+                // The log disagrees with itself: there is no digest to vouch for.
+                throw APIError(.internalServerError, "log-damaged", error.message)
+            }
             throw APIError(.unprocessableContent, "position-out-of-range", error.message, field: "at")
         }
     }

@@ -20,6 +20,9 @@ public struct ServerLimits: Sendable {
     public var maxCommandRequestsInFlight = 64
     /// Events one page of `GET /v1/events` may hold.
     public var maxEventsPerPage = 10_000
+    /// Live feeds open at once for one token holder, and in all (429 beyond).
+    public var maxStreamsPerActor = 4
+    public var maxStreams = 32
 
     public init() {}
 }

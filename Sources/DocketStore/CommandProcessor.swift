@@ -203,16 +203,21 @@ final class CommandProcessor {
         case .success(let d): decision = d
         }
         if decision.events.isEmpty { return .done(outcome) }  // a retry of a payment: nothing to append
+        let events = decision.events.map(DomainEvent.caseEvent)
+        let request = appendRequest(envelope, actor: actor, digest: digest, events: events, version: record.version)
+        // Checked before anything is recorded: a refused append must leave no trace in the
+        // decisions that follow.
+        if let refusal = refusal(of: request) { return .done(outcome.refused(refusal)) }
         if let bytes = decision.photoBytes, case .applied(let applied) = decision.events[0] {
             photos.stage(bytes, sha256: applied.photo.sha256)
         }
         let first = core.record(decision.events, caseID: caseID, at: envelope.at, onto: record)
         return appendStep(
+            request,
             envelope,
-            actor: actor,
             digest: digest,
             outcome: outcome,
-            events: decision.events.map(DomainEvent.caseEvent),
+            events: events,
             version: record.version,
             firstPosition: first
         )
@@ -240,13 +245,16 @@ final class CommandProcessor {
         case .failure(let r): return .done(outcome.refused(r))
         case .success(let e): events = e
         }
+        let domainEvents = events.map(DomainEvent.batchEvent)
+        let request = appendRequest(envelope, actor: actor, digest: digest, events: domainEvents, version: record.version)
+        if let refusal = refusal(of: request) { return .done(outcome.refused(refusal)) }
         let first = core.record(events, batchID: batchID, at: envelope.at)
         return appendStep(
+            request,
             envelope,
-            actor: actor,
             digest: digest,
             outcome: outcome,
-            events: events.map(DomainEvent.batchEvent),
+            events: domainEvents,
             version: record.version,
             firstPosition: first
         )
@@ -258,15 +266,14 @@ final class CommandProcessor {
         return Rejection(.unknownCommand, "the command's data does not fit its target", field: "command")
     }
 
-    private func appendStep(
+    /// The append of `events` decided for `envelope`'s stream at `version`.
+    private func appendRequest(
         _ envelope: CommandEnvelope,
         actor: Actor,
         digest: String?,
-        outcome: CommandOutcome,
         events: [DomainEvent],
-        version: UInt64,
-        firstPosition: UInt64
-    ) -> Step {
+        version: UInt64
+    ) -> AppendRequest {
         let metadata = EventMetadata(
             actorID: actor.id,
             role: actor.role.rawValue,
@@ -281,12 +288,37 @@ final class CommandProcessor {
                 payload: EventCoding.payload(of: $0)
             )
         }
-        let request = AppendRequest(
+        return AppendRequest(
             stream: envelope.stream,
             expectedVersion: .exactly(version),
             events: proposed,
             idempotencyKey: envelope.commandID
         )
+    }
+
+    /// Why the log would refuse `request`, as the command's refusal (the field the client can
+    /// change), or `nil`.
+    private func refusal(of request: AppendRequest) -> Rejection? {
+        guard let problem = log.problem(with: request) else { return nil }
+        if let key = request.idempotencyKey, key.utf8.count > 255 {
+            return Rejection(.invalidField, "commandId is at most 255 bytes of UTF-8", field: "commandId")
+        }
+        return Rejection(
+            .invalidField,
+            "the command's data is too large to record (\(problem.message)); send less",
+            field: "data"
+        )
+    }
+
+    private func appendStep(
+        _ request: AppendRequest,
+        _ envelope: CommandEnvelope,
+        digest: String?,
+        outcome: CommandOutcome,
+        events: [DomainEvent],
+        version: UInt64,
+        firstPosition: UInt64
+    ) -> Step {
         var predicted = outcome
         predicted.events = events.enumerated().map { i, e in
             .init(type: e.typeName, version: version + UInt64(i) + 1, position: firstPosition + UInt64(i))

@@ -115,6 +115,10 @@ public final class DocketStore: @unchecked Sendable {
     /// How far ahead of the clock a submitted command's `at` may be (see ``Options``).
     public var clockSkewLimit: ClockSkewLimit? { options.clockSkewLimit }
 
+    /// Why the store stopped accepting commands (its writer failed on I/O: a full disk, a
+    /// failed sync), or `nil` while it accepts them. It stays stopped until reopened.
+    public var writeFailure: String? { inflight.failure }
+
     /// Prepares the write side now rather than on the first command (so its scan is not
     /// counted in the first command's latency).
     public func prepareForCommands() throws(DocketStoreError) {

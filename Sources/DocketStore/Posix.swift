@@ -10,11 +10,11 @@ enum Posix {
     }
 
     static func makeDirectory(_ path: String) throws(DocketStoreError) {
-        if mkdir(path, 0o755) != 0 && errno != EEXIST { throw error("cannot create directory", path: path) }
+        if mkdir(path, 0o700) != 0 && errno != EEXIST { throw error("cannot create directory", path: path) }
     }
 
     static func writeFile(_ path: String, _ bytes: [UInt8]) throws(DocketStoreError) {
-        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
         guard fd >= 0 else { throw error("cannot create", path: path) }
         defer { close(fd) }
         var offset = 0

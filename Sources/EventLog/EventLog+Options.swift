@@ -1,3 +1,4 @@
+import Chronology
 import Logging
 
 extension EventLog {
@@ -59,4 +60,60 @@ public struct GroupCommit: Sendable {
     public var writeSeconds: Double
     /// Seconds spent in `fdatasync` (0 when the group was not synced).
     public var syncSeconds: Double
+}
+
+extension EventLog.Options {
+    /// Why the log would refuse `request` (a limit of these options, or a malformed request),
+    /// or `nil` when it would take it. A refused request changes nothing and stops nothing;
+    /// callers check first so that their own state never gets ahead of what the log took.
+    public func problem(with request: AppendRequest) -> EventLogError? {
+        guard !request.streams.isEmpty, request.eventCount > 0 else {
+            return EventLogError(.invalidAppend, "an append needs at least one event")
+        }
+        guard request.eventCount <= maximumEventsPerAppend else {
+            return EventLogError(
+                .invalidAppend,
+                "an append may hold at most \(maximumEventsPerAppend) events; split it"
+            )
+        }
+        if let key = request.idempotencyKey, key.utf8.isEmpty || key.utf8.count > EventRecordCodec.maximumKeyLength {
+            return EventLogError(.invalidAppend, "idempotency keys are 1 to \(EventRecordCodec.maximumKeyLength) bytes")
+        }
+        var totalBytes = 0
+        for part in request.streams {
+            for event in part.events { totalBytes += event.payload.count + event.metadata.count }
+        }
+        guard totalBytes <= maximumAppendSize else {
+            return EventLogError(
+                .invalidAppend,
+                "an append of \(totalBytes) bytes exceeds the limit of \(maximumAppendSize); split it"
+            )
+        }
+        for part in request.streams {
+            guard !part.stream.utf8.isEmpty, part.stream.utf8.count <= EventRecordCodec.maximumStreamLength else {
+                return EventLogError(
+                    .invalidAppend,
+                    "stream ids are 1 to \(EventRecordCodec.maximumStreamLength) bytes"
+                )
+            }
+            for event in part.events {
+                guard !event.type.utf8.isEmpty, event.type.utf8.count <= EventRecordCodec.maximumTypeLength else {
+                    return EventLogError(
+                        .invalidAppend,
+                        "event types are 1 to \(EventRecordCodec.maximumTypeLength) bytes"
+                    )
+                }
+                guard event.payload.count + event.metadata.count <= maximumEventSize else {
+                    return EventLogError(
+                        .invalidAppend,
+                        "an event of \(event.payload.count + event.metadata.count) bytes exceeds the limit of \(maximumEventSize)"
+                    )
+                }
+                guard abs(Int(event.occurredAt.utcOffsetSeconds)) < 86_400 else {
+                    return EventLogError(.invalidAppend, "UTC offsets must be under 24 hours")
+                }
+            }
+        }
+        return nil
+    }
 }

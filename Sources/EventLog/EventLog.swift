@@ -30,9 +30,19 @@ public final class EventLog: Sendable {
     private let writer: LogWriter?
     private let watcher: HeadWatcher
     private let lock: StoreLock?
+    /// The options it was opened with (its limits).
+    private let options: Options
 
-    private init(layout: StoreLayout, opened: OpenedLog, writer: LogWriter?, watcher: HeadWatcher, lock: StoreLock?) {
+    private init(
+        layout: StoreLayout,
+        opened: OpenedLog,
+        writer: LogWriter?,
+        watcher: HeadWatcher,
+        lock: StoreLock?,
+        options: Options
+    ) {
         self.layout = layout
+        self.options = options
         recovery = opened.report
         isWritable = writer != nil
         catalog = opened.catalog
@@ -93,7 +103,7 @@ public final class EventLog: Sendable {
             writer = LogWriter(opened: opened, layout: layout, options: options, watcher: watcher)
             try writer!.start()
         }
-        return EventLog(layout: layout, opened: opened, writer: writer, watcher: watcher, lock: lock)
+        return EventLog(layout: layout, opened: opened, writer: writer, watcher: watcher, lock: lock, options: options)
     }
 
     // MARK: Appending
@@ -152,6 +162,9 @@ public final class EventLog: Sendable {
     /// The last position readers can see (0 for an empty log).
     public var lastPosition: UInt64 { index.lastPosition }
 
+    /// Why this log would refuse `request` (see ``Options/problem(with:)``), or `nil`.
+    public func problem(with request: AppendRequest) -> EventLogError? { options.problem(with: request) }
+
     /// The stream's current version (0 if it has no events).
     public func version(of stream: String) -> UInt64 { index.version(of: stream) }
 
@@ -197,7 +210,9 @@ public final class EventLog: Sendable {
         return out
     }
 
-    /// The digest (chain head) at `position`, or at the end of the log.
+    /// The digest (chain head) at `position`, or at the end of the log, recomputed from the
+    /// first event and checked against the index on the way (see `LogReader.recomputedHead`).
+    /// - Complexity: O(position).
     public func digest(at position: UInt64? = nil) throws(EventLogError) -> LogDigest {
         let p = position ?? index.lastPosition
         guard p <= index.lastPosition else {
@@ -207,7 +222,7 @@ public final class EventLog: Sendable {
                 position: p
             )
         }
-        return LogDigest(position: p, head: try reader.head(at: p))
+        return LogDigest(position: p, head: try reader.recomputedHead(at: p))
     }
 
     /// Events from `position` on, then each new event as it is appended (in this process).

@@ -14,7 +14,14 @@ import Testing
         return ((exe as NSString).deletingLastPathComponent as NSString).appendingPathComponent("docket")
     }
 
-    static func cli(_ arguments: [String]) throws -> String {
+    /// Runs `docket` on a thread of its own (the cooperative pool's two threads serve the server).
+    static func cli(_ arguments: [String]) async throws -> String {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread.detachNewThread { continuation.resume(with: Result { try cliBlocking(arguments) }) }
+        }
+    }
+
+    static func cliBlocking(_ arguments: [String]) throws -> String {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: docket)
         process.arguments = arguments
@@ -72,7 +79,7 @@ import Testing
             (["report", "revenue", "--format", "json", "--batch", "2024-04"], "/v1/reports/revenue?batch=2024-04", false),
         ]
         for pair in pairs {
-            let byCLI = try Self.cli(pair.cli + store)
+            let byCLI = try await Self.cli(pair.cli + store)
             let byHTTP = try await http(pair.http)
             if pair.lines {
                 #expect(try Self.lines(byCLI) == Self.lines(byHTTP), "\(pair.cli)")

@@ -41,6 +41,13 @@ struct JSONBenchmark: ParsableCommand {
                 + #""},"eligibility":{"condition":"graduate","schoolLevel":"undergraduate","major":"computer","evidence":[{"kind":"chsi-verification-code","reference":"A1B2C3D4E5F6"}]}}}"#)
                 .utf8
         )
+        // A hostile object: 100,000 distinct keys in about a megabyte (each member `"k12345":0`).
+        var wide: [UInt8] = [0x7B]
+        for k in 0..<100_000 {
+            if k > 0 { wide.append(0x2C) }
+            wide += Array("\"k\(k)\":0".utf8)
+        }
+        wide.append(0x7D)
         let smallData = Foundation.Data(small)
         let applyData = Foundation.Data(apply)
         let applies = max(1, count / 20)
@@ -64,6 +71,9 @@ struct JSONBenchmark: ParsableCommand {
                 "applyWithPhotoPerSecJSONSerialization",
                 try rate(applies) { _ = try JSONSerialization.jsonObject(with: applyData) }
             ),
+            ("wideObjectBytes", wide.count),
+            ("wideObjectKeys", 100_000),
+            ("wideObjectParseMillis", try Bench.seconds { _ = try JSONParser.parse(wide) } * 1_000),
         ])
     }
 }

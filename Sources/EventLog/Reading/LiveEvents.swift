@@ -17,11 +17,40 @@ public struct LiveEvents: AsyncSequence, Sendable {
         )
     }
 
+    /// What ``Iterator/next(idleAfter:)`` found.
+    public enum Next: Sendable {
+        /// The next event.
+        case event(RecordedEvent)
+        /// No event arrived within the time asked: the reader may do other work and wait again.
+        case idle
+        /// The log closed or the task was cancelled.
+        case finished
+    }
+
     /// Pulls events one at a time.
     public struct Iterator: AsyncIteratorProtocol {
         var cursor: EventCursor
         let watcher: HeadWatcher
         let index: StreamIndex
+
+        /// The next event, or `.idle` when none arrives within `limit` (a server sends its
+        /// keep-alives and checks its client's rights then).
+        public mutating func next(idleAfter limit: Duration) async throws(EventLogError) -> Next {
+            while true {
+                if let event = try cursor.next() { return .event(event) }
+                let end = cursor.end
+                let visible = index.lastPosition
+                if visible > end {
+                    cursor.extend(to: visible)
+                    continue
+                }
+                switch await watcher.wait(beyond: end, timeout: limit) {
+                case .advanced: cursor.extend(to: index.lastPosition)
+                case .timedOut: return .idle
+                case .closed: return .finished
+                }
+            }
+        }
 
         public mutating func next() async throws(EventLogError) -> RecordedEvent? {
             while true {

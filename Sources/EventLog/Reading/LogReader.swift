@@ -129,4 +129,66 @@ struct LogReader: Sendable {
             offset = UInt64(SegmentHeader.size)
         }
     }
+
+    /// The chain head after `position`, recomputed from the first event: every record hashed
+    /// in order, each segment's recorded previous head and each block the index knows checked
+    /// against the running head. What a digest vouches for must be what the log holds now, not
+    /// what the index remembers of it (a forged event with recomputed checksums would otherwise
+    /// get the digest of the log before the forgery).
+    /// - Throws: `indexMismatch` when the log disagrees with its index or a segment header (it
+    ///   was changed after it was written); `positionOutOfRange` beyond the end.
+    /// - Complexity: O(position): every event up to it is read and hashed.
+    func recomputedHead(at position: UInt64) throws(EventLogError) -> ChainHash {
+        var head = ChainHash.genesis
+        if position == 0 { return head }
+        for number in catalog.numbers {
+            guard let segment = catalog.segment(number) else { continue }
+            guard segment.header.previousHead == head else {
+                throw EventLogError(
+                    .indexMismatch,
+                    "\(segment.name) says the chain before it ends differently from what its events hash to: the log was changed after it was written; run `docket verify`",
+                    file: segment.name
+                )
+            }
+            var scanner = SegmentScanner(segment: segment, limit: try segment.file.size())
+            var offset = UInt64(SegmentHeader.size)
+            frames: while true {
+                switch try scanner.frame(at: offset) {
+                case .frame(let header, let body):
+                    let frameOffset = offset
+                    offset += UInt64(header.frameLength)
+                    switch header.kind {
+                    case .dictionary: continue
+                    case .seal: break frames
+                    case .events:
+                        if let block = index.block(atOrBefore: header.firstPosition),
+                            block.firstPosition == header.firstPosition, block.headBefore != head
+                        {
+                            throw EventLogError(
+                                .indexMismatch,
+                                "the chain before position \(header.firstPosition) differs from what the index recorded: the log was changed after it was written; run `docket verify`",
+                                file: segment.name,
+                                offset: frameOffset,
+                                position: header.firstPosition
+                            )
+                        }
+                        let records = try FrameIO.records(
+                            StoredFrame(header: header, body: body),
+                            segment: segment,
+                            offset: frameOffset,
+                            catalog: catalog
+                        )
+                        for i in 0..<records.count {
+                            let p = header.firstPosition + UInt64(i)
+                            head = records.withRecordBytes(i) { head.extended(position: p, record: $0) }
+                            if p == position { return head }
+                        }
+                    }
+                case .end, .bad:
+                    break frames
+                }
+            }
+        }
+        throw EventLogError(.positionOutOfRange, "position \(position) is not in the log", position: position)
+    }
 }

@@ -1,22 +1,69 @@
-/// Failures tests can inject into the log's I/O, to prove how the writer reacts to them.
-/// Nothing sets these outside tests.
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Failures tests inject into the log's file I/O, to prove how the writer reacts to them: the
+/// N-th write or sync under a directory fails with EIO or ENOSPC, or writes only part of its
+/// bytes and then fails (a full disk mid-write). Nothing sets these outside tests.
+///
+/// Operations are counted per directory from the moment a script is set, so a test can fail
+/// "the 3rd write" or "the 7th sync" of a scripted history and then of the next, as SQLite's own
+/// I/O-error tests do.
 enum FaultInjection {
+    /// What the operation does instead of succeeding.
+    enum Fault: Sendable, Hashable {
+        /// Fails with EIO, writing nothing.
+        case ioError
+        /// Fails with ENOSPC, writing nothing.
+        case diskFull
+        /// Writes the first half of the bytes, then fails with ENOSPC (a sync: fails with EIO).
+        case shortWrite
+    }
+
+    /// The file operations a script counts.
+    enum Operation: Sendable, Hashable {
+        case write
+        case sync
+    }
+
+    private struct Script {
+        var counts: [Operation: Int] = [:]
+        var faults: [Operation: [Int: Fault]] = [:]
+    }
+
     private static let lock = ConditionLock()
-    nonisolated(unsafe) private static var syncFailures: [String: Int] = [:]
+    nonisolated(unsafe) private static var scripts: [String: Script] = [:]
+
+    /// Fails the `n`-th (from 1) operations of each kind under `directory` as `faults` says;
+    /// replaces any earlier script for it.
+    static func script(_ faults: [(Operation, Int, Fault)], under directory: String) {
+        lock.withLock {
+            var script = Script()
+            for (operation, n, fault) in faults { script.faults[operation, default: [:]][n] = fault }
+            scripts[directory] = script
+        }
+    }
+
+    /// Removes the script for `directory`: its files work again.
+    static func clear(under directory: String) { lock.withLock { scripts[directory] = nil } }
 
     /// Makes the next `count` data syncs of files under `directory` fail with EIO.
     static func failNextSyncs(_ count: Int, under directory: String) {
-        lock.withLock { syncFailures[directory] = count }
+        script((1...max(1, count)).map { (.sync, $0, .ioError) }, under: directory)
     }
 
-    static func takeSyncFailure(path: String) -> Bool {
+    /// Counts `operation` on the file at `path`; the fault to inject, if the script has one.
+    static func take(_ operation: Operation, path: String) -> Fault? {
         lock.withLock {
-            guard !syncFailures.isEmpty else { return false }
-            for (directory, remaining) in syncFailures where remaining > 0 && path.hasPrefix(directory + "/") {
-                syncFailures[directory] = remaining - 1
-                return true
+            guard !scripts.isEmpty else { return nil }
+            for (directory, var script) in scripts where path.hasPrefix(directory + "/") {
+                let n = script.counts[operation, default: 0] + 1
+                script.counts[operation] = n
+                let fault = script.faults[operation]?[n]
+                scripts[directory] = script
+                return fault
             }
-            return false
+            return nil
         }
     }
 }

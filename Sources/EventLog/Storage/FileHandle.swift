@@ -28,7 +28,7 @@ final class FileHandle: @unchecked Sendable {
         _ path: String,
         name: String,
         flags: Int32,
-        mode: mode_t = 0o644
+        mode: mode_t = 0o600
     ) throws(EventLogError) -> FileHandle {
         let fd = Glibc.open(path, flags | O_CLOEXEC, mode)
         guard fd >= 0 else {
@@ -78,14 +78,25 @@ final class FileHandle: @unchecked Sendable {
     /// Writes all of `bytes` at `offset`.
     func write(_ bytes: UnsafeRawBufferPointer, at offset: UInt64) throws(EventLogError) {
         var done = 0
-        while done < bytes.count {
-            let n = pwrite(descriptor, bytes.baseAddress! + done, bytes.count - done, off_t(offset) + off_t(done))
+        var limit = bytes.count
+        var injected: Int32?
+        switch FaultInjection.take(.write, path: path) {
+        case .ioError?: throw injectedError("write", EIO, offset: offset)
+        case .diskFull?: throw injectedError("write", ENOSPC, offset: offset)
+        case .shortWrite?:
+            limit = bytes.count / 2
+            injected = ENOSPC
+        case nil: break
+        }
+        while done < limit {
+            let n = pwrite(descriptor, bytes.baseAddress! + done, limit - done, off_t(offset) + off_t(done))
             if n < 0 {
                 if errno == EINTR { continue }
                 throw ioError("write", offset: offset + UInt64(done))
             }
             done += n
         }
+        if let injected { throw injectedError("write", injected, offset: offset + UInt64(done)) }
     }
 
     func write(_ bytes: [UInt8], at offset: UInt64) throws(EventLogError) {
@@ -98,13 +109,8 @@ final class FileHandle: @unchecked Sendable {
 
     /// Makes written data durable (`fdatasync`). A failure must be treated as fatal by the caller.
     func syncData() throws(EventLogError) {
-        if FaultInjection.takeSyncFailure(path: path) {
-            throw EventLogError(
-                .io,
-                "fdatasync of \(name) failed: Input/output error (injected)",
-                file: name,
-                errno: EIO
-            )
+        if let fault = FaultInjection.take(.sync, path: path) {
+            throw injectedError("fdatasync", fault == .diskFull ? ENOSPC : EIO)
         }
         guard fdatasync(descriptor) == 0 else { throw ioError("fdatasync") }
     }
@@ -116,6 +122,16 @@ final class FileHandle: @unchecked Sendable {
 
     func truncate(to length: UInt64) throws(EventLogError) {
         guard ftruncate(descriptor, off_t(length)) == 0 else { throw ioError("truncate", offset: length) }
+    }
+
+    private func injectedError(_ operation: String, _ code: Int32, offset: UInt64? = nil) -> EventLogError {
+        EventLogError(
+            .io,
+            "\(operation) of \(name) failed: \(String(cString: strerror(code))) (injected)",
+            file: name,
+            offset: offset,
+            errno: code
+        )
     }
 
     private func ioError(_ operation: String, offset: UInt64? = nil) -> EventLogError {

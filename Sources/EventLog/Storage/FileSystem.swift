@@ -13,7 +13,7 @@ enum FileSystem {
     }
 
     static func createDirectory(_ path: String) throws(EventLogError) {
-        if mkdir(path, 0o755) != 0 && errno != EEXIST {
+        if mkdir(path, 0o700) != 0 && errno != EEXIST {
             let e = errno
             throw EventLogError(
                 .io,

@@ -194,6 +194,13 @@ final class LogWriter: @unchecked Sendable {
     }
 
     private func process(_ batch: [Pending]) {
+        // Groups queued before a failure are refused, never written after it: the log would
+        // otherwise hold a later group beyond the hole the failed one left.
+        if let failure = failureSnapshot {
+            let refused = EventLogError(.writerFailed, "the writer stopped after an earlier failure: \(failure.message)")
+            for pending in batch { pending.completion(.failure(refused)) }
+            return
+        }
         var staged = Staged()
         swap(&staged.bytes, &outputBuffer)
         staged.bytes.removeAll(keepingCapacity: true)
@@ -201,6 +208,9 @@ final class LogWriter: @unchecked Sendable {
             swap(&staged.bytes, &outputBuffer)
             outputBuffer.removeAll(keepingCapacity: true)
         }
+        // Where the acknowledged log ends: a failure below cuts the file back to here, so a
+        // reopened store holds nothing its writer did not acknowledge.
+        let acknowledgedEnd = (segment: active.segment.header.segmentNumber, end: active.end)
         let eventCount = batch.reduce(0) { $0 + ($1.request?.eventCount ?? 0) }
         staged.offloadHashing = eventCount >= options.parallelHashingThreshold
         if staged.offloadHashing { hasher.reset(head: head) }
@@ -242,6 +252,7 @@ final class LogWriter: @unchecked Sendable {
             }
         } catch {
             if staged.offloadHashing { _ = hasher.finishAll() }
+            cutBack(to: acknowledgedEnd)
             fail(error, pending: batch.map(\.completion))
             return
         }
@@ -259,6 +270,29 @@ final class LogWriter: @unchecked Sendable {
         if staged.wroteEvents { watcher.advance(to: nextPosition - 1) }
         if staged.rolled || index.tailEventCount >= options.indexCheckpointEvents {
             do { try checkpointIndex() } catch { fail(error, pending: []) }
+        }
+    }
+
+    /// After a failed write or sync, cuts the active segment back to where the acknowledged log
+    /// ended (a short write, or a whole group whose sync failed, leaves frames no caller was
+    /// told of). A group that rolled to a new segment leaves that segment empty; the events of
+    /// the one it sealed are durable and stay (their commands, retried with their command ids,
+    /// are answered as accepted). If even the cut fails (the disk refuses everything), recovery
+    /// on the next open keeps what reads back whole — the same answer for retried command ids.
+    private func cutBack(to acknowledged: (segment: UInt64, end: UInt64)) {
+        let sameSegment = active.segment.header.segmentNumber == acknowledged.segment
+        // Always cut: a short write leaves bytes past `active.end` that it never counted.
+        let end = sameSegment ? acknowledged.end : UInt64(SegmentHeader.size)
+        do {
+            try active.segment.file.truncate(to: end)
+            try active.segment.file.syncData()
+            active.end = end
+            unsyncedWrites = false
+        } catch {
+            options.logger.error(
+                "could not cut the log back to its acknowledged end",
+                metadata: ["segment": "\(active.segment.header.segmentNumber)", "offset": "\(end)", "error": "\(error)"]
+            )
         }
     }
 
@@ -378,56 +412,7 @@ final class LogWriter: @unchecked Sendable {
         return .success(result)
     }
 
-    private func validate(_ request: AppendRequest) -> EventLogError? {
-        guard !request.streams.isEmpty, request.eventCount > 0 else {
-            return EventLogError(.invalidAppend, "an append needs at least one event")
-        }
-        guard request.eventCount <= options.maximumEventsPerAppend else {
-            return EventLogError(
-                .invalidAppend,
-                "an append may hold at most \(options.maximumEventsPerAppend) events; split it"
-            )
-        }
-        if let key = request.idempotencyKey, key.utf8.isEmpty || key.utf8.count > EventRecordCodec.maximumKeyLength {
-            return EventLogError(.invalidAppend, "idempotency keys are 1 to \(EventRecordCodec.maximumKeyLength) bytes")
-        }
-        var totalBytes = 0
-        for part in request.streams {
-            for event in part.events { totalBytes += event.payload.count + event.metadata.count }
-        }
-        guard totalBytes <= options.maximumAppendSize else {
-            return EventLogError(
-                .invalidAppend,
-                "an append of \(totalBytes) bytes exceeds the limit of \(options.maximumAppendSize); split it"
-            )
-        }
-        for part in request.streams {
-            guard !part.stream.utf8.isEmpty, part.stream.utf8.count <= EventRecordCodec.maximumStreamLength else {
-                return EventLogError(
-                    .invalidAppend,
-                    "stream ids are 1 to \(EventRecordCodec.maximumStreamLength) bytes"
-                )
-            }
-            for event in part.events {
-                guard !event.type.utf8.isEmpty, event.type.utf8.count <= EventRecordCodec.maximumTypeLength else {
-                    return EventLogError(
-                        .invalidAppend,
-                        "event types are 1 to \(EventRecordCodec.maximumTypeLength) bytes"
-                    )
-                }
-                guard event.payload.count + event.metadata.count <= options.maximumEventSize else {
-                    return EventLogError(
-                        .invalidAppend,
-                        "an event of \(event.payload.count + event.metadata.count) bytes exceeds the limit of \(options.maximumEventSize)"
-                    )
-                }
-                guard abs(Int(event.occurredAt.utcOffsetSeconds)) < 86_400 else {
-                    return EventLogError(.invalidAppend, "UTC offsets must be under 24 hours")
-                }
-            }
-        }
-        return nil
-    }
+    private func validate(_ request: AppendRequest) -> EventLogError? { options.problem(with: request) }
 
     private func finishBlock(endsCommit: Bool, into staged: inout Staged) {
         if staged.offloadHashing {
