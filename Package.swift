@@ -15,6 +15,7 @@ let package = Package(
         .executable(name: "docket", targets: ["DocketCLI"]),
         .executable(name: "docket-bench", targets: ["DocketBench"]),
         .executable(name: "docket-workload", targets: ["DocketWorkloadTool"]),
+        .executable(name: "docket-fuzz", targets: ["DocketFuzz"]),
         .library(name: "EventLog", targets: ["EventLog"]),
     ],
     dependencies: [
@@ -27,6 +28,8 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
+        .package(url: "https://github.com/adam-fowler/compress-nio", from: "1.5.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     ],
     targets: [
         // System C libraries (Debian packages), wrapped like GRDB's GRDBSQLite.
@@ -116,9 +119,12 @@ let package = Package(
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "CompressNIO", package: "compress-nio"),
+                .product(name: "Yams", package: "Yams"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
             ],
+            resources: [.copy("Resources/openapi.yaml")],
             swiftSettings: swiftSettings
         ),
 
@@ -160,6 +166,13 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Tools/docket-workload",
+            swiftSettings: swiftSettings
+        ),
+        // Fuzz targets for the parsers that read outside bytes (Tools/fuzz runs them).
+        .executableTarget(
+            name: "DocketFuzz",
+            dependencies: ["Certification", "CertificationWire", "DocketJSON", "EventLog"],
+            path: "Tools/docket-fuzz",
             swiftSettings: swiftSettings
         ),
         .executableTarget(

@@ -24,11 +24,22 @@ public struct Report: Sendable {
         public var complaintDays = 15
         /// Retakes: only unused windows that close within this many days of today.
         public var expiringWithinDays: Int?
+        /// Only rows in this state (cases: a case status; complaints: open or resolved;
+        /// retakes: eligible, requested, passed, not-passed, lapsed).
+        public var status: String?
         public init() {}
     }
 
     public var columns: [String]
     public var rows: [[Value]]
+    /// The sums of the report's countable columns over its rows (yuan, cases), when it has any.
+    public var totals: [(column: String, value: Int64)]?
+
+    /// The states `Filters.status` may name for report `name` (empty when it takes none).
+    public static func statuses(of name: String, projector: Projector) -> [String] {
+        guard let projection = try? projector.select([name]).first else { return [] }
+        return projection.report(Filters(), today: "2000-01-01")?.status?.values ?? []
+    }
 
     /// The reports, by projection name.
     public static let names = [
@@ -46,14 +57,25 @@ public struct Report: Sendable {
         file: String? = nil
     ) throws(ProjectionError) -> Report {
         guard let projection = try projector.select([name]).first,
-            let query = projection.report(filters, today: today)
+            let query = projection.report(filters, today: today)?.filtered(status: filters.status)
         else {
             throw ProjectionError(.unknownProjection, "no report \(name); the reports are \(names.joined(separator: ", "))")
         }
         let queue = try Projector.openLive(file ?? projector.path(projection.name), projection)
         do {
             let rows = try queue.read { db in try Self.rows(query, db) }
-            return Report(columns: query.columns, rows: rows)
+            var report = Report(columns: query.columns, rows: rows)
+            if !query.summed.isEmpty {
+                report.totals = query.summed.compactMap { column in
+                    guard let i = query.columns.firstIndex(of: column) else { return nil }
+                    let sum = rows.reduce(Int64(0)) { total, row in
+                        if case .int(let v) = row[i] { return total &+ v }
+                        return total
+                    }
+                    return (column, sum)
+                }
+            }
+            return report
         } catch {
             throw ProjectionError(.database, "report \(name): \(error)")
         }

@@ -7,14 +7,36 @@ import GRDB
 /// age) are worked out in the query against `today`, since a read model stores only what the
 /// events said.
 public struct ReportQuery: Sendable {
+    /// The columns, in camelCase (the same keys in JSON and CSV headers as in every view).
     public var columns: [String]
     var sql: String
     var arguments: [String]
+    /// The column `--status` filters, and the values it may take; `nil` when the report has none.
+    public var status: (column: String, values: [String])?
+    /// The columns a totals row sums.
+    public var summed: [String]
 
-    init(columns: [String], sql: String, arguments: [String]) {
+    init(
+        columns: [String],
+        sql: String,
+        arguments: [String],
+        status: (column: String, values: [String])? = nil,
+        summed: [String] = []
+    ) {
         self.columns = columns
         self.sql = sql
         self.arguments = arguments
+        self.status = status
+        self.summed = summed
+    }
+
+    /// The query with its rows kept to one status (the outer query names the aliased column).
+    func filtered(status value: String?) -> ReportQuery {
+        guard let value, let status else { return self }
+        var query = self
+        query.sql = "SELECT * FROM (" + sql + ") WHERE \"\(status.column)\" = ?"
+        query.arguments.append(value)
+        return query
     }
 
     /// `WHERE` conditions with their arguments, in order.

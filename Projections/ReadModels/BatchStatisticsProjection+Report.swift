@@ -6,18 +6,24 @@ extension BatchStatisticsProjection {
         conditions.add("occupation = ?", filters.occupation)
         return ReportQuery(
             columns: [
-                "batch", "occupation", "applied", "approved", "rejected", "withdrawn", "ticketed", "sat_theory",
-                "passed_theory", "theory_pass_rate", "sat_skill", "passed_skill", "skill_pass_rate", "certified",
-                "retakes_requested",
+                "batch", "occupation", "applied", "approved", "rejected", "withdrawn", "ticketed", "satTheory",
+                "passedTheory", "theoryPassRate", "satSkill", "passedSkill", "skillPassRate", "certified",
+                "retakesRequested",
             ],
             sql: """
                 SELECT batch, occupation, applied, approved, rejected, withdrawn, ticketed,
-                       sat_theory, passed_theory, ROUND(1.0 * passed_theory / NULLIF(sat_theory, 0), 4),
-                       sat_skill, passed_skill, ROUND(1.0 * passed_skill / NULLIF(sat_skill, 0), 4),
-                       certified, retakes_requested
+                       sat_theory AS satTheory, passed_theory AS passedTheory,
+                       ROUND(1.0 * passed_theory / NULLIF(sat_theory, 0), 4) AS theoryPassRate,
+                       sat_skill AS satSkill, passed_skill AS passedSkill,
+                       ROUND(1.0 * passed_skill / NULLIF(sat_skill, 0), 4) AS skillPassRate,
+                       certified, retakes_requested AS retakesRequested
                 FROM batch_stats
                 """ + conditions.clause + " ORDER BY batch, occupation",
-            arguments: conditions.arguments
+            arguments: conditions.arguments,
+            summed: [
+                "applied", "approved", "rejected", "withdrawn", "ticketed", "satTheory", "passedTheory", "satSkill",
+                "passedSkill", "certified", "retakesRequested",
+            ]
         )
     }
 }

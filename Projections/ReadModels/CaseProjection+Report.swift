@@ -1,3 +1,5 @@
+import Certification
+
 extension CaseProjection {
     /// `cases`: the case view per case, its status brought to `today` (a kept pass that ran
     /// out turns it to failed, SPEC §5).
@@ -10,17 +12,20 @@ extension CaseProjection {
         conditions.add("applied_on <= ?", filters.to)
         return ReportQuery(
             columns: [
-                "case", "version", "status", "occupation", "level", "batch", "theory", "skill", "paid_yuan",
-                "refunded_yuan", "certificate", "open_complaints", "findings",
+                "case", "version", "status", "occupation", "level", "batch", "theory", "skill", "paidYuan",
+                "refundedYuan", "certificate", "openComplaints", "findings",
             ],
             sql: """
-                SELECT case_id, version,
-                       CASE WHEN lapses_on IS NOT NULL AND ? >= lapses_on THEN 'failed' ELSE status END,
-                       occupation, level, batch, theory_score, skill_score, paid_yuan, refunded_yuan,
-                       certificate_number, open_complaints, findings
+                SELECT case_id AS "case", version,
+                       CASE WHEN lapses_on IS NOT NULL AND ? >= lapses_on THEN 'failed' ELSE status END AS status,
+                       occupation, level, batch, theory_score AS theory, skill_score AS skill,
+                       paid_yuan AS paidYuan, refunded_yuan AS refundedYuan, certificate_number AS certificate,
+                       open_complaints AS openComplaints, findings
                 FROM cases
                 """ + conditions.clause + " ORDER BY case_id",
-            arguments: [today] + conditions.arguments
+            arguments: [today] + conditions.arguments,
+            status: ("status", CaseStatus.allCases.map(\.rawValue)),
+            summed: ["paidYuan", "refundedYuan", "openComplaints"]
         )
     }
 }

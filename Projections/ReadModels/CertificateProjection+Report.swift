@@ -7,8 +7,8 @@ extension CertificateProjection {
         conditions.add("issued_on <= ?", filters.to)
         conditions.add("case_id = ?", filters.caseID)
         return ReportQuery(
-            columns: ["number", "occupation", "level", "issued_on", "holder"],
-            sql: "SELECT number, occupation, level, issued_on, holder FROM certificates" + conditions.clause
+            columns: ["number", "occupation", "level", "issuedOn", "holder"],
+            sql: "SELECT number, occupation, level, issued_on AS issuedOn, holder FROM certificates" + conditions.clause
                 + " ORDER BY number",
             arguments: conditions.arguments
         )

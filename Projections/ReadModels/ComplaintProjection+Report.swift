@@ -7,14 +7,16 @@ extension ComplaintProjection {
         conditions.add("case_id = ?", filters.caseID)
         return ReportQuery(
             columns: [
-                "complaint", "case", "category", "channel", "status", "outcome", "lodged_on", "resolved_on", "age_days",
+                "complaint", "case", "category", "channel", "status", "outcome", "lodgedOn", "resolvedOn", "ageDays",
             ],
             sql: """
-                SELECT complaint_id, case_id, category, channel, status, outcome, lodged_on, resolved_on,
-                       CAST(julianday(COALESCE(resolved_on, ?)) - julianday(lodged_on) AS INTEGER)
+                SELECT complaint_id AS complaint, case_id AS "case", category, channel, status, outcome,
+                       lodged_on AS lodgedOn, resolved_on AS resolvedOn,
+                       CAST(julianday(COALESCE(resolved_on, ?)) - julianday(lodged_on) AS INTEGER) AS ageDays
                 FROM complaints
                 """ + conditions.clause + " ORDER BY status DESC, category, lodged_on, complaint_id",
-            arguments: [today] + conditions.arguments
+            arguments: [today] + conditions.arguments,
+            status: ("status", ["open", "resolved"])
         )
     }
 }

@@ -16,22 +16,23 @@ extension RetakeProjection {
         }
         return ReportQuery(
             columns: [
-                "case", "occupation", "batch", "subject", "window_closes_on", "days_left", "state", "retake_batch",
+                "case", "occupation", "batch", "subject", "windowClosesOn", "daysLeft", "state", "retakeBatch",
             ],
             // The state at today: an unused window that closed has lapsed.
             sql: """
-                SELECT case_id, occupation, batch, subject, window_closes_on,
+                SELECT case_id AS "case", occupation, batch, subject, window_closes_on AS windowClosesOn,
                        CASE WHEN retake_batch IS NULL
-                            THEN CAST(julianday(window_closes_on) - julianday(?) AS INTEGER) END,
+                            THEN CAST(julianday(window_closes_on) - julianday(?) AS INTEGER) END AS daysLeft,
                        CASE WHEN retake_batch IS NOT NULL AND passed = 1 THEN 'passed'
                             WHEN retake_batch IS NOT NULL AND sat = 1 THEN 'not-passed'
                             WHEN retake_batch IS NOT NULL THEN 'requested'
                             WHEN window_closes_on < ? THEN 'lapsed'
-                            ELSE 'eligible' END,
-                       retake_batch
+                            ELSE 'eligible' END AS state,
+                       retake_batch AS retakeBatch
                 FROM retakes
                 """ + conditions.clause + " ORDER BY window_closes_on, case_id",
-            arguments: [today, today] + conditions.arguments
+            arguments: [today, today] + conditions.arguments,
+            status: ("state", ["eligible", "requested", "passed", "not-passed", "lapsed"])
         )
     }
 }

@@ -7,10 +7,12 @@ extension RevenueProjection {
         conditions.add("day >= ?", filters.from)
         conditions.add("day <= ?", filters.to)
         return ReportQuery(
-            columns: ["batch", "occupation", "day", "paid_yuan", "refunded_yuan", "net_yuan"],
-            sql: "SELECT batch, occupation, day, paid_yuan, refunded_yuan, paid_yuan - refunded_yuan FROM revenue"
+            columns: ["batch", "occupation", "day", "paidYuan", "refundedYuan", "netYuan"],
+            sql:
+                "SELECT batch, occupation, day, paid_yuan AS paidYuan, refunded_yuan AS refundedYuan, paid_yuan - refunded_yuan AS netYuan FROM revenue"
                 + conditions.clause + " ORDER BY batch, occupation, day",
-            arguments: conditions.arguments
+            arguments: conditions.arguments,
+            summed: ["paidYuan", "refundedYuan", "netYuan"]
         )
     }
 }

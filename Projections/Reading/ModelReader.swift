@@ -10,6 +10,21 @@ final class ModelReader: @unchecked Sendable {
     private let lock = NSLock()
     private var idle: [ReadConnection] = []
     static let keptIdle = 16
+    /// The file's schema version (`PRAGMA user_version`), read once: only a rebuild changes it,
+    /// and a rebuild is a new file (a new inode, a new reader). Reading it in every view's query
+    /// cost a tenth of a case read.
+    private var schemaVersion: Int64?
+
+    /// The file's schema version, read on first use.
+    func fileSchemaVersion() throws(ProjectionError) -> Int64 {
+        if let known = lock.withLock({ schemaVersion }) { return known }
+        var version: Int64 = 0
+        try read { connection throws(ProjectionError) in
+            try connection.rows("PRAGMA user_version", []) { version = $0.int(0) ?? 0 }
+        }
+        lock.withLock { schemaVersion = version }
+        return version
+    }
 
     init(path: String, inode: UInt64) {
         self.path = path

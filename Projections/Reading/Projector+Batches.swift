@@ -12,3 +12,15 @@ extension Projector {
         return ids
     }
 }
+
+extension Projector {
+    /// The last position the live model `name` holds (0 when it is not built).
+    public func livePosition(of name: String) throws(ProjectionError) -> UInt64 {
+        guard let reader = readers.reader(name, path: path(name)) else { return 0 }
+        var position: UInt64 = 0
+        try reader.read { connection throws(ProjectionError) in
+            try connection.rows("SELECT position FROM _checkpoint", []) { position = UInt64($0.int(0) ?? 0) }
+        }
+        return position
+    }
+}

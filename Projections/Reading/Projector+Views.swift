@@ -30,19 +30,18 @@ extension Projector {
     public func currentCaseViewJSON(_ caseID: String, now: Timestamp) throws(ProjectionError) -> [UInt8]? {
         guard let reader = readers.reader("cases", path: path("cases")) else { return nil }
         let lastPosition = Int64(log.lastPosition)
-        let version = Int64(schemaVersion(of: "cases") ?? 0)
+        guard try reader.fileSchemaVersion() == Int64(schemaVersion(of: "cases") ?? 0) else { return nil }
         var found: (view: [UInt8], lapsesOn: String?)?
-        // One statement: the checkpoint, the file's schema and the row come from one snapshot.
+        // One statement: the checkpoint and the row come from one snapshot.
         try reader.read { connection throws(ProjectionError) in
             try connection.rows(
                 """
-                SELECT (SELECT position FROM _checkpoint), v.view, c.lapses_on,
-                    (SELECT user_version FROM pragma_user_version)
+                SELECT (SELECT position FROM _checkpoint), v.view, c.lapses_on
                 FROM case_views v JOIN cases c USING (case_id) WHERE v.case_id = ?
                 """,
                 [caseID]
             ) { row in
-                guard row.int(0) == lastPosition, row.int(3) == version, let view = row.bytes(1) else { return }
+                guard row.int(0) == lastPosition, let view = row.bytes(1) else { return }
                 found = (view, row.text(2))
             }
         }
@@ -103,7 +102,7 @@ extension Projector {
     public func currentTimeline(_ caseID: String) throws(ProjectionError) -> [TimelineEntry]? {
         guard let reader = readers.reader("timelines", path: path("timelines")) else { return nil }
         let lastPosition = Int64(log.lastPosition)
-        let version = Int64(schemaVersion(of: "timelines") ?? 0)
+        guard try reader.fileSchemaVersion() == Int64(schemaVersion(of: "timelines") ?? 0) else { return nil }
         var entries: [TimelineEntry] = []
         var current = true
         var readable = true
@@ -111,13 +110,12 @@ extension Projector {
             try connection.rows(
                 """
                 SELECT (SELECT position FROM _checkpoint), position, version, type, at, recorded_at,
-                    actor_id, actor_role, command_id, summary, data,
-                    (SELECT user_version FROM pragma_user_version)
+                    actor_id, actor_role, command_id, summary, data
                 FROM timeline WHERE case_id = ? ORDER BY version
                 """,
                 [caseID]
             ) { row in
-                guard row.int(0) == lastPosition, row.int(11) == version else {
+                guard row.int(0) == lastPosition else {
                     current = false
                     return
                 }

@@ -17,12 +17,16 @@ struct TextLimit: Sendable {
 
     /// What is wrong with `text`, as the end of a sentence naming the field; `nil` when nothing.
     func problem(with text: String) -> String? {
-        if maximum != .max {
-            // The byte length bounds the character count: most strings need no count at all.
-            if text.utf8.count > maximum, text.count > maximum {
-                return "is at most \(maximum) characters; this one has \(text.count)"
-            }
+        // A photo's base64 is checked by its decoder (a character outside the alphabet is
+        // `invalid-field`): 60 KB of it need no second walk.
+        if maximum == .max { return nil }
+        // The byte length bounds the character count: most strings need no count at all.
+        if text.utf8.count > maximum, text.count > maximum {
+            return "is at most \(maximum) characters; this one has \(text.count)"
         }
+        // Every byte below 0x80 that is not a control character is fine: only the rest is
+        // looked at as Unicode.
+        if text.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) { return nil }
         for scalar in text.unicodeScalars {
             let v = scalar.value
             if (v == 0x09 || v == 0x0A || v == 0x0D) && allowsLineBreaks { continue }

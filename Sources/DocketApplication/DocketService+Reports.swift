@@ -35,15 +35,22 @@ extension DocketService {
         try Self.validate(filters)
         let logPosition = self.logPosition
         if cut == .now { try prepareModels(filters.batch == nil ? [name] : [name, "cases"]) }
-        try checkKnown(filters)
+        try checkKnown(filters, report: name)
         let file = try snapshot(name, cut: cut)
         let day = today ?? self.today(for: cut)
         do throws(ProjectionError) {
             let report = try Report.run(name, filters: filters, projector: projector, today: day.description, file: file)
+            // What the rows reflect: the past build's position, or the live model's.
+            let reflected: UInt64
+            if let file {
+                reflected = try projector.checkpoint(of: file)
+            } else {
+                reflected = min(logPosition, try projector.livePosition(of: name))
+            }
             return ReportAnswer(
                 name: name,
                 report: report,
-                logPosition: file == nil ? logPosition : try projector.checkpoint(of: file!),
+                logPosition: reflected,
                 generatedAt: clock(),
                 today: day,
                 cut: cut,
@@ -56,7 +63,19 @@ extension DocketService {
 
     /// Refuses a batch or occupation the store does not know, naming the ones it does (a
     /// report filtered by a typo would otherwise come back empty, as if nothing happened).
-    func checkKnown(_ filters: Report.Filters) throws(DocketError) {
+    func checkKnown(_ filters: Report.Filters, report name: String) throws(DocketError) {
+        if let status = filters.status {
+            let known = Report.statuses(of: name, projector: projector)
+            guard known.contains(status) else {
+                throw DocketError(
+                    .unknownFilterValue,
+                    known.isEmpty
+                        ? "the \(name) report has no status to filter by"
+                        : "\(name) rows are \(known.joined(separator: ", ")); \"\(status)\" is none of them",
+                    field: "status"
+                )
+            }
+        }
         if let occupation = filters.occupation, Occupation(rawValue: occupation) == nil {
             throw DocketError(
                 .unknownFilterValue,
@@ -74,6 +93,11 @@ extension DocketService {
                 field: "batch"
             )
         }
+    }
+
+    /// The position report `name` would answer from now (its live model's), for validators.
+    public func reportPosition(_ name: String) -> UInt64 {
+        min(logPosition, (try? projector.livePosition(of: name)) ?? 0)
     }
 
     /// Checks the filters a client sent: dates that are dates, counts in range.

@@ -24,6 +24,7 @@ public struct ReportAnswer: Sendable {
         if let v = filters.caseID { object.set("case", .string(v)) }
         if name == "findings" { object.set("complaintDays", .int(filters.complaintDays)) }
         if let v = filters.expiringWithinDays { object.set("expiringWithin", .int(v)) }
+        if let v = filters.status { object.set("status", .string(v)) }
         switch cut {
         case .now: break
         case .asOf(let t): object.set("asOf", .string(t.description))
@@ -32,11 +33,20 @@ public struct ReportAnswer: Sendable {
         return .object(object)
     }
 
-    /// `{"report","logPosition","generatedAt","today","filters","rows":[{column: value}]}`.
+    /// `{"report","logPosition","generatedAt","today","filters","columns","rows":[{column: value}],"totals"}`.
     public var json: JSONValue {
-        .object([
-            "report": .string(name), "logPosition": .int(logPosition), "generatedAt": .string(generatedAt.description),
-            "today": .string(today.description), "filters": filterJSON, "rows": report.json,
+        var object = header
+        object.set("rows", report.json)
+        object.set("totals", report.totalsJSON)
+        return .object(object)
+    }
+
+    /// Everything but the rows and totals: the first line of a JSON Lines report.
+    public var header: JSONObject {
+        JSONObject([
+            ("report", .string(name)), ("logPosition", .int(logPosition)),
+            ("generatedAt", .string(generatedAt.description)), ("today", .string(today.description)),
+            ("filters", filterJSON), ("columns", .array(report.columns.map { .string($0) })),
         ])
     }
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Certification
 import CertificationWire
+import Chronology
 import DocketApplication
 import DocketJSON
 
@@ -25,8 +26,7 @@ struct BatchCommand: ParsableCommand {
 
     @OptionGroup var cut: CutOptions
 
-    @Flag(help: "Print JSON instead of a table.")
-    var json = false
+    @OptionGroup var output: OutputOptions
 
     func run() throws {
         let answer: BatchAnswer
@@ -36,9 +36,25 @@ struct BatchCommand: ParsableCommand {
         } catch {
             throw Terminal.fail(error)
         }
-        if json {
+        switch output.format {
+        case .json, .jsonl:
             print(JSONWriter.string(answer.json))
             return
+        case .csv:
+            let listing = Listing(
+                columns: ["version", "position", "type", "at", "recordedAt", "actor", "summary"],
+                rows: answer.events.map { e in
+                    [
+                        .int(e.event.version), .int(e.event.position), .string(e.event.type),
+                        .string(e.event.at.description), .string(e.event.recordedAt.description),
+                        .string(e.event.metadata.actorID), .string(e.summary),
+                    ]
+                }
+            )
+            Output.write(listing.rendered(.csv, csvBOM: output.csvBOM))
+            return
+        case .table:
+            break
         }
         var facts = TextTable(["batch", answer.batchID])
         facts.add(["exam starts", answer.state.examStartsAt.map(TimelineCommand.local).map { $0 + " (UTC+8)" } ?? "-"])

@@ -19,6 +19,7 @@ struct CaseCommand: ParsableCommand {
             Examples:
               docket case 2024-04-000001
               docket case 2024-04-000001 --as-of 2024-05-01 --json
+              docket case 2024-04-000001 --output csv > case.csv
               docket case 2024-04-000001 --known-at 2024-06-01T12:00:00+08:00
               docket case 2024-04-000001 --at-version 3
             """
@@ -34,8 +35,7 @@ struct CaseCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Show the case after its first N events.", valueName: "n"))
     var atVersion: UInt64?
 
-    @Flag(help: "Print JSON (the spec's case view) instead of a table.")
-    var json = false
+    @OptionGroup var output: OutputOptions
 
     func validate() throws {
         if atVersion != nil, cut.asOf != nil || cut.knownAt != nil {
@@ -51,10 +51,12 @@ struct CaseCommand: ParsableCommand {
         } catch {
             throw Terminal.fail(error)
         }
-        if json {
-            Output.write(answer.json + [0x0A])
-        } else {
-            print(Self.table(answer.value), terminator: "")
+        switch output.format {
+        case .json, .jsonl: Output.write(answer.json + [0x0A])
+        case .table: print(Self.table(answer.value), terminator: "")
+        case .csv:
+            let fields = Listing(columns: ["field", "value"], rows: Listing.fields(of: answer.value))
+            Output.write(fields.rendered(.csv, csvBOM: output.csvBOM))
         }
     }
 

@@ -21,8 +21,7 @@ struct DigestCommand: ParsableCommand {
             let log = try EventLog.open(at: options.path, readOnly: true)
             print(try log.digest(at: at))
         } catch {
-            Terminal.error(error.message)
-            throw ExitStatus.problem
+            throw Terminal.fail(error)
         }
     }
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import EventLog
 import Foundation
 
 /// The `docket` command line: one executable, a subcommand per job (SPEC §4).
@@ -29,6 +30,7 @@ struct Docket: AsyncParsableCommand {
                                              a bearer token for the HTTP API (shown once)
               docket serve --port 8080       the HTTP API on loopback
             """,
+        version: Docket.version,
         subcommands: [
             InitCommand.self, SubmitCommand.self, CaseCommand.self, TimelineCommand.self, ReplayCommand.self,
             VerifyCommand.self, DigestCommand.self, ExportCommand.self, ImportCommand.self, RebuildCommand.self,
@@ -36,6 +38,9 @@ struct Docket: AsyncParsableCommand {
             ServeCommand.self,
         ]
     )
+
+    /// `docket --version`: the program's version and the log format it writes.
+    static let version = "docket 0.5.0 (log format \(EventLog.formatVersion), interchange format 1)"
 
     /// Runs the command with every file it creates readable by its owner only (the store holds
     /// personal data: the log, photos, read models, tokens, keys), then as ArgumentParser would.

@@ -31,9 +31,7 @@ struct ExportCommand: ParsableCommand {
             Terminal.endProgress()
             if Terminal.showsProgress { Terminal.error("exported \(count) events") }
         } catch {
-            Terminal.endProgress()
-            Terminal.error(error.message)
-            throw ExitStatus.problem
+            throw Terminal.fail(error)
         }
     }
 }

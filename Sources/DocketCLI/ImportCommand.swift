@@ -60,10 +60,8 @@ struct ImportCommand: ParsableCommand {
             Terminal.endProgress()
             try store.close()
             print("imported \(imported) events; run `docket verify` to re-check their histories against the rules")
-        } catch let error as DocketStoreError {
-            Terminal.endProgress()
-            Terminal.error(error.message)
-            throw ExitStatus.problem
+        } catch {
+            throw Terminal.fail(error)
         }
     }
 

@@ -15,8 +15,7 @@ struct InitCommand: ParsableCommand {
         do {
             try DocketStore.create(at: options.path)
         } catch {
-            Terminal.error(error.message)
-            throw ExitStatus.problem
+            throw Terminal.fail(error)
         }
         print("created an empty store at \(options.path)")
     }

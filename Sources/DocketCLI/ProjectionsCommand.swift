@@ -76,8 +76,7 @@ struct ProjectionsCommand: ParsableCommand {
         @Flag(help: "Compare the live models with a fresh rebuild.")
         var check = false
 
-        @Flag(help: "Print JSON.")
-        var json = false
+        @OptionGroup var output: OutputOptions
 
         func run() throws {
             let status: ReadModelStatus
@@ -88,9 +87,22 @@ struct ProjectionsCommand: ParsableCommand {
                 throw Terminal.fail(error)
             }
             let differences = status.differences ?? []
-            if json {
+            let models = Listing(
+                columns: ["name", "position", "lag", "schemaVersion", "fileSchemaVersion", "rebuildReason", "fingerprints"],
+                rows: status.models.map { s in
+                    [
+                        .string(s.name), .int(s.position), .int(s.lag), .int(s.schemaVersion), .int(s.fileSchemaVersion),
+                        .optional(s.rebuildReason),
+                        .object(JSONObject(s.fingerprints.map { (key: $0.table, value: .string($0.fingerprint)) })),
+                    ]
+                }
+            )
+            switch output.format {
+            case .json:
                 print(JSONWriter.string(status.json))
-            } else {
+            case .jsonl, .csv:
+                Output.write(models.rendered(output.format, csvBOM: output.csvBOM))
+            case .table:
                 var table = TextTable(["projection", "position", "lag", "schema", "table", "fingerprint"])
                 for s in status.models {
                     let prints = s.fingerprints.isEmpty ? [("-", "not built")] : s.fingerprints

@@ -23,16 +23,16 @@ struct ReportCommand: ParsableCommand {
               findings      ticket-late, refund-due, score-corrected, rule-broken, complaint-open (older than --complaint-days, default 15)
             Dates are Asia/Shanghai local days, inclusive. Ages and lapses count from --today (default: today, or the day of --as-of / --known-at).
 
-            --as-of T answers from the read model built from the events whose business time is by T; --known-at T from the model as the store held it at T (both built on first use, kept in <store>/projections). --format json prints {"report", "logPosition", "generatedAt", "today", "filters", "rows": [...]}.
+            --as-of T answers from the read model built from the events whose business time is by T; --known-at T from the model as the store held it at T (both built on first use, kept in <store>/projections). --output json prints {"report", "logPosition", "generatedAt", "today", "filters", "columns", "rows": [...], "totals"}; --output jsonl prints that header (without rows and totals) as its first line, then one row per line. Tables and CSV end with a totals row where the report counts people or yuan (batches, revenue, cases).
 
             Examples:
-              docket report revenue --batch 2024-04 --format csv > revenue.csv
-              docket report complaints --from 2024-05-01
-              docket report timelines --case 2024-04-000001 --format json
+              docket report revenue --batch 2024-04 --output csv --csv-bom > revenue.csv
+              docket report complaints --from 2024-05-01 --status open
+              docket report timelines --case 2024-04-000001 --output json
               docket report batches --batch 2024-04
               docket report retakes --expiring-within 30
-              docket report revenue --known-at 2024-06-30 --format csv
-              docket report findings --complaint-days 10 --format csv
+              docket report revenue --known-at 2024-06-30 --output csv
+              docket report findings --complaint-days 10 --output jsonl
             """
     )
 
@@ -75,8 +75,13 @@ struct ReportCommand: ParsableCommand {
     @Option(help: ArgumentHelp("The day reports count ages from (default: today in Asia/Shanghai).", valueName: "date"))
     var today: String?
 
-    @Option(help: "table (for people), json or csv (for programs).")
-    var format: Format = .table
+    @OptionGroup var output: OutputOptions
+
+    @Option(help: ArgumentHelp("The same as --output (kept for scripts written for it).", visibility: .hidden))
+    var format: Format?
+
+    @Option(help: ArgumentHelp("Only rows in this state (cases: a status; complaints: open or resolved; retakes: eligible, requested, passed, not-passed, lapsed).", valueName: "state"))
+    var status: String?
 
     @OptionGroup var cut: CutOptions
 
@@ -101,20 +106,28 @@ struct ReportCommand: ParsableCommand {
             filters.caseID = caseID
             filters.complaintDays = complaintDays
             filters.expiringWithinDays = expiringWithin
+            filters.status = status
             answer = try service.report(name, filters: filters, cut: try cut.cut, today: today.flatMap(LocalDate.init))
         } catch {
             throw Terminal.fail(error)
         }
         let report = answer.report
-        switch format {
+        let chosen = format.map { OutputOptions.Format(rawValue: $0.rawValue)! } ?? output.format
+        switch chosen {
         case .table:
             var table = TextTable(report.columns)
             for row in report.rows { table.add(row.map(Report.text)) }
+            if let totals = report.totalsRow { table.add(totals.map(Report.text)) }
             print(table.rendered, terminator: "")
         case .json:
             print(JSONWriter.string(answer.json))
+        case .jsonl:
+            // The header first (report, logPosition, today, filters, columns), then one row per line.
+            var out = JSONWriter.string(.object(answer.header)) + "\n"
+            for row in report.rows { out += JSONWriter.string(report.rowJSON(row)) + "\n" }
+            Output.write(out)
         case .csv:
-            print(report.csv, terminator: "")
+            Output.write(report.csvText(byteOrderMark: output.csvBOM))
         }
     }
 }

@@ -32,8 +32,7 @@ struct SearchCommand: ParsableCommand {
 
     @OptionGroup var cut: CutOptions
 
-    @Flag(help: "Print JSON.")
-    var json = false
+    @OptionGroup var output: OutputOptions
 
     func validate() throws {
         if text.trimmingCharacters(in: .whitespaces).isEmpty {
@@ -53,9 +52,23 @@ struct SearchCommand: ParsableCommand {
         } catch {
             throw Terminal.fail(error)
         }
-        if json {
-            print(JSONWriter.string(answer.json))
-        } else {
+        let hits = Listing(
+            columns: ["case", "name", "birthDate", "idType", "idNumber", "status", "occupation", "batch", "appliedOn"],
+            rows: answer.hits.map { h in
+                [
+                    .string(h.caseID), .string(h.name), .string(h.birthDate), .string(h.idType), .string(h.idNumber),
+                    .optional(h.status), .string(h.occupation), .string(h.batch), .string(h.appliedOn),
+                ]
+            }
+        )
+        switch output.format {
+        case .json: print(JSONWriter.string(answer.json))
+        case .jsonl, .csv:
+            Output.write(hits.rendered(output.format, csvBOM: output.csvBOM))
+            if let next = answer.nextOffset {
+                Terminal.error("\(answer.remaining) more matches: --offset \(next)")
+            }
+        case .table:
             var table = TextTable(["case", "name", "born", "identity", "status", "occupation", "batch", "applied"])
             for hit in answer.hits {
                 table.add([

@@ -42,11 +42,23 @@ struct ServeCommand: AsyncParsableCommand {
 
     @OptionGroup var clock: ClockSkewOption
 
+    @Option(
+        name: .customLong("cors-origin"),
+        help: ArgumentHelp(
+            "A browser origin allowed to call the API (repeatable), such as https://portal.example.cn.",
+            valueName: "origin"
+        )
+    )
+    var corsOrigins: [String] = []
+
     func validate() throws {
         guard (0...65_535).contains(port) else { throw ValidationError("--port must be 0 to 65535") }
         guard maxBody >= 1024 else { throw ValidationError("--max-body must be at least 1024") }
         guard maxLines >= 1 else { throw ValidationError("--max-lines must be at least 1") }
         guard bodySeconds >= 1 else { throw ValidationError("--body-seconds must be at least 1") }
+        for origin in corsOrigins where !(origin.hasPrefix("http://") || origin.hasPrefix("https://")) || origin.hasSuffix("/") {
+            throw ValidationError("--cors-origin \(origin) is not an origin; write it like https://portal.example.cn")
+        }
     }
 
     func run() async throws {
@@ -57,6 +69,7 @@ struct ServeCommand: AsyncParsableCommand {
         configuration.limits.maxLinesPerBatch = maxLines
         configuration.limits.bodySeconds = bodySeconds
         configuration.clockSkewLimit = clock.limit
+        configuration.corsOrigins = corsOrigins
         LoggingSystem.bootstrap(StreamLogHandler.standardError)
         var logger = Logger(label: "docket.server")
         logger.logLevel = .info
@@ -65,8 +78,7 @@ struct ServeCommand: AsyncParsableCommand {
                 Terminal.note("serving \(options.path) on http://\(host):\(port) (Ctrl-C to stop)")
             }
         } catch let error as DocketStoreError {
-            Terminal.error(error.message)
-            throw ExitStatus.problem
+            throw Terminal.fail(error)
         } catch let error as TokenError {
             Terminal.error(error.message)
             throw ExitStatus.problem

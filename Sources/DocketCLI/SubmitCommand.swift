@@ -19,7 +19,7 @@ struct SubmitCommand: ParsableCommand {
 
             A malformed line gets its own error line and the rest go on. Consecutive commands share syncs (group commit); inputs of any size stream through in constant memory.
 
-            Exit status: 0 when every command was accepted, 1 when any was refused or the store failed.
+            Exit status: 0 when every command was accepted, 1 when any was refused (or a line could not be read), 2 when the store failed (the commands from there on are answered store-failed).
 
             Example:
               docket submit commands.jsonl > results.jsonl
@@ -50,10 +50,9 @@ struct SubmitCommand: ParsableCommand {
                     "the store is being served: send the commands to the server instead, e.g. curl -H 'Authorization: Bearer TOKEN' -H 'Content-Type: application/x-ndjson' --data-binary @commands.jsonl http://HOST:PORT/v1/commands"
                 )
             }
-            throw ExitStatus.problem
+            throw ExitStatus.storeFailure
         } catch {
-            Terminal.error(error.message)
-            throw ExitStatus.problem
+            throw Terminal.fail(error)
         }
         defer { lines.close() }
         let tally = Tally()
@@ -95,13 +94,14 @@ struct SubmitCommand: ParsableCommand {
         do {
             try store.close()
         } catch {
-            Terminal.error(error.message)
-            throw ExitStatus.problem
+            throw Terminal.fail(error)
         }
         let (accepted, refused, failed) = tally.totals
         if Terminal.showsProgress {
             Terminal.error("\(accepted) accepted, \(refused) refused" + (failed > 0 ? ", \(failed) failed" : ""))
         }
-        if refused > 0 || failed > 0 || lines.error != nil || projectionsFailed { throw ExitStatus.problem }
+        // A store failure is the store's (2); a refused command, or a line that could not be read, is 1.
+        if failed > 0 { throw ExitStatus.storeFailure }
+        if refused > 0 || lines.error != nil || projectionsFailed { throw ExitStatus.problem }
     }
 }

@@ -1,6 +1,9 @@
 import ArgumentParser
 import DocketApplication
+import DocketStore
+import EventLog
 import Foundation
+import Projections
 
 /// Output helpers: progress only on a terminal, errors on standard error.
 enum Terminal {
@@ -53,6 +56,22 @@ enum Terminal {
         endProgress()
         Terminal.error(error.message)
         return ExitStatus.of(error)
+    }
+
+    /// A lower layer's failure, through the application's one mapping (a store that cannot be
+    /// read or written exits 2).
+    static func fail(_ error: any Error) -> ExitCode {
+        switch error {
+        case let error as DocketError: return fail(error)
+        case let error as DocketStoreError: return fail(DocketError.from(error))
+        case let error as EventLogError: return fail(DocketError.from(error))
+        case let error as ProjectionError: return fail(DocketError.from(error))
+        case let error as ExitCode: return error
+        default:
+            endProgress()
+            Terminal.error("\(error)")
+            return ExitStatus.storeFailure
+        }
     }
 }
 

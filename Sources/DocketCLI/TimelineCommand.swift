@@ -2,6 +2,7 @@ import ArgumentParser
 import CertificationWire
 import Chronology
 import DocketApplication
+import DocketJSON
 import Foundation
 
 /// `docket timeline ID`: who did what, when, and why.
@@ -25,8 +26,7 @@ struct TimelineCommand: ParsableCommand {
 
     @OptionGroup var cut: CutOptions
 
-    @Flag(help: "Print a JSON array of events instead of a table.")
-    var json = false
+    @OptionGroup var output: OutputOptions
 
     func run() throws {
         let entries: [TimelineEntry]
@@ -36,7 +36,8 @@ struct TimelineCommand: ParsableCommand {
         } catch {
             throw Terminal.fail(error)
         }
-        if json {
+        switch output.format {
+        case .json:
             var out: [UInt8] = [0x5B]
             for (i, entry) in entries.enumerated() {
                 if i > 0 { out.append(0x2C) }
@@ -45,7 +46,27 @@ struct TimelineCommand: ParsableCommand {
             }
             out.append(contentsOf: Array("\n]\n".utf8))
             Output.write(out)
-        } else {
+        case .jsonl:
+            var out: [UInt8] = []
+            for entry in entries {
+                entry.write(into: &out)
+                out.append(0x0A)
+            }
+            Output.write(out)
+        case .csv:
+            let listing = Listing(
+                columns: ["version", "position", "stream", "type", "at", "recordedAt", "actor", "role", "source", "summary"],
+                rows: entries.map { e in
+                    [
+                        .int(e.event.version), .int(e.event.position), .string(e.event.stream), .string(e.event.type),
+                        .string(e.event.at.description), .string(e.event.recordedAt.description),
+                        .string(e.event.metadata.actorID), .string(e.event.metadata.role), .string(e.source.rawValue),
+                        .string(e.summary),
+                    ]
+                }
+            )
+            Output.write(listing.rendered(.csv, csvBOM: output.csvBOM))
+        case .table:
             var table = TextTable(["v", "when (UTC+8)", "who", "what", "summary"])
             for entry in entries {
                 let r = entry.event

@@ -80,35 +80,23 @@ struct TokenCommand: ParsableCommand {
 
                 Examples:
                   docket token list
-                  docket token list --json
+                  docket token list --output jsonl
                 """
         )
 
         @OptionGroup var options: StoreOptions
 
-        @Flag(help: "One JSON object per token, per line.")
-        var json = false
+        @OptionGroup var output: OutputOptions
 
         func run() throws {
             let path = try TokenCommand.path(options)
             do {
                 let entries = try TokenFile(path: path).entries
-                if json {
-                    for e in entries {
-                        print(
-                            JSONWriter.string(
-                                .object([
-                                    "id": .string(e.id), "actor": .string(e.actor), "role": .string(e.role.rawValue),
-                                    "createdAt": .string(e.createdAt),
-                                ])
-                            )
-                        )
-                    }
-                    return
-                }
-                var table = TextTable(["id", "actor", "role", "created"])
-                for e in entries { table.add([e.id, e.actor, e.role.rawValue, e.createdAt]) }
-                print(table.rendered, terminator: "")
+                let listing = Listing(
+                    columns: ["id", "actor", "role", "createdAt"],
+                    rows: entries.map { [.string($0.id), .string($0.actor), .string($0.role.rawValue), .string($0.createdAt)] }
+                )
+                Output.write(listing.rendered(output.format, csvBOM: output.csvBOM))
             } catch {
                 Terminal.error(error.message)
                 throw ExitStatus.problem

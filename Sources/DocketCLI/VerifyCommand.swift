@@ -1,4 +1,5 @@
 import ArgumentParser
+import DocketApplication
 import DocketJSON
 import DocketStore
 import EventLog
@@ -24,8 +25,7 @@ struct VerifyCommand: ParsableCommand {
     )
     var digests: [String] = []
 
-    @Flag(help: "Print the report as JSON.")
-    var json = false
+    @OptionGroup var output: OutputOptions
 
     func validate() throws {
         for digest in digests where LogDigest(digest) == nil {
@@ -38,34 +38,31 @@ struct VerifyCommand: ParsableCommand {
     func run() throws {
         guard EventLog.exists(at: options.path) else {
             Terminal.error("no store at \(options.path) (create one with `docket init`)")
-            throw ExitStatus.problem
+            throw ExitStatus.storeFailure
         }
-        let report = EventLog.verify(at: options.path, expecting: digests.compactMap(LogDigest.init)) { position in
-            Terminal.progress("verified \(position) events…")
+        let answer = VerifyAnswer.verify(storeAt: options.path, expecting: digests.compactMap(LogDigest.init)) {
+            what,
+            position in
+            Terminal.progress("\(what) \(position) events…")
         }
         Terminal.endProgress()
-        var rules: (events: Int, cases: Int, findings: [HistoryVerifier.Finding], photos: HistoryVerifier.PhotoCheck)?
-        var rulesError: String?
-        if report.isClean {
-            do {
-                let log = try EventLog.open(at: options.path, readOnly: true)
-                rules = try HistoryVerifier.verify(log, photos: PhotoStore(storeRoot: options.path)) { position in
-                    Terminal.progress("re-ran the rules over \(position) events…")
+        let report = answer.log
+        let findings = answer.rules?.findings ?? []
+        switch output.format {
+        case .json, .jsonl:
+            print(JSONWriter.string(answer.json))
+        case .csv:
+            let listing = Listing(
+                columns: ["kind", "position", "stream", "code", "message"],
+                rows: report.problems.map { p in
+                    [.string(p.kind), p.position.map { .int($0) } ?? .null, .null, .null, .string(p.message)]
                 }
-            } catch let error as DocketStoreError {
-                rulesError = error.message
-            } catch let error as EventLogError {
-                rulesError = error.message
-            }
-            Terminal.endProgress()
-        }
-        let findings = rules?.findings ?? []
-        if json {
-            var text = Self.json(report, hasFindings: !findings.isEmpty || rulesError != nil)
-            text.removeLast()
-            text += ",\"rules\":" + Self.rulesJSON(rules, error: rulesError) + "}"
-            print(text)
-        } else {
+                    + findings.map { f in
+                        [.string("rule"), .int(f.position), .string(f.stream), .string(f.code), .string(f.message)]
+                    }
+            )
+            Output.write(listing.rendered(.csv, csvBOM: output.csvBOM))
+        case .table:
             print("store       \(options.path)")
             print("segments    \(report.segments)")
             print("blocks      \(report.blocks)")
@@ -73,8 +70,8 @@ struct VerifyCommand: ParsableCommand {
             print("streams     \(report.streams)")
             print("digest      \(report.head)")
             for digest in report.confirmedDigests { print("extends     \(digest)") }
-            for note in report.notes { print("note        \(note)") }
-            if let rules {
+            for note in report.notes { print("note        \(Terminal.printable(note))") }
+            if let rules = answer.rules {
                 let broken = rules.findings.filter { $0.code != "photo-damaged" }.count
                 print("rules       \(rules.cases) cases re-run, \(broken) event(s) break a rule")
                 let damaged = rules.findings.count - broken
@@ -83,53 +80,19 @@ struct VerifyCommand: ParsableCommand {
                 if rules.photos.missing > 0 { line += ", \(rules.photos.missing) not in this store (imported)" }
                 print(line)
             }
-            if let rulesError { print("rules       could not be re-run: \(rulesError)") }
-            for finding in findings.prefix(100) { print("  \(finding)") }
-            if findings.count > 100 { print("  … and \(findings.count - 100) more (use --json for all)") }
-            if report.isClean && findings.isEmpty && rulesError == nil {
+            if let rulesError = answer.rulesError {
+                print("rules       could not be re-run: \(Terminal.printable(rulesError))")
+            }
+            for finding in findings.prefix(100) { print("  \(Terminal.printable(finding.description))") }
+            if findings.count > 100 { print("  … and \(findings.count - 100) more (use --output json for all)") }
+            if answer.isClean {
                 print("result      clean")
             } else {
-                print("result      \(report.problems.count + findings.count + (rulesError == nil ? 0 : 1)) problem(s)")
-                for problem in report.problems { print("  \(problem)") }
+                let count = report.problems.count + findings.count + (answer.rulesError == nil ? 0 : 1)
+                print("result      \(count) problem(s)")
+                for problem in report.problems { print("  \(Terminal.printable(problem.description))") }
             }
         }
-        if !report.isClean || !findings.isEmpty || rulesError != nil { throw ExitStatus.problem }
-    }
-
-    static func rulesJSON(
-        _ rules: (events: Int, cases: Int, findings: [HistoryVerifier.Finding], photos: HistoryVerifier.PhotoCheck)?,
-        error: String?
-    ) -> String {
-        guard let rules else {
-            return "{\"checked\":false,\"error\":" + (error.map(quote) ?? "null") + "}"
-        }
-        let items = rules.findings.map { f in
-            "{\"stream\":\(quote(f.stream)),\"version\":\(f.version),\"position\":\(f.position),\"type\":\(quote(f.type)),\"code\":\(quote(f.code)),\"message\":\(quote(f.message))}"
-        }
-        return
-            "{\"checked\":true,\"events\":\(rules.events),\"cases\":\(rules.cases),"
-            + "\"photosNamed\":\(rules.photos.named),\"photosMissing\":\(rules.photos.missing),"
-            + "\"findings\":[\(items.joined(separator: ","))]}"
-    }
-
-    static func quote(_ s: String) -> String {
-        var out: [UInt8] = []
-        JSONWriter.writeString(s, into: &out)
-        return String(decoding: out, as: UTF8.self)
-    }
-
-    static func json(_ report: VerificationReport, hasFindings: Bool = false) -> String {
-        let problems = report.problems.map { p in
-            var fields = ["\"kind\":\(quote(p.kind))", "\"message\":\(quote(p.message))"]
-            fields.append("\"file\":" + (p.file.map(quote) ?? "null"))
-            fields.append("\"offset\":" + (p.offset.map(String.init) ?? "null"))
-            fields.append("\"position\":" + (p.position.map(String.init) ?? "null"))
-            return "{" + fields.joined(separator: ",") + "}"
-        }
-        return
-            "{\"clean\":\(report.isClean && !hasFindings),\"segments\":\(report.segments),\"blocks\":\(report.blocks),"
-            + "\"events\":\(report.events),\"streams\":\(report.streams),\"digest\":\(quote(report.head.description)),"
-            + "\"confirmedDigests\":[\(report.confirmedDigests.map { quote($0.description) }.joined(separator: ","))],"
-            + "\"notes\":[\(report.notes.map(quote).joined(separator: ","))],\"problems\":[\(problems.joined(separator: ","))]}"
+        if !answer.isClean { throw ExitStatus.problem }
     }
 }

@@ -1,10 +1,14 @@
+import Foundation
 import DocketApplication
 import DocketJSON
 import Hummingbird
 
-/// An error answered to a client: `{"error":{"code","message","field"}}` with its HTTP status.
-/// A client's mistake gets a 4xx with a stable code and a message saying what to change; a 500
-/// is only ever the server's own failure.
+/// An error answered to a client as RFC 9457 problem details (`application/problem+json`):
+/// `{"type","title","status","detail","code","field"}`, where `code` is Docket's stable code
+/// (`type` is `urn:docket:problem:<code>`) and `field` the request field at fault. A refused
+/// command adds `result`: its result line (`ok: false`), as a batch would have answered it.
+/// A client's mistake gets a 4xx with a message saying what to change; a 500 is only ever the
+/// server's own failure.
 public struct APIError: HTTPResponseError, Sendable {
     public var status: HTTPResponse.Status
     /// A stable, machine-readable code (`unauthenticated`, `forbidden`, `not-found`, …, or a
@@ -24,16 +28,33 @@ public struct APIError: HTTPResponseError, Sendable {
         self.field = field
     }
 
-    public var json: JSONValue {
-        .object([
-            "error": .object([
-                "code": .string(code), "message": .string(message), "field": .optional(field),
-            ])
-        ])
+    /// A refused command's result line, carried in the problem.
+    public var result: JSONValue?
+
+    /// The problem's `title`: the code in words (`case-not-found` → "Case not found").
+    var title: String {
+        let words = code.replacingOccurrences(of: "-", with: " ")
+        return words.prefix(1).uppercased() + words.dropFirst()
     }
 
+    /// The problem details document.
+    public var json: JSONValue {
+        var object = JSONObject([
+            ("type", .string("urn:docket:problem:" + code)), ("title", .string(title)), ("status", .int(status.code)),
+            ("detail", .string(message)), ("code", .string(code)), ("field", .optional(field)),
+        ])
+        if let result { object.set("result", result) }
+        return .object(object)
+    }
+
+    /// The media type of problem details.
+    static let problemJSON = "application/problem+json"
+
     public func response(from request: Request, context: some RequestContext) throws -> Response {
-        var response = JSONBody.response(json, status: status)
+        var bytes: [UInt8] = []
+        JSONWriter.write(json, into: &bytes)
+        bytes.append(0x0A)
+        var response = JSONBody.response(bytes: bytes, contentType: Self.problemJSON, status: status)
         if status == .unauthorized { response.headers[.wwwAuthenticate] = "Bearer realm=\"docket\"" }
         if let allow { response.headers[.allow] = allow }
         return response

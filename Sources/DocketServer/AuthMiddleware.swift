@@ -8,7 +8,7 @@ struct AuthMiddleware: RouterMiddleware {
     typealias Context = DocketRequestContext
 
     let tokens: TokenBook
-    static let openPaths: Set<String> = ["/health", "/ready", "/metrics"]
+    static let openPaths: Set<String> = ["/health", "/ready", "/metrics", "/openapi.yaml", "/reference"]
 
     func handle(
         _ request: Request,

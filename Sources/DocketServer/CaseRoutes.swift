@@ -36,18 +36,26 @@ struct CaseRoutes: Sendable {
             }
             return n
         }
+        let disclosure = Disclosure.of(holder.role)
+        let tag = Conditional.tag(position: service.logPosition, reader: disclosure == .full ? "full" : "masked")
+        if let unchanged = Conditional.notModified(request, tag: tag) { return unchanged }
         let answer = try APIError.answer { () throws(DocketError) in
-            try service.caseView(id, cut: cut, atVersion: atVersion, disclosure: Disclosure.of(holder.role))
+            try service.caseView(id, cut: cut, atVersion: atVersion, disclosure: disclosure)
         }
-        return JSONBody.response(bytes: answer.json + [0x0A], contentType: "application/json")
+        var body = answer.json
+        body.append(0x0A)
+        return Conditional.tagged(JSONBody.response(bytes: body, contentType: "application/json"), tag: tag)
     }
 
     func timeline(_ request: Request, _ context: DocketRequestContext) throws -> Response {
         let holder = try context.require(Access.caseReaders)
         let id = try Self.caseID(context)
         let cut = try Self.cut(request)
+        let disclosure = Disclosure.of(holder.role)
+        let tag = Conditional.tag(position: service.logPosition, reader: disclosure == .full ? "full" : "masked")
+        if let unchanged = Conditional.notModified(request, tag: tag) { return unchanged }
         let entries = try APIError.answer { () throws(DocketError) in
-            try service.timeline(id, cut: cut, disclosure: Disclosure.of(holder.role))
+            try service.timeline(id, cut: cut, disclosure: disclosure)
         }
         var out: [UInt8] = [0x5B]
         for (i, entry) in entries.enumerated() {
@@ -56,7 +64,7 @@ struct CaseRoutes: Sendable {
         }
         out.append(0x5D)
         out.append(0x0A)
-        return JSONBody.response(bytes: out, contentType: "application/json")
+        return Conditional.tagged(JSONBody.response(bytes: out, contentType: "application/json"), tag: tag)
     }
 
     func replay(_ request: Request, _ context: DocketRequestContext) throws -> Response {

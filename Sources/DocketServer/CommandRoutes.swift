@@ -49,9 +49,20 @@ struct CommandRoutes: Sendable {
             let started = ContinuousClock.now
             let outcome = await submitOne(bytes, Actor(id: holder.actor, role: holder.role))
             metrics.command(code: Self.code(outcome), seconds: ContinuousClock.now - started)
+            guard outcome.ok else {
+                // A refused command is a problem (RFC 9457) carrying its result line.
+                var problem = APIError(
+                    Self.status(outcome),
+                    Self.code(outcome) ?? "refused",
+                    outcome.storeFailure ?? outcome.rejection?.message ?? "the command was refused",
+                    field: outcome.rejection?.field
+                )
+                problem.result = outcome.json
+                throw problem
+            }
             var out: [UInt8] = []
             outcome.writeLine(into: &out)
-            return JSONBody.response(bytes: out, contentType: "application/json", status: Self.status(outcome))
+            return JSONBody.response(bytes: out, contentType: "application/json")
         }
         let lines = bytes.split(separator: 0x0A, omittingEmptySubsequences: true)
             .filter { !$0.allSatisfy { $0 == 0x20 || $0 == 0x0D || $0 == 0x09 } }

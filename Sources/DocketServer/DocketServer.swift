@@ -26,6 +26,8 @@ public enum DocketServer {
         public var limits = ServerLimits()
         /// How far ahead of the server's clock a command's `at` may be.
         public var clockSkewLimit: ClockSkewLimit = .standard
+        /// Browser origins allowed to call the API (CORS); none by default.
+        public var corsOrigins: [String] = []
 
         public init(storePath: String) { self.storePath = storePath }
     }
@@ -41,6 +43,7 @@ public enum DocketServer {
         metrics: ServerMetrics,
         follower: ProjectionFollower,
         limits: ServerLimits,
+        corsOrigins: [String] = [],
         logger: Logger
     ) -> Router<DocketRequestContext> {
         let store = service.store
@@ -48,6 +51,8 @@ public enum DocketServer {
         let router = Router(context: DocketRequestContext.self)
         let known = KnownRoutes()
         router.add(middleware: RequestLogMiddleware(logger: logger, metrics: metrics))
+        if !corsOrigins.isEmpty { router.add(middleware: CrossOriginMiddleware(allowed: Set(corsOrigins))) }
+        router.add(middleware: CompressionMiddleware())
         router.add(middleware: UnmatchedRouteMiddleware(routes: known))
         router.add(middleware: AuthMiddleware(tokens: tokens))
         CommandRoutes(
@@ -67,6 +72,7 @@ public enum DocketServer {
         )
         .register(on: router)
         HealthRoutes(store: store, follower: follower, metrics: metrics).register(on: router)
+        DocumentRoutes().register(on: router)
         known.record(router.routes)
         return router
     }
@@ -105,6 +111,7 @@ public enum DocketServer {
                 metrics: metrics,
                 follower: follower,
                 limits: limits,
+                corsOrigins: configuration.corsOrigins,
                 logger: logger
             )
             let app = Application(

@@ -20,8 +20,6 @@ struct EventRoutes: Sendable {
     let tokens: TokenBook
     let streams: StreamAdmission
 
-    /// How long a live feed may stay silent before a keep-alive comment.
-    static let heartbeat: Duration = .seconds(15)
 
     static let nextFrom = HTTPField.Name("Docket-Next-From")!
     static let lastEventID = HTTPField.Name("Last-Event-ID")!
@@ -98,6 +96,7 @@ struct EventRoutes: Sendable {
         }
         let tokens = self.tokens
         let streams = self.streams
+        let heartbeat = Duration.seconds(limits.heartbeatSeconds)
         let feed = store.log.subscribe(from: max(1, from))
         let body = ResponseBody { writer in
             defer { streams.leave(ticket) }
@@ -115,7 +114,7 @@ struct EventRoutes: Sendable {
                     return
                 case .idle:
                     guard tokens.holder(of: token) != nil else { break }
-                    if ContinuousClock.now - quiet >= Self.heartbeat {
+                    if ContinuousClock.now - quiet >= heartbeat {
                         // A comment line: keeps proxies from closing an idle connection.
                         try await writer.write(ByteBuffer(bytes: Array(": keep-alive\n\n".utf8)))
                         quiet = ContinuousClock.now

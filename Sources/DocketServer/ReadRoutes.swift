@@ -23,7 +23,7 @@ struct ReadRoutes: Sendable {
         }
         router.get("/v1/projections") { _, context in try await Blocking.run { try projections(context) } }
         router.get("/v1/digest") { request, context in try await Blocking.run { try digest(request, context) } }
-        router.get("/v1/verify") { _, context in try await Blocking.run { try verify(context) } }
+        router.get("/v1/verify") { request, context in try await Blocking.run { try verify(request, context) } }
     }
 
     func search(_ request: Request, _ context: DocketRequestContext) throws -> Response {
@@ -68,12 +68,25 @@ struct ReadRoutes: Sendable {
             guard let date = LocalDate(text) else { throw APIError.badQuery("today", "today \(text) is not a date; write YYYY-MM-DD") }
             today = date
         }
+        filters.status = query.get("status")
         let cut = try CaseRoutes.cut(request)
-        let answer = try APIError.answer { () throws(DocketError) in try service.report(name, filters: filters, cut: cut, today: today) }
-        if (request.headers[.accept] ?? "").contains("text/csv") {
-            return JSONBody.response(bytes: Array(answer.report.csv.utf8), contentType: "text/csv; charset=utf-8")
+        let csv = (request.headers[.accept] ?? "").contains("text/csv")
+        // The model's position, not the log's: a model catching up changes the answer.
+        let position = cut == .now ? service.reportPosition(name) : service.logPosition
+        let tag = Conditional.tag(position: position, reader: csv ? "csv" : "json")
+        if let unchanged = Conditional.notModified(request, tag: tag) { return unchanged }
+        let answer = try APIError.answer { () throws(DocketError) in
+            try service.report(name, filters: filters, cut: cut, today: today)
         }
-        return JSONBody.response(answer.json)
+        if csv {
+            let bom = query.get("bom") == "true"
+            let text = answer.report.csvText(byteOrderMark: bom)
+            return Conditional.tagged(
+                JSONBody.response(bytes: Array(text.utf8), contentType: "text/csv; charset=utf-8"),
+                tag: tag
+            )
+        }
+        return Conditional.tagged(JSONBody.response(answer.json), tag: tag)
     }
 
     func projections(_ context: DocketRequestContext) throws -> Response {
@@ -103,31 +116,21 @@ struct ReadRoutes: Sendable {
         }
     }
 
-    /// Every frame, chain link, seal and index entry, then every history re-run through the
-    /// rules (long on a large store: auditors call it, not clients).
-    func verify(_ context: DocketRequestContext) throws -> Response {
+    /// Every frame, chain link, seal and index entry, each `expect`ed digest, then every history
+    /// re-run through the rules (long on a large store: auditors call it, not clients). The same
+    /// object as `docket verify --output json`.
+    func verify(_ request: Request, _ context: DocketRequestContext) throws -> Response {
         _ = try context.require(Access.auditors)
-        let report = EventLog.verify(at: store.root)
-        let rules = try? HistoryVerifier.verify(store.log)
-        let findings: [JSONValue] = (rules?.findings ?? []).map { f in
-            .object([
-                "stream": .string(f.stream), "version": .int(f.version), "position": .int(f.position),
-                "type": .string(f.type), "code": .string(f.code), "message": .string(f.message),
-            ])
+        var digests: [LogDigest] = []
+        for text in request.uri.queryParameters.getAll("expect") {
+            guard let digest = LogDigest(text) else {
+                throw APIError.badQuery(
+                    "expect",
+                    "expect \(text) is not a digest; it looks like docket-log-v1:<position>:<64 hex digits>"
+                )
+            }
+            digests.append(digest)
         }
-        let problems: [JSONValue] = report.problems.map { p in
-            .object([
-                "kind": .string(p.kind), "message": .string(p.message), "file": .optional(p.file),
-                "offset": p.offset.map { .int($0) } ?? .null, "position": p.position.map { .int($0) } ?? .null,
-            ])
-        }
-        let clean = report.problems.isEmpty && findings.isEmpty && rules != nil
-        return JSONBody.response(
-            .object([
-                "clean": .bool(clean), "events": .int(report.events), "streams": .int(report.streams),
-                "digest": .string(report.head.description), "problems": .array(problems),
-                "rules": .object(["checked": .bool(rules != nil), "findings": .array(findings)]),
-            ])
-        )
+        return JSONBody.response(VerifyAnswer.verify(storeAt: store.root, expecting: digests).json)
     }
 }

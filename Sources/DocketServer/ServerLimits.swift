@@ -23,6 +23,8 @@ public struct ServerLimits: Sendable {
     /// Live feeds open at once for one token holder, and in all (429 beyond).
     public var maxStreamsPerActor = 4
     public var maxStreams = 32
+    /// A live feed silent this long sends a keep-alive comment (proxies close idle connections).
+    public var heartbeatSeconds = 15
 
     public init() {}
 }

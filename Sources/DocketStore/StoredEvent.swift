@@ -40,6 +40,7 @@ extension DocketStoreError {
         case .storeLocked: return DocketStoreError(.storeLocked, error.message)
         case .writerFailed, .closed: return DocketStoreError(.storeFailed, error.message)
         case .io: return DocketStoreError(.io, error.message)
+        case .positionOutOfRange: return DocketStoreError(.invalidRequest, error.message)
         default: return DocketStoreError(.damaged, error.message)
         }
     }

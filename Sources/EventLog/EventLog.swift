@@ -30,6 +30,10 @@ public final class EventLog: Sendable {
     private let writer: LogWriter?
     private let watcher: HeadWatcher
     private let lock: StoreLock?
+    /// The version of the byte layout this build writes (segment headers carry it; see
+    /// docs/LOG_FORMAT.md).
+    public static var formatVersion: Int { Int(SegmentHeader.formatVersion) }
+
     /// The options it was opened with (its limits).
     private let options: Options
 

@@ -94,8 +94,9 @@ import Testing
         let run = try Self.run(["verify", "--expect", "not-a-digest"])
         #expect(run.status == 64)
         #expect(run.error.contains("docket-log-v1:<position>:<64 hex digits>"))
+        // No store where one was expected: the store failed (2), not a refusal (1).
         let missing = try Self.run(["verify", "--store", "/nonexistent/store"])
-        #expect(missing.status == 1)
+        #expect(missing.status == 2)
         #expect(missing.error.contains("docket init"))
     }
 
@@ -121,7 +122,7 @@ import Testing
             let secret = portal.output.trimmingCharacters(in: .whitespacesAndNewlines)
             #expect(secret.hasPrefix("dkt_"))
 
-            let listed = try Self.run(["token", "list", "--store", store, "--json"])
+            let listed = try Self.run(["token", "list", "--store", store, "--output", "jsonl"])
             #expect(listed.status == 0)
             let lines = listed.output.split(separator: "\n")
             #expect(lines.count == 3)
@@ -142,7 +143,8 @@ import Testing
             // By actor: both of the portal's.
             let byActor = try Self.run(["token", "revoke", "--store", store, "--actor", "portal-web"])
             #expect(byActor.status == 0 && byActor.output.split(separator: "\n").count == 2)
-            #expect(try Self.run(["token", "list", "--store", store, "--json"]).output.isEmpty)
+            #expect(try Self.run(["token", "list", "--store", store, "--output", "jsonl"]).output.isEmpty)
+            #expect(try Self.run(["token", "list", "--store", store, "--json"]).output == "[]\n")
             // Nothing left to match: exit 1 with a message; a malformed id is a usage error.
             let again = try Self.run(["token", "revoke", "--store", store, "--actor", "portal-web"])
             #expect(again.status == 1 && again.error.contains("no token matched"))

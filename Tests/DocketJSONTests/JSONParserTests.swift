@@ -114,3 +114,31 @@ import Testing
         }
     }
 }
+
+/// Objects with many keys: duplicates are found wherever they are, without a quadratic search.
+@Suite struct WideObjectTests {
+    static func object(keys: Int, duplicateAt: Int? = nil) -> [UInt8] {
+        var text = "{"
+        for k in 0..<keys {
+            if k > 0 { text += "," }
+            text += "\"k\(duplicateAt == k ? 0 : k)\":\(k)"
+        }
+        return Array((text + "}").utf8)
+    }
+
+    @Test(arguments: [1, 15, 16, 17, 20_000, 99_999])
+    func aDuplicateKeyIsFoundAtAnyPlace(place: Int) {
+        #expect(throws: JSONParseError.self) { try JSONParser.parse(Self.object(keys: 100_000, duplicateAt: place)) }
+    }
+
+    @Test func aHundredThousandDistinctKeysParseInOrder() throws {
+        let value = try JSONParser.parse(Self.object(keys: 100_000))
+        guard case .object(let object) = value else {
+            Issue.record("not an object")
+            return
+        }
+        #expect(object.count == 100_000)
+        #expect(object.keys.first == "k0" && object.keys.last == "k99999")
+        #expect(object["k54321"] == .int(54_321))
+    }
+}

@@ -72,7 +72,7 @@ import Testing
             (["case", id, "--json", "--as-of", "2024-05-01"], "/v1/cases/\(id)?asOf=2024-05-01", false),
             (["case", id, "--json", "--at-version", "2"], "/v1/cases/\(id)?atVersion=2", false),
             (["timeline", id, "--json"], "/v1/cases/\(id)/timeline", false),
-            (["replay", id, "--json"], "/v1/cases/\(id)/replay", true),
+            (["replay", id, "--output", "jsonl"], "/v1/cases/\(id)/replay", true),
             (["batch", "2024-04", "--json"], "/v1/batches/2024-04", false),
             (["search", "王", "--json", "--limit", "5"], "/v1/search?q=%E7%8E%8B&limit=5", false),
             (["report", "batches", "--format", "json"], "/v1/reports/batches", false),

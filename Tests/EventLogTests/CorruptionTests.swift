@@ -95,4 +95,48 @@ import Testing
         #expect(report.problems.filter { $0.kind == "digest" }.count == 2)
         #expect(report.problems.allSatisfy { $0.kind == "digest" })
     }
+
+    /// A forger who rewrites the segments (an event changed, checksums and chain recomputed)
+    /// but leaves the index: the digest must not come out as the log's digest before the
+    /// forgery (it used to start from the heads the index remembered).
+    @Test func theDigestOfAForgedLogIsNotTheDigestBeforeTheForgery() async throws {
+        let store = try TestStore()
+        var log = try store.open()
+        for i in 0..<600 { _ = try await log.append(AppendRequest(stream: "s\(i % 7)", events: Events.make(5))) }
+        let honest = try log.digest()
+        try log.close()
+        let events = try store.open(readOnly: true).events().collected()
+        let forged = try TestStore("forged")
+        log = try forged.open()
+        for e in events {
+            var payload = e.payload
+            if e.position == 5 { payload = Array("{\"n\":999}".utf8) }
+            _ = try await log.append(
+                AppendRequest(
+                    stream: e.stream,
+                    events: [
+                        ProposedEvent(
+                            type: e.type,
+                            occurredAt: e.occurredAt,
+                            recordedAt: e.recordedAt,
+                            metadata: e.metadata,
+                            payload: payload
+                        )
+                    ]
+                )
+            )
+        }
+        try log.close()
+        // The forged segments replace the honest ones; the honest index stays.
+        let logDirectory = store.path + "/log"
+        for file in try FileManager.default.contentsOfDirectory(atPath: logDirectory) where file.hasSuffix(".dlog") {
+            try FileManager.default.removeItem(atPath: logDirectory + "/" + file)
+        }
+        for file in try FileManager.default.contentsOfDirectory(atPath: forged.path + "/log") where file.hasSuffix(".dlog") {
+            try FileManager.default.copyItem(atPath: forged.path + "/log/" + file, toPath: logDirectory + "/" + file)
+        }
+        let reopened = try? store.open(readOnly: true)
+        let digest = try? reopened?.digest()
+        #expect(digest != honest)
+    }
 }

@@ -51,7 +51,8 @@ import Testing
         var generator = SystemRandomNumberGenerator()
         let rounds = 4 * TestScale.factor
         for round in 0..<rounds {
-            let delay = Duration.milliseconds(Int.random(in: 150...600, using: &generator))
+            // Long enough for a loaded machine (the whole suite runs beside it) to start the writer.
+            let delay = Duration.milliseconds(Int.random(in: 400...1_000, using: &generator))
             let acks = try await Self.runAndKill(store: store.path, delay: delay)
             #expect(!acks.isEmpty, "round \(round) acknowledged nothing")
             acknowledged += acks

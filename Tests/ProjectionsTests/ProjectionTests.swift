@@ -370,6 +370,53 @@ import Testing
         try scan()
     }
 
+    /// A model file ahead of its log (the log restored from an older backup, or cut back) and
+    /// one written by another schema version are reported, not read, and rebuilt before they
+    /// are next fed.
+    @Test func aModelAheadOfTheLogOrOfAnotherSchemaIsRebuilt() throws {
+        let lines = Array(CommandWorkload(cases: 12, seed: 5)).map { String(decoding: $0, as: UTF8.self) }
+        let ahead = try Scratch()
+        ahead.submit(lines)
+        try ahead.projector.catchUp()
+        // The same commands, fewer of them: a log that is a prefix of the one the models saw.
+        let behind = try Scratch()
+        behind.submit(Array(lines.prefix(lines.count / 2)))
+        try? FileManager.default.removeItem(atPath: behind.path + "/projections")
+        try FileManager.default.copyItem(atPath: ahead.path + "/projections", toPath: behind.path + "/projections")
+        let before = try behind.projector.status()
+        let last = behind.store.log.lastPosition
+        #expect(before.allSatisfy { $0.position > last })
+        #expect(before.allSatisfy { $0.rebuildReason?.contains("ahead of the log") == true })
+        try behind.projector.catchUp()
+        let after = try behind.projector.status()
+        #expect(after.allSatisfy { $0.position == last && $0.rebuildReason == nil })
+        #expect(try behind.projector.check().isEmpty)
+        // A file of another schema version.
+        let queue = try DatabaseQueue(path: behind.projector.path("revenue"))
+        try queue.writeWithoutTransaction { try $0.execute(sql: "PRAGMA user_version = 99") }
+        try queue.close()
+        let stale = try behind.projector.status().first { $0.name == "revenue" }
+        #expect(stale?.fileSchemaVersion == 99 && stale?.rebuildReason?.contains("schema version 99") == true)
+        try behind.projector.catchUp()
+        let fixed = try behind.projector.status().first { $0.name == "revenue" }
+        #expect(fixed?.fileSchemaVersion == RevenueProjection().schemaVersion && fixed?.rebuildReason == nil)
+    }
+
+    /// A server shutting down interrupts a catch-up between transactions: what was applied is
+    /// whole, and the next catch-up goes on from there.
+    @Test func anInterruptedCatchUpStopsBetweenTransactionsAndResumes() throws {
+        let s = try Scratch()
+        s.submit(Array(CommandWorkload(cases: 12, seed: 6)).map { String(decoding: $0, as: UTF8.self) })
+        let interrupted = s.projector
+        interrupted.interruptFeeds()
+        #expect(try interrupted.catchUp() == 0)
+        #expect(throws: ProjectionError.self) { try interrupted.rebuild(["revenue"]) }
+        let fresh = s.projector
+        try fresh.catchUp()
+        #expect(try fresh.status().allSatisfy { $0.lag == 0 })
+        #expect(try fresh.check().isEmpty)
+    }
+
     @Test func anUnknownProjectionIsRefusedWithTheKnownNames() throws {
         let s = try Scratch()
         do {

@@ -1,3 +1,4 @@
+import DocketStore
 import Foundation
 
 /// Timing, percentiles, directory sizes and JSON output for the benchmarks.
@@ -40,6 +41,15 @@ enum Bench {
 
     static func progress(_ text: String) {
         FileHandle.standardError.write(Data(("[bench] " + text + "\n").utf8))
+    }
+
+    /// Submits `lines` in one call (one group commit) and waits until every one is answered.
+    static func submitAll(_ lines: [[UInt8]], to store: DocketStore) {
+        guard !lines.isEmpty else { return }
+        let done = DispatchGroup()
+        for _ in lines { done.enter() }
+        store.submit(lines) { _, _ in done.leave() }
+        done.wait()
     }
 
     static func printJSON(_ figures: [(String, Any)]) {

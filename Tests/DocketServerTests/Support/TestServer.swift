@@ -16,7 +16,7 @@ final class TestServer: @unchecked Sendable {
     private let shutdown = ShutdownSwitch()
     private(set) var tokens: [Actor.Role: String] = [:]
 
-    init(cases: Int = 12, limits: ServerLimits = ServerLimits()) async throws {
+    init(cases: Int = 12, limits: ServerLimits = ServerLimits(), corsOrigins: [String] = []) async throws {
         root = NSTemporaryDirectory() + "docket-server-\(UUID().uuidString.prefix(8))"
         path = root + "/store"
         try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
@@ -34,6 +34,7 @@ final class TestServer: @unchecked Sendable {
         var configuration = DocketServer.Configuration(storePath: path)
         configuration.port = 0
         configuration.limits = limits
+        configuration.corsOrigins = corsOrigins
         var logger = Logger(label: "docket.test-server")
         logger.logLevel = .critical
         let bound = PortBox()
