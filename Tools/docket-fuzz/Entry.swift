@@ -1,28 +1,28 @@
 import Foundation
 
-#if DOCKET_FUZZING
-/// The target libFuzzer drives, named by `DOCKET_FUZZ_TARGET` (json, command, jpeg,
-/// interchange, segment).
-let target: FuzzTarget = {
-    let name = ProcessInfo.processInfo.environment["DOCKET_FUZZ_TARGET"] ?? ""
-    guard let target = FuzzTarget(rawValue: name) else {
-        fatalError("set DOCKET_FUZZ_TARGET to one of \(FuzzTarget.allCases.map(\.rawValue).joined(separator: ", "))")
-    }
-    return target
-}()
-
-@_cdecl("LLVMFuzzerTestOneInput")
-public func fuzzOneInput(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
-    target.run(UnsafeBufferPointer(start: data, count: size))
-    return 0
-}
-#else
-/// `docket-fuzz TARGET FILE_OR_DIRECTORY…`: replays inputs through a target (a corpus, or a
-/// crash a fuzzing run saved), printing how many ran.
+/// `docket-fuzz`: built with `-sanitize=fuzzer -D DOCKET_FUZZING` (see `Tools/fuzz`), it hands
+/// its arguments to libFuzzer, which drives the target named by `DOCKET_FUZZ_TARGET`; built as
+/// usual, `docket-fuzz TARGET FILE_OR_DIRECTORY…` replays inputs through a target (a corpus, or
+/// a crash a fuzzing run saved).
 @main
 struct DocketFuzz {
     static func main() {
-        let arguments = Array(CommandLine.arguments.dropFirst())
+        #if DOCKET_FUZZING
+        let name = ProcessInfo.processInfo.environment["DOCKET_FUZZ_TARGET"] ?? ""
+        guard FuzzTarget(rawValue: name) != nil else {
+            let names = FuzzTarget.allCases.map(\.rawValue).joined(separator: ", ")
+            FileHandle.standardError.write(Data("set DOCKET_FUZZ_TARGET to one of \(names)\n".utf8))
+            exit(64)
+        }
+        var argc = CommandLine.argc
+        var argv = CommandLine.unsafeArgv
+        exit(LLVMFuzzerRunDriver(&argc, &argv, fuzzOneInput))
+        #else
+        replay(Array(CommandLine.arguments.dropFirst()))
+        #endif
+    }
+
+    static func replay(_ arguments: [String]) {
         guard let name = arguments.first, let target = FuzzTarget(rawValue: name) else {
             let names = FuzzTarget.allCases.map(\.rawValue).joined(separator: "|")
             FileHandle.standardError.write(Data("usage: docket-fuzz \(names) FILE_OR_DIRECTORY…\n".utf8))
@@ -45,4 +45,24 @@ struct DocketFuzz {
         print("\(name): \(count) inputs replayed")
     }
 }
+
+#if DOCKET_FUZZING
+/// The target, read once.
+let fuzzTarget = FuzzTarget(rawValue: ProcessInfo.processInfo.environment["DOCKET_FUZZ_TARGET"] ?? "") ?? .json
+
+/// One input from libFuzzer (the symbol its runtime calls).
+@_cdecl("LLVMFuzzerTestOneInput")
+func fuzzOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 {
+    guard let data else { return 0 }
+    fuzzTarget.run(UnsafeBufferPointer(start: data, count: size))
+    return 0
+}
+
+/// libFuzzer's driver (LLVM 11 and later): runs the fuzzing loop with the given arguments.
+@_silgen_name("LLVMFuzzerRunDriver")
+func LLVMFuzzerRunDriver(
+    _ argc: UnsafeMutablePointer<Int32>,
+    _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>>,
+    _ callback: @convention(c) (UnsafePointer<UInt8>?, Int) -> Int32
+) -> Int32
 #endif
