@@ -481,6 +481,17 @@ public final class Projector: @unchecked Sendable {
         )
     }
 
+    /// Opens a model file read-only (a build of a past moment, which never changes).
+    static func openReadOnly(_ path: String) throws(ProjectionError) -> DatabaseQueue {
+        do {
+            var configuration = Configuration()
+            configuration.readonly = true
+            return try DatabaseQueue(path: path, configuration: configuration)
+        } catch {
+            throw ProjectionError(.database, "cannot open \(path): \(error)")
+        }
+    }
+
     /// The checkpoint of the model file at `path` (0 when it has none).
     public func checkpoint(of path: String) throws(ProjectionError) -> UInt64 {
         do {

@@ -61,8 +61,21 @@ public struct Report: Sendable {
         else {
             throw ProjectionError(.unknownProjection, "no report \(name); the reports are \(names.joined(separator: ", "))")
         }
-        let queue = try Projector.openLive(file ?? projector.path(projection.name), projection)
+        // A build of a past moment is read as it is (read-only); the live model may be created.
+        let queue: DatabaseQueue
+        if let file {
+            queue = try Projector.openReadOnly(file)
+        } else {
+            queue = try Projector.openLive(projector.path(projection.name), projection)
+        }
         do {
+            let version = try queue.read { db in try Int.fetchOne(db, sql: "PRAGMA user_version") ?? 0 }
+            guard version == projection.schemaVersion else {
+                throw ProjectionError(
+                    .database,
+                    "the \(name) read model is being rebuilt (schema version \(version) on file, this build writes \(projection.schemaVersion)); ask again once `docket projections status` shows it current"
+                )
+            }
             let rows = try queue.read { db in try Self.rows(query, db) }
             var report = Report(columns: query.columns, rows: rows)
             if !query.summed.isEmpty {
@@ -76,6 +89,8 @@ public struct Report: Sendable {
                 }
             }
             return report
+        } catch let error as ProjectionError {
+            throw error
         } catch {
             throw ProjectionError(.database, "report \(name): \(error)")
         }

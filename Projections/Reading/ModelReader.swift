@@ -49,6 +49,9 @@ final class ModelReaders: @unchecked Sendable {
     private let lock = NSLock()
     private var readers: [String: ModelReader] = [:]
 
+    /// Drops the reader of `name` (its file is being deleted).
+    func forget(_ name: String) { lock.withLock { readers[name] = nil } }
+
     /// The reader of `path` (model `name`) as the file stands now; nil when there is no file.
     func reader(_ name: String, path: String) -> ModelReader? {
         guard let inode = Projector.inode(path) else { return nil }

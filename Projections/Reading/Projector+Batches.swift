@@ -24,3 +24,8 @@ extension Projector {
         return position
     }
 }
+
+extension Projector {
+    /// Forgets the readers of the model file at `path` (a build of a past moment being deleted).
+    public func forgetReader(path: String) { readers.forget(path) }
+}

@@ -46,6 +46,12 @@ extension Projector {
         guard let reader = readers.reader(file ?? "search", path: modelFile) else {
             return CandidatePage(matches: [], total: 0, byIdentityNumber: false)
         }
+        guard try reader.fileSchemaVersion() == Int64(search.schemaVersion) else {
+            throw ProjectionError(
+                .database,
+                "the search read model is being rebuilt (another schema version on file); ask again in a moment"
+            )
+        }
         let columns = "case_id, name, id_type, id_masked, birth_year, occupation, batch, applied_on"
         var matches: [CandidateMatch] = []
         var total = 0

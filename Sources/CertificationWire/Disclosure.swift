@@ -29,9 +29,14 @@ public enum Disclosure: Sendable, Hashable {
 
     /// `date` as this reader may see it: `1995-06-01`, or `1995-**-**`.
     public func birthDate(_ date: LocalDate) -> String {
-        guard self == .masked else { return date.description }
-        let year = String(date.year)
-        return String(repeating: "0", count: max(0, 4 - year.count)) + year + "-**-**"
+        self == .masked ? Self.maskedBirthDate(year: date.year) : date.description
+    }
+
+    /// A birth date shown to the year only: `1995-**-**` (what a masked reader sees, and all a
+    /// read model keeps).
+    public static func maskedBirthDate(year: Int) -> String {
+        let digits = String(year)
+        return String(repeating: "0", count: max(0, 4 - digits.count)) + digits + "-**-**"
     }
 
     /// A case event's `data` as this reader may see it (compact JSON). `stored` is the data as

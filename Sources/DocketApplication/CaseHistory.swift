@@ -68,18 +68,4 @@ public struct CaseHistory: Sendable {
             batchEvents: batchEvents.mapValues { $0.filter(inside) }
         )
     }
-
-    /// The batches as they stood once every batch event through log position `position` was
-    /// applied and, if `moment` is given, only those at or before that business time.
-    public func batches(through position: UInt64 = .max, at moment: Timestamp? = nil) -> [String: BatchState] {
-        var out: [String: BatchState] = [:]
-        for (id, events) in batchEvents {
-            var state = BatchState()
-            for e in events where e.position <= position && (moment.map { e.at <= $0 } ?? true) {
-                if case .batchEvent(let event) = e.event { state.evolve(with: event, at: e.at, position: e.position) }
-            }
-            if state.version > 0 { out[id] = state }
-        }
-        return out
-    }
 }

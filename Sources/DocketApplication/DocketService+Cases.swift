@@ -42,7 +42,7 @@ extension DocketService {
         try requireInsideLog(cut, field: cut.field)
         let whole = try CaseHistory.load(id, from: store.log)
         let history = whole.cut(cut)
-        guard let first = whole.events.first, !history.events.isEmpty else {
+        guard !history.events.isEmpty else {
             let started = whole.events.first.map { cut.isKnownAt ? "recorded at \($0.recordedAt)" : "at \($0.at)" }
             throw DocketError(
                 .invalidParameter,
@@ -50,7 +50,6 @@ extension DocketService {
                 field: cut.field
             )
         }
-        _ = first
         var fold = CaseFold(history)
         let view: CaseView
         if let atVersion {

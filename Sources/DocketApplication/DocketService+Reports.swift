@@ -23,7 +23,9 @@ extension DocketService {
         _ name: String,
         filters: Report.Filters = Report.Filters(),
         cut: TimeCut = .now,
-        today: LocalDate? = nil
+        today: LocalDate? = nil,
+        offset: Int = 0,
+        limit: Int? = nil
     ) throws(DocketError) -> ReportAnswer {
         guard Report.names.contains(name) else {
             throw DocketError(
@@ -33,13 +35,23 @@ extension DocketService {
             )
         }
         try Self.validate(filters)
+        guard offset >= 0 else { throw DocketError(.invalidParameter, "offset is 0 or more", field: "offset") }
+        if let limit, limit < 1 { throw DocketError(.invalidParameter, "limit is 1 or more", field: "limit") }
         let logPosition = self.logPosition
         if cut == .now { try prepareModels(filters.batch == nil ? [name] : [name, "cases"]) }
         try checkKnown(filters, report: name)
         let file = try snapshot(name, cut: cut)
         let day = today ?? self.today(for: cut)
         do throws(ProjectionError) {
-            let report = try Report.run(name, filters: filters, projector: projector, today: day.description, file: file)
+            var report = try Report.run(name, filters: filters, projector: projector, today: day.description, file: file)
+            // A page of the rows (the totals stay those of every row): never cut silently,
+            // the answer says how many rows there are and where the next page starts.
+            let total = report.rows.count
+            if offset > 0 || limit != nil {
+                let start = min(offset, total)
+                let end = limit.map { min(total, start + $0) } ?? total
+                report.rows = Array(report.rows[start..<end])
+            }
             // What the rows reflect: the past build's position, or the live model's.
             let reflected: UInt64
             if let file {
@@ -54,7 +66,9 @@ extension DocketService {
                 generatedAt: clock(),
                 today: day,
                 cut: cut,
-                filters: filters
+                filters: filters,
+                offset: offset,
+                totalRows: total
             )
         } catch {
             throw DocketError.from(error)

@@ -58,7 +58,7 @@ extension DocketService {
                 name: match.name,
                 idType: match.idType,
                 idNumber: match.idMasked,
-                birthDate: String(format: "%04d-**-**", match.birthYear),
+                birthDate: Disclosure.maskedBirthDate(year: match.birthYear),
                 status: statuses[match.caseID],
                 occupation: match.occupation,
                 batch: match.batch,

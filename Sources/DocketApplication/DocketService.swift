@@ -20,8 +20,10 @@ public final class DocketService: Sendable {
     public let projector: Projector
     /// The time now (a test's clock, or the machine's).
     public let clock: @Sendable () -> Timestamp
-    /// One build of a past model at a time (two readers asking for the same one build it once).
+    /// Guards ``snapshotLocks``.
     let snapshots = NSLock()
+    /// A lock per build of a past model (two readers asking for the same one build it once).
+    nonisolated(unsafe) var snapshotLocks: [String: NSLock] = [:]
     /// Whether something else keeps the read models current (a server's follower); if not, a
     /// read that needs a model brings it up to the log first.
     public let modelsFollowLog: Bool
@@ -127,23 +129,62 @@ public final class DocketService: Sendable {
             }
             file = projector.directory + "/\(name).known-\(position).sqlite"
         case .asOf(let t):
+            // The log as it is now: a log that grew gets a file of its own (a file once built
+            // never changes, so readers of it are never disturbed).
             position = store.log.lastPosition
             include = { $0.occurredAt <= t }
-            file = projector.directory + "/\(name).asof-\(Self.fileStamp(t)).sqlite"
+            file = projector.directory + "/\(name).asof-\(Self.fileStamp(t))-p\(position).sqlite"
         }
-        snapshots.lock()
-        defer { snapshots.unlock() }
-        if FileManager.default.fileExists(atPath: file), cut.isKnownAt { return file }
+        // One build per file at a time; builds of other files, and the live models' catch-up,
+        // go on meanwhile (a build has a projector of its own).
+        let lock = snapshots.withLock { () -> NSLock in
+            if let known = snapshotLocks[file] { return known }
+            let made = NSLock()
+            snapshotLocks[file] = made
+            return made
+        }
+        lock.lock()
+        defer { lock.unlock() }
+        if FileManager.default.fileExists(atPath: file) {
+            Self.touch(file)
+            return file
+        }
         do throws(ProjectionError) {
-            // A business-time build covers the log as it is now: made again when the log grew.
-            if FileManager.default.fileExists(atPath: file), try projector.checkpoint(of: file) >= position {
-                return file
-            }
-            try projector.build(name, through: position, at: file, include: include)
+            let builder = Projector(storeRoot: store.root, log: store.log)
+            try builder.build(name, through: position, at: file, include: include)
         } catch {
             throw DocketError.from(error)
         }
+        forgetOldSnapshots(keeping: file)
         return file
+    }
+
+    /// At most this many builds of past moments are kept (each is a whole read model).
+    public static let keptSnapshots = 24
+
+    /// Deletes the least recently used builds beyond ``keptSnapshots`` (and forgets their
+    /// readers), never `keeping`.
+    func forgetOldSnapshots(keeping: String) {
+        let directory = projector.directory
+        let files = ((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? [])
+            .filter { ($0.contains(".known-") || $0.contains(".asof-")) && $0.hasSuffix(".sqlite") }
+            .map { directory + "/" + $0 }
+            .filter { $0 != keeping }
+        guard files.count >= Self.keptSnapshots else { return }
+        let dated = files.map { (file: $0, used: Self.modified($0)) }.sorted { $0.used < $1.used }
+        for old in dated.prefix(files.count - Self.keptSnapshots + 1) {
+            projector.forgetReader(path: old.file)
+            for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: old.file + suffix) }
+            snapshots.withLock { snapshotLocks[old.file] = nil }
+        }
+    }
+
+    static func touch(_ file: String) { utime(file, nil) }
+
+    static func modified(_ file: String) -> Int64 {
+        var info = stat()
+        guard stat(file, &info) == 0 else { return 0 }
+        return Int64(info.st_mtim.tv_sec) * 1_000_000_000 + Int64(info.st_mtim.tv_nsec)
     }
 
     /// `20240501T000000Z`, or with microseconds when it has them.

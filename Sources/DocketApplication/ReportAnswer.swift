@@ -13,6 +13,15 @@ public struct ReportAnswer: Sendable {
     public var today: LocalDate
     public var cut: TimeCut
     public var filters: Report.Filters
+    /// Where this page of rows starts, and how many rows the whole report has.
+    public var offset: Int = 0
+    public var totalRows: Int = 0
+
+    /// Where the next page starts, when the rows shown are not the last.
+    public var nextOffset: Int? {
+        let end = offset + report.rows.count
+        return end < totalRows ? end : nil
+    }
 
     /// The filters that were given, by their parameter names.
     public var filterJSON: JSONValue {
@@ -36,6 +45,9 @@ public struct ReportAnswer: Sendable {
     /// `{"report","logPosition","generatedAt","today","filters","columns","rows":[{column: value}],"totals"}`.
     public var json: JSONValue {
         var object = header
+        object.set("totalRows", .int(totalRows))
+        object.set("offset", .int(offset))
+        object.set("nextOffset", nextOffset.map { .int($0) } ?? .null)
         object.set("rows", report.json)
         object.set("totals", report.totalsJSON)
         return .object(object)

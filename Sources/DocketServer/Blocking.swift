@@ -11,9 +11,18 @@ enum Blocking {
         try await NIOThreadPool.singleton.runIfActive(body)
     }
 
-    /// Starts `body` on the blocking pool without waiting for it (a command submission, whose
-    /// decision may read the log and whose results arrive through its own callback).
+    /// Starts `body` on the commands' own pool without waiting for it (a submission, whose
+    /// decision may read the log and whose results arrive through its own callback). A pool of
+    /// their own: a verification or a report on the shared blocking pool never holds commands.
     static func start(_ body: @escaping @Sendable () -> Void) {
-        NIOThreadPool.singleton.submit { _ in body() }
+        commands.submit { _ in body() }
     }
+
+    /// Two threads for command submissions (the decisions are serialised anyway; a second
+    /// prepares the next while one decides).
+    static let commands: NIOThreadPool = {
+        let pool = NIOThreadPool(numberOfThreads: 2)
+        pool.start()
+        return pool
+    }()
 }

@@ -50,7 +50,7 @@ struct CrossOriginMiddleware: RouterMiddleware {
         }
         response.headers[Self.allowOrigin] = origin
         response.headers[Self.exposeHeadersName] = Self.exposeHeaders
-        response.headers[.vary] = "Origin"
+        response.vary("Origin")
         return response
     }
 }

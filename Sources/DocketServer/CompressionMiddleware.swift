@@ -19,6 +19,7 @@ struct CompressionMiddleware: RouterMiddleware {
         next: (Request, Context) async throws -> Response
     ) async throws -> Response {
         var response = try await next(request, context)
+        if let type = response.headers[.contentType], Self.compressible(type) { response.vary("Accept-Encoding") }
         guard Self.acceptsGzip(request.headers[.acceptEncoding]),
             let length = response.body.contentLength, length >= Self.minimumBytes,
             response.headers[.contentEncoding] == nil,
@@ -32,7 +33,6 @@ struct CompressionMiddleware: RouterMiddleware {
             return response
         }
         response.headers[.contentEncoding] = "gzip"
-        response.headers[.vary] = response.headers[.vary].map { $0 + ", Accept-Encoding" } ?? "Accept-Encoding"
         response.headers[.contentLength] = nil
         response.body = ResponseBody(byteBuffer: gzipped)
         return response

@@ -46,3 +46,13 @@ enum Conditional {
     /// The tag without its weakness marker (weak comparison ignores it).
     private static func opaque(_ tag: String) -> String { tag.hasPrefix("W/") ? String(tag.dropFirst(2)) : tag }
 }
+
+extension Response {
+    /// Adds `field` to `Vary` (keeping what other middleware put there).
+    mutating func vary(_ field: String) {
+        let current = headers[.vary] ?? ""
+        let fields = current.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
+        guard !fields.contains(field.lowercased()) else { return }
+        headers[.vary] = current.isEmpty ? field : current + ", " + field
+    }
+}

@@ -58,6 +58,9 @@ struct EventRoutes: Sendable {
         }
         var response = JSONBody.response(bytes: out, contentType: "application/x-ndjson")
         response.headers[Self.nextFrom] = String(next)
+        if next <= store.log.lastPosition {
+            response.headers[PageLink.name] = PageLink.next(request, key: "from", value: String(next))
+        }
         return response
     }
 
@@ -95,18 +98,17 @@ struct EventRoutes: Sendable {
             )
         }
         let tokens = self.tokens
-        let streams = self.streams
         let heartbeat = Duration.seconds(limits.heartbeatSeconds)
         let feed = store.log.subscribe(from: max(1, from))
         let body = ResponseBody { writer in
-            defer { streams.leave(ticket) }
+            withExtendedLifetime(ticket) {}
             var events = feed.makeAsyncIterator()
             var quiet = ContinuousClock.now
             // Tell the client how soon to reconnect after a drop.
             try await writer.write(ByteBuffer(bytes: Array("retry: 3000\n\n".utf8)))
             // Ends when the client goes away, the server shuts down gracefully, or the token is
-            // revoked (looked at whenever the feed is idle for a second, and every 1,000 events).
-            var sent = 0
+            // revoked (looked at once a second, busy or idle).
+            var checked = ContinuousClock.now
             while !Task.isShuttingDownGracefully {
                 switch try await events.next(idleAfter: .seconds(1)) {
                 case .finished:
@@ -126,8 +128,10 @@ struct EventRoutes: Sendable {
                     out.append(contentsOf: [0x0A, 0x0A])
                     try await writer.write(ByteBuffer(bytes: out))
                     quiet = ContinuousClock.now
-                    sent += 1
-                    if sent % 1_000 == 0, tokens.holder(of: token) == nil { break }
+                    if quiet - checked >= .seconds(1) {
+                        checked = quiet
+                        if tokens.holder(of: token) == nil { break }
+                    }
                     continue
                 }
                 break

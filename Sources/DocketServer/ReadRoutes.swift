@@ -38,7 +38,11 @@ struct ReadRoutes: Sendable {
         let answer = try APIError.answer { () throws(DocketError) in
             try service.search(q, cut: cut, offset: offset, limit: limit, disclosure: Disclosure.of(holder.role))
         }
-        return JSONBody.response(answer.json)
+        var response = JSONBody.response(answer.json)
+        if let next = answer.nextOffset {
+            response.headers[PageLink.name] = PageLink.next(request, key: "offset", value: String(next))
+        }
+        return response
     }
 
     /// An optional whole-number query parameter within `range`.
@@ -69,6 +73,8 @@ struct ReadRoutes: Sendable {
             today = date
         }
         filters.status = query.get("status")
+        let limit = try Self.number(query.get("limit"), "limit", in: 1...1_000_000)
+        let offset = try Self.number(query.get("offset"), "offset", in: 0...100_000_000) ?? 0
         let cut = try CaseRoutes.cut(request)
         let csv = (request.headers[.accept] ?? "").contains("text/csv")
         // The model's position, not the log's: a model catching up changes the answer.
@@ -76,17 +82,24 @@ struct ReadRoutes: Sendable {
         let tag = Conditional.tag(position: position, reader: csv ? "csv" : "json")
         if let unchanged = Conditional.notModified(request, tag: tag) { return unchanged }
         let answer = try APIError.answer { () throws(DocketError) in
-            try service.report(name, filters: filters, cut: cut, today: today)
+            try service.report(name, filters: filters, cut: cut, today: today, offset: offset, limit: limit)
         }
         if csv {
             let bom = query.get("bom") == "true"
             let text = answer.report.csvText(byteOrderMark: bom)
-            return Conditional.tagged(
+            var response = Conditional.tagged(
                 JSONBody.response(bytes: Array(text.utf8), contentType: "text/csv; charset=utf-8"),
                 tag: tag
             )
+            response.vary("Accept")
+            return response
         }
-        return Conditional.tagged(JSONBody.response(answer.json), tag: tag)
+        var response = Conditional.tagged(JSONBody.response(answer.json), tag: tag)
+        response.vary("Accept")
+        if let next = answer.nextOffset {
+            response.headers[PageLink.name] = PageLink.next(request, key: "offset", value: String(next))
+        }
+        return response
     }
 
     func projections(_ context: DocketRequestContext) throws -> Response {

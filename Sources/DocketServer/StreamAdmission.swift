@@ -4,9 +4,16 @@ import Foundation
 /// from position 1 once starved every other request. At most ``perActor`` per token holder and
 /// ``total`` in all (429 beyond).
 final class StreamAdmission: @unchecked Sendable {
-    /// One admitted feed.
-    struct Ticket: Sendable {
+    /// One admitted feed; its place is given back when the ticket goes, however the feed ends
+    /// (a client gone before the body began never runs the body's own clean-up).
+    final class Ticket: Sendable {
         let actor: String
+        let admission: StreamAdmission
+        init(actor: String, admission: StreamAdmission) {
+            self.actor = actor
+            self.admission = admission
+        }
+        deinit { admission.leave(actor) }
     }
 
     let perActor: Int
@@ -26,16 +33,16 @@ final class StreamAdmission: @unchecked Sendable {
             guard count < total, open[actor, default: 0] < perActor else { return nil }
             count += 1
             open[actor, default: 0] += 1
-            return Ticket(actor: actor)
+            return Ticket(actor: actor, admission: self)
         }
     }
 
-    /// The feed ended.
-    func leave(_ ticket: Ticket) {
+    /// A feed of `actor` ended.
+    private func leave(_ actor: String) {
         lock.withLock {
             count -= 1
-            open[ticket.actor, default: 1] -= 1
-            if open[ticket.actor] == 0 { open[ticket.actor] = nil }
+            open[actor, default: 1] -= 1
+            if open[actor] == 0 { open[actor] = nil }
         }
     }
 }

@@ -6,7 +6,8 @@ import Glibc
 
 /// The tokens file as the server reads it: loaded at start and again when the file changes (a
 /// token added with `docket token add` works without a restart). The file's change time is
-/// looked at most once a second, with one `stat`, outside the lock readers share.
+/// looked at most once a second, and at once when a token is not known yet (one `stat`),
+/// outside the lock readers share.
 final class TokenBook: @unchecked Sendable {
     private let path: String
     private let lock = NSLock()
@@ -33,21 +34,15 @@ final class TokenBook: @unchecked Sendable {
             lastLook = now
             return true
         }
-        if look {
-            let time = Self.changeTime(path)
-            let stale = lock.withLock {
-                time.inode != changed.inode || time.time.tv_sec != changed.time.tv_sec
-                    || time.time.tv_nsec != changed.time.tv_nsec
-            }
-            if stale, let fresh = try? TokenFile(path: path) {
-                lock.withLock {
-                    file = fresh
-                    changed = time
-                    matched = [:]
-                    generation += 1
-                }
-            }
-        }
+        if look { reloadIfChanged() }
+        if let known = find(token) { return known }
+        // A token not known yet may have been added a moment ago (`docket token add`): one
+        // `stat` (about a microsecond) tells, so it works at once rather than after a second.
+        if !look, reloadIfChanged() { return find(token) }
+        return nil
+    }
+
+    private func find(_ token: String) -> TokenFile.Holder? {
         if let known = lock.withLock({ matched[token] }) { return known }
         let (current, seen) = lock.withLock { (file, generation) }
         guard let holder = current.holder(of: token) else { return nil }
@@ -56,6 +51,24 @@ final class TokenBook: @unchecked Sendable {
             if generation == seen, matched.count < current.holders.count { matched[token] = holder }
         }
         return holder
+    }
+
+    /// Reads the file again if it changed; whether it did.
+    @discardableResult
+    private func reloadIfChanged() -> Bool {
+        let time = Self.changeTime(path)
+        let stale = lock.withLock {
+            time.inode != changed.inode || time.time.tv_sec != changed.time.tv_sec
+                || time.time.tv_nsec != changed.time.tv_nsec
+        }
+        guard stale, let fresh = try? TokenFile(path: path) else { return false }
+        lock.withLock {
+            file = fresh
+            changed = time
+            matched = [:]
+            generation += 1
+        }
+        return true
     }
 
     /// The file's inode and change time (a revoke replaces the file: a new inode).

@@ -299,10 +299,8 @@ final class CommandProcessor {
     /// Why the log would refuse `request`, as the command's refusal (the field the client can
     /// change), or `nil`.
     private func refusal(of request: AppendRequest) -> Rejection? {
+        // (A command id too long for the log is refused with the envelope, before this.)
         guard let problem = log.problem(with: request) else { return nil }
-        if let key = request.idempotencyKey, key.utf8.count > 255 {
-            return Rejection(.invalidField, "commandId is at most 255 bytes of UTF-8", field: "commandId")
-        }
         return Rejection(
             .invalidField,
             "the command's data is too large to record (\(problem.message)); send less",

@@ -13,10 +13,10 @@ extension EventLog {
 
     /// How a log is opened.
     public struct Options: Sendable {
-        /// When appends are acknowledged.
         /// Who holds the store for writing, in a few words (`docket serve`): written beside the
         /// pid in the lock file, so a second writer's error says who to turn to.
         public var lockHolder = ""
+        /// When appends are acknowledged.
         public var durability: Durability = .sync
         /// The raw size a block of events aims for; smaller blocks make random reads cheaper.
         public var blockSize = 8 * 1024

@@ -58,7 +58,7 @@ import Testing
 
     @Test func verifyConfirmsDigestsAndCatchesARewrittenHistory() async throws {
         let store = try TestStore()
-        var log = try store.open()
+        let log = try store.open()
         for i in 0..<20 { _ = try await log.append(AppendRequest(stream: "s\(i % 3)", events: Events.make(2))) }
         let early = try log.digest(at: 10)
         let late = try log.digest()
@@ -69,28 +69,7 @@ import Testing
         #expect(report.events == 40)
 
         // An attacker rebuilds the store with event 5 changed: all checksums valid, chain recomputed.
-        let events = try store.open(readOnly: true).events().collected()
-        let forged = try TestStore("forged")
-        log = try forged.open()
-        for e in events {
-            var payload = e.payload
-            if e.position == 5 { payload = Array("{\"n\":999}".utf8) }
-            _ = try await log.append(
-                AppendRequest(
-                    stream: e.stream,
-                    events: [
-                        ProposedEvent(
-                            type: e.type,
-                            occurredAt: e.occurredAt,
-                            recordedAt: e.recordedAt,
-                            metadata: e.metadata,
-                            payload: payload
-                        )
-                    ]
-                )
-            )
-        }
-        try log.close()
+        let forged = try await Self.forged(store)
         report = EventLog.verify(at: forged.path, expecting: [early, late])
         #expect(report.problems.filter { $0.kind == "digest" }.count == 2)
         #expect(report.problems.allSatisfy { $0.kind == "digest" })
@@ -101,32 +80,11 @@ import Testing
     /// forgery (it used to start from the heads the index remembered).
     @Test func theDigestOfAForgedLogIsNotTheDigestBeforeTheForgery() async throws {
         let store = try TestStore()
-        var log = try store.open()
+        let log = try store.open()
         for i in 0..<600 { _ = try await log.append(AppendRequest(stream: "s\(i % 7)", events: Events.make(5))) }
         let honest = try log.digest()
         try log.close()
-        let events = try store.open(readOnly: true).events().collected()
-        let forged = try TestStore("forged")
-        log = try forged.open()
-        for e in events {
-            var payload = e.payload
-            if e.position == 5 { payload = Array("{\"n\":999}".utf8) }
-            _ = try await log.append(
-                AppendRequest(
-                    stream: e.stream,
-                    events: [
-                        ProposedEvent(
-                            type: e.type,
-                            occurredAt: e.occurredAt,
-                            recordedAt: e.recordedAt,
-                            metadata: e.metadata,
-                            payload: payload
-                        )
-                    ]
-                )
-            )
-        }
-        try log.close()
+        let forged = try await Self.forged(store)
         // The forged segments replace the honest ones; the honest index stays.
         let logDirectory = store.path + "/log"
         for file in try FileManager.default.contentsOfDirectory(atPath: logDirectory) where file.hasSuffix(".dlog") {
@@ -138,5 +96,33 @@ import Testing
         let reopened = try? store.open(readOnly: true)
         let digest = try? reopened?.digest()
         #expect(digest != honest)
+    }
+
+    /// A copy of `store`'s log with event 5 changed, every checksum and the chain recomputed (an
+    /// attacker's rewrite).
+    static func forged(_ store: TestStore) async throws -> TestStore {
+        let events = try store.open(readOnly: true).events().collected()
+        let forged = try TestStore("forged")
+        let log = try forged.open()
+        for e in events {
+            var payload = e.payload
+            if e.position == 5 { payload = Array("{\"n\":999}".utf8) }
+            _ = try await log.append(
+                AppendRequest(
+                    stream: e.stream,
+                    events: [
+                        ProposedEvent(
+                            type: e.type,
+                            occurredAt: e.occurredAt,
+                            recordedAt: e.recordedAt,
+                            metadata: e.metadata,
+                            payload: payload
+                        )
+                    ]
+                )
+            )
+        }
+        try log.close()
+        return forged
     }
 }

@@ -79,57 +79,6 @@ struct LogReader: Sendable {
         return out
     }
 
-    /// The chain head after `position`: from the nearest anchor's head, hashing forward.
-    /// - Complexity: at most ``IndexFile/anchorInterval`` blocks decompressed and hashed.
-    func head(at position: UInt64) throws(EventLogError) -> ChainHash {
-        if position == 0 { return .genesis }
-        guard let anchor = index.block(atOrBefore: position) else {
-            throw EventLogError(.positionOutOfRange, "position \(position) is not in the log", position: position)
-        }
-        var head = anchor.headBefore
-        var segmentNumber = UInt64(anchor.segment)
-        var offset = anchor.offset
-        while true {
-            guard let segment = catalog.segment(segmentNumber) else {
-                throw EventLogError(.positionOutOfRange, "position \(position) is not in the log", position: position)
-            }
-            var scanner = SegmentScanner(segment: segment, limit: try segment.file.size())
-            frames: while true {
-                switch try scanner.frame(at: offset) {
-                case .frame(let header, let body):
-                    let frameOffset = offset
-                    offset += UInt64(header.frameLength)
-                    switch header.kind {
-                    case .dictionary: continue
-                    case .seal: break frames
-                    case .events:
-                        let records = try FrameIO.records(
-                            StoredFrame(header: header, body: body),
-                            segment: segment,
-                            offset: frameOffset,
-                            catalog: catalog
-                        )
-                        for i in 0..<records.count {
-                            let p = header.firstPosition + UInt64(i)
-                            head = records.withRecordBytes(i) { head.extended(position: p, record: $0) }
-                            if p == position { return head }
-                        }
-                    }
-                case .end, .bad:
-                    throw EventLogError(
-                        .positionOutOfRange,
-                        "position \(position) is not in the log",
-                        file: segment.name,
-                        offset: offset,
-                        position: position
-                    )
-                }
-            }
-            segmentNumber += 1
-            offset = UInt64(SegmentHeader.size)
-        }
-    }
-
     /// The chain head after `position`, recomputed from the first event: every record hashed
     /// in order, each segment's recorded previous head and each block the index knows checked
     /// against the running head. What a digest vouches for must be what the log holds now, not
@@ -141,8 +90,15 @@ struct LogReader: Sendable {
     func recomputedHead(at position: UInt64) throws(EventLogError) -> ChainHash {
         var head = ChainHash.genesis
         if position == 0 { return head }
+        var expected = catalog.numbers.first
         for number in catalog.numbers {
-            guard let segment = catalog.segment(number) else { continue }
+            guard number == expected, let segment = catalog.segment(number) else {
+                throw EventLogError(
+                    .corruption,
+                    "segment \(expected.map(String.init) ?? "?") is missing: the log has a gap; run `docket verify`"
+                )
+            }
+            expected = number + 1
             guard segment.header.previousHead == head else {
                 throw EventLogError(
                     .indexMismatch,
@@ -184,8 +140,15 @@ struct LogReader: Sendable {
                             if p == position { return head }
                         }
                     }
-                case .end, .bad:
+                case .end:
                     break frames
+                case .bad:
+                    throw EventLogError(
+                        .corruption,
+                        "a frame of \(segment.name) does not read back; run `docket verify`",
+                        file: segment.name,
+                        offset: offset
+                    )
                 }
             }
         }

@@ -1,3 +1,5 @@
+import Synchronization
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -33,6 +35,9 @@ enum FaultInjection {
 
     private static let lock = ConditionLock()
     nonisolated(unsafe) private static var scripts: [String: Script] = [:]
+    /// Whether any script is set: every write and sync of the log asks, so outside tests the
+    /// answer is one atomic load, not a lock.
+    private static let scripted = Atomic<Bool>(false)
 
     /// Fails the `n`-th (from 1) operations of each kind under `directory` as `faults` says;
     /// replaces any earlier script for it.
@@ -41,11 +46,17 @@ enum FaultInjection {
             var script = Script()
             for (operation, n, fault) in faults { script.faults[operation, default: [:]][n] = fault }
             scripts[directory] = script
+            scripted.store(true, ordering: .releasing)
         }
     }
 
     /// Removes the script for `directory`: its files work again.
-    static func clear(under directory: String) { lock.withLock { scripts[directory] = nil } }
+    static func clear(under directory: String) {
+        lock.withLock {
+            scripts[directory] = nil
+            scripted.store(!scripts.isEmpty, ordering: .releasing)
+        }
+    }
 
     /// Makes the next `count` data syncs of files under `directory` fail with EIO.
     static func failNextSyncs(_ count: Int, under directory: String) {
@@ -54,7 +65,8 @@ enum FaultInjection {
 
     /// Counts `operation` on the file at `path`; the fault to inject, if the script has one.
     static func take(_ operation: Operation, path: String) -> Fault? {
-        lock.withLock {
+        guard scripted.load(ordering: .acquiring) else { return nil }
+        return lock.withLock {
             guard !scripts.isEmpty else { return nil }
             for (directory, var script) in scripts where path.hasPrefix(directory + "/") {
                 let n = script.counts[operation, default: 0] + 1

@@ -573,6 +573,9 @@ final class LogWriter: @unchecked Sendable {
 
     private func rollSegment(_ staged: inout Staged) throws(EventLogError) {
         layOut(&staged)
+        // The events written here are sealed (durable) before the group ends: what they name
+        // must be durable first, as for any group.
+        if staged.wroteEvents, !staged.bytes.isEmpty, let prepare = options.beforeGroupWrite { try prepare() }
         if !staged.bytes.isEmpty {
             try active.segment.file.write(staged.bytes, at: active.end)
             active.end += UInt64(staged.bytes.count)
