@@ -30,6 +30,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
         .package(url: "https://github.com/adam-fowler/compress-nio", from: "1.5.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
     ],
     targets: [
         // System C libraries (Debian packages), wrapped like GRDB's GRDBSQLite.
@@ -106,7 +107,8 @@ let package = Package(
         ),
 
         // The HTTP API (Hummingbird 2): routes, bearer tokens and roles, limits, the live feed,
-        // metrics. Composes the store and the read models.
+        // metrics; and the supervisor console (Console/: server-rendered pages, Mustache
+        // templates in Resources/console). Composes the store and the read models.
         .target(
             name: "DocketServer",
             dependencies: [
@@ -121,10 +123,11 @@ let package = Package(
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "CompressNIO", package: "compress-nio"),
                 .product(name: "Yams", package: "Yams"),
+                .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
             ],
-            resources: [.copy("Resources/openapi.yaml")],
+            resources: [.copy("Resources/openapi.yaml"), .copy("Resources/console")],
             swiftSettings: swiftSettings
         ),
 
@@ -225,7 +228,7 @@ let package = Package(
             name: "DocketServerTests",
             dependencies: [
                 "DocketApplication", "DocketServer", "DocketJSON", "DocketStore", "DocketWorkload", "EventLog", "Projections",
-                "Certification",
+                "Certification", "CertificationWire", "Chronology",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],

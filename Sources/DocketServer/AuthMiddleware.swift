@@ -15,7 +15,11 @@ struct AuthMiddleware: RouterMiddleware {
         context: Context,
         next: (Request, Context) async throws -> Response
     ) async throws -> Response {
-        if Self.openPaths.contains(request.uri.path) { return try await next(request, context) }
+        let path = request.uri.path
+        // The console signs people in with its own session cookie (ConsoleRoutes).
+        if Self.openPaths.contains(path) || path == "/" || path == "/console" || path.hasPrefix("/console/") {
+            return try await next(request, context)
+        }
         guard let header = request.headers[.authorization] else {
             throw APIError.unauthenticated("send Authorization: Bearer <token> (make one with `docket token add`)")
         }

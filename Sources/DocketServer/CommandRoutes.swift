@@ -47,7 +47,7 @@ struct CommandRoutes: Sendable {
         let bytes = Array(buffer: body)
         if mediaType == "application/json" {
             let started = ContinuousClock.now
-            let outcome = await submitOne(bytes, Actor(id: holder.actor, role: holder.role))
+            let outcome = await Self.submitOne(store: store, bytes, Actor(id: holder.actor, role: holder.role))
             metrics.command(code: Self.code(outcome), seconds: ContinuousClock.now - started)
             guard outcome.ok else {
                 // A refused command is a problem (RFC 9457) carrying its result line.
@@ -108,10 +108,10 @@ struct CommandRoutes: Sendable {
         }
     }
 
-    /// Submits one line and waits for its result.
-    private func submitOne(_ line: [UInt8], _ actor: Actor) async -> CommandOutcome {
-        let store = self.store
-        return await withCheckedContinuation { continuation in
+    /// Submits one line and waits for its result (the API's single command, and the console's
+    /// forms).
+    static func submitOne(store: DocketStore, _ line: [UInt8], _ actor: Actor) async -> CommandOutcome {
+        await withCheckedContinuation { continuation in
             Blocking.start {
                 store.submit([line], actor: actor) { _, outcome in continuation.resume(returning: outcome) }
             }

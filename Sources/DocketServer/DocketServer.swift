@@ -73,6 +73,8 @@ public enum DocketServer {
         .register(on: router)
         HealthRoutes(store: store, follower: follower, metrics: metrics).register(on: router)
         DocumentRoutes().register(on: router)
+        ConsoleRoutes(service: service, tokens: tokens, sessions: ConsoleSessions(), templates: .shared)
+            .register(on: router)
         known.record(router.routes)
         return router
     }

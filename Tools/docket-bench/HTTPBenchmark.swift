@@ -37,9 +37,12 @@ struct HTTPBenchmark: AsyncParsableCommand {
 
     @Option(
         help:
-            "Phases to run, comma-separated: commands, reads, health (the framework's floor: an open route answering a constant), live."
+            "Phases to run, comma-separated: commands, reads, health (the framework's floor: an open route answering a constant), live, console (the supervisor console's case page and search, signed in as a supervisor, and the pages' weight)."
     )
     var phases = "commands,reads,health,live"
+
+    @Option(help: "Connections of the console phase (pages are measured at about the cores' concurrency, as server time).")
+    var consoleConnections = 2
 
     @Option(help: "The server's log level (`docket serve` logs each request at info, to standard error).")
     var logLevel = "error"
@@ -53,7 +56,9 @@ struct HTTPBenchmark: AsyncParsableCommand {
         let store = try DocketStore.open(at: path)
         // In groups that share their syncs (one command at a time waits for a sync each).
         var group: [[UInt8]] = []
+        var names: [String] = []
         for line in CommandWorkload(cases: preload, seed: 5) {
+            if names.count < 5_000, let name = Self.candidateName(line) { names.append(name) }
             group.append(line)
             if group.count == 512 {
                 Bench.submitAll(group, to: store)
@@ -125,6 +130,50 @@ struct HTTPBenchmark: AsyncParsableCommand {
                 readRequests[(c + n * connectionCount) % readRequests.count]
             } : LoadDriver.Outcome()
 
+        // The console: case pages and searches as a signed-in supervisor, and the pages' weight.
+        var console: [(String, any Sendable)] = []
+        if wanted.contains("console") {
+            Bench.progress("console pages over \(consoleConnections) connections …")
+            let cookie = try ConsoleClient.signIn(port: port, token: supervisor)
+            let pages = (0..<preload).map {
+                LoadDriver.request("GET", "/console/cases/\(CommandWorkload.caseID($0))", token: "", cookie: cookie)
+            }
+            let searches = names.map {
+                LoadDriver.request("GET", "/console/search?q=\(Self.percentEncoded($0))", token: "", cookie: cookie)
+            }
+            let pageCount = consoleConnections
+            let pageRun = try await Self.drive(port: port, connections: consoleConnections, seconds: seconds) { c, n in
+                pages[(c + n * pageCount * 7919) % pages.count]
+            }
+            let searchRun = try await Self.drive(port: port, connections: consoleConnections, seconds: seconds) { c, n in
+                searches[(c + n * pageCount) % max(1, searches.count)]
+            }
+            let sample = CommandWorkload.caseID(0)
+            let casePage = try ConsoleClient.get(port: port, "/console/cases/\(sample)", cookie: cookie)
+            let saved = try ConsoleClient.get(port: port, "/console/cases/\(sample)/saved", cookie: cookie)
+            let search = try ConsoleClient.get(port: port, "/console/search?q=\(Self.percentEncoded(names.first ?? "a"))", cookie: cookie)
+            let reportsCookie = try ConsoleClient.signIn(port: port, token: tokens[.reporter] ?? "")
+            var reportsPage = ConsoleClient.Reply(status: 0, headers: [], body: [])
+            let reportsSeconds = try Bench.seconds {
+                reportsPage = try ConsoleClient.get(port: port, "/console/reports", cookie: reportsCookie)
+            }
+            let css = try ConsoleClient.get(port: port, "/console/assets/console.css", cookie: cookie)
+            console = [
+                ("consoleCasePages", pageRun.latencies.count),
+                ("consoleCasePagesPerSec", Double(pageRun.latencies.count) / pageRun.seconds),
+                ("consoleCasePageP50Millis", Bench.percentile(pageRun.latencies, 0.5) * 1000),
+                ("consoleCasePageP99Millis", Bench.percentile(pageRun.latencies, 0.99) * 1000),
+                ("consoleSearches", searchRun.latencies.count),
+                ("consoleSearchP50Millis", Bench.percentile(searchRun.latencies, 0.5) * 1000),
+                ("consoleSearchP99Millis", Bench.percentile(searchRun.latencies, 0.99) * 1000),
+                ("consoleReportsPageMillis", reportsSeconds * 1000),
+                ("casePageBytes", casePage.body.count), ("casePageWithStylesheetBytes", casePage.body.count + css.body.count),
+                ("savedViewBytes", saved.body.count), ("searchPageBytes", search.body.count),
+                ("reportsPageBytes", reportsPage.body.count),
+                ("consoleStatuses", Self.statuses(pageRun.statuses.merging(searchRun.statuses, uniquingKeysWith: +))),
+            ]
+        }
+
         // The framework's floor: an unauthenticated constant reply, for comparison.
         let healthRequest = LoadDriver.request("GET", "/health", token: "")
         let healthRun =
@@ -173,7 +222,7 @@ struct HTTPBenchmark: AsyncParsableCommand {
             ("healthPerSec", Double(healthRun.latencies.count) / healthRun.seconds),
             ("healthP99Millis", Bench.percentile(healthRun.latencies, 0.99) * 1000),
             ("statuses", statuses),
-        ])
+        ] + console)
     }
 
     /// Drives the load from one thread off the concurrency pool (the driver blocks in `poll`).
@@ -223,6 +272,19 @@ struct HTTPBenchmark: AsyncParsableCommand {
             let name = CommandName(rawValue: String(text[range.upperBound..<end]))
         else { return .admin }
         return name.role
+    }
+
+    /// The candidate's name in an `apply` command line.
+    static func candidateName(_ line: [UInt8]) -> String? {
+        let text = String(decoding: line.prefix(600), as: UTF8.self)
+        guard text.contains("\"command\":\"apply\""), let range = text.range(of: "\"name\":\""),
+            let end = text[range.upperBound...].firstIndex(of: "\"")
+        else { return nil }
+        return String(text[range.upperBound..<end])
+    }
+
+    static func percentEncoded(_ text: String) -> String {
+        text.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""
     }
 
     static func hash(_ text: String) -> UInt64 {

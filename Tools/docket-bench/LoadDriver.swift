@@ -190,9 +190,12 @@ final class LoadDriver {
         _ path: String,
         token: String,
         contentType: String? = nil,
+        cookie: String? = nil,
         body: [UInt8] = []
     ) -> [UInt8] {
-        var head = "\(method) \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer \(token)\r\n"
+        var head = "\(method) \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+        if !token.isEmpty { head += "Authorization: Bearer \(token)\r\n" }
+        if let cookie { head += "Cookie: \(cookie)\r\n" }
         if let contentType { head += "Content-Type: \(contentType)\r\n" }
         if method == "POST" { head += "Content-Length: \(body.count)\r\n" }
         head += "\r\n"
