@@ -162,6 +162,22 @@ import Testing
             #expect(away.headers[.location] == "/console/?next=%2Fconsole%2Fcases%2F\(Self.caseID)%3Forder%3Doldest")
             let root = try await client.execute(uri: "/", method: .get)
             #expect(root.headers[.location] == "/console/")
+            // Signing in from there comes back to the page.
+            let page = try await client.execute(uri: away.headers[.location] ?? "", method: .get)
+            let next = try #require(Self.hidden("next", in: Self.text(page)))
+            #expect(next == "/console/cases/\(Self.caseID)?order=oldest")
+            var headers = Self.formType
+            headers[.cookie] = try #require(Self.setCookie(page, ConsoleCookies.signIn)).pair
+            let signedIn = try await client.execute(
+                uri: "/console/sign-in",
+                method: .post,
+                headers: headers,
+                body: Self.form([
+                    ("csrf", try #require(Self.hidden("csrf", in: Self.text(page)))),
+                    ("token", try #require(harness.tokens[.supervisor])), ("next", next),
+                ])
+            )
+            #expect(signedIn.headers[.location] == next)
             #expect(ConsoleRoutes.safeNext("/console/cases/x") == "/console/cases/x")
             #expect(ConsoleRoutes.safeNext("//evil.example/console/") == nil)
             #expect(ConsoleRoutes.safeNext("https://evil.example/") == nil)

@@ -133,6 +133,14 @@ struct HTTPBenchmark: AsyncParsableCommand {
         // The console: case pages and searches as a signed-in supervisor, and the pages' weight.
         var console: [(String, any Sendable)] = []
         if wanted.contains("console") {
+            // Pages as a supervisor sees them once the read models hold the whole log (`/ready`).
+            Bench.progress("waiting for the read models to catch up …")
+            let deadline = ContinuousClock.now + .seconds(600)
+            while try ConsoleClient.exchange(port: port, "GET /ready HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
+                .status != 200, ContinuousClock.now < deadline
+            {
+                try await Task.sleep(for: .milliseconds(500))
+            }
             Bench.progress("console pages over \(consoleConnections) connections …")
             let cookie = try ConsoleClient.signIn(port: port, token: supervisor)
             let pages = (0..<preload).map {

@@ -83,14 +83,7 @@ struct ConsoleRoutes: Sendable {
 
     func signInPage(_ request: Request, message: String?, next: String?, status: HTTPResponse.Status) -> Response {
         let csrf = ConsoleSession.randomToken()
-        var html = templates.render(SignInPage(signinCSRF: csrf, message: message), template: "signin")
-        if let next {
-            // The page to return to rides along in the form.
-            html = html.replacingOccurrences(
-                of: "<input type=\"hidden\" name=\"csrf\"",
-                with: "<input type=\"hidden\" name=\"next\" value=\"\(BarChart.escape(next))\"><input type=\"hidden\" name=\"csrf\""
-            )
-        }
+        let html = templates.render(SignInPage(signinCSRF: csrf, message: message, next: next), template: "signin")
         var response = HTMLResponse.page(html, status: status)
         response.headers.append(
             HTTPField(name: .setCookie, value: ConsoleCookies.set(ConsoleCookies.signIn, csrf, maxAge: 3600, request: request))

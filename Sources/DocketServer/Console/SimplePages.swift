@@ -5,6 +5,8 @@ struct SignInPage {
     var inlineCSS: String?
     var signinCSRF: String
     var message: String?
+    /// The console page to go to once signed in (checked by ``ConsoleRoutes/safeNext(_:)``).
+    var next: String?
 }
 
 /// A page that says what went wrong and where to go (no stack, no internals).
