@@ -43,6 +43,14 @@ let package = Package(
         // A small, safe Swift face over liblz4's block API with dictionaries.
         .target(name: "LZ4Codec", dependencies: ["CLZ4"], swiftSettings: swiftSettings),
 
+        // RFC 9162 Merkle trees: tree hashes, inclusion and consistency proofs and their checks.
+        // Needs only SHA-256, so the standalone evidence verifier links it without the store.
+        .target(
+            name: "MerkleTree",
+            dependencies: [.product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: swiftSettings
+        ),
+
         // The storage engine: an append-only, compressed, checksummed, hash-chained event log.
         // It stores opaque payloads and knows nothing of certification.
         .target(
@@ -234,6 +242,7 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        .testTarget(name: "MerkleTreeTests", dependencies: ["MerkleTree"], swiftSettings: swiftSettings),
         .testTarget(name: "LZ4CodecTests", dependencies: ["LZ4Codec"], swiftSettings: swiftSettings),
         .testTarget(name: "ChronologyTests", dependencies: ["Chronology"], swiftSettings: swiftSettings),
         .testTarget(
