@@ -56,7 +56,7 @@ let package = Package(
         .target(
             name: "EventLog",
             dependencies: [
-                "Chronology", "LZ4Codec", "CXXHash",
+                "Chronology", "LZ4Codec", "CXXHash", "MerkleTree",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
             ],

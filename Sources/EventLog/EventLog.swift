@@ -1,6 +1,7 @@
 import Chronology
 import Foundation
 import Logging
+import MerkleTree
 
 /// Docket's source of truth: an append-only log of events, LZ4-compressed, checksummed and
 /// hash-chained, with a per-stream index.
@@ -30,6 +31,8 @@ public final class EventLog: Sendable {
     private let writer: LogWriter?
     private let watcher: HeadWatcher
     private let lock: StoreLock?
+    /// The Merkle tree over the events (`nil` for a reader of a store that never had one).
+    private let merkle: MerkleLog?
     /// The version of the byte layout this build writes (segment headers carry it; see
     /// docs/LOG_FORMAT.md).
     public static var formatVersion: Int { Int(SegmentHeader.formatVersion) }
@@ -43,9 +46,11 @@ public final class EventLog: Sendable {
         writer: LogWriter?,
         watcher: HeadWatcher,
         lock: StoreLock?,
+        merkle: MerkleLog?,
         options: Options
     ) {
         self.layout = layout
+        self.merkle = merkle
         self.options = options
         recovery = opened.report
         isWritable = writer != nil
@@ -102,12 +107,26 @@ public final class EventLog: Sendable {
             )
         }
         let watcher = HeadWatcher(position: opened.nextPosition - 1)
+        let merkle = try MerkleLog.open(
+            layout: layout,
+            reader: LogReader(catalog: opened.catalog, index: opened.index),
+            lastPosition: opened.nextPosition - 1,
+            writable: !readOnly
+        )
         var writer: LogWriter?
         if !readOnly {
             writer = LogWriter(opened: opened, layout: layout, options: options, watcher: watcher)
             try writer!.start()
         }
-        return EventLog(layout: layout, opened: opened, writer: writer, watcher: watcher, lock: lock, options: options)
+        return EventLog(
+            layout: layout,
+            opened: opened,
+            writer: writer,
+            watcher: watcher,
+            lock: lock,
+            merkle: merkle,
+            options: options
+        )
     }
 
     // MARK: Appending
@@ -158,6 +177,9 @@ public final class EventLog: Sendable {
     public func close() throws(EventLogError) {
         watcher.close()
         defer { lock?.release() }
+        // The tree is brought up to what was appended (anything later, or after a failure, on
+        // the next open: it is derived from the log, so closing never fails for it).
+        if let writer, (try? writer.flush()) != nil { try? merkle?.catchUp(to: index.lastPosition) }
         try writer?.close()
     }
 
@@ -227,6 +249,52 @@ public final class EventLog: Sendable {
             )
         }
         return LogDigest(position: p, head: try reader.recomputedHead(at: p))
+    }
+
+    // MARK: The Merkle tree
+
+    /// How many events the Merkle tree holds (proofs are made for tree sizes up to it).
+    public var treeSize: UInt64 { merkle?.size ?? 0 }
+
+    /// Brings the Merkle tree up to the log's last event (a writer; see `MerkleLog`).
+    public func updateTree() throws(EventLogError) {
+        guard writer != nil else { throw EventLogError(.readOnly, "the Merkle tree grows only in the store's writer") }
+        try requireTree().catchUp(to: index.lastPosition)
+    }
+
+    /// The root of the tree of the first `size` events.
+    public func treeRoot(size: UInt64) throws(EventLogError) -> MerkleHash { try requireTree().root(size: size) }
+
+    /// The proof that event `position` is in the tree of `treeSize` events (RFC 9162 §2.1.3).
+    public func inclusionProof(position: UInt64, treeSize: UInt64) throws(EventLogError) -> [MerkleHash] {
+        try requireTree().inclusionProof(position: position, size: treeSize)
+    }
+
+    /// The proof that the tree of `first` events is a prefix of the tree of `second` (RFC 9162 §2.1.4).
+    public func consistencyProof(first: UInt64, second: UInt64) throws(EventLogError) -> [MerkleHash] {
+        try requireTree().consistencyProof(first: first, second: second)
+    }
+
+    /// Event `position`'s leaf data: its salt and its canonical record bytes (the leaf hash is
+    /// SHA-256(0x00 ‖ salt ‖ record)).
+    public func leaf(at position: UInt64) throws(EventLogError) -> (salt: [UInt8], record: [UInt8]) {
+        let tree = try requireTree()
+        guard position >= 1, position <= index.lastPosition else {
+            throw EventLogError(.positionOutOfRange, "no event at position \(position)", position: position)
+        }
+        var record: [UInt8] = []
+        try reader.forEachRecord(from: position, through: position) { _, bytes in record = Array(bytes) }
+        return (tree.salt(position: position), record)
+    }
+
+    private func requireTree() throws(EventLogError) -> MerkleLog {
+        guard let merkle else {
+            throw EventLogError(
+                .storeNotFound,
+                "this store has no Merkle tree yet: open it once for writing (any command that writes, or `docket serve`) to build it"
+            )
+        }
+        return merkle
     }
 
     /// Events from `position` on, then each new event as it is appended (in this process).

@@ -40,3 +40,23 @@ public struct RecordedEvent: Sendable, Hashable {
         self.payload = payload
     }
 }
+
+extension RecordedEvent {
+    /// The event whose canonical record bytes (what the hash chain and the Merkle tree hash;
+    /// docs/LOG_FORMAT.md, "Events body") are `record`, at `position`: how a verifier that
+    /// holds only an event's leaf bytes reads the event from them.
+    /// - Throws: ``EventLogError`` `corruption` when the bytes are not one well-formed record.
+    public init(record: [UInt8], position: UInt64) throws(EventLogError) {
+        var framed = ByteWriter(capacity: record.count + 5)
+        framed.writeVarint(UInt64(record.count))
+        framed.writeBytes(record)
+        do throws(DecodeError) {
+            var records = try BlockRecords(raw: framed.bytes, firstPosition: position, count: 1)
+            try records.locate(through: 0)
+            try records.validate(0)
+            self = try records.event(at: 0)
+        } catch {
+            throw EventLogError(.corruption, "not an event record: \(error.reason) at byte \(error.offset)", position: position)
+        }
+    }
+}

@@ -76,4 +76,21 @@ struct BlockRecords {
     func withRecordBytes<T>(_ index: Int, _ body: (UnsafeRawBufferPointer) -> T) -> T {
         raw.withUnsafeBytes { b in body(UnsafeRawBufferPointer(rebasing: b[headers[index].body])) }
     }
+
+    /// Runs a throwing `body` over the hashed bytes of the record at `index`.
+    func withRecordBytes(
+        _ index: Int,
+        _ body: (UnsafeRawBufferPointer) throws(EventLogError) -> Void
+    ) throws(EventLogError) {
+        let range = headers[index].body
+        let result: Result<Void, EventLogError> = raw.withUnsafeBytes { b in
+            do throws(EventLogError) {
+                try body(UnsafeRawBufferPointer(rebasing: b[range]))
+                return .success(())
+            } catch {
+                return .failure(error)
+            }
+        }
+        try result.get()
+    }
 }

@@ -58,6 +58,25 @@ public struct EventCursor {
         }
     }
 
+    /// Runs `body` over the next event's canonical record bytes (what the chain and the
+    /// Merkle tree hash) without decoding it; `false` once the end position was passed.
+    mutating func nextRecord(
+        _ body: (UInt64, UnsafeRawBufferPointer) throws(EventLogError) -> Void
+    ) throws(EventLogError) -> Bool {
+        while true {
+            if nextPosition > end { return false }
+            if let block, indexInBlock < block.count {
+                let position = block.firstPosition + UInt64(indexInBlock)
+                indexInBlock += 1
+                if position < nextPosition { continue }
+                try block.withRecordBytes(indexInBlock - 1) { (bytes) throws(EventLogError) in try body(position, bytes) }
+                nextPosition += 1
+                return true
+            }
+            try loadNextBlock()
+        }
+    }
+
     private var currentName: String { StoreLayout.relative(StoreLayout.segmentName(segmentNumber)) }
 
     private mutating func loadNextBlock() throws(EventLogError) {

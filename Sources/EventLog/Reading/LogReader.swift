@@ -79,6 +79,18 @@ struct LogReader: Sendable {
         return out
     }
 
+    /// Runs `body` over each record's canonical bytes (what the chain and the Merkle tree
+    /// hash) from `first` through `last`, in order, a block at a time from the index's nearest anchor.
+    func forEachRecord(
+        from first: UInt64,
+        through last: UInt64,
+        _ body: (UInt64, UnsafeRawBufferPointer) throws(EventLogError) -> Void
+    ) throws(EventLogError) {
+        guard first <= last else { return }
+        var cursor = EventCursor(catalog: catalog, index: index, from: first, end: last)
+        while try cursor.nextRecord(body) {}
+    }
+
     /// The chain head after `position`, recomputed from the first event: every record hashed
     /// in order, each segment's recorded previous head and each block the index knows checked
     /// against the running head. What a digest vouches for must be what the log holds now, not

@@ -1,0 +1,191 @@
+import Crypto
+import Foundation
+import MerkleTree
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The log's Merkle tree (RFC 9162) over its events, beside the log in `<store>/merkle/`:
+///
+/// ```
+/// merkle/tree.dlmt   every complete subtree's hash, in post-order (MerkleNodeFile)
+/// merkle/size        how many leaves tree.dlmt holds durably (text), replaced atomically
+/// merkle/salt.key    32 random bytes: the key of each leaf's salt
+/// ```
+///
+/// Leaf p (from 1) is the tree's leaf p − 1, with hash SHA-256(0x00 ‖ salt(p) ‖ record(p)):
+/// `record(p)` is the event's canonical bytes, exactly what the hash chain hashes
+/// (docs/LOG_FORMAT.md), and `salt(p)` = HMAC-SHA256(salt key, u64le(p)). The salt makes every
+/// hash a proof carries unguessable: without it, a sibling's leaf hash next to that candidate's
+/// masked view would let anyone try the few thousand identity numbers the mask leaves open.
+/// A bundle gives the salts of its own events only. (RFC 9162's tree, with salted leaf data.)
+///
+/// The tree is derived from the log and grows by ``catchUp(to:)`` (O(log n) per event), run
+/// when a writer opens and closes the store, before checkpoints and proofs, and every second in
+/// `serve`. After a crash it resumes from the last durable size; a tree that does not match the
+/// log (a restored or replaced log) is rebuilt.
+final class MerkleLog: @unchecked Sendable {
+    static let directoryName = "merkle"
+    let directory: String
+    private let saltKey: SymmetricKey
+    private let lock = NSLock()
+    private let nodes: MerkleNodeFile
+    private let reader: LogReader
+    private let writable: Bool
+
+    private init(directory: String, saltKey: SymmetricKey, nodes: MerkleNodeFile, reader: LogReader, writable: Bool) {
+        self.directory = directory
+        self.saltKey = saltKey
+        self.nodes = nodes
+        self.reader = reader
+        self.writable = writable
+    }
+
+    /// Opens (a writer: creates, checks and brings up to `lastPosition`) the tree of the store
+    /// at `layout`; `nil` for a reader of a store that has no tree yet.
+    static func open(
+        layout: StoreLayout,
+        reader: LogReader,
+        lastPosition: UInt64,
+        writable: Bool
+    ) throws(EventLogError) -> MerkleLog? {
+        let directory = layout.root + "/" + directoryName
+        let saltPath = directory + "/salt.key"
+        let sizePath = directory + "/size"
+        let treePath = directory + "/tree.dlmt"
+        if !FileSystem.exists(saltPath) {
+            guard writable else { return nil }
+            try FileSystem.createDirectory(directory)
+            try FileSystem.writeAtomically(
+                SymmetricKey(size: .bits256).withUnsafeBytes { Array($0) },
+                to: saltPath,
+                name: "merkle/salt.key"
+            )
+            try FileSystem.writeAtomically(Array("0\n".utf8), to: sizePath, name: "merkle/size")
+        }
+        let saltFile = try FileHandle.open(saltPath, name: "merkle/salt.key", flags: O_RDONLY)
+        let saltBytes = try saltFile.read(count: 64, at: 0)
+        guard saltBytes.count == 32 else {
+            throw EventLogError(.corruption, "merkle/salt.key must hold 32 bytes; it holds \(saltBytes.count)", file: "merkle/salt.key")
+        }
+        let saltKey = SymmetricKey(data: saltBytes)
+        var size = Self.readSize(sizePath)
+        let file = try FileHandle.open(
+            treePath,
+            name: "merkle/tree.dlmt",
+            flags: writable ? (O_RDWR | O_CREAT) : O_RDONLY
+        )
+        let fileSize = try file.size()
+        while size > 0, MerkleNodeFile.nodeCount(size) * 32 > fileSize { size -= 1 }
+        size = min(size, lastPosition)
+        if !writable {
+            return MerkleLog(
+                directory: directory,
+                saltKey: saltKey,
+                nodes: try MerkleNodeFile(file: file, size: size, truncate: false),
+                reader: reader,
+                writable: false
+            )
+        }
+        var nodes = try MerkleNodeFile(file: file, size: size, truncate: true)
+        // The tree must be the tree of this log: its last leaf is checked against the log's
+        // record (a log restored from elsewhere, or replaced, gets its tree rebuilt).
+        if size > 0 {
+            let expected = try Self.leafHash(position: size, reader: reader, saltKey: saltKey)
+            if try nodes.node(start: size - 1, level: 0) != expected {
+                nodes = try MerkleNodeFile(file: file, size: 0, truncate: true)
+            }
+        }
+        let log = MerkleLog(directory: directory, saltKey: saltKey, nodes: nodes, reader: reader, writable: true)
+        try log.catchUp(to: lastPosition)
+        return log
+    }
+
+    static func readSize(_ path: String) -> UInt64 {
+        guard let data = FileManager.default.contents(atPath: path) else { return 0 }
+        return UInt64(String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0
+    }
+
+    /// The salt of leaf `position`.
+    static func salt(position: UInt64, key: SymmetricKey) -> [UInt8] {
+        var le = position.littleEndian
+        let data = withUnsafeBytes(of: &le) { Array($0) }
+        return Array(HMAC<SHA256>.authenticationCode(for: data, using: key))
+    }
+
+    func salt(position: UInt64) -> [UInt8] { Self.salt(position: position, key: saltKey) }
+
+    static func leafHash(position: UInt64, reader: LogReader, saltKey: SymmetricKey) throws(EventLogError) -> MerkleHash {
+        var hash = MerkleHash.empty
+        try reader.forEachRecord(from: position, through: position) { p, record in
+            let salt = Self.salt(position: p, key: saltKey)
+            hash = salt.withUnsafeBytes { MerkleHash.leaf(parts: [$0, record]) }
+        }
+        return hash
+    }
+
+    /// Leaves the tree holds durably (proofs are made for sizes up to it).
+    var size: UInt64 { lock.withLock { nodes.written } }
+
+    /// Adds the events after the tree's last leaf through `position`, then makes them durable.
+    func catchUp(to position: UInt64) throws(EventLogError) {
+        guard writable else { return }
+        lock.lock()
+        defer { lock.unlock() }
+        do {
+            let from = nodes.size + 1
+            guard position >= from else { return }
+            let key = saltKey
+            let nodes = self.nodes
+            var sinceFlush = 0
+            try reader.forEachRecord(from: from, through: position) { (p, record) throws(EventLogError) in
+                let salt = Self.salt(position: p, key: key)
+                nodes.append(salt.withUnsafeBytes { MerkleHash.leaf(parts: [$0, record]) })
+                sinceFlush += 1
+                if sinceFlush == 65_536 {
+                    try nodes.flush()
+                    sinceFlush = 0
+                }
+            }
+            try nodes.flush()
+            try nodes.file.syncData()
+            try FileSystem.writeAtomically(Array("\(nodes.written)\n".utf8), to: directory + "/size", name: "merkle/size")
+        }
+    }
+
+    /// The root of the tree of the first `size` leaves.
+    func root(size: UInt64) throws(EventLogError) -> MerkleHash {
+        try check(size)
+        return try Merkle.root(nodes, size: size)
+    }
+
+    /// The inclusion proof of `position` in the tree of `size` leaves.
+    func inclusionProof(position: UInt64, size: UInt64) throws(EventLogError) -> [MerkleHash] {
+        try check(size)
+        guard position >= 1, position <= size else {
+            throw EventLogError(.positionOutOfRange, "position \(position) is not in the tree of \(size) events", position: position)
+        }
+        return try Merkle.inclusionProof(nodes, index: position - 1, size: size)
+    }
+
+    /// The proof that the tree of `first` leaves is a prefix of the tree of `second`.
+    func consistencyProof(first: UInt64, second: UInt64) throws(EventLogError) -> [MerkleHash] {
+        try check(second)
+        guard first <= second else {
+            throw EventLogError(.positionOutOfRange, "a tree of \(first) events cannot be a prefix of one of \(second)")
+        }
+        return try Merkle.consistencyProof(nodes, first: first, second: second)
+    }
+
+    private func check(_ size: UInt64) throws(EventLogError) {
+        let have = self.size
+        guard size <= have else {
+            throw EventLogError(
+                .positionOutOfRange,
+                "the Merkle tree holds \(have) events, not \(size) (it catches up when the store is opened for writing)",
+                position: size
+            )
+        }
+    }
+}

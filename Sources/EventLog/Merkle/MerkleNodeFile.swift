@@ -1,0 +1,81 @@
+import MerkleTree
+
+/// The log's Merkle tree on disk (`<store>/merkle/tree.dlmt`): the hash of every complete
+/// subtree, 32 bytes each, in post-order — leaf, leaf, their parent, leaf, leaf, parent,
+/// grandparent, … — so the file only ever grows at its end and the tree of n leaves is its
+/// first 2n − popcount(n) hashes. The subtree of 2^k leaves from leaf a (a multiple of 2^k) is
+/// hash number 2a − popcount(a) + 2^(k+1) − 2: any node is one `pread`.
+///
+/// Appending a leaf writes it and the parents it completes (O(log n), amortised two hashes),
+/// with the right edge of the tree (one hash per level) kept in memory.
+final class MerkleNodeFile: MerkleNodeSource, @unchecked Sendable {
+    let file: FileHandle
+    /// Leaves appended (some perhaps not yet written: see ``flush()``).
+    private(set) var size: UInt64
+    /// Leaves whose nodes are written (readers never go beyond).
+    private(set) var written: UInt64
+    /// The complete subtrees at the right edge, largest first: (level, hash).
+    private var frontier: [(level: Int, hash: MerkleHash)] = []
+    private var pending: [UInt8] = []
+
+    /// The number of hashes the tree of `n` leaves holds.
+    static func nodeCount(_ n: UInt64) -> UInt64 { 2 * n - UInt64(n.nonzeroBitCount) }
+
+    /// Where the subtree of 2^level leaves from leaf `start` is, in hashes from the start.
+    static func index(start: UInt64, level: Int) -> UInt64 {
+        2 * start - UInt64(start.nonzeroBitCount) + (UInt64(1) << UInt64(level + 1)) - 2
+    }
+
+    /// Opens the tree of the first `size` leaves in `file` (a writer cuts the file to exactly
+    /// that; a reader leaves it, as a writer may be extending it).
+    init(file: FileHandle, size: UInt64, truncate: Bool) throws(EventLogError) {
+        self.file = file
+        self.size = size
+        written = size
+        if truncate { try file.truncate(to: Self.nodeCount(size) * 32) }
+        // The right edge: the complete subtrees of the binary decomposition of size.
+        var start: UInt64 = 0
+        for level in stride(from: 63, through: 0, by: -1) where size & (UInt64(1) << UInt64(level)) != 0 {
+            frontier.append((level, try node(start: start, level: level)))
+            start += UInt64(1) << UInt64(level)
+        }
+    }
+
+    func node(start: UInt64, level: Int) throws(EventLogError) -> MerkleHash {
+        let offset = Self.index(start: start, level: level) * 32
+        let bytes = try file.read(count: 32, at: offset)
+        guard let hash = MerkleHash(bytes: bytes) else {
+            throw EventLogError(.corruption, "the Merkle tree file ends before node \(start)/\(level)", file: file.name, offset: offset)
+        }
+        return hash
+    }
+
+    /// Appends a leaf hash and the parents it completes (written by ``flush()``).
+    func append(_ leaf: MerkleHash) {
+        pending += leaf.bytes
+        frontier.append((0, leaf))
+        while frontier.count >= 2, frontier[frontier.count - 1].level == frontier[frontier.count - 2].level {
+            let right = frontier.removeLast()
+            let left = frontier.removeLast()
+            let parent = MerkleHash.node(left.hash, right.hash)
+            pending += parent.bytes
+            frontier.append((left.level + 1, parent))
+        }
+        size += 1
+    }
+
+    /// Writes what was appended.
+    func flush() throws(EventLogError) {
+        guard !pending.isEmpty else { return }
+        try file.write(pending, at: Self.nodeCount(written) * 32)
+        pending.removeAll(keepingCapacity: true)
+        written = size
+    }
+
+    /// The root of the whole tree, from the right edge (no reads).
+    var root: MerkleHash {
+        guard var hash = frontier.last?.hash else { return .empty }
+        for edge in frontier.dropLast().reversed() { hash = .node(edge.hash, hash) }
+        return hash
+    }
+}
