@@ -102,6 +102,18 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        // Evidence an auditor can hand to anyone: signed checkpoints (C2SP signed notes, Ed25519),
+        // case evidence bundles with Merkle proofs, and their offline verification with the
+        // domain's own fold. Opens no store.
+        .target(
+            name: "Evidence",
+            dependencies: [
+                "Certification", "CertificationWire", "Chronology", "DocketJSON", "EventLog", "MerkleTree",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+
         // The application layer: every read users make (case views, timelines, replays, search,
         // reports, batches, past moments) and the choice between read models and the log, in one
         // place; the CLI and the server are thin adapters over it.
@@ -109,7 +121,7 @@ let package = Package(
             name: "DocketApplication",
             dependencies: [
                 "Certification", "CertificationWire", "Chronology", "DocketJSON", "DocketStore", "EventLog",
-                "Projections",
+                "Evidence", "MerkleTree", "Projections",
             ],
             swiftSettings: swiftSettings
         ),
@@ -243,6 +255,14 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "MerkleTreeTests", dependencies: ["MerkleTree"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "EvidenceTests",
+            dependencies: [
+                "Certification", "CertificationWire", "DocketApplication", "DocketJSON", "DocketStore", "DocketTestSupport",
+                "EventLog", "Evidence", "MerkleTree",
+            ],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(name: "LZ4CodecTests", dependencies: ["LZ4Codec"], swiftSettings: swiftSettings),
         .testTarget(name: "ChronologyTests", dependencies: ["Chronology"], swiftSettings: swiftSettings),
         .testTarget(

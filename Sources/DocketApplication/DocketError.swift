@@ -32,12 +32,16 @@ public struct DocketError: Error, Sendable, Hashable, CustomStringConvertible {
         case storeFailed = "store-failed"
         /// A read model could not be built or read.
         case readModelFailed = "read-model-failed"
+        /// No signing key, or no checkpoint (of that size) yet.
+        case noCheckpoint = "no-checkpoint"
+        /// A key or checkpoint that does not parse or verify.
+        case evidenceInvalid = "evidence-invalid"
 
         /// What kind of failure, which the adapters map to exit codes and HTTP statuses.
         public var kind: Kind {
             switch self {
-            case .invalidParameter, .beforeLog, .unknownFilterValue: return .invalidInput
-            case .caseNotFound, .batchNotFound, .unknownReport: return .notFound
+            case .invalidParameter, .beforeLog, .unknownFilterValue, .evidenceInvalid: return .invalidInput
+            case .caseNotFound, .batchNotFound, .unknownReport, .noCheckpoint: return .notFound
             case .storeLocked: return .unavailable
             case .storeNotFound, .storeFailed, .readModelFailed: return .storeFailure
             }

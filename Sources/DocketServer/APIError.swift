@@ -64,9 +64,9 @@ public struct APIError: HTTPResponseError, Sendable {
     init(_ error: DocketError) {
         let status: HTTPResponse.Status
         switch error.code {
-        case .invalidParameter, .unknownFilterValue: status = .badRequest
+        case .invalidParameter, .unknownFilterValue, .evidenceInvalid: status = .badRequest
         case .beforeLog: status = .unprocessableContent
-        case .caseNotFound, .batchNotFound, .unknownReport: status = .notFound
+        case .caseNotFound, .batchNotFound, .unknownReport, .noCheckpoint: status = .notFound
         case .storeLocked: status = .serviceUnavailable
         case .storeNotFound, .storeFailed, .readModelFailed: status = .internalServerError
         }

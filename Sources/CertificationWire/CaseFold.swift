@@ -1,31 +1,31 @@
 import Certification
-import CertificationWire
 import Chronology
-import DocketStore
 
 /// The case view at any point of a case's history: the one fold of a case (``CaseState``)
-/// with its status evaluated at a moment against the batches as they stood.
-struct CaseFold {
-    let history: CaseHistory
-    private(set) var state = CaseState()
+/// with its status evaluated at a moment against the batches as they stood. The application
+/// layer folds with it, and so does the evidence verifier, from nothing but a bundle.
+public struct CaseFold {
+    public let caseID: String
+    public private(set) var state = CaseState()
     /// Batch events merged in log order, and how many of them are applied.
     private let batchEvents: [RecordedDomainEvent]
     private var batchCursor = 0
     private var batches: [String: BatchState] = [:]
 
-    init(_ history: CaseHistory) {
-        self.history = history
-        batchEvents = history.batchEvents.values.flatMap { $0 }.sorted { $0.position < $1.position }
+    /// A fold of case `caseID`, with the events of the batches it was in (any order).
+    public init(caseID: String, batchEvents: [RecordedDomainEvent]) {
+        self.caseID = caseID
+        self.batchEvents = batchEvents.sorted { $0.position < $1.position }
     }
 
     /// Applies the case's next event, and every batch event the log held before it.
-    mutating func apply(_ e: RecordedDomainEvent) {
+    public mutating func apply(_ e: RecordedDomainEvent) {
         advanceBatches(through: e.position)
         if case .caseEvent(let event) = e.event { state.evolve(with: event, at: e.at, position: e.position) }
     }
 
     /// Applies every batch event at or before `position`.
-    mutating func advanceBatches(through position: UInt64) {
+    public mutating func advanceBatches(through position: UInt64) {
         while batchCursor < batchEvents.count, batchEvents[batchCursor].position <= position {
             let b = batchEvents[batchCursor]
             if let id = b.batchID, case .batchEvent(let event) = b.event {
@@ -36,10 +36,10 @@ struct CaseFold {
     }
 
     /// The view of the state so far, its status evaluated at `moment`.
-    func view(at moment: Timestamp) -> CaseView {
+    public func view(at moment: Timestamp) -> CaseView {
         let batches = self.batches
         return CaseView(
-            caseID: history.caseID,
+            caseID: caseID,
             state: state,
             status: CaseStatus.of(state, batch: { batches[$0] }, at: moment),
             moment: moment

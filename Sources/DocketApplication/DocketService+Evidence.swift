@@ -1,0 +1,143 @@
+import Certification
+import CertificationWire
+import Chronology
+import DocketJSON
+import DocketStore
+import EventLog
+import Evidence
+import MerkleTree
+
+extension DocketService {
+    /// The store's checkpoints and signing key (files beside the log).
+    public var checkpointStore: CheckpointStore { CheckpointStore(storeRoot: store.root) }
+
+    /// Makes a signed checkpoint of the whole log now: the Merkle tree is brought up to the
+    /// log's last event, its root signed with `signer` (C2SP checkpoint, with a `docket-time`
+    /// line), stored, and returned. A log that has not grown since the latest checkpoint gets
+    /// that one back. The store's writer only.
+    /// - Throws: `invalid-parameter` for an empty log; `store-failed`.
+    public func makeCheckpoint(signer: NoteSigner) throws(DocketError) -> (size: UInt64, note: SignedNote) {
+        let log = store.log
+        do throws(EventLogError) { try log.updateTree() } catch { throw DocketError.from(error) }
+        let size = log.treeSize
+        guard size > 0 else { throw DocketError(.invalidParameter, "the log is empty: there is nothing to sign yet") }
+        let checkpoints = checkpointStore
+        if let latest = try? checkpoints.latest(), latest.size == size { return latest }
+        let root: MerkleHash
+        do throws(EventLogError) { root = try log.treeRoot(size: size) } catch { throw DocketError.from(error) }
+        let now = Timestamp(microseconds: clock().microseconds, utcOffsetSeconds: Timestamp.chinaStandardOffset)
+        let checkpoint = Checkpoint(origin: signer.name, size: size, root: root, extensions: ["docket-time \(now)"])
+        let note = SignedNote(text: checkpoint.text, signer: signer)
+        do throws(EvidenceError) {
+            try checkpoints.save(note, size: size)
+            try checkpoints.saveVerifier(signer.verifier)
+        } catch {
+            throw Self.from(error)
+        }
+        return (size, note)
+    }
+
+    /// The stored checkpoints, oldest first, each read back.
+    public func checkpoints() throws(DocketError) -> [(size: UInt64, checkpoint: Checkpoint, note: SignedNote)] {
+        let checkpoints = checkpointStore
+        var out: [(UInt64, Checkpoint, SignedNote)] = []
+        do throws(EvidenceError) {
+            for size in checkpoints.sizes() {
+                let note = try checkpoints.note(size: size)
+                out.append((size, try Checkpoint(text: note.text), note))
+            }
+        } catch {
+            throw Self.from(error)
+        }
+        return out
+    }
+
+    /// The proof that checkpoint `first`'s log is a prefix of checkpoint `second`'s, from the
+    /// store's tree, checked against both signed roots before it is returned.
+    public func consistency(from first: UInt64, to second: UInt64) throws(DocketError) -> [MerkleHash] {
+        do throws(EventLogError) {
+            return try store.log.consistencyProof(first: first, second: second)
+        } catch {
+            throw DocketError.from(error)
+        }
+    }
+
+    /// Case `id`'s evidence bundle against checkpoint `size` (default the latest): its events
+    /// and those of its batches recorded by then, each with its leaf data and inclusion proof,
+    /// the signed checkpoint and key, and a consistency proof to the latest checkpoint when
+    /// an earlier one was asked for. A masked reader's bundle withholds the records that hold
+    /// what the mask hides (the application): their leaf hashes (salted: nothing to guess
+    /// from) and proofs are given, and the event as that reader may see it.
+    /// - Throws: `no-checkpoint`, `case-not-found`, `invalid-parameter` (no event of the case
+    ///   by that checkpoint), `store-failed`.
+    public func evidence(_ id: String, checkpointSize: UInt64? = nil, disclosure: Disclosure) throws(DocketError) -> EvidenceBundle {
+        let checkpoints = checkpointStore
+        let chosen: (size: UInt64, note: SignedNote)
+        let latest: (size: UInt64, note: SignedNote)?
+        let verifier: NoteVerifier
+        do throws(EvidenceError) {
+            latest = try checkpoints.latest()
+            if let checkpointSize {
+                chosen = (checkpointSize, try checkpoints.note(size: checkpointSize))
+            } else if let latest {
+                chosen = latest
+            } else {
+                throw EvidenceError(.notFound, "the store has no checkpoint yet: make one with `docket checkpoint` (or let `docket serve` make them)")
+            }
+            verifier = try checkpoints.verifier()
+        } catch {
+            throw Self.from(error)
+        }
+        let size = chosen.size
+        let history = try CaseHistory.load(id, from: store.log)
+        let caseEvents = history.events.filter { $0.position <= size }
+        guard !caseEvents.isEmpty else {
+            throw DocketError(.invalidParameter, "case \(id) had no event in the log of \(size) events (checkpoint \(size))", field: "checkpoint")
+        }
+        let batchEvents = history.batchEvents.values.flatMap { $0 }.filter { $0.position <= size }.sorted { $0.position < $1.position }
+        let log = store.log
+        func entry(_ e: RecordedDomainEvent) throws(DocketError) -> EvidenceBundle.Entry {
+            do throws(EventLogError) {
+                let proof = try log.inclusionProof(position: e.position, treeSize: size)
+                let leaf = try log.leaf(at: e.position)
+                let shown = disclosure.data(of: e.event, stored: e.payload)
+                if shown != e.payload {
+                    var line: [UInt8] = []
+                    e.line(disclosure).write(into: &line)
+                    return EvidenceBundle.Entry(
+                        position: e.position,
+                        leafHash: .leaf(leaf.salt + leaf.record),
+                        proof: proof,
+                        withheld: "the record holds the candidate's identity, which this reader sees masked",
+                        shown: (try? JSONParser.parse(line)) ?? .null
+                    )
+                }
+                return EvidenceBundle.Entry(position: e.position, salt: leaf.salt, record: leaf.record, proof: proof)
+            } catch {
+                throw DocketError.from(error)
+            }
+        }
+        var later: (checkpoint: String, proof: [MerkleHash])?
+        if let latest, latest.size > size {
+            later = (latest.note.full, try consistency(from: size, to: latest.size))
+        }
+        return EvidenceBundle(
+            caseID: id,
+            generatedAt: clock().description,
+            disclosure: disclosure == .full ? "full" : "masked",
+            checkpoint: chosen.note.full,
+            verifierKey: verifier.description,
+            caseEvents: try caseEvents.map(entry),
+            batchEvents: try batchEvents.map(entry),
+            later: later
+        )
+    }
+
+    static func from(_ error: EvidenceError) -> DocketError {
+        switch error.code {
+        case .notFound: return DocketError(.noCheckpoint, error.message)
+        case .malformed, .badSignature, .badProof: return DocketError(.evidenceInvalid, error.message)
+        case .io: return DocketError(.storeFailed, error.message)
+        }
+    }
+}
