@@ -133,7 +133,7 @@ let package = Package(
             name: "DocketServer",
             dependencies: [
                 "Certification", "CertificationWire", "Chronology", "DocketApplication", "DocketJSON", "DocketStore",
-                "EventLog", "Projections",
+                "EventLog", "Evidence", "MerkleTree", "Projections",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -156,7 +156,7 @@ let package = Package(
             name: "DocketCLI",
             dependencies: [
                 "Certification", "CertificationWire", "Chronology", "DocketApplication", "DocketJSON", "DocketStore",
-                "EventLog", "Projections", "DocketServer",
+                "EventLog", "Evidence", "MerkleTree", "Projections", "DocketServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
@@ -248,7 +248,7 @@ let package = Package(
             name: "DocketServerTests",
             dependencies: [
                 "DocketApplication", "DocketServer", "DocketJSON", "DocketStore", "DocketWorkload", "EventLog", "Projections",
-                "Certification", "CertificationWire", "Chronology",
+                "Certification", "CertificationWire", "Chronology", "Evidence",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],

@@ -28,6 +28,11 @@ struct Docket: AsyncParsableCommand {
               docket projections status      read models' positions, lag, fingerprints
               docket token add --role reporter --actor nightly-report
                                              a bearer token for the HTTP API (shown once)
+              docket key create --name certification.example.cn/docket
+                                             the key that signs checkpoints
+              docket checkpoint              sign the log's size and Merkle root
+              docket evidence export ID -o F a case's history with proofs, for anyone
+              docket evidence verify F --key K   check one offline
               docket serve --port 8080       the HTTP API on loopback
             """,
         version: Docket.version,
@@ -35,7 +40,7 @@ struct Docket: AsyncParsableCommand {
             InitCommand.self, SubmitCommand.self, CaseCommand.self, TimelineCommand.self, ReplayCommand.self,
             VerifyCommand.self, DigestCommand.self, ExportCommand.self, ImportCommand.self, RebuildCommand.self,
             BatchCommand.self, ProjectionsCommand.self, ReportCommand.self, SearchCommand.self, TokenCommand.self,
-            ServeCommand.self,
+            KeyCommand.self, CheckpointCommand.self, EvidenceCommand.self, ServeCommand.self,
         ]
     )
 

@@ -51,7 +51,18 @@ struct ServeCommand: AsyncParsableCommand {
     )
     var corsOrigins: [String] = []
 
+    @Option(help: ArgumentHelp("The checkpoint signing key (default: <store>/keys/checkpoint.key, if there is one).", valueName: "file"))
+    var checkpointKey: String?
+
+    @Option(help: ArgumentHelp("Sign a checkpoint once the log grew by this many events.", valueName: "n"))
+    var checkpointEvery: UInt64 = 10_000
+
+    @Option(help: ArgumentHelp("…or once this many seconds passed with new events.", valueName: "seconds"))
+    var checkpointSeconds = 3_600
+
     func validate() throws {
+        guard checkpointEvery >= 1 else { throw ValidationError("--checkpoint-every must be at least 1") }
+        guard checkpointSeconds >= 1 else { throw ValidationError("--checkpoint-seconds must be at least 1") }
         guard (0...65_535).contains(port) else { throw ValidationError("--port must be 0 to 65535") }
         guard maxBody >= 1024 else { throw ValidationError("--max-body must be at least 1024") }
         guard maxLines >= 1 else { throw ValidationError("--max-lines must be at least 1") }
@@ -70,6 +81,9 @@ struct ServeCommand: AsyncParsableCommand {
         configuration.limits.bodySeconds = bodySeconds
         configuration.clockSkewLimit = clock.limit
         configuration.corsOrigins = corsOrigins
+        configuration.checkpointKey = checkpointKey
+        configuration.checkpointEvery = checkpointEvery
+        configuration.checkpointSeconds = checkpointSeconds
         LoggingSystem.bootstrap(StreamLogHandler.standardError)
         var logger = Logger(label: "docket.server")
         logger.logLevel = .info

@@ -3,6 +3,7 @@ import CertificationWire
 import DocketApplication
 import DocketStore
 import EventLog
+import Evidence
 import Foundation
 import Hummingbird
 import Logging
@@ -28,6 +29,12 @@ public enum DocketServer {
         public var clockSkewLimit: ClockSkewLimit = .standard
         /// Browser origins allowed to call the API (CORS); none by default.
         public var corsOrigins: [String] = []
+        /// The checkpoint signing key's file (default: the store's, if it has one).
+        public var checkpointKey: String?
+        /// Sign a checkpoint once the log grew by this many events…
+        public var checkpointEvery: UInt64 = 10_000
+        /// …or this many seconds passed with new events.
+        public var checkpointSeconds = 3_600
 
         public init(storePath: String) { self.storePath = storePath }
     }
@@ -63,6 +70,7 @@ public enum DocketServer {
         )
         .register(on: router)
         CaseRoutes(service: service).register(on: router)
+        EvidenceRoutes(service: service).register(on: router)
         ReadRoutes(service: service).register(on: router)
         EventRoutes(
             store: store,
@@ -136,10 +144,24 @@ public enum DocketServer {
                 },
                 logger: logger
             )
+            let signer: NoteSigner?
+            let checkpoints = CheckpointStore(storeRoot: configuration.storePath)
+            if let keyFile = configuration.checkpointKey {
+                signer = try checkpoints.signer(at: keyFile)
+            } else {
+                signer = try? checkpoints.signer()
+            }
+            let checkpointer = Checkpointer(
+                service: service,
+                signer: signer,
+                every: max(1, configuration.checkpointEvery),
+                seconds: max(1, configuration.checkpointSeconds),
+                logger: logger
+            )
             // Shut down in reverse: the server drains first, then the follower stops.
             let group = ServiceGroup(
                 configuration: .init(
-                    services: [.init(service: follower), .init(service: app)],
+                    services: [.init(service: follower), .init(service: checkpointer), .init(service: app)],
                     gracefulShutdownSignals: [.sigterm, .sigint],
                     logger: logger
                 )

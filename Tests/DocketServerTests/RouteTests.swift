@@ -62,7 +62,7 @@ import Testing
         let documented = try Self.documentedRoutes()
         #expect(registered.subtracting(documented).isEmpty, "not documented: \(registered.subtracting(documented))")
         #expect(documented.subtracting(registered).isEmpty, "not served: \(documented.subtracting(registered))")
-        #expect(registered.count == 17)
+        #expect(registered.count == 20)
     }
 
     /// Who may call what, written out independently of the server's own table.
