@@ -16,6 +16,7 @@ let package = Package(
         .executable(name: "docket-bench", targets: ["DocketBench"]),
         .executable(name: "docket-workload", targets: ["DocketWorkloadTool"]),
         .executable(name: "docket-fuzz", targets: ["DocketFuzz"]),
+        .executable(name: "docket-evidence-verify", targets: ["DocketEvidenceVerify"]),
         .library(name: "EventLog", targets: ["EventLog"]),
     ],
     dependencies: [
@@ -194,8 +195,15 @@ let package = Package(
         // Fuzz targets for the parsers that read outside bytes (Tools/fuzz runs them).
         .executableTarget(
             name: "DocketFuzz",
-            dependencies: ["Certification", "CertificationWire", "DocketJSON", "EventLog"],
+            dependencies: ["Certification", "CertificationWire", "DocketJSON", "EventLog", "Evidence"],
             path: "Tools/docket-fuzz",
+            swiftSettings: swiftSettings
+        ),
+        // The standalone evidence verifier: the Evidence module and nothing of the store.
+        .executableTarget(
+            name: "DocketEvidenceVerify",
+            dependencies: ["Evidence"],
+            path: "Tools/docket-evidence-verify",
             swiftSettings: swiftSettings
         ),
         .executableTarget(

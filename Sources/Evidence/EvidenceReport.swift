@@ -27,6 +27,9 @@ public struct EvidenceReport: Sendable {
         return out
     }
 
+    /// Writes `value` as compact JSON (for tools that link only this module).
+    public static func write(_ value: JSONValue, into out: inout [UInt8]) { JSONWriter.write(value, into: &out) }
+
     /// For programs.
     public var json: JSONValue {
         .object([

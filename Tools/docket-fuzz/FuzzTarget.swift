@@ -2,6 +2,7 @@ import Certification
 import CertificationWire
 import DocketJSON
 import EventLog
+import Evidence
 import Foundation
 
 /// The parsers that take bytes from outside, as fuzz targets: each takes any input and must
@@ -21,6 +22,8 @@ enum FuzzTarget: String, CaseIterable {
     case interchange
     /// A segment file of the log, as opening and verifying a store reads it.
     case segment
+    /// An evidence bundle, as `docket evidence verify` reads it from a stranger.
+    case bundle
 
     /// Runs one input through the target.
     func run(_ bytes: UnsafeBufferPointer<UInt8>) {
@@ -37,6 +40,8 @@ enum FuzzTarget: String, CaseIterable {
             _ = InterchangeEvent.parse(line: Array(bytes))
         case .segment:
             Self.readSegment(Array(bytes))
+        case .bundle:
+            _ = BundleVerifier.verify(Array(bytes))
         }
     }
 
