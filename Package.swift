@@ -175,8 +175,8 @@ let package = Package(
         .executableTarget(
             name: "DocketBench",
             dependencies: [
-                "Certification", "CertificationWire", "Chronology", "DocketJSON", "DocketStore", "DocketWorkload",
-                "EventLog", "Projections", "DocketServer",
+                "Certification", "CertificationWire", "Chronology", "DocketApplication", "DocketJSON", "DocketStore",
+                "DocketWorkload", "EventLog", "Evidence", "MerkleTree", "Projections", "DocketServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],

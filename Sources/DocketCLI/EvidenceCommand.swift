@@ -68,7 +68,7 @@ struct EvidenceCommand: ParsableCommand {
                         Terminal.error("cannot write \(outputFile)")
                         throw ExitStatus.storeFailure
                     }
-                    Terminal.note("wrote \(outputFile): \(bundle.caseEvents.count) case events, \(bundle.batchEvents.count) batch events, \(bytes.count) bytes")
+                    Terminal.remark("wrote \(outputFile): \(bundle.caseEvents.count) case events, \(bundle.batchEvents.count) batch events, \(bytes.count) bytes")
                 } else {
                     FileHandle.standardOutput.write(Data(bytes))
                 }

@@ -59,7 +59,7 @@ struct KeyCommand: ParsableCommand {
             let key = self.key
             let signer = try KeyCommand.evidence { () throws(EvidenceError) in try store.createKey(name: name, at: key) }
             print(signer.verifier.description)
-            Terminal.note("the private key is in \(key ?? store.defaultKeyPath) (owner-only); the line above is its public key")
+            Terminal.remark("the private key is in \(key ?? store.defaultKeyPath) (owner-only); the line above is its public key")
         }
     }
 

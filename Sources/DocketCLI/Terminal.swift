@@ -19,6 +19,12 @@ enum Terminal {
         FileHandle.standardOutput.write(Data((text + "\n").utf8))
     }
 
+    /// A line about the work done, on standard error, so that standard output holds only the
+    /// answer a script captures (a key, a bundle).
+    static func remark(_ text: String) {
+        FileHandle.standardError.write(Data((text + "\n").utf8))
+    }
+
     /// Rewrites one progress line on the terminal; does nothing when piped.
     static func progress(_ text: String) {
         guard showsProgress else { return }

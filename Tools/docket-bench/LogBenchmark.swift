@@ -79,6 +79,10 @@ struct LogBenchmark: AsyncParsableCommand {
             for request in requests { results.append(try log.appendAndWait(request)) }
             try log.flush()
         }
+        // The Merkle tree over what was appended (grown after appends, as a writer's close or
+        // `serve`'s second-by-second catch-up does).
+        Bench.progress("Merkle tree")
+        let treeSeconds = try Bench.seconds { try log.updateTree() }
         try log.close()
         var rawBytes = 0
         let recordedAt = Timestamp.now()
@@ -192,6 +196,9 @@ struct LogBenchmark: AsyncParsableCommand {
             ("smallCommitStoredPercentOfRaw", 100 * Double(storedSmall) / Double(smallRaw)),
             ("smallCommitsPerSec", Double(smallCount) / smallSeconds),
             ("bulkAppendEventsPerSec", n / bulkSeconds),
+            ("treeEventsPerSec", n / treeSeconds),
+            ("bulkAppendWithTreeEventsPerSec", n / (bulkSeconds + treeSeconds)),
+            ("treeCostPercentOfAppend", 100 * treeSeconds / bulkSeconds),
             ("groupCommitEventsPerSec", Double(perAppender * appenders) / groupSeconds),
             ("scanEventsPerSec", Double(scanned) / scanSeconds),
             ("streamReadP50Micros", Bench.percentile(latencies, 0.5) * 1e6),
