@@ -52,13 +52,13 @@ final class MerkleNodeFile: MerkleNodeSource, @unchecked Sendable {
 
     /// Appends a leaf hash and the parents it completes (written by ``flush()``).
     func append(_ leaf: MerkleHash) {
-        pending += leaf.bytes
+        leaf.withUnsafeBytes { pending.append(contentsOf: $0) }
         frontier.append((0, leaf))
         while frontier.count >= 2, frontier[frontier.count - 1].level == frontier[frontier.count - 2].level {
             let right = frontier.removeLast()
             let left = frontier.removeLast()
             let parent = MerkleHash.node(left.hash, right.hash)
-            pending += parent.bytes
+            parent.withUnsafeBytes { pending.append(contentsOf: $0) }
             frontier.append((left.level + 1, parent))
         }
         size += 1
