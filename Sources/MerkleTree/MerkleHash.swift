@@ -50,11 +50,21 @@ public struct MerkleHash: Sendable, Hashable, CustomStringConvertible {
         return MerkleHash(digest: hasher.finalize())
     }
 
-    /// A leaf's hash over several parts, concatenated (no copy of the parts).
-    public static func leaf(parts: [UnsafeRawBufferPointer]) -> MerkleHash {
+    /// A leaf's hash over two parts, concatenated: SHA-256(0x00 ‖ first ‖ second), copying
+    /// neither (a salt and a record, for the log's leaves).
+    public static func leaf(_ first: UnsafeRawBufferPointer, _ second: UnsafeRawBufferPointer) -> MerkleHash {
         var hasher = SHA256()
         Swift.withUnsafeBytes(of: UInt8(0x00)) { hasher.update(bufferPointer: $0) }
-        for part in parts { hasher.update(bufferPointer: part) }
+        hasher.update(bufferPointer: first)
+        hasher.update(bufferPointer: second)
+        return MerkleHash(digest: hasher.finalize())
+    }
+
+    /// SHA-256(first ‖ second) as 32 bytes held by value (a keyed salt, for the log's leaves).
+    public static func sha256(_ first: UnsafeRawBufferPointer, _ second: UnsafeRawBufferPointer) -> MerkleHash {
+        var hasher = SHA256()
+        hasher.update(bufferPointer: first)
+        hasher.update(bufferPointer: second)
         return MerkleHash(digest: hasher.finalize())
     }
 

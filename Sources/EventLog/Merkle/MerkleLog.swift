@@ -28,13 +28,14 @@ import Glibc
 final class MerkleLog: @unchecked Sendable {
     static let directoryName = "merkle"
     let directory: String
-    private let saltKey: SymmetricKey
+    /// The salt key's 32 bytes.
+    private let saltKey: [UInt8]
     private let lock = NSLock()
     private let nodes: MerkleNodeFile
     private let reader: LogReader
     private let writable: Bool
 
-    private init(directory: String, saltKey: SymmetricKey, nodes: MerkleNodeFile, reader: LogReader, writable: Bool) {
+    private init(directory: String, saltKey: [UInt8], nodes: MerkleNodeFile, reader: LogReader, writable: Bool) {
         self.directory = directory
         self.saltKey = saltKey
         self.nodes = nodes
@@ -69,7 +70,7 @@ final class MerkleLog: @unchecked Sendable {
         guard saltBytes.count == 32 else {
             throw EventLogError(.corruption, "merkle/salt.key must hold 32 bytes; it holds \(saltBytes.count)", file: "merkle/salt.key")
         }
-        let saltKey = SymmetricKey(data: saltBytes)
+        let saltKey = saltBytes
         var size = Self.readSize(sizePath)
         let file = try FileHandle.open(
             treePath,
@@ -111,21 +112,17 @@ final class MerkleLog: @unchecked Sendable {
     /// a sound keyed function here because every message has the same length (length extension
     /// cannot reach another position's input), and it is one compression where HMAC costs four
     /// plus a key setup per call (which showed in the tree build's profile).
-    static func salt(position: UInt64, key: SymmetricKey) -> [UInt8] {
-        var hasher = SHA256()
-        key.withUnsafeBytes { hasher.update(bufferPointer: $0) }
+    static func salt(position: UInt64, key: [UInt8]) -> MerkleHash {
         var le = position.littleEndian
-        withUnsafeBytes(of: &le) { hasher.update(bufferPointer: $0) }
-        return Array(hasher.finalize())
+        return key.withUnsafeBytes { k in withUnsafeBytes(of: &le) { MerkleHash.sha256(k, $0) } }
     }
 
-    func salt(position: UInt64) -> [UInt8] { Self.salt(position: position, key: saltKey) }
+    func salt(position: UInt64) -> [UInt8] { Self.salt(position: position, key: saltKey).bytes }
 
-    static func leafHash(position: UInt64, reader: LogReader, saltKey: SymmetricKey) throws(EventLogError) -> MerkleHash {
+    static func leafHash(position: UInt64, reader: LogReader, saltKey: [UInt8]) throws(EventLogError) -> MerkleHash {
         var hash = MerkleHash.empty
         try reader.forEachRecord(from: position, through: position) { p, record in
-            let salt = Self.salt(position: p, key: saltKey)
-            hash = salt.withUnsafeBytes { MerkleHash.leaf(parts: [$0, record]) }
+            hash = Self.salt(position: p, key: saltKey).withUnsafeBytes { MerkleHash.leaf($0, record) }
         }
         return hash
     }
@@ -143,17 +140,13 @@ final class MerkleLog: @unchecked Sendable {
             guard position >= from else { return }
             let key = saltKey
             let nodes = self.nodes
-            var sinceFlush = 0
+            var edge = nodes.takeEdge()
+            defer { try? nodes.write(&edge) }
             try reader.forEachRecord(from: from, through: position) { (p, record) throws(EventLogError) in
-                let salt = Self.salt(position: p, key: key)
-                nodes.append(salt.withUnsafeBytes { MerkleHash.leaf(parts: [$0, record]) })
-                sinceFlush += 1
-                if sinceFlush == 65_536 {
-                    try nodes.flush()
-                    sinceFlush = 0
-                }
+                edge.append(Self.salt(position: p, key: key).withUnsafeBytes { MerkleHash.leaf($0, record) })
+                if edge.pending.count >= 4 << 20 { try nodes.write(&edge) }
             }
-            try nodes.flush()
+            try nodes.write(&edge)
             try nodes.file.syncData()
             try FileSystem.writeAtomically(Array("\(nodes.written)\n".utf8), to: directory + "/size", name: "merkle/size")
         }

@@ -6,17 +6,14 @@ import MerkleTree
 /// first 2n − popcount(n) hashes. The subtree of 2^k leaves from leaf a (a multiple of 2^k) is
 /// hash number 2a − popcount(a) + 2^(k+1) − 2: any node is one `pread`.
 ///
-/// Appending a leaf writes it and the parents it completes (O(log n), amortised two hashes),
-/// with the right edge of the tree (one hash per level) kept in memory.
+/// Appending a leaf (``MerkleEdge``) writes it and the parents it completes (O(log n),
+/// amortised two hashes), with the right edge of the tree kept in memory.
 final class MerkleNodeFile: MerkleNodeSource, @unchecked Sendable {
     let file: FileHandle
-    /// Leaves appended (some perhaps not yet written: see ``flush()``).
-    private(set) var size: UInt64
+    /// The right edge and what is not written yet (taken out by a catch-up while it appends).
+    private var edge: MerkleEdge
     /// Leaves whose nodes are written (readers never go beyond).
     private(set) var written: UInt64
-    /// The complete subtrees at the right edge, largest first: (level, hash).
-    private var frontier: [(level: Int, hash: MerkleHash)] = []
-    private var pending: [UInt8] = []
 
     /// The number of hashes the tree of `n` leaves holds.
     static func nodeCount(_ n: UInt64) -> UInt64 { 2 * n - UInt64(n.nonzeroBitCount) }
@@ -30,16 +27,21 @@ final class MerkleNodeFile: MerkleNodeSource, @unchecked Sendable {
     /// that; a reader leaves it, as a writer may be extending it).
     init(file: FileHandle, size: UInt64, truncate: Bool) throws(EventLogError) {
         self.file = file
-        self.size = size
         written = size
+        edge = MerkleEdge(size: 0, frontier: [])
         if truncate { try file.truncate(to: Self.nodeCount(size) * 32) }
         // The right edge: the complete subtrees of the binary decomposition of size.
+        var frontier: [(level: Int, hash: MerkleHash)] = []
         var start: UInt64 = 0
         for level in stride(from: 63, through: 0, by: -1) where size & (UInt64(1) << UInt64(level)) != 0 {
             frontier.append((level, try node(start: start, level: level)))
             start += UInt64(1) << UInt64(level)
         }
+        edge = MerkleEdge(size: size, frontier: frontier)
     }
+
+    /// Leaves appended (written or not).
+    var size: UInt64 { edge.size }
 
     func node(start: UInt64, level: Int) throws(EventLogError) -> MerkleHash {
         let offset = Self.index(start: start, level: level) * 32
@@ -50,32 +52,23 @@ final class MerkleNodeFile: MerkleNodeSource, @unchecked Sendable {
         return hash
     }
 
-    /// Appends a leaf hash and the parents it completes (written by ``flush()``).
-    func append(_ leaf: MerkleHash) {
-        leaf.withUnsafeBytes { pending.append(contentsOf: $0) }
-        frontier.append((0, leaf))
-        while frontier.count >= 2, frontier[frontier.count - 1].level == frontier[frontier.count - 2].level {
-            let right = frontier.removeLast()
-            let left = frontier.removeLast()
-            let parent = MerkleHash.node(left.hash, right.hash)
-            parent.withUnsafeBytes { pending.append(contentsOf: $0) }
-            frontier.append((left.level + 1, parent))
-        }
-        size += 1
+    /// The edge, moved out for a catch-up to append to (give it back with ``write(_:)``).
+    func takeEdge() -> MerkleEdge {
+        let taken = edge
+        edge = MerkleEdge(size: taken.size, frontier: [])
+        return taken
     }
 
-    /// Writes what was appended.
-    func flush() throws(EventLogError) {
-        guard !pending.isEmpty else { return }
-        try file.write(pending, at: Self.nodeCount(written) * 32)
-        pending.removeAll(keepingCapacity: true)
-        written = size
+    /// Writes what `appended` holds that is not written, and keeps it as the edge.
+    func write(_ appended: inout MerkleEdge) throws(EventLogError) {
+        if !appended.pending.isEmpty {
+            try file.write(appended.pending, at: Self.nodeCount(written) * 32)
+            appended.pending.removeAll(keepingCapacity: true)
+        }
+        written = appended.size
+        edge = appended
     }
 
     /// The root of the whole tree, from the right edge (no reads).
-    var root: MerkleHash {
-        guard var hash = frontier.last?.hash else { return .empty }
-        for edge in frontier.dropLast().reversed() { hash = .node(edge.hash, hash) }
-        return hash
-    }
+    var root: MerkleHash { edge.root }
 }
