@@ -22,9 +22,18 @@ extension DocketService {
         let size = log.treeSize
         guard size > 0 else { throw DocketError(.invalidParameter, "the log is empty: there is nothing to sign yet") }
         let checkpoints = checkpointStore
-        if let latest = try? checkpoints.latest(), latest.size == size { return latest }
         let root: MerkleHash
         do throws(EventLogError) { root = try log.treeRoot(size: size) } catch { throw DocketError.from(error) }
+        if let latest = try? checkpoints.latest(), latest.size == size {
+            // The log has not grown: the latest checkpoint stands, if it is this tree's.
+            guard (try? Checkpoint(text: latest.note.text))?.root == root else {
+                throw DocketError(
+                    .storeFailed,
+                    "the stored checkpoint of \(size) events does not match the log's Merkle tree (root \(root.hex)): the tree was rebuilt with another salt key, or the log was replaced; run `docket verify --expect` with that checkpoint"
+                )
+            }
+            return latest
+        }
         let now = Timestamp(microseconds: clock().microseconds, utcOffsetSeconds: Timestamp.chinaStandardOffset)
         let checkpoint = Checkpoint(origin: signer.name, size: size, root: root, extensions: ["docket-time \(now)"])
         let note = SignedNote(text: checkpoint.text, signer: signer)

@@ -3,7 +3,9 @@ import DocketApplication
 import DocketJSON
 import DocketStore
 import EventLog
+import Evidence
 import Foundation
+import MerkleTree
 
 /// `docket verify`: checks the whole store offline.
 struct VerifyCommand: ParsableCommand {
@@ -21,16 +23,27 @@ struct VerifyCommand: ParsableCommand {
 
     @Option(
         name: .customLong("expect"),
-        help: ArgumentHelp("A digest noted earlier that the log must still extend (repeatable).", valueName: "digest")
+        help: ArgumentHelp(
+            "A digest noted earlier, or a signed checkpoint's file, that the log must still extend (repeatable).",
+            valueName: "digest|file"
+        )
     )
-    var digests: [String] = []
+    var expected: [String] = []
+
+    @Option(help: ArgumentHelp("The public key that signed the --expect checkpoints (text or file; default: the store's published key).", valueName: "key"))
+    var key: String?
+
+    /// The `--expect` values that are digests.
+    var digests: [String] { expected.filter { LogDigest($0) != nil } }
+    /// The `--expect` values that are checkpoint files.
+    var checkpointFiles: [String] { expected.filter { LogDigest($0) == nil } }
 
     @OptionGroup var output: OutputOptions
 
     func validate() throws {
-        for digest in digests where LogDigest(digest) == nil {
+        for value in checkpointFiles where !FileManager.default.fileExists(atPath: value) {
             throw ValidationError(
-                "--expect \(digest) is not a digest; it looks like docket-log-v1:<position>:<64 hex digits>"
+                "--expect \(value) is neither a digest (docket-log-v1:<position>:<64 hex digits>) nor a checkpoint file"
             )
         }
     }
@@ -48,6 +61,7 @@ struct VerifyCommand: ParsableCommand {
         Terminal.endProgress()
         let report = answer.log
         let findings = answer.rules?.findings ?? []
+        let checkpoints = try checkCheckpoints()
         switch output.format {
         case .json, .jsonl:
             print(JSONWriter.string(answer.json))
@@ -70,6 +84,7 @@ struct VerifyCommand: ParsableCommand {
             print("streams     \(report.streams)")
             print("digest      \(report.head)")
             for digest in report.confirmedDigests { print("extends     \(digest)") }
+            for line in checkpoints.confirmed { print("extends     \(line)") }
             for note in report.notes { print("note        \(Terminal.printable(note))") }
             if let rules = answer.rules {
                 let broken = rules.findings.filter { $0.code != "photo-damaged" }.count
@@ -85,14 +100,58 @@ struct VerifyCommand: ParsableCommand {
             }
             for finding in findings.prefix(100) { print("  \(Terminal.printable(finding.description))") }
             if findings.count > 100 { print("  … and \(findings.count - 100) more (use --output json for all)") }
-            if answer.isClean {
+            if answer.isClean, checkpoints.problems.isEmpty {
                 print("result      clean")
             } else {
-                let count = report.problems.count + findings.count + (answer.rulesError == nil ? 0 : 1)
+                let count = report.problems.count + findings.count + (answer.rulesError == nil ? 0 : 1) + checkpoints.problems.count
                 print("result      \(count) problem(s)")
                 for problem in report.problems { print("  \(Terminal.printable(problem.description))") }
+                for problem in checkpoints.problems { print("  \(Terminal.printable(problem))") }
             }
         }
-        if !answer.isClean { throw ExitStatus.problem }
+        if !answer.isClean || !checkpoints.problems.isEmpty { throw ExitStatus.problem }
+    }
+
+    /// Each `--expect` checkpoint: its signature, then its root against the Merkle root
+    /// recomputed from the log's records (not from the tree file).
+    func checkCheckpoints() throws -> (confirmed: [String], problems: [String]) {
+        guard !checkpointFiles.isEmpty else { return ([], []) }
+        let store = CheckpointStore(storeRoot: options.path)
+        let given = try EvidenceCommand.verifier(key)
+        var confirmed: [String] = []
+        var problems: [String] = []
+        let log: EventLog
+        do { log = try EventLog.open(at: options.path, readOnly: true) } catch { throw Terminal.fail(error) }
+        defer { try? log.close() }
+        for file in checkpointFiles {
+            let text = FileManager.default.contents(atPath: file).map { String(decoding: $0, as: UTF8.self) } ?? ""
+            let result: Result<Checkpoint, EvidenceError> = {
+                do throws(EvidenceError) {
+                    let verifier: NoteVerifier
+                    if let given { verifier = given } else { verifier = try store.verifier() }
+                    return .success(try Checkpoint.verified(try SignedNote(text), by: verifier))
+                } catch {
+                    return .failure(error)
+                }
+            }()
+            switch result {
+            case .failure(let error):
+                problems.append("checkpoint \(file): \(error.message)")
+            case .success(let checkpoint):
+                do {
+                    let root = try log.recomputedTreeRoot(size: checkpoint.size)
+                    if root == checkpoint.root {
+                        confirmed.append("checkpoint of \(checkpoint.size) events signed by \(checkpoint.origin) (root \(root.hex))")
+                    } else {
+                        problems.append(
+                            "checkpoint \(file): the log's first \(checkpoint.size) events hash to root \(root.hex), not the signed \(checkpoint.root.hex): they were changed after it was signed"
+                        )
+                    }
+                } catch {
+                    problems.append("checkpoint \(file): \(error)")
+                }
+            }
+        }
+        return (confirmed, problems)
     }
 }

@@ -287,6 +287,14 @@ public final class EventLog: Sendable {
         return (tree.salt(position: position), record)
     }
 
+    /// The Merkle root over the first `size` events recomputed from the log's records (with the
+    /// store's salt key), trusting nothing the tree file holds: what `docket verify --expect
+    /// CHECKPOINT` compares with a signed root.
+    /// - Complexity: O(size) (every record up to it read and hashed), O(log size) memory.
+    public func recomputedTreeRoot(size: UInt64) throws(EventLogError) -> MerkleHash {
+        try requireTree().recomputedRoot(size: size)
+    }
+
     private func requireTree() throws(EventLogError) -> MerkleLog {
         guard let merkle else {
             throw EventLogError(

@@ -29,6 +29,14 @@ import Testing
             let first = try CLI.run(["checkpoint", "--store", store])
             #expect(first.status == 0)
             #expect(first.output.hasPrefix("test.docket/cli\n"))
+            let note = directory + "/first.note"
+            try first.output.write(toFile: note, atomically: true, encoding: .utf8)
+            let extends = try CLI.run(["verify", "--store", store, "--expect", note])
+            #expect(extends.status == 0, "\(extends.output)")
+            #expect(extends.output.contains("extends     checkpoint of"))
+            let forged = directory + "/forged.note"
+            try first.output.replacingOccurrences(of: "\n\n", with: "\nextra\n\n").write(toFile: forged, atomically: true, encoding: .utf8)
+            #expect(try CLI.run(["verify", "--store", store, "--expect", forged]).status == 1)
             let id = CommandWorkload.caseID(3)
             let bundle = directory + "/bundle.json"
             #expect(try CLI.run(["evidence", "export", id, "--store", store, "-o", bundle]).status == 0)

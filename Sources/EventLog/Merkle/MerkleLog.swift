@@ -152,6 +152,21 @@ final class MerkleLog: @unchecked Sendable {
         }
     }
 
+    /// The root over the first `size` events, from the log's records alone.
+    func recomputedRoot(size: UInt64) throws(EventLogError) -> MerkleHash {
+        guard size > 0 else { return .empty }
+        var edge = MerkleEdge(size: 0, frontier: [])
+        let key = saltKey
+        try reader.forEachRecord(from: 1, through: size) { p, record in
+            edge.append(Self.salt(position: p, key: key).withUnsafeBytes { MerkleHash.leaf($0, record) })
+            edge.pending.removeAll(keepingCapacity: true)
+        }
+        guard edge.size == size else {
+            throw EventLogError(.positionOutOfRange, "the log holds \(edge.size) events, not \(size)", position: size)
+        }
+        return edge.root
+    }
+
     /// The root of the tree of the first `size` leaves.
     func root(size: UInt64) throws(EventLogError) -> MerkleHash {
         try check(size)
