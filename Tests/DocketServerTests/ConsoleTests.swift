@@ -5,6 +5,7 @@ import DocketApplication
 import DocketStore
 import DocketWorkload
 import EventLog
+import Evidence
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -416,6 +417,22 @@ import Testing
             #expect(html.contains(try harness.store.log.digest(at: position).description))
             #expect(html.contains("oldest first"))
             #expect(html.contains("@media print"))
+        }
+    }
+
+    @Test func theEvidenceLinkDownloadsABundleMaskedForTheRoleOrSaysThereIsNoCheckpoint() async throws {
+        let harness = try Harness()
+        try await harness.app.test(.router) { client in
+            let browser = try await Self.browser(client, harness, .supervisor)
+            let before = try await Self.get(client, "/console/cases/\(Self.caseID)/evidence", browser)
+            #expect(before.status == .notFound)
+            #expect(Self.text(before).contains("no checkpoint yet"))
+            _ = try EvidenceRouteTests.sign(harness)
+            let after = try await Self.get(client, "/console/cases/\(Self.caseID)/evidence", browser)
+            #expect(after.status == .ok)
+            let bundle = try EvidenceBundle(json: Array(buffer: after.body))
+            #expect(bundle.disclosure == "masked")
+            #expect(bundle.caseEvents.first?.record == nil)
         }
     }
 

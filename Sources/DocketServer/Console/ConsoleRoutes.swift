@@ -4,6 +4,7 @@ import Chronology
 import DocketApplication
 import DocketStore
 import EventLog
+import Evidence
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -34,6 +35,7 @@ struct ConsoleRoutes: Sendable {
         router.get("/console/cases") { request, _ in openCase(request) }
         router.get("/console/cases/{id}") { request, context in try await casePage(request, context, saved: false) }
         router.get("/console/cases/{id}/saved") { request, context in try await casePage(request, context, saved: true) }
+        router.get("/console/cases/{id}/evidence") { request, context in try await evidence(request, context) }
         router.post("/console/cases/{id}/{command}") { request, context in try await command(request, context) }
         router.get("/console/reports") { request, _ in try await reports(request) }
         router.get("/console/reports/{file}") { request, context in try await reportCSV(request, context) }
@@ -265,6 +267,44 @@ struct ConsoleRoutes: Sendable {
             let name = "docket-case-\(id)-p\(model.logPosition).html"
             response.headers[.contentDisposition] = "attachment; filename=\"\(name)\""
             return response
+        case .failure(let error):
+            return failure(user, error)
+        }
+    }
+
+    /// The case's evidence bundle (docs/EVIDENCE.md) against the latest checkpoint, masked as
+    /// the reader's role is: what a supervisor attaches for someone who wants proof, not a view.
+    func evidence(_ request: Request, _ context: DocketRequestContext) async throws -> Response {
+        let session: ConsoleSession
+        switch signedIn(request) {
+        case .success(let s): session = s
+        case .failure(let redirect): return redirect
+        }
+        let user = ConsoleUser(session)
+        guard user.canReadCases else { return forbidden(user, "Case pages are not for the \(user.role) role.") }
+        guard let id = context.parameters.get("id"), StreamName.isValidID(id) else {
+            return failure(user, DocketError(.caseNotFound, "a case id is 1 to 64 of A-Z a-z 0-9 . _ -"))
+        }
+        let service = self.service
+        let disclosure = Disclosure.of(session.holder.role)
+        let made: Result<[UInt8], DocketError> = try await Blocking.run {
+            do throws(DocketError) {
+                return .success(try service.evidence(id, disclosure: disclosure).json)
+            } catch {
+                return .failure(error)
+            }
+        }
+        switch made {
+        case .success(let bytes):
+            return Response(
+                status: .ok,
+                headers: [
+                    .contentType: "application/json",
+                    .contentDisposition: "attachment; filename=\"docket-evidence-\(id).json\"",
+                    .cacheControl: "no-store",
+                ],
+                body: .init(byteBuffer: ByteBuffer(bytes: bytes))
+            )
         case .failure(let error):
             return failure(user, error)
         }
