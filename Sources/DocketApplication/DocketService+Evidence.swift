@@ -18,21 +18,35 @@ extension DocketService {
     /// - Throws: `invalid-parameter` for an empty log; `store-failed`.
     public func makeCheckpoint(signer: NoteSigner) throws(DocketError) -> (size: UInt64, note: SignedNote) {
         let log = store.log
-        do throws(EventLogError) { try log.updateTree() } catch { throw DocketError.from(error) }
+        do throws(EventLogError) {
+            // Only what is on disk is signed (a log appended without syncs is synced first).
+            try log.flush()
+            try log.updateTree()
+        } catch {
+            throw DocketError.from(error)
+        }
         let size = log.treeSize
         guard size > 0 else { throw DocketError(.invalidParameter, "the log is empty: there is nothing to sign yet") }
         let checkpoints = checkpointStore
         let root: MerkleHash
         do throws(EventLogError) { root = try log.treeRoot(size: size) } catch { throw DocketError.from(error) }
-        if let latest = try? checkpoints.latest(), latest.size == size {
-            // The log has not grown: the latest checkpoint stands, if it is this tree's.
-            guard (try? Checkpoint(text: latest.note.text))?.root == root else {
+        // Never sign a fork: the tree must extend the latest checkpoint signed (the same events
+        // under the same root), else the log was cut back, replaced, or its tree rebuilt with
+        // another salt key.
+        if let latest = try? checkpoints.latest(), let signed = try? Checkpoint(text: latest.note.text) {
+            let extends: Bool
+            if latest.size <= size, let earlier = try? log.treeRoot(size: latest.size) {
+                extends = earlier == signed.root
+            } else {
+                extends = false
+            }
+            guard extends else {
                 throw DocketError(
                     .storeFailed,
-                    "the stored checkpoint of \(size) events does not match the log's Merkle tree (root \(root.hex)): the tree was rebuilt with another salt key, or the log was replaced; run `docket verify --expect` with that checkpoint"
+                    "the log no longer extends the latest checkpoint (\(latest.size) events, root \(signed.root.hex)): it was cut back or replaced, or its Merkle tree was rebuilt with another salt key; signing now would sign a fork (check with `docket verify --expect`)"
                 )
             }
-            return latest
+            if latest.size == size { return latest }
         }
         let now = Timestamp(microseconds: clock().microseconds, utcOffsetSeconds: Timestamp.chinaStandardOffset)
         let checkpoint = Checkpoint(origin: signer.name, size: size, root: root, extensions: ["docket-time \(now)"])
@@ -61,8 +75,8 @@ extension DocketService {
         return out
     }
 
-    /// The proof that checkpoint `first`'s log is a prefix of checkpoint `second`'s, from the
-    /// store's tree, checked against both signed roots before it is returned.
+    /// The proof that the tree of `first` events is a prefix of the tree of `second`, from the
+    /// store's tree (callers check it against the signed roots).
     public func consistency(from first: UInt64, to second: UInt64) throws(DocketError) -> [MerkleHash] {
         do throws(EventLogError) {
             return try store.log.consistencyProof(first: first, second: second)
@@ -93,11 +107,20 @@ extension DocketService {
             } else {
                 throw EvidenceError(.notFound, "the store has no checkpoint yet: make one with `docket checkpoint` (or let `docket serve` make them)")
             }
-            verifier = try checkpoints.verifier()
+            verifier = try checkpoints.verifier(of: chosen.note)
         } catch {
             throw Self.from(error)
         }
         let size = chosen.size
+        // The store's tree must still give the signed root, or every proof would fail.
+        let current: MerkleHash
+        do throws(EventLogError) { current = try store.log.treeRoot(size: size) } catch { throw DocketError.from(error) }
+        guard let signed = try? Checkpoint(text: chosen.note.text), current == signed.root else {
+            throw DocketError(
+                .storeFailed,
+                "the log's Merkle tree no longer gives checkpoint \(size)'s signed root: the log or its tree changed after it was signed (check with `docket verify --expect`)"
+            )
+        }
         let history = try CaseHistory.load(id, from: store.log)
         let caseEvents = history.events.filter { $0.position <= size }
         guard !caseEvents.isEmpty else {

@@ -124,8 +124,10 @@ struct CheckpointCommand: ParsableCommand {
                 if let loaded {
                     second = loaded
                 } else {
+                    // The log now: its root recomputed from the records, not read from the tree
+                    // file (a rewritten middle would otherwise go unnoticed).
                     let size = log.treeSize
-                    second = Checkpoint(origin: first.origin, size: size, root: try log.treeRoot(size: size))
+                    second = Checkpoint(origin: first.origin, size: size, root: try log.recomputedTreeRoot(size: size))
                 }
                 guard first.size <= second.size else {
                     Terminal.error("the first checkpoint (\(first.size) events) is later than the second (\(second.size))")

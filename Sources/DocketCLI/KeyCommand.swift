@@ -77,7 +77,11 @@ struct KeyCommand: ParsableCommand {
 
         func run() throws {
             let store = try KeyCommand.checkpoints(options)
-            if let signer = try? store.signer(at: key) {
+            let key = self.key
+            if key != nil {
+                // The key asked for, or an error: never another key in its place.
+                print(try KeyCommand.evidence { () throws(EvidenceError) in try store.signer(at: key) }.verifier.description)
+            } else if let signer = try? store.signer() {
                 print(signer.verifier.description)
             } else {
                 print(try KeyCommand.evidence { () throws(EvidenceError) in try store.verifier() }.description)

@@ -64,7 +64,15 @@ struct VerifyCommand: ParsableCommand {
         let checkpoints = try checkCheckpoints()
         switch output.format {
         case .json, .jsonl:
-            print(JSONWriter.string(answer.json))
+            var json = answer.json
+            if !checkpointFiles.isEmpty, case .object(var object) = json {
+                object.set("checkpoints", .object([
+                    "confirmed": .array(checkpoints.confirmed.map(JSONValue.string)),
+                    "problems": .array(checkpoints.problems.map(JSONValue.string)),
+                ]))
+                json = .object(object)
+            }
+            print(JSONWriter.string(json))
         case .csv:
             let listing = Listing(
                 columns: ["kind", "position", "stream", "code", "message"],

@@ -23,18 +23,27 @@ struct Checkpointer: Service {
         if signer == nil {
             logger.notice("no checkpoint key (docket key create): the server keeps the Merkle tree but signs no checkpoints")
         }
+        // A failure that repeats is logged once, not every second.
+        var lastFailure = ""
+        func report(_ what: String, _ error: any Error) {
+            let text = "\(what): \(error)"
+            guard text != lastFailure else { return }
+            lastFailure = text
+            logger.error("\(what)", metadata: ["error": "\(error)"])
+        }
         while !Task.isCancelled, !Task.isShuttingDownGracefully {
             try? await Task.sleep(for: .seconds(1))
             let log = service.store.log
             do {
                 try await Blocking.run { try log.updateTree() }
             } catch {
-                logger.error("the Merkle tree could not catch up", metadata: ["error": "\(error)"])
+                report("the Merkle tree could not catch up", error)
                 continue
             }
             guard let signer else { continue }
             let size = log.treeSize
-            let due = size >= lastSize + every || (size > lastSize && ContinuousClock.now - lastTime >= .seconds(seconds))
+            let grown = size > lastSize ? size - lastSize : 0
+            let due = grown >= every || (grown > 0 && ContinuousClock.now - lastTime >= .seconds(seconds))
             guard due, size > 0 else { continue }
             do {
                 let service = self.service
@@ -42,8 +51,9 @@ struct Checkpointer: Service {
                 lastSize = made.size
                 lastTime = ContinuousClock.now
                 logger.info("checkpoint signed", metadata: ["size": "\(made.size)"])
+                lastFailure = ""
             } catch {
-                logger.error("a checkpoint could not be signed", metadata: ["error": "\(error)"])
+                report("a checkpoint could not be signed", error)
             }
         }
     }

@@ -53,8 +53,11 @@ public enum BundleVerifier {
                 + (checkpoint.time.map { ", made at \($0)" } ?? "")
         )
 
-        // Each event: its proof, then what its record says.
-        func check(_ entry: EvidenceBundle.Entry, _ label: String) -> RecordedDomainEvent? {
+        // Each event: its proof, then what its record says. A withheld record is allowed only
+        // in a masked bundle, only among the case's events, and only for the application (the
+        // one record a mask changes); what is shown for it is never counted as proven.
+        var withheldPositions: [UInt64] = []
+        func check(_ entry: EvidenceBundle.Entry, _ label: String, mayWithhold: Bool) -> RecordedDomainEvent? {
             guard entry.position <= checkpoint.size else {
                 report.failures.append("\(label): position \(entry.position) is beyond the checkpoint's \(checkpoint.size) events")
                 return nil
@@ -77,7 +80,12 @@ public enum BundleVerifier {
                     return nil
                 }
             }
-            // Withheld: its place and hash are proven; what is shown is not.
+            guard mayWithhold, bundle.disclosure == "masked" else {
+                report.failures.append(
+                    "\(label): the record at position \(entry.position) is withheld, which only a masked bundle may do, and only for a case's application"
+                )
+                return nil
+            }
             guard let shown = entry.shown else {
                 report.failures.append("\(label): a withheld event must show the event as the reader may see it")
                 return nil
@@ -86,26 +94,29 @@ public enum BundleVerifier {
             JSONWriter.write(Self.foldable(shown), into: &line)
             switch InterchangeEvent.parse(line: line) {
             case .success(let (event, domain)):
-                guard event.position == entry.position else {
-                    report.failures.append("\(label): the shown event's position \(event.position) is not the proof's \(entry.position)")
+                guard event.position == entry.position, event.type == "Applied", event.version == 1 else {
+                    report.failures.append(
+                        "\(label): a withheld record may only be the case's application (version 1 at position \(entry.position)); it is shown as \(event.type) version \(event.version) at \(event.position)"
+                    )
                     return nil
                 }
+                withheldPositions.append(entry.position)
                 report.notProven.append(
-                    "the content of the event at position \(entry.position) (\(event.type), version \(event.version)): withheld (\(entry.withheld ?? "masked")); its place and leaf hash are proven, the event shown for it is not"
+                    "the application (Applied) at position \(entry.position): its record is withheld (\(entry.withheld ?? "masked")); that a record is there is proven, that it is this case's application as shown is not"
                 )
                 return RecordedDomainEvent(
                     position: event.position, stream: event.stream, version: event.version, at: event.at,
                     recordedAt: event.recordedAt, metadata: event.metadata, event: domain, payload: event.data
                 )
             case .failure(let rejection):
-                report.notProven.append("the event at position \(entry.position): withheld, and what is shown cannot be read (\(rejection.message))")
+                report.failures.append("\(label): the event shown for the withheld record cannot be read (\(rejection.message))")
                 return nil
             }
         }
 
         var caseEvents: [RecordedDomainEvent] = []
         for (i, entry) in bundle.caseEvents.enumerated() {
-            guard let event = check(entry, "caseEvents[\(i)]") else { continue }
+            guard let event = check(entry, "caseEvents[\(i)]", mayWithhold: true) else { continue }
             guard event.stream == StreamName.forCase(bundle.caseID) else {
                 report.failures.append("caseEvents[\(i)]: the event at position \(event.position) is of \(event.stream), not case \(bundle.caseID)")
                 continue
@@ -114,7 +125,7 @@ public enum BundleVerifier {
         }
         var batchEvents: [RecordedDomainEvent] = []
         for (i, entry) in bundle.batchEvents.enumerated() {
-            guard let event = check(entry, "batchEvents[\(i)]") else { continue }
+            guard let event = check(entry, "batchEvents[\(i)]", mayWithhold: false) else { continue }
             guard event.batchID != nil else {
                 report.failures.append("batchEvents[\(i)]: the event at position \(event.position) is of \(event.stream), not a batch")
                 continue
@@ -124,23 +135,46 @@ public enum BundleVerifier {
 
         // The case's stream, whole from version 1.
         caseEvents.sort { $0.position < $1.position }
+        let whole =
+            !caseEvents.isEmpty && caseEvents.count == bundle.caseEvents.count
+            && caseEvents.enumerated().allSatisfy { $0.element.version == UInt64($0.offset + 1) }
+            && Set(caseEvents.map(\.position)).count == caseEvents.count
         if caseEvents.isEmpty {
             report.failures.append("the bundle holds no event of case \(bundle.caseID) that verifies")
-        } else if caseEvents.enumerated().allSatisfy({ $0.element.version == UInt64($0.offset + 1) }),
-            caseEvents.count == bundle.caseEvents.count
-        {
-            let positions = caseEvents.map(\.position)
-            report.proven.append(
-                "case \(bundle.caseID)'s events, versions 1 to \(caseEvents.count) with no gap, are in that log at positions \(Self.ranges(positions)), in this order"
-            )
-        } else {
+        } else if !whole {
             report.failures.append(
                 "case \(bundle.caseID)'s events are not its whole stream from version 1: versions \(caseEvents.map { String($0.version) }.joined(separator: ", "))"
             )
-        }
-        if !batchEvents.isEmpty {
+        } else if withheldPositions.isEmpty {
             report.proven.append(
-                "\(batchEvents.count) events of batch\(Set(batchEvents.compactMap(\.batchID)).count == 1 ? "" : "es") \(Set(batchEvents.compactMap(\.batchID)).sorted().joined(separator: ", ")) that affect the case are in that log"
+                "case \(bundle.caseID)'s events, versions 1 to \(caseEvents.count) with no gap, are in that log at positions \(Self.ranges(caseEvents.map(\.position))), in this order"
+            )
+        } else {
+            report.proven.append(
+                "case \(bundle.caseID)'s events, versions 2 to \(caseEvents.count) with no gap, are in that log at positions \(Self.ranges(caseEvents.dropFirst().map(\.position))), in this order, after a withheld record at position \(Self.ranges(withheldPositions))"
+            )
+        }
+
+        // Each batch's events, whole from version 1, and every batch the case names present.
+        var byBatch: [String: [RecordedDomainEvent]] = [:]
+        for event in batchEvents { byBatch[event.batchID ?? "", default: []].append(event) }
+        var batchesWhole = true
+        for (batch, events) in byBatch.sorted(by: { $0.key < $1.key }) {
+            let sorted = events.sorted { $0.position < $1.position }
+            guard sorted.enumerated().allSatisfy({ $0.element.version == UInt64($0.offset + 1) }) else {
+                report.failures.append(
+                    "batch \(batch)'s events are not its whole stream from version 1: versions \(sorted.map { String($0.version) }.joined(separator: ", ")) (an event dropped or repeated)"
+                )
+                batchesWhole = false
+                continue
+            }
+        }
+        if !byBatch.isEmpty, batchesWhole {
+            report.proven.append(
+                "the events of batch\(byBatch.count == 1 ? "" : "es") \(byBatch.keys.sorted().joined(separator: ", ")), each from version 1 with no gap, are in that log"
+            )
+            report.notProven.append(
+                "that the batches had no event after those shown in the log of \(checkpoint.size) events (as for the case's own stream)"
             )
         }
         report.notProven.append(
@@ -175,13 +209,27 @@ public enum BundleVerifier {
             var fold = CaseFold(caseID: bundle.caseID, batchEvents: batchEvents)
             for event in caseEvents { fold.apply(event) }
             fold.advanceBatches(through: checkpoint.size)
+            // Every batch the case sat or applied for must be in the bundle: its schedule,
+            // reschedules and publication decide the status.
+            var named = Set(fold.state.results.values.map(\.batch))
+            if let batch = fold.state.application?.batch { named.insert(batch) }
+            if let batch = fold.state.sittingBatch { named.insert(batch) }
+            if let retake = fold.state.retake { named.insert(retake.batch) }
+            for batch in named.sorted() where byBatch[batch] == nil {
+                report.failures.append("batch \(batch), which the case names, has no events in the bundle: its schedule and publication decide the case's status")
+            }
             let moment =
                 checkpoint.time.flatMap { RFC3339.parse($0) } ?? caseEvents.map(\.recordedAt).max() ?? caseEvents[0].at
             let view = fold.view(at: moment)
-            report.caseView = view.json(bundle.disclosure == "full" ? .full : .masked)
-            report.proven.append(
+            // Masked whenever anything was withheld: the shown event's placeholders never show.
+            report.caseView = view.json(withheldPositions.isEmpty ? .full : .masked)
+            let statement =
                 "those events, folded by Docket's rules, give the case status \(view.status.rawValue) at \(moment) (version \(view.state.version))"
-            )
+            if withheldPositions.isEmpty {
+                report.proven.append(statement)
+            } else {
+                report.notProven.append(statement + ", with the withheld application as it is shown")
+            }
         }
         return report
     }

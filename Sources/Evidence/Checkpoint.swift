@@ -44,6 +44,9 @@ public struct Checkpoint: Sendable, Hashable {
         self.size = size
         self.root = root
         extensions = all.dropFirst(3).map(String.init)
+        guard !extensions.contains(where: \.isEmpty) else {
+            throw EvidenceError(.malformed, "a checkpoint's extension lines are not empty")
+        }
     }
 
     /// The checkpoint of `note`, if `verifier` signed it and its origin is the key's name.

@@ -28,11 +28,8 @@ public struct CheckpointStore: Sendable {
     /// - Throws: `io` when a key is already there (a key is never replaced silently).
     public func createKey(name: String, at path: String? = nil) throws(EvidenceError) -> NoteSigner {
         let file = path ?? defaultKeyPath
-        guard !FileManager.default.fileExists(atPath: file) else {
-            throw EvidenceError(.io, "a key already exists at \(file); checkpoints it signed are verified with it (remove it first to replace it)")
-        }
         let signer = try NoteSigner(name: name)
-        try Self.writeDurably(Array((signer.text + "\n").utf8), to: file)
+        try Self.writeNew(Array((signer.text + "\n").utf8), to: file)
         return signer
     }
 
@@ -45,23 +42,38 @@ public struct CheckpointStore: Sendable {
         return try NoteSigner(String(decoding: data, as: UTF8.self))
     }
 
-    /// Publishes the key's public half beside the checkpoints (`checkpoints/key.pub`), once.
+    /// Publishes the key's public half beside the checkpoints (`checkpoints/key.pub`, one key a
+    /// line: a key that was replaced stays, so older checkpoints still verify).
     public func saveVerifier(_ verifier: NoteVerifier) throws(EvidenceError) {
         let path = directory + "/key.pub"
-        if let existing = FileManager.default.contents(atPath: path),
-            String(decoding: existing, as: UTF8.self).trimmingWhitespace() == verifier.description
-        {
-            return
-        }
-        try Self.writeDurably(Array((verifier.description + "\n").utf8), to: path)
+        let known = (try? verifiers()) ?? []
+        guard !known.contains(verifier) else { return }
+        let lines = (known + [verifier]).map(\.description).joined(separator: "\n") + "\n"
+        try Self.writeDurably(Array(lines.utf8), to: path)
     }
 
-    /// The public key that signs this store's checkpoints.
-    public func verifier() throws(EvidenceError) -> NoteVerifier {
+    /// Every key that has signed this store's checkpoints, oldest first.
+    public func verifiers() throws(EvidenceError) -> [NoteVerifier] {
         guard let data = FileManager.default.contents(atPath: directory + "/key.pub") else {
             throw EvidenceError(.notFound, "no checkpoint key is published yet: make a checkpoint with `docket checkpoint`")
         }
-        return try NoteVerifier(String(decoding: data, as: UTF8.self))
+        var out: [NoteVerifier] = []
+        for line in String(decoding: data, as: UTF8.self).split(separator: "\n") where !line.trimmingWhitespace().isEmpty {
+            out.append(try NoteVerifier(String(line)))
+        }
+        return out
+    }
+
+    /// The key that signs this store's checkpoints now (the latest published).
+    public func verifier() throws(EvidenceError) -> NoteVerifier {
+        guard let last = try verifiers().last else { throw EvidenceError(.notFound, "no checkpoint key is published yet") }
+        return last
+    }
+
+    /// The published key that signed `note`.
+    public func verifier(of note: SignedNote) throws(EvidenceError) -> NoteVerifier {
+        for key in try verifiers().reversed() where note.isSigned(by: key) { return key }
+        throw EvidenceError(.notFound, "none of the published keys signed this checkpoint")
     }
 
     // MARK: Checkpoints
@@ -102,6 +114,37 @@ public struct CheckpointStore: Sendable {
     public func latest() throws(EvidenceError) -> (size: UInt64, note: SignedNote)? {
         guard let size = sizes().last else { return nil }
         return (size, try note(size: size))
+    }
+
+    /// Creates `path` with `bytes`, refusing to replace or follow anything already there
+    /// (`O_EXCL | O_NOFOLLOW`), then syncs it and its folder: how a key is written.
+    static func writeNew(_ bytes: [UInt8], to path: String) throws(EvidenceError) {
+        let folder = (path as NSString).deletingLastPathComponent
+        if !folder.isEmpty, !FileManager.default.fileExists(atPath: folder) {
+            guard mkdir(folder, 0o700) == 0 || errno == EEXIST else {
+                throw EvidenceError(.io, "cannot make \(folder): \(String(cString: strerror(errno)))")
+            }
+        }
+        let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
+        guard fd >= 0 else {
+            if errno == EEXIST {
+                throw EvidenceError(.io, "a key already exists at \(path); checkpoints it signed are verified with it (remove it first to replace it)")
+            }
+            throw EvidenceError(.io, "cannot write \(path): \(String(cString: strerror(errno)))")
+        }
+        defer { close(fd) }
+        var written = 0
+        while written < bytes.count {
+            let n = bytes[written...].withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+            guard n > 0 else { throw EvidenceError(.io, "cannot write \(path): \(String(cString: strerror(errno)))") }
+            written += n
+        }
+        guard fsync(fd) == 0 else { throw EvidenceError(.io, "cannot sync \(path): \(String(cString: strerror(errno)))") }
+        let dir = open(folder.isEmpty ? "." : folder, O_RDONLY | O_CLOEXEC)
+        if dir >= 0 {
+            fsync(dir)
+            close(dir)
+        }
     }
 
     /// temp → fsync → rename → fsync folder; the folder made owner-only when new.

@@ -69,6 +69,7 @@ public struct EvidenceBundle: Sendable {
             }
             salt = try bytes("salt")
             record = try bytes("record")
+            if let salt, salt.count != 32 { throw EvidenceError(.malformed, "\(path).salt must be 32 bytes") }
             if let text = json["leafHash"] {
                 guard let hash = text.stringValue.flatMap(MerkleHash.init(base64:)) else {
                     throw EvidenceError(.malformed, "\(path).leafHash must be 32 bytes in base64")

@@ -51,7 +51,8 @@ public struct NoteVerifier: Sendable, Hashable, CustomStringConvertible {
     }
 
     static func isValidName(_ name: String) -> Bool {
-        !name.isEmpty && name.unicodeScalars.allSatisfy { $0.value > 0x20 && $0 != "+" && $0.value != 0x7F }
+        !name.isEmpty && !name.contains(where: \.isWhitespace)
+            && name.unicodeScalars.allSatisfy { $0.value > 0x20 && $0 != "+" && $0.value != 0x7F }
     }
 }
 

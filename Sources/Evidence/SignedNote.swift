@@ -27,15 +27,22 @@ public struct SignedNote: Sendable, Hashable {
             throw EvidenceError(.malformed, "a signed note has a blank line between its text and its signatures")
         }
         text = String(full[..<split.lowerBound]) + "\n"
+        // The signature block: one `— <name> <base64>` line each, every line ending in a
+        // newline, single spaces, nothing else (as Go's note package reads it).
+        let block = full[split.upperBound...]
+        guard block.hasSuffix("\n") else {
+            throw EvidenceError(.malformed, "a signed note ends with a newline after its last signature")
+        }
         var found: [Signature] = []
-        for line in full[split.upperBound...].split(separator: "\n", omittingEmptySubsequences: false) {
-            if line.isEmpty { continue }
+        for line in block.dropLast().split(separator: "\n", omittingEmptySubsequences: false) {
             guard line.hasPrefix("\u{2014} ") else {
                 throw EvidenceError(.malformed, "a signature line starts with an em dash and a space")
             }
-            let parts = line.dropFirst(2).split(separator: " ")
-            guard parts.count == 2, let raw = Base64.decode(String(parts[1])), raw.count > 4 else {
-                throw EvidenceError(.malformed, "a signature line is `— <name> <base64>`")
+            let parts = line.dropFirst(2).split(separator: " ", omittingEmptySubsequences: false)
+            guard parts.count == 2, NoteVerifier.isValidName(String(parts[0])), let raw = Base64.decode(String(parts[1])),
+                raw.count > 4
+            else {
+                throw EvidenceError(.malformed, "a signature line is `— <name> <base64>`, one space between")
             }
             let hash = UInt32(raw[0]) << 24 | UInt32(raw[1]) << 16 | UInt32(raw[2]) << 8 | UInt32(raw[3])
             found.append(Signature(name: String(parts[0]), keyHash: hash, bytes: Array(raw[4...])))

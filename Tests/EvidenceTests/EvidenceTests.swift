@@ -44,6 +44,10 @@ import Testing
         bent.text = bent.text.replacingOccurrences(of: "\n3\n", with: "\n4\n")
         #expect(!bent.isSigned(by: signer.verifier))
         #expect(throws: EvidenceError.self) { try SignedNote("no signature\n") }
+        #expect(throws: EvidenceError.self) { try SignedNote(String(note.full.dropLast())) }
+        #expect(throws: EvidenceError.self) { try SignedNote(note.full.replacingOccurrences(of: " ", with: "  ")) }
+        #expect(throws: EvidenceError.self) { try SignedNote(note.full + "\n") }
+        #expect(throws: EvidenceError.self) { try NoteSigner(name: "two\u{3000}words") }
         #expect(throws: EvidenceError.self) { try NoteVerifier("name+00000000+AAAA") }
     }
 
@@ -114,6 +118,13 @@ import Testing
         // Another case's events in this case's bundle.
         let neighbour = try store.service.evidence("2024-04-000002", disclosure: .full)
         #expect(failures { $0.caseEvents[5] = neighbour.caseEvents[5] }.contains { $0.contains("not case 2024-04-000001") })
+        // A dropped or repeated batch event (a reschedule would void a ticket), a batch left out.
+        #expect(failures { $0.batchEvents.removeFirst() }.contains { $0.contains("batch 2024-04's events are not its whole stream") })
+        #expect(failures { $0.batchEvents.append($0.batchEvents[0]) }.contains { $0.contains("not its whole stream") })
+        #expect(failures { $0.batchEvents.removeAll() }.contains { $0.contains("batch 2024-04, which the case names, has no events") })
+        // A full bundle may withhold nothing.
+        let masked = try store.service.evidence("2024-04-000001", disclosure: .masked)
+        #expect(failures { $0.caseEvents[0] = masked.caseEvents[0] }.contains { $0.contains("only a masked bundle may do") })
         // Bytes that are not a bundle.
         #expect(!BundleVerifier.verify(Array("{}".utf8)).ok)
         #expect(!BundleVerifier.verify(Array(bundle.json.prefix(100))).ok)
@@ -132,6 +143,20 @@ import Testing
         #expect(report.ok, "\(report.failures)")
         #expect(report.notProven.contains { $0.contains("withheld") && $0.contains("Applied") })
         #expect(report.caseView?["candidate"]?["idDocument"]?["number"]?.stringValue?.contains("********") == true)
+        #expect(!report.proven.contains { $0.contains("give the case status") }, "a fold over a shown event is not proven")
+        // What is shown for a withheld record may not be passed off as another event.
+        var relabelled = bundle
+        if case .object(var shown)? = relabelled.caseEvents[0].shown {
+            shown.set("type", .string("Withdrawn"))
+            relabelled.caseEvents[0].shown = .object(shown)
+        }
+        #expect(!BundleVerifier.verify(relabelled.json, trusting: signer.verifier).ok)
+        var withheldBatch = bundle
+        withheldBatch.batchEvents[0] = EvidenceBundle.Entry(
+            position: bundle.batchEvents[0].position, leafHash: bundle.batchEvents[0].leaf!, proof: bundle.batchEvents[0].proof,
+            withheld: "x", shown: bundle.caseEvents[0].shown!
+        )
+        #expect(BundleVerifier.verify(withheldBatch.json, trusting: signer.verifier).failures.contains { $0.contains("batchEvents[0]") })
     }
 
     @Test func aLaterCheckpointProvesTheLogOnlyGrewAndAForkIsCaught() throws {
@@ -187,21 +212,32 @@ import Testing
             try FileManager.default.copyItem(atPath: honest.path + "/" + folder, toPath: forged.path + "/" + folder)
         }
         try forged.reopen()
-        let kept = BundleVerifier.verify(
-            try forged.service.evidence("2024-04-000001", checkpointSize: checkpoint.size, disclosure: .full).json,
-            trusting: signer.verifier
-        )
+        // The store refuses to export against a checkpoint its tree no longer matches…
+        #expect(throws: DocketError.self) {
+            _ = try forged.service.evidence("2024-04-000001", checkpointSize: checkpoint.size, disclosure: .full)
+        }
+        // …and a bundle the forger assembles by hand (the honest proofs, the forged records)
+        // fails offline.
+        func assembled(from log: EventLog) throws -> EvidenceBundle {
+            var bundle = try honest.service.evidence("2024-04-000001", checkpointSize: checkpoint.size, disclosure: .full)
+            for i in bundle.caseEvents.indices {
+                let position = bundle.caseEvents[i].position
+                bundle.caseEvents[i].record = try log.leaf(at: position).record
+                bundle.caseEvents[i].proof = (try? log.inclusionProof(position: position, treeSize: checkpoint.size)) ?? bundle.caseEvents[i].proof
+            }
+            return bundle
+        }
+        let kept = BundleVerifier.verify(try assembled(from: forged.store.log).json, trusting: signer.verifier)
         #expect(!kept.ok, "the forged score with the honest tree")
         #expect(kept.failures.contains { $0.contains("does not verify against the checkpoint") })
         // Rebuilding the tree from the forged log gives another root: still caught.
         try forged.store.close()
         for name in ["tree.dlmt", "size"] { try FileManager.default.removeItem(atPath: forged.path + "/merkle/" + name) }
         try forged.reopen()
-        let rebuilt = BundleVerifier.verify(
-            try forged.service.evidence("2024-04-000001", checkpointSize: checkpoint.size, disclosure: .full).json,
-            trusting: signer.verifier
-        )
+        let rebuilt = BundleVerifier.verify(try assembled(from: forged.store.log).json, trusting: signer.verifier)
         #expect(!rebuilt.ok, "the forged score with a tree rebuilt from it")
         #expect(try forged.store.log.treeRoot(size: checkpoint.size) != (try Checkpoint(text: checkpoint.note.text).root))
+        // And the forged store will not sign on top of the checkpoint it no longer extends.
+        #expect(throws: DocketError.self) { _ = try forged.service.makeCheckpoint(signer: signer) }
     }
 }

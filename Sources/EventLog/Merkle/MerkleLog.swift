@@ -18,7 +18,7 @@ import Glibc
 /// `record(p)` is the event's canonical bytes, exactly what the hash chain hashes
 /// (docs/LOG_FORMAT.md), and `salt(p)` = SHA-256(salt key ‖ u64le(p)). The salt makes every
 /// hash a proof carries unguessable: without it, a sibling's leaf hash next to that candidate's
-/// masked view would let anyone try the few thousand identity numbers the mask leaves open.
+/// masked view would let anyone try the few hundred identity numbers the mask leaves open.
 /// A bundle gives the salts of its own events only. (RFC 9162's tree, with salted leaf data.)
 ///
 /// The tree is derived from the log and grows by ``catchUp(to:)`` (O(log n) per event), run
@@ -55,8 +55,12 @@ final class MerkleLog: @unchecked Sendable {
         let saltPath = directory + "/salt.key"
         let sizePath = directory + "/size"
         let treePath = directory + "/tree.dlmt"
+        if !writable {
+            // A reader never fails to open the log because of its tree: without a usable tree it
+            // has none (checkpoints and proofs then say so).
+            return try? openReader(directory: directory, saltPath: saltPath, sizePath: sizePath, treePath: treePath, reader: reader, lastPosition: lastPosition)
+        }
         if !FileSystem.exists(saltPath) {
-            guard writable else { return nil }
             try FileSystem.createDirectory(directory)
             try FileSystem.writeAtomically(
                 SymmetricKey(size: .bits256).withUnsafeBytes { Array($0) },
@@ -75,20 +79,11 @@ final class MerkleLog: @unchecked Sendable {
         let file = try FileHandle.open(
             treePath,
             name: "merkle/tree.dlmt",
-            flags: writable ? (O_RDWR | O_CREAT) : O_RDONLY
+            flags: O_RDWR | O_CREAT
         )
         let fileSize = try file.size()
         while size > 0, MerkleNodeFile.nodeCount(size) * 32 > fileSize { size -= 1 }
         size = min(size, lastPosition)
-        if !writable {
-            return MerkleLog(
-                directory: directory,
-                saltKey: saltKey,
-                nodes: try MerkleNodeFile(file: file, size: size, truncate: false),
-                reader: reader,
-                writable: false
-            )
-        }
         var nodes = try MerkleNodeFile(file: file, size: size, truncate: true)
         // The tree must be the tree of this log: its last leaf is checked against the log's
         // record (a log restored from elsewhere, or replaced, gets its tree rebuilt).
@@ -101,6 +96,29 @@ final class MerkleLog: @unchecked Sendable {
         let log = MerkleLog(directory: directory, saltKey: saltKey, nodes: nodes, reader: reader, writable: true)
         try log.catchUp(to: lastPosition)
         return log
+    }
+
+    static func openReader(
+        directory: String,
+        saltPath: String,
+        sizePath: String,
+        treePath: String,
+        reader: LogReader,
+        lastPosition: UInt64
+    ) throws(EventLogError) -> MerkleLog {
+        let saltKey = try FileHandle.open(saltPath, name: "merkle/salt.key", flags: O_RDONLY).read(count: 64, at: 0)
+        guard saltKey.count == 32 else { throw EventLogError(.corruption, "merkle/salt.key must hold 32 bytes", file: "merkle/salt.key") }
+        let file = try FileHandle.open(treePath, name: "merkle/tree.dlmt", flags: O_RDONLY)
+        let fileSize = try file.size()
+        var size = min(Self.readSize(sizePath), lastPosition)
+        while size > 0, MerkleNodeFile.nodeCount(size) * 32 > fileSize { size -= 1 }
+        return MerkleLog(
+            directory: directory,
+            saltKey: saltKey,
+            nodes: try MerkleNodeFile(file: file, size: size, truncate: false),
+            reader: reader,
+            writable: false
+        )
     }
 
     static func readSize(_ path: String) -> UInt64 {
@@ -135,13 +153,12 @@ final class MerkleLog: @unchecked Sendable {
         guard writable else { return }
         lock.lock()
         defer { lock.unlock() }
-        do {
-            let from = nodes.size + 1
-            guard position >= from else { return }
-            let key = saltKey
-            let nodes = self.nodes
-            var edge = nodes.takeEdge()
-            defer { try? nodes.write(&edge) }
+        let from = nodes.size + 1
+        guard position >= from else { return }
+        let key = saltKey
+        let nodes = self.nodes
+        var edge = nodes.takeEdge()
+        do throws(EventLogError) {
             try reader.forEachRecord(from: from, through: position) { (p, record) throws(EventLogError) in
                 edge.append(Self.salt(position: p, key: key).withUnsafeBytes { MerkleHash.leaf($0, record) })
                 if edge.pending.count >= 4 << 20 { try nodes.write(&edge) }
@@ -149,6 +166,11 @@ final class MerkleLog: @unchecked Sendable {
             try nodes.write(&edge)
             try nodes.file.syncData()
             try FileSystem.writeAtomically(Array("\(nodes.written)\n".utf8), to: directory + "/size", name: "merkle/size")
+        } catch {
+            // Back to the last whole tree on disk; if even that fails, the next open recovers
+            // from merkle/size.
+            try? nodes.reset()
+            throw error
         }
     }
 

@@ -59,7 +59,8 @@ final class MerkleNodeFile: MerkleNodeSource, @unchecked Sendable {
         return taken
     }
 
-    /// Writes what `appended` holds that is not written, and keeps it as the edge.
+    /// Writes what `appended` holds that is not written, and keeps it as the edge. On a failed
+    /// write nothing is counted as written (``reset()`` then cuts the file back).
     func write(_ appended: inout MerkleEdge) throws(EventLogError) {
         if !appended.pending.isEmpty {
             try file.write(appended.pending, at: Self.nodeCount(written) * 32)
@@ -67,6 +68,19 @@ final class MerkleNodeFile: MerkleNodeSource, @unchecked Sendable {
         }
         written = appended.size
         edge = appended
+    }
+
+    /// After a failed catch-up: the file cut back to what was durably counted (`written`) and
+    /// the right edge read again from it, so the next catch-up starts from a consistent tree.
+    func reset() throws(EventLogError) {
+        try file.truncate(to: Self.nodeCount(written) * 32)
+        var frontier: [(level: Int, hash: MerkleHash)] = []
+        var start: UInt64 = 0
+        for level in stride(from: 63, through: 0, by: -1) where written & (UInt64(1) << UInt64(level)) != 0 {
+            frontier.append((level, try node(start: start, level: level)))
+            start += UInt64(1) << UInt64(level)
+        }
+        edge = MerkleEdge(size: written, frontier: frontier)
     }
 
     /// The root of the whole tree, from the right edge (no reads).
