@@ -36,6 +36,12 @@ struct LogBenchmark: AsyncParsableCommand {
     @Option(help: "Where to put the stores (default: a new temporary directory, removed after).")
     var directory: String?
 
+    @Option(help: "The shared peer workload (JSON Lines; ../shared/peers/workload.md): append, scan and read exactly these events.")
+    var workload: String?
+
+    @Option(help: "With --workload: the streams to read one at a time (one name a line).")
+    var sample: String?
+
     mutating func run() async throws {
         let root = directory ?? Bench.temporaryDirectory("log")
         try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
@@ -44,6 +50,11 @@ struct LogBenchmark: AsyncParsableCommand {
         options.blockSize = blockSize
         options.logger.logLevel = .warning
 
+        if let workload {
+            guard let sample else { throw ValidationError("--workload needs --sample") }
+            try runWorkload(workload, sample: sample, root: root, options: options)
+            return
+        }
         if let reuse, let directory {
             try runReused(
                 directory + "/bulk",
@@ -235,6 +246,66 @@ struct LogBenchmark: AsyncParsableCommand {
             ("streamReadEventsPerRead", Double(eventsRead) / 11_000),
             ("openMillis", Bench.percentile(openTimes, 0.5) * 1000),
             ("verifyEventsPerSec", Double(verified) / verifySeconds),
+        ])
+    }
+
+    /// The peer comparison: the shared workload appended in durable batches of `batch` events
+    /// (as the SQLite peer commits 1,000 a transaction with synchronous=FULL), scanned from the
+    /// first event decoding every envelope, and the sample's streams read one at a time.
+    func runWorkload(_ path: String, sample samplePath: String, root: String, options: EventLog.Options) throws {
+        Bench.progress("reading the workload …")
+        let workload = try PeerWorkload(workload: path, sample: samplePath)
+        let n = Double(workload.events.count)
+        let storePath = root + "/peer"
+        try? FileManager.default.removeItem(atPath: storePath)
+        try EventLog.create(at: storePath)
+        var log = try EventLog.open(at: storePath, options: options)
+        let requests = stride(from: 0, to: workload.events.count, by: batch).map { i in
+            AppendRequest(
+                streams: workload.events[i..<min(i + batch, workload.events.count)].map {
+                    .init(stream: $0.stream, events: [$0.proposed])
+                }
+            )
+        }
+        Bench.progress("append (\(workload.events.count) events, \(batch) a durable commit) …")
+        let appendSeconds = try Bench.seconds {
+            for request in requests { _ = try log.appendAndWait(request) }
+            try log.flush()
+        }
+        try log.close()
+        let logBytes = Bench.directorySize(storePath + "/log")
+        let treeBytes = Bench.directorySize(storePath + "/merkle")
+        log = try EventLog.open(at: storePath, readOnly: true, options: options)
+        defer { try? log.close() }
+        Bench.progress("scan …")
+        var scanned = 0
+        var payloadBytes = 0
+        let scanSeconds = try Bench.seconds {
+            var cursor = log.events(from: 1)
+            while let event = try cursor.next() {
+                scanned += 1
+                payloadBytes &+= event.payload.count
+            }
+        }
+        guard scanned == workload.events.count else { throw BenchFailure("scanned \(scanned) of \(workload.events.count)") }
+        Bench.progress("one-stream reads …")
+        var latencies: [Double] = []
+        var eventsRead = 0
+        for name in workload.sample {
+            let start = ContinuousClock.now
+            let history = try log.read(stream: name)
+            latencies.append((ContinuousClock.now - start).seconds)
+            eventsRead += history.count
+        }
+        Bench.printJSON([
+            ("system", "docket"), ("events", workload.events.count), ("batch", batch),
+            ("appendSeconds", appendSeconds), ("appendEventsPerSec", n / appendSeconds),
+            ("scanEventsPerSec", n / scanSeconds),
+            ("oneStreamSamples", workload.sample.count), ("oneStreamAvgEvents", Double(eventsRead) / Double(max(1, workload.sample.count))),
+            ("oneStreamP50Micros", Bench.percentile(latencies, 0.5) * 1e6),
+            ("oneStreamP99Micros", Bench.percentile(latencies, 0.99) * 1e6),
+            ("logBytesPerEvent", Double(logBytes) / n), ("treeBytesPerEvent", Double(treeBytes) / n),
+            ("inputBytesPerEvent", Double(workload.inputBytes) / n), ("checksum", payloadBytes),
         ])
     }
 
