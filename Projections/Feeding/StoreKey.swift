@@ -38,13 +38,26 @@ public final class StoreKey: @unchecked Sendable {
         } catch {
             throw ProjectionError(.io, "cannot create \(directory): \(error)")
         }
+        // Made once for the store, whoever comes first: a key written to a temporary file of
+        // this maker's own, then linked into place, which fails if another projector (in this
+        // process or another) linked its key first; then that key is the store's, for everyone.
+        // (Two catch-ups starting together on a new store each made a key and hashed rows
+        // with it; the last rename won the file, and rows hashed with the other key no longer
+        // matched a rebuild.)
         let key = SymmetricKey(size: .bits256)
         let bytes = key.withUnsafeBytes { Data($0) }
-        let temporary = path + ".tmp"
+        let temporary = path + ".tmp-\(getpid())-\(UInt64.random(in: 0...UInt64.max))"
         guard FileManager.default.createFile(atPath: temporary, contents: bytes, attributes: [.posixPermissions: 0o600])
         else { throw ProjectionError(.io, "cannot write \(temporary)") }
+        defer { unlink(temporary) }
         try Durable.sync(path: temporary)
-        guard rename(temporary, path) == 0 else { throw ProjectionError(.io, "cannot create \(path)") }
+        if link(temporary, path) != 0 {
+            guard errno == EEXIST, let data = FileManager.default.contents(atPath: path), data.count == 32 else {
+                throw ProjectionError(.io, "cannot create \(path): \(String(cString: strerror(errno)))")
+            }
+            hasher = KeyedHash(key: SymmetricKey(data: data))
+            return hasher
+        }
         try Durable.sync(path: directory, directory: true)
         hasher = KeyedHash(key: key)
         return hasher
