@@ -251,6 +251,25 @@ public final class EventLog: Sendable {
         return LogDigest(position: p, head: try reader.recomputedHead(at: p))
     }
 
+    /// Every event from `first` through `last` (default: the end), in order, each lent to `body`
+    /// in place (``BorrowedEvent``: nothing copied; copy what must outlive the call). Blocks are
+    /// checked (checksums) and decompressed once each, as ``events(from:)`` does.
+    public func scan(
+        from first: UInt64 = 1,
+        through last: UInt64? = nil,
+        _ body: (BorrowedEvent) throws(EventLogError) -> Void
+    ) throws(EventLogError) {
+        try reader.forEachRecord(from: max(1, first), through: last ?? index.lastPosition) { (position, record) throws(EventLogError) in
+            let event: BorrowedEvent
+            do throws(DecodeError) {
+                event = try BorrowedEvent(record: record, position: position)
+            } catch {
+                throw EventLogError(.corruption, "event record: \(error.reason)", position: position)
+            }
+            try body(event)
+        }
+    }
+
     // MARK: The Merkle tree
 
     /// How many events the Merkle tree holds (proofs are made for tree sizes up to it).
