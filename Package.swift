@@ -217,7 +217,8 @@ let package = Package(
         .target(
             name: "DocketTestSupport",
             dependencies: [
-                "Certification", "CertificationWire", "DocketApplication", "DocketJSON", "DocketStore", "DocketWorkload",
+                "Certification", "CertificationWire", "DocketApplication", "DocketJSON", "DocketStore",
+                "DocketWorkload",
                 "Projections",
             ],
             path: "Tests/DocketTestSupport",
@@ -255,7 +256,8 @@ let package = Package(
         .testTarget(
             name: "DocketServerTests",
             dependencies: [
-                "DocketApplication", "DocketServer", "DocketJSON", "DocketStore", "DocketWorkload", "EventLog", "Projections",
+                "DocketApplication", "DocketServer", "DocketJSON", "DocketStore", "DocketWorkload", "EventLog",
+                "Projections",
                 "Certification", "CertificationWire", "Chronology", "Evidence",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
@@ -266,7 +268,8 @@ let package = Package(
         .testTarget(
             name: "EvidenceTests",
             dependencies: [
-                "Certification", "CertificationWire", "DocketApplication", "DocketJSON", "DocketStore", "DocketTestSupport",
+                "Certification", "CertificationWire", "DocketApplication", "DocketJSON", "DocketStore",
+                "DocketTestSupport",
                 "EventLog", "Evidence", "MerkleTree",
             ],
             swiftSettings: swiftSettings

@@ -169,7 +169,8 @@ public final class Projector: @unchecked Sendable {
             return "schema version \(fileVersion) on file, this build writes \(projection.schemaVersion)"
         }
         if position > logPosition {
-            return "ahead of the log (model at position \(position), log at \(logPosition): the log was cut back or restored from an older backup)"
+            return
+                "ahead of the log (model at position \(position), log at \(logPosition): the log was cut back or restored from an older backup)"
         }
         return nil
     }

@@ -59,7 +59,10 @@ public struct Report: Sendable {
         guard let projection = try projector.select([name]).first,
             let query = projection.report(filters, today: today)?.filtered(status: filters.status)
         else {
-            throw ProjectionError(.unknownProjection, "no report \(name); the reports are \(names.joined(separator: ", "))")
+            throw ProjectionError(
+                .unknownProjection,
+                "no report \(name); the reports are \(names.joined(separator: ", "))"
+            )
         }
         // A build of a past moment is read as it is (read-only); the live model may be created.
         let queue: DatabaseQueue

@@ -1,8 +1,8 @@
 import Certification
 import CertificationWire
 import Chronology
-import DocketStore
 import DocketJSON
+import DocketStore
 import EventLog
 import Projections
 
@@ -108,7 +108,11 @@ extension DocketService {
     /// latest event, and after it those of the batch it is sitting in now.
     /// - Throws: `case-not-found`; `invalid-parameter` for a moment before the case began;
     ///   `before-log`.
-    public func timeline(_ id: String, cut: TimeCut = .now, disclosure: Disclosure) throws(DocketError) -> [TimelineEntry] {
+    public func timeline(
+        _ id: String,
+        cut: TimeCut = .now,
+        disclosure: Disclosure
+    ) throws(DocketError) -> [TimelineEntry] {
         var caseEntries: [TimelineEntry] = []
         var mentions: [BatchMention] = []
         var batchEvents: [String: [RecordedDomainEvent]] = [:]

@@ -93,7 +93,11 @@ extension DocketService {
     /// from) and proofs are given, and the event as that reader may see it.
     /// - Throws: `no-checkpoint`, `case-not-found`, `invalid-parameter` (no event of the case
     ///   by that checkpoint), `store-failed`.
-    public func evidence(_ id: String, checkpointSize: UInt64? = nil, disclosure: Disclosure) throws(DocketError) -> EvidenceBundle {
+    public func evidence(
+        _ id: String,
+        checkpointSize: UInt64? = nil,
+        disclosure: Disclosure
+    ) throws(DocketError) -> EvidenceBundle {
         let checkpoints = checkpointStore
         let chosen: (size: UInt64, note: SignedNote)
         let latest: (size: UInt64, note: SignedNote)?
@@ -105,7 +109,10 @@ extension DocketService {
             } else if let latest {
                 chosen = latest
             } else {
-                throw EvidenceError(.notFound, "the store has no checkpoint yet: make one with `docket checkpoint` (or let `docket serve` make them)")
+                throw EvidenceError(
+                    .notFound,
+                    "the store has no checkpoint yet: make one with `docket checkpoint` (or let `docket serve` make them)"
+                )
             }
             verifier = try checkpoints.verifier(of: chosen.note)
         } catch {
@@ -114,7 +121,9 @@ extension DocketService {
         let size = chosen.size
         // The store's tree must still give the signed root, or every proof would fail.
         let current: MerkleHash
-        do throws(EventLogError) { current = try store.log.treeRoot(size: size) } catch { throw DocketError.from(error) }
+        do throws(EventLogError) { current = try store.log.treeRoot(size: size) } catch {
+            throw DocketError.from(error)
+        }
         guard let signed = try? Checkpoint(text: chosen.note.text), current == signed.root else {
             throw DocketError(
                 .storeFailed,
@@ -124,9 +133,15 @@ extension DocketService {
         let history = try CaseHistory.load(id, from: store.log)
         let caseEvents = history.events.filter { $0.position <= size }
         guard !caseEvents.isEmpty else {
-            throw DocketError(.invalidParameter, "case \(id) had no event in the log of \(size) events (checkpoint \(size))", field: "checkpoint")
+            throw DocketError(
+                .invalidParameter,
+                "case \(id) had no event in the log of \(size) events (checkpoint \(size))",
+                field: "checkpoint"
+            )
         }
-        let batchEvents = history.batchEvents.values.flatMap { $0 }.filter { $0.position <= size }.sorted { $0.position < $1.position }
+        let batchEvents = history.batchEvents.values.flatMap { $0 }.filter { $0.position <= size }.sorted {
+            $0.position < $1.position
+        }
         let log = store.log
         func entry(_ e: RecordedDomainEvent) throws(DocketError) -> EvidenceBundle.Entry {
             do throws(EventLogError) {

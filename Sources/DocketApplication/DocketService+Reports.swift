@@ -43,7 +43,13 @@ extension DocketService {
         let file = try snapshot(name, cut: cut)
         let day = today ?? self.today(for: cut)
         do throws(ProjectionError) {
-            var report = try Report.run(name, filters: filters, projector: projector, today: day.description, file: file)
+            var report = try Report.run(
+                name,
+                filters: filters,
+                projector: projector,
+                today: day.description,
+                file: file
+            )
             // A page of the rows (the totals stay those of every row): never cut silently,
             // the answer says how many rows there are and where the next page starts.
             let total = report.rows.count

@@ -88,7 +88,11 @@ public final class DocketService: Sendable {
     func requireInsideLog(_ cut: TimeCut, field: String) throws(DocketError) {
         guard cut != .now else { return }
         guard let first = try firstEvent() else {
-            throw DocketError(.beforeLog, "the store holds no events yet; there is nothing to show \(cut.phrase)", field: field)
+            throw DocketError(
+                .beforeLog,
+                "the store holds no events yet; there is nothing to show \(cut.phrase)",
+                field: field
+            )
         }
         switch cut {
         case .now: return

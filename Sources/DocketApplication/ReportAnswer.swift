@@ -1,6 +1,6 @@
 import Chronology
-import DocketStore
 import DocketJSON
+import DocketStore
 import Projections
 
 /// A report and what it reflects: which log position, which day ages and lapses count from,

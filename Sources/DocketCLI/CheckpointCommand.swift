@@ -65,11 +65,17 @@ struct CheckpointCommand: ParsableCommand {
                 var rows: [[JSONValue]] = []
                 for size in store.sizes() {
                     let checkpoint = try Checkpoint(text: try store.note(size: size).text)
-                    rows.append([.int(size), .string(checkpoint.root.hex), .optional(checkpoint.time), .string(checkpoint.origin)])
+                    rows.append([
+                        .int(size), .string(checkpoint.root.hex), .optional(checkpoint.time),
+                        .string(checkpoint.origin),
+                    ])
                 }
                 return rows
             }
-            print(Listing(columns: ["size", "root", "time", "origin"], rows: rows).rendered(output.format), terminator: "")
+            print(
+                Listing(columns: ["size", "root", "time", "origin"], rows: rows).rendered(output.format),
+                terminator: ""
+            )
         }
     }
 
@@ -130,13 +136,19 @@ struct CheckpointCommand: ParsableCommand {
                     second = Checkpoint(origin: first.origin, size: size, root: try log.recomputedTreeRoot(size: size))
                 }
                 guard first.size <= second.size else {
-                    Terminal.error("the first checkpoint (\(first.size) events) is later than the second (\(second.size))")
+                    Terminal.error(
+                        "the first checkpoint (\(first.size) events) is later than the second (\(second.size))"
+                    )
                     throw ExitStatus.problem
                 }
                 let proof = try log.consistencyProof(first: first.size, second: second.size)
                 guard
                     Merkle.verifyConsistency(
-                        first: first.size, second: second.size, firstRoot: first.root, secondRoot: second.root, proof: proof
+                        first: first.size,
+                        second: second.size,
+                        firstRoot: first.root,
+                        secondRoot: second.root,
+                        proof: proof
                     )
                 else {
                     Terminal.error(

@@ -54,7 +54,10 @@ struct EvidenceCommand: ParsableCommand {
         @Flag(help: "Withhold what a masked reader may not see (identity numbers, full birth dates).")
         var masked = false
 
-        @Option(name: [.short, .customLong("output-file")], help: ArgumentHelp("Write to FILE (owner-only) instead of standard output.", valueName: "file"))
+        @Option(
+            name: [.short, .customLong("output-file")],
+            help: ArgumentHelp("Write to FILE (owner-only) instead of standard output.", valueName: "file")
+        )
         var outputFile: String?
 
         func run() throws {
@@ -64,11 +67,19 @@ struct EvidenceCommand: ParsableCommand {
                 let bundle = try service.evidence(id, checkpointSize: checkpoint, disclosure: masked ? .masked : .full)
                 let bytes = bundle.json
                 if let outputFile {
-                    guard FileManager.default.createFile(atPath: outputFile, contents: Data(bytes), attributes: [.posixPermissions: 0o600]) else {
+                    guard
+                        FileManager.default.createFile(
+                            atPath: outputFile,
+                            contents: Data(bytes),
+                            attributes: [.posixPermissions: 0o600]
+                        )
+                    else {
                         Terminal.error("cannot write \(outputFile)")
                         throw ExitStatus.storeFailure
                     }
-                    Terminal.remark("wrote \(outputFile): \(bundle.caseEvents.count) case events, \(bundle.batchEvents.count) batch events, \(bytes.count) bytes")
+                    Terminal.remark(
+                        "wrote \(outputFile): \(bundle.caseEvents.count) case events, \(bundle.batchEvents.count) batch events, \(bytes.count) bytes"
+                    )
                 } else {
                     FileHandle.standardOutput.write(Data(bytes))
                 }

@@ -50,16 +50,24 @@ struct KeyCommand: ParsableCommand {
         @Option(help: ArgumentHelp("The log's name in its checkpoints (no spaces or '+').", valueName: "origin"))
         var name: String
 
-        @Option(help: ArgumentHelp("Where to write the private key (default: <store>/keys/checkpoint.key).", valueName: "file"))
+        @Option(
+            help: ArgumentHelp(
+                "Where to write the private key (default: <store>/keys/checkpoint.key).",
+                valueName: "file"
+            )
+        )
         var key: String?
 
         func run() throws {
             let store = try KeyCommand.checkpoints(options)
             let name = self.name
             let key = self.key
-            let signer = try KeyCommand.evidence { () throws(EvidenceError) in try store.createKey(name: name, at: key) }
+            let signer = try KeyCommand.evidence { () throws(EvidenceError) in try store.createKey(name: name, at: key)
+            }
             print(signer.verifier.description)
-            Terminal.remark("the private key is in \(key ?? store.defaultKeyPath) (owner-only); the line above is its public key")
+            Terminal.remark(
+                "the private key is in \(key ?? store.defaultKeyPath) (owner-only); the line above is its public key"
+            )
         }
     }
 
@@ -67,7 +75,8 @@ struct KeyCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "show",
             abstract: "Print the public key that verifies the store's checkpoints.",
-            discussion: "Reads --key FILE (default <store>/keys/checkpoint.key), or, without a key file, the key published beside the checkpoints."
+            discussion:
+                "Reads --key FILE (default <store>/keys/checkpoint.key), or, without a key file, the key published beside the checkpoints."
         )
 
         @OptionGroup var options: StoreOptions
@@ -80,7 +89,10 @@ struct KeyCommand: ParsableCommand {
             let key = self.key
             if key != nil {
                 // The key asked for, or an error: never another key in its place.
-                print(try KeyCommand.evidence { () throws(EvidenceError) in try store.signer(at: key) }.verifier.description)
+                print(
+                    try KeyCommand.evidence { () throws(EvidenceError) in try store.signer(at: key) }.verifier
+                        .description
+                )
             } else if let signer = try? store.signer() {
                 print(signer.verifier.description)
             } else {

@@ -51,7 +51,12 @@ struct ServeCommand: AsyncParsableCommand {
     )
     var corsOrigins: [String] = []
 
-    @Option(help: ArgumentHelp("The checkpoint signing key (default: <store>/keys/checkpoint.key, if there is one).", valueName: "file"))
+    @Option(
+        help: ArgumentHelp(
+            "The checkpoint signing key (default: <store>/keys/checkpoint.key, if there is one).",
+            valueName: "file"
+        )
+    )
     var checkpointKey: String?
 
     @Option(help: ArgumentHelp("Sign a checkpoint once the log grew by this many events.", valueName: "n"))
@@ -67,7 +72,8 @@ struct ServeCommand: AsyncParsableCommand {
         guard maxBody >= 1024 else { throw ValidationError("--max-body must be at least 1024") }
         guard maxLines >= 1 else { throw ValidationError("--max-lines must be at least 1") }
         guard bodySeconds >= 1 else { throw ValidationError("--body-seconds must be at least 1") }
-        for origin in corsOrigins where !(origin.hasPrefix("http://") || origin.hasPrefix("https://")) || origin.hasSuffix("/") {
+        for origin in corsOrigins
+        where !(origin.hasPrefix("http://") || origin.hasPrefix("https://")) || origin.hasSuffix("/") {
             throw ValidationError("--cors-origin \(origin) is not an origin; write it like https://portal.example.cn")
         }
     }

@@ -30,7 +30,12 @@ struct VerifyCommand: ParsableCommand {
     )
     var expected: [String] = []
 
-    @Option(help: ArgumentHelp("The public key that signed the --expect checkpoints (text or file; default: the store's published key).", valueName: "key"))
+    @Option(
+        help: ArgumentHelp(
+            "The public key that signed the --expect checkpoints (text or file; default: the store's published key).",
+            valueName: "key"
+        )
+    )
     var key: String?
 
     /// The `--expect` values that are digests.
@@ -66,10 +71,13 @@ struct VerifyCommand: ParsableCommand {
         case .json, .jsonl:
             var json = answer.json
             if !checkpointFiles.isEmpty, case .object(var object) = json {
-                object.set("checkpoints", .object([
-                    "confirmed": .array(checkpoints.confirmed.map(JSONValue.string)),
-                    "problems": .array(checkpoints.problems.map(JSONValue.string)),
-                ]))
+                object.set(
+                    "checkpoints",
+                    .object([
+                        "confirmed": .array(checkpoints.confirmed.map(JSONValue.string)),
+                        "problems": .array(checkpoints.problems.map(JSONValue.string)),
+                    ])
+                )
                 json = .object(object)
             }
             print(JSONWriter.string(json))
@@ -111,7 +119,9 @@ struct VerifyCommand: ParsableCommand {
             if answer.isClean, checkpoints.problems.isEmpty {
                 print("result      clean")
             } else {
-                let count = report.problems.count + findings.count + (answer.rulesError == nil ? 0 : 1) + checkpoints.problems.count
+                let count =
+                    report.problems.count + findings.count + (answer.rulesError == nil ? 0 : 1)
+                    + checkpoints.problems.count
                 print("result      \(count) problem(s)")
                 for problem in report.problems { print("  \(Terminal.printable(problem.description))") }
                 for problem in checkpoints.problems { print("  \(Terminal.printable(problem))") }
@@ -149,7 +159,9 @@ struct VerifyCommand: ParsableCommand {
                 do {
                     let root = try log.recomputedTreeRoot(size: checkpoint.size)
                     if root == checkpoint.root {
-                        confirmed.append("checkpoint of \(checkpoint.size) events signed by \(checkpoint.origin) (root \(root.hex))")
+                        confirmed.append(
+                            "checkpoint of \(checkpoint.size) events signed by \(checkpoint.origin) (root \(root.hex))"
+                        )
                     } else {
                         problems.append(
                             "checkpoint \(file): the log's first \(checkpoint.size) events hash to root \(root.hex), not the signed \(checkpoint.root.hex): they were changed after it was signed"

@@ -1,6 +1,6 @@
-import Foundation
 import DocketApplication
 import DocketJSON
+import Foundation
 import Hummingbird
 
 /// An error answered to a client as RFC 9457 problem details (`application/problem+json`):

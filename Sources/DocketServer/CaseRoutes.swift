@@ -76,7 +76,9 @@ struct CaseRoutes: Sendable {
         let holder = try context.require(Access.caseReaders)
         let id = try Self.caseID(context)
         let cut = try Self.cut(request)
-        let steps = try APIError.answer { () throws(DocketError) in try service.replay(id, cut: cut, disclosure: Disclosure.of(holder.role)) }
+        let steps = try APIError.answer { () throws(DocketError) in
+            try service.replay(id, cut: cut, disclosure: Disclosure.of(holder.role))
+        }
         var out: [UInt8] = []
         for step in steps {
             step.write(into: &out)

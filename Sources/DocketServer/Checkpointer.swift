@@ -21,7 +21,9 @@ struct Checkpointer: Service {
         var lastSize = (try? service.checkpointStore.latest())?.size ?? 0
         var lastTime = ContinuousClock.now
         if signer == nil {
-            logger.notice("no checkpoint key (docket key create): the server keeps the Merkle tree but signs no checkpoints")
+            logger.notice(
+                "no checkpoint key (docket key create): the server keeps the Merkle tree but signs no checkpoints"
+            )
         }
         // A failure that repeats is logged once, not every second.
         var lastFailure = ""

@@ -127,16 +127,16 @@ struct CommandRoutes: Sendable {
         if lines.isEmpty { continuation.finish() }
         let store = self.store
         Blocking.start {
-          store.submit(lines, actor: actor) { index, outcome in
-            metrics.command(code: Self.code(outcome), seconds: ContinuousClock.now - started)
-            let (ready, done) = ordered.add(index, outcome)
-            if !ready.isEmpty {
-                var out: [UInt8] = []
-                for outcome in ready { outcome.writeLine(into: &out) }
-                continuation.yield(ByteBuffer(bytes: out))
+            store.submit(lines, actor: actor) { index, outcome in
+                metrics.command(code: Self.code(outcome), seconds: ContinuousClock.now - started)
+                let (ready, done) = ordered.add(index, outcome)
+                if !ready.isEmpty {
+                    var out: [UInt8] = []
+                    for outcome in ready { outcome.writeLine(into: &out) }
+                    continuation.yield(ByteBuffer(bytes: out))
+                }
+                if done { continuation.finish() }
             }
-            if done { continuation.finish() }
-          }
         }
         return Response(
             status: .ok,

@@ -1,5 +1,5 @@
-import Foundation
 import CompressNIO
+import Foundation
 import HTTPTypes
 import Hummingbird
 import NIOCore
@@ -44,7 +44,8 @@ struct CompressionMiddleware: RouterMiddleware {
         for part in header.split(separator: ",") {
             let fields = part.split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
             guard fields.first == "gzip" || fields.first == "*" else { continue }
-            if fields.dropFirst().contains(where: { $0 == "q=0" || $0 == "q=0.0" || $0 == "q=0.00" || $0 == "q=0.000" }) {
+            if fields.dropFirst().contains(where: { $0 == "q=0" || $0 == "q=0.0" || $0 == "q=0.00" || $0 == "q=0.000" })
+            {
                 return false
             }
             return true

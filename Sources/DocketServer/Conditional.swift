@@ -1,5 +1,5 @@
-import Foundation
 import Chronology
+import Foundation
 import HTTPTypes
 import Hummingbird
 

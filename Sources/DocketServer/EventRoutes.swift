@@ -20,7 +20,6 @@ struct EventRoutes: Sendable {
     let tokens: TokenBook
     let streams: StreamAdmission
 
-
     static let nextFrom = HTTPField.Name("Docket-Next-From")!
     static let lastEventID = HTTPField.Name("Last-Event-ID")!
 

@@ -3,8 +3,8 @@ import DocketApplication
 import DocketJSON
 import Evidence
 import Foundation
-import MerkleTree
 import Hummingbird
+import MerkleTree
 
 /// `GET /v1/checkpoints`, `/v1/checkpoints/latest` and `GET /v1/cases/{id}/evidence`: the
 /// store's signed checkpoints (auditors and admins), and a case's evidence bundle against the
@@ -36,7 +36,11 @@ struct EvidenceRoutes: Sendable {
         _ = try context.require(Access.auditors)
         let checkpoints = try APIError.answer { () throws(DocketError) in try service.checkpoints() }
         guard let last = checkpoints.last else {
-            throw APIError(.notFound, "no-checkpoint", "the store has no checkpoint yet (`docket checkpoint`, or serve with a key)")
+            throw APIError(
+                .notFound,
+                "no-checkpoint",
+                "the store has no checkpoint yet (`docket checkpoint`, or serve with a key)"
+            )
         }
         return Response(
             status: .ok,

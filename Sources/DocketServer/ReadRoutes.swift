@@ -49,7 +49,10 @@ struct ReadRoutes: Sendable {
     static func number(_ text: String?, _ name: String, in range: ClosedRange<Int>) throws(APIError) -> Int? {
         guard let text else { return nil }
         guard let n = Int(text), range.contains(n) else {
-            throw APIError.badQuery(name, "\(name) must be a whole number from \(range.lowerBound) to \(range.upperBound)")
+            throw APIError.badQuery(
+                name,
+                "\(name) must be a whole number from \(range.lowerBound) to \(range.upperBound)"
+            )
         }
         return n
     }
@@ -69,7 +72,9 @@ struct ReadRoutes: Sendable {
         filters.expiringWithinDays = try Self.number(query.get("expiringWithin"), "expiringWithin", in: 0...days)
         var today: LocalDate?
         if let text = query.get("today") {
-            guard let date = LocalDate(text) else { throw APIError.badQuery("today", "today \(text) is not a date; write YYYY-MM-DD") }
+            guard let date = LocalDate(text) else {
+                throw APIError.badQuery("today", "today \(text) is not a date; write YYYY-MM-DD")
+            }
             today = date
         }
         filters.status = query.get("status")
@@ -104,7 +109,9 @@ struct ReadRoutes: Sendable {
 
     func projections(_ context: DocketRequestContext) throws -> Response {
         _ = try context.require(Access.reporters)
-        let status = try APIError.answer { () throws(DocketError) in try service.readModelStatus(reuseFingerprintsFor: .seconds(10)) }
+        let status = try APIError.answer { () throws(DocketError) in
+            try service.readModelStatus(reuseFingerprintsFor: .seconds(10))
+        }
         return JSONBody.response(status.json)
     }
 

@@ -183,8 +183,7 @@ final class CommandProcessor {
         let caseID = envelope.target
         let existing = try core.caseRecord(caseID)
         let record = existing ?? CaseState()
-        if let r = checkTarget(envelope, exists: existing != nil, lastAt: record.lastAt, version: record.version)
-        {
+        if let r = checkTarget(envelope, exists: existing != nil, lastAt: record.lastAt, version: record.version) {
             return .done(outcome.refused(r))
         }
         guard case .success(.caseCommand(let command)) = prepared.typed ?? CommandDecoder.decode(envelope) else {
@@ -233,8 +232,7 @@ final class CommandProcessor {
         let batchID = envelope.target
         let existing = core.batchRecord(batchID)
         let record = existing ?? BatchState()
-        if let r = checkTarget(envelope, exists: existing != nil, lastAt: record.lastAt, version: record.version)
-        {
+        if let r = checkTarget(envelope, exists: existing != nil, lastAt: record.lastAt, version: record.version) {
             return .done(outcome.refused(r))
         }
         guard case .success(.batchCommand(let command)) = prepared.typed ?? CommandDecoder.decode(envelope) else {
@@ -246,7 +244,13 @@ final class CommandProcessor {
         case .success(let e): events = e
         }
         let domainEvents = events.map(DomainEvent.batchEvent)
-        let request = appendRequest(envelope, actor: actor, digest: digest, events: domainEvents, version: record.version)
+        let request = appendRequest(
+            envelope,
+            actor: actor,
+            digest: digest,
+            events: domainEvents,
+            version: record.version
+        )
         if let refusal = refusal(of: request) { return .done(outcome.refused(refusal)) }
         let first = core.record(events, batchID: batchID, at: envelope.at)
         return appendStep(

@@ -259,7 +259,8 @@ public final class EventLog: Sendable {
         through last: UInt64? = nil,
         _ body: (BorrowedEvent) throws(EventLogError) -> Void
     ) throws(EventLogError) {
-        try reader.forEachRecord(from: max(1, first), through: last ?? index.lastPosition) { (position, record) throws(EventLogError) in
+        try reader.forEachRecord(from: max(1, first), through: last ?? index.lastPosition) {
+            (position, record) throws(EventLogError) in
             let event: BorrowedEvent
             do throws(DecodeError) {
                 event = try BorrowedEvent(record: record, position: position)

@@ -29,7 +29,9 @@ public enum BundleVerifier {
             if let trusted {
                 key = trusted
                 if carried != trusted {
-                    report.notProven.append("the bundle names another key (\(carried)); it was checked against the key you trust")
+                    report.notProven.append(
+                        "the bundle names another key (\(carried)); it was checked against the key you trust"
+                    )
                 }
             } else {
                 key = carried
@@ -59,12 +61,18 @@ public enum BundleVerifier {
         var withheldPositions: [UInt64] = []
         func check(_ entry: EvidenceBundle.Entry, _ label: String, mayWithhold: Bool) -> RecordedDomainEvent? {
             guard entry.position <= checkpoint.size else {
-                report.failures.append("\(label): position \(entry.position) is beyond the checkpoint's \(checkpoint.size) events")
+                report.failures.append(
+                    "\(label): position \(entry.position) is beyond the checkpoint's \(checkpoint.size) events"
+                )
                 return nil
             }
             guard let leaf = entry.leaf,
                 Merkle.verifyInclusion(
-                    leaf: leaf, index: entry.position - 1, size: checkpoint.size, proof: entry.proof, root: checkpoint.root
+                    leaf: leaf,
+                    index: entry.position - 1,
+                    size: checkpoint.size,
+                    proof: entry.proof,
+                    root: checkpoint.root
                 )
             else {
                 report.failures.append(
@@ -76,7 +84,9 @@ public enum BundleVerifier {
                 do throws(EventLogError) {
                     return try RecordedDomainEvent(RecordedEvent(record: record, position: entry.position))
                 } catch {
-                    report.failures.append("\(label): the record at position \(entry.position) cannot be read: \(error.message)")
+                    report.failures.append(
+                        "\(label): the record at position \(entry.position) cannot be read: \(error.message)"
+                    )
                     return nil
                 }
             }
@@ -105,11 +115,19 @@ public enum BundleVerifier {
                     "the application (Applied) at position \(entry.position): its record is withheld (\(entry.withheld ?? "masked")); that a record is there is proven, that it is this case's application as shown is not"
                 )
                 return RecordedDomainEvent(
-                    position: event.position, stream: event.stream, version: event.version, at: event.at,
-                    recordedAt: event.recordedAt, metadata: event.metadata, event: domain, payload: event.data
+                    position: event.position,
+                    stream: event.stream,
+                    version: event.version,
+                    at: event.at,
+                    recordedAt: event.recordedAt,
+                    metadata: event.metadata,
+                    event: domain,
+                    payload: event.data
                 )
             case .failure(let rejection):
-                report.failures.append("\(label): the event shown for the withheld record cannot be read (\(rejection.message))")
+                report.failures.append(
+                    "\(label): the event shown for the withheld record cannot be read (\(rejection.message))"
+                )
                 return nil
             }
         }
@@ -118,7 +136,9 @@ public enum BundleVerifier {
         for (i, entry) in bundle.caseEvents.enumerated() {
             guard let event = check(entry, "caseEvents[\(i)]", mayWithhold: true) else { continue }
             guard event.stream == StreamName.forCase(bundle.caseID) else {
-                report.failures.append("caseEvents[\(i)]: the event at position \(event.position) is of \(event.stream), not case \(bundle.caseID)")
+                report.failures.append(
+                    "caseEvents[\(i)]: the event at position \(event.position) is of \(event.stream), not case \(bundle.caseID)"
+                )
                 continue
             }
             caseEvents.append(event)
@@ -127,7 +147,9 @@ public enum BundleVerifier {
         for (i, entry) in bundle.batchEvents.enumerated() {
             guard let event = check(entry, "batchEvents[\(i)]", mayWithhold: false) else { continue }
             guard event.batchID != nil else {
-                report.failures.append("batchEvents[\(i)]: the event at position \(event.position) is of \(event.stream), not a batch")
+                report.failures.append(
+                    "batchEvents[\(i)]: the event at position \(event.position) is of \(event.stream), not a batch"
+                )
                 continue
             }
             batchEvents.append(event)
@@ -189,7 +211,11 @@ public enum BundleVerifier {
             do throws(EvidenceError) {
                 let next = try Checkpoint.verified(try SignedNote(later.checkpoint), by: key)
                 if Merkle.verifyConsistency(
-                    first: checkpoint.size, second: next.size, firstRoot: checkpoint.root, secondRoot: next.root, proof: later.proof
+                    first: checkpoint.size,
+                    second: next.size,
+                    firstRoot: checkpoint.root,
+                    secondRoot: next.root,
+                    proof: later.proof
                 ) {
                     report.proven.append(
                         "the log only grew from \(checkpoint.size) to \(next.size) events between the two checkpoints (nothing before was changed, removed or reordered)"
@@ -216,7 +242,9 @@ public enum BundleVerifier {
             if let batch = fold.state.sittingBatch { named.insert(batch) }
             if let retake = fold.state.retake { named.insert(retake.batch) }
             for batch in named.sorted() where byBatch[batch] == nil {
-                report.failures.append("batch \(batch), which the case names, has no events in the bundle: its schedule and publication decide the case's status")
+                report.failures.append(
+                    "batch \(batch), which the case names, has no events in the bundle: its schedule and publication decide the case's status"
+                )
             }
             let moment =
                 checkpoint.time.flatMap { RFC3339.parse($0) } ?? caseEvents.map(\.recordedAt).max() ?? caseEvents[0].at

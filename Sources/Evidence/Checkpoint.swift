@@ -60,7 +60,10 @@ public struct Checkpoint: Sendable, Hashable {
         }
         let checkpoint = try Checkpoint(text: note.text)
         guard checkpoint.origin == verifier.name else {
-            throw EvidenceError(.badSignature, "the checkpoint names the log \(checkpoint.origin), but the key is \(verifier.name)'s")
+            throw EvidenceError(
+                .badSignature,
+                "the checkpoint names the log \(checkpoint.origin), but the key is \(verifier.name)'s"
+            )
         }
         return checkpoint
     }

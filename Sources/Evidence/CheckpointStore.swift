@@ -55,10 +55,14 @@ public struct CheckpointStore: Sendable {
     /// Every key that has signed this store's checkpoints, oldest first.
     public func verifiers() throws(EvidenceError) -> [NoteVerifier] {
         guard let data = FileManager.default.contents(atPath: directory + "/key.pub") else {
-            throw EvidenceError(.notFound, "no checkpoint key is published yet: make a checkpoint with `docket checkpoint`")
+            throw EvidenceError(
+                .notFound,
+                "no checkpoint key is published yet: make a checkpoint with `docket checkpoint`"
+            )
         }
         var out: [NoteVerifier] = []
-        for line in String(decoding: data, as: UTF8.self).split(separator: "\n") where !line.trimmingWhitespace().isEmpty {
+        for line in String(decoding: data, as: UTF8.self).split(separator: "\n")
+        where !line.trimmingWhitespace().isEmpty {
             out.append(try NoteVerifier(String(line)))
         }
         return out
@@ -66,7 +70,9 @@ public struct CheckpointStore: Sendable {
 
     /// The key that signs this store's checkpoints now (the latest published).
     public func verifier() throws(EvidenceError) -> NoteVerifier {
-        guard let last = try verifiers().last else { throw EvidenceError(.notFound, "no checkpoint key is published yet") }
+        guard let last = try verifiers().last else {
+            throw EvidenceError(.notFound, "no checkpoint key is published yet")
+        }
         return last
     }
 
@@ -105,7 +111,10 @@ public struct CheckpointStore: Sendable {
     /// The stored checkpoint of `size` events.
     public func note(size: UInt64) throws(EvidenceError) -> SignedNote {
         guard let data = FileManager.default.contents(atPath: directory + "/" + Self.fileName(size)) else {
-            throw EvidenceError(.notFound, "no checkpoint of \(size) events; `docket checkpoint list` shows those there are")
+            throw EvidenceError(
+                .notFound,
+                "no checkpoint of \(size) events; `docket checkpoint list` shows those there are"
+            )
         }
         return try SignedNote(String(decoding: data, as: UTF8.self))
     }
@@ -128,7 +137,10 @@ public struct CheckpointStore: Sendable {
         let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
         guard fd >= 0 else {
             if errno == EEXIST {
-                throw EvidenceError(.io, "a key already exists at \(path); checkpoints it signed are verified with it (remove it first to replace it)")
+                throw EvidenceError(
+                    .io,
+                    "a key already exists at \(path); checkpoints it signed are verified with it (remove it first to replace it)"
+                )
             }
             throw EvidenceError(.io, "cannot write \(path): \(String(cString: strerror(errno)))")
         }
@@ -139,7 +151,9 @@ public struct CheckpointStore: Sendable {
             guard n > 0 else { throw EvidenceError(.io, "cannot write \(path): \(String(cString: strerror(errno)))") }
             written += n
         }
-        guard fsync(fd) == 0 else { throw EvidenceError(.io, "cannot sync \(path): \(String(cString: strerror(errno)))") }
+        guard fsync(fd) == 0 else {
+            throw EvidenceError(.io, "cannot sync \(path): \(String(cString: strerror(errno)))")
+        }
         let dir = open(folder.isEmpty ? "." : folder, O_RDONLY | O_CLOEXEC)
         if dir >= 0 {
             fsync(dir)
@@ -172,7 +186,9 @@ public struct CheckpointStore: Sendable {
             throw EvidenceError(.io, "cannot sync \(temp): \(String(cString: strerror(errno)))")
         }
         close(fd)
-        guard rename(temp, path) == 0 else { throw EvidenceError(.io, "cannot rename \(temp): \(String(cString: strerror(errno)))") }
+        guard rename(temp, path) == 0 else {
+            throw EvidenceError(.io, "cannot rename \(temp): \(String(cString: strerror(errno)))")
+        }
         let dir = open(folder, O_RDONLY | O_CLOEXEC)
         if dir >= 0 {
             fsync(dir)

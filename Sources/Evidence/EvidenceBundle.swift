@@ -160,7 +160,9 @@ public struct EvidenceBundle: Sendable {
         if let later {
             field(
                 "later",
-                .object(["checkpoint": .string(later.checkpoint), "proof": .array(later.proof.map { .string($0.base64) })]),
+                .object([
+                    "checkpoint": .string(later.checkpoint), "proof": .array(later.proof.map { .string($0.base64) }),
+                ]),
                 last: true
             )
         }

@@ -15,14 +15,21 @@ public struct EvidenceReport: Sendable {
 
     /// For people: a verdict, then each list.
     public var text: String {
-        var out = ok ? "VERIFIED: the evidence for case \(caseID) checks out.\n" : "NOT VERIFIED: the evidence for case \(caseID) fails \(failures.count) check\(failures.count == 1 ? "" : "s").\n"
+        var out =
+            ok
+            ? "VERIFIED: the evidence for case \(caseID) checks out.\n"
+            : "NOT VERIFIED: the evidence for case \(caseID) fails \(failures.count) check\(failures.count == 1 ? "" : "s").\n"
         if !failures.isEmpty { out += "\nFailed:\n" + failures.map { "  ✗ " + $0 }.joined(separator: "\n") + "\n" }
         if !proven.isEmpty { out += "\nProven:\n" + proven.map { "  ✓ " + $0 }.joined(separator: "\n") + "\n" }
-        if !notProven.isEmpty { out += "\nNot proven:\n" + notProven.map { "  · " + $0 }.joined(separator: "\n") + "\n" }
+        if !notProven.isEmpty {
+            out += "\nNot proven:\n" + notProven.map { "  · " + $0 }.joined(separator: "\n") + "\n"
+        }
         if let caseView {
             var bytes: [UInt8] = []
             JSONWriter.write(caseView, into: &bytes)
-            out += "\nThe case state the events imply (the domain's fold):\n  " + String(decoding: bytes, as: UTF8.self) + "\n"
+            out +=
+                "\nThe case state the events imply (the domain's fold):\n  " + String(decoding: bytes, as: UTF8.self)
+                + "\n"
         }
         return out
     }

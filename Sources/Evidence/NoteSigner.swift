@@ -40,7 +40,8 @@ public struct NoteSigner: Sendable {
 
     /// From a 32-byte seed (test vectors).
     public init(name: String, seed: [UInt8]) throws(EvidenceError) {
-        guard (try? Curve25519.Signing.PrivateKey(rawRepresentation: seed)) != nil, NoteVerifier.isValidName(name) else {
+        guard (try? Curve25519.Signing.PrivateKey(rawRepresentation: seed)) != nil, NoteVerifier.isValidName(name)
+        else {
             throw EvidenceError(.malformed, "a seed is 32 bytes and a name non-empty text without spaces or '+'")
         }
         self.name = name
@@ -59,7 +60,9 @@ public struct NoteSigner: Sendable {
     }
 
     /// The key file's text.
-    public var text: String { "PRIVATE+KEY+\(name)+\(verifierHashHex)+" + Base64.encode([0x01] + Array(key.rawRepresentation)) }
+    public var text: String {
+        "PRIVATE+KEY+\(name)+\(verifierHashHex)+" + Base64.encode([0x01] + Array(key.rawRepresentation))
+    }
 
     /// An Ed25519 signature over `message`.
     public func sign(_ message: [UInt8]) -> [UInt8] {

@@ -59,8 +59,12 @@ public struct NoteVerifier: Sendable, Hashable, CustomStringConvertible {
 extension StringProtocol {
     func trimmingWhitespace() -> String {
         var scalars = Substring(self).unicodeScalars[...]
-        while let first = scalars.first, first == " " || first == "\n" || first == "\t" || first == "\r" { scalars.removeFirst() }
-        while let last = scalars.last, last == " " || last == "\n" || last == "\t" || last == "\r" { scalars.removeLast() }
+        while let first = scalars.first, first == " " || first == "\n" || first == "\t" || first == "\r" {
+            scalars.removeFirst()
+        }
+        while let last = scalars.last, last == " " || last == "\n" || last == "\t" || last == "\r" {
+            scalars.removeLast()
+        }
         return String(String.UnicodeScalarView(scalars))
     }
 }

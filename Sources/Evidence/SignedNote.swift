@@ -17,7 +17,9 @@ public struct SignedNote: Sendable, Hashable {
     /// Signs `text` (which must end with a newline) with `signer`.
     public init(text: String, signer: NoteSigner) {
         self.text = text
-        signatures = [Signature(name: signer.name, keyHash: signer.verifier.keyHash, bytes: signer.sign(Array(text.utf8)))]
+        signatures = [
+            Signature(name: signer.name, keyHash: signer.verifier.keyHash, bytes: signer.sign(Array(text.utf8)))
+        ]
     }
 
     /// Parses a note's full form.
@@ -39,7 +41,8 @@ public struct SignedNote: Sendable, Hashable {
                 throw EvidenceError(.malformed, "a signature line starts with an em dash and a space")
             }
             let parts = line.dropFirst(2).split(separator: " ", omittingEmptySubsequences: false)
-            guard parts.count == 2, NoteVerifier.isValidName(String(parts[0])), let raw = Base64.decode(String(parts[1])),
+            guard parts.count == 2, NoteVerifier.isValidName(String(parts[0])),
+                let raw = Base64.decode(String(parts[1])),
                 raw.count > 4
             else {
                 throw EvidenceError(.malformed, "a signature line is `— <name> <base64>`, one space between")
@@ -58,7 +61,10 @@ public struct SignedNote: Sendable, Hashable {
     public var full: String {
         var out = text + "\n"
         for s in signatures {
-            let hash = [UInt8(s.keyHash >> 24), UInt8(s.keyHash >> 16 & 0xFF), UInt8(s.keyHash >> 8 & 0xFF), UInt8(s.keyHash & 0xFF)]
+            let hash = [
+                UInt8(s.keyHash >> 24), UInt8(s.keyHash >> 16 & 0xFF), UInt8(s.keyHash >> 8 & 0xFF),
+                UInt8(s.keyHash & 0xFF),
+            ]
             out += "\u{2014} \(s.name) " + Base64.encode(hash + s.bytes) + "\n"
         }
         return out
@@ -67,7 +73,8 @@ public struct SignedNote: Sendable, Hashable {
     /// Whether a signature of `verifier` (same name and key hash) signs the text.
     public func isSigned(by verifier: NoteVerifier) -> Bool {
         signatures.contains {
-            $0.name == verifier.name && $0.keyHash == verifier.keyHash && verifier.verifies($0.bytes, over: Array(text.utf8))
+            $0.name == verifier.name && $0.keyHash == verifier.keyHash
+                && verifier.verifies($0.bytes, over: Array(text.utf8))
         }
     }
 }

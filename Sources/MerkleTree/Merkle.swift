@@ -12,7 +12,11 @@ public enum Merkle {
     }
 
     /// MTH(D[start..<end]).
-    public static func hash<S: MerkleNodeSource>(_ source: S, _ start: UInt64, _ end: UInt64) throws(S.Failure) -> MerkleHash {
+    public static func hash<S: MerkleNodeSource>(
+        _ source: S,
+        _ start: UInt64,
+        _ end: UInt64
+    ) throws(S.Failure) -> MerkleHash {
         let n = end - start
         if n == 0 { return .empty }
         if n & (n - 1) == 0, start % n == 0 { return try source.node(start: start, level: n.trailingZeroBitCount) }

@@ -21,9 +21,17 @@ import Testing
             #expect(key.status == 0)
             let published = key.output.trimmingCharacters(in: .whitespacesAndNewlines)
             #expect(published.hasPrefix("test.docket/cli+"))
-            #expect(try CLI.run(["key", "show", "--store", store]).output.trimmingCharacters(in: .whitespacesAndNewlines) == published)
-            #expect(try CLI.run(["key", "create", "--store", store, "--name", "again"]).status == 1, "a key is never replaced silently")
-            let keyMode = try FileManager.default.attributesOfItem(atPath: store + "/keys/checkpoint.key")[.posixPermissions] as? Int
+            #expect(
+                try CLI.run(["key", "show", "--store", store]).output.trimmingCharacters(in: .whitespacesAndNewlines)
+                    == published
+            )
+            #expect(
+                try CLI.run(["key", "create", "--store", store, "--name", "again"]).status == 1,
+                "a key is never replaced silently"
+            )
+            let keyMode =
+                try FileManager.default.attributesOfItem(atPath: store + "/keys/checkpoint.key")[.posixPermissions]
+                as? Int
             #expect(keyMode == 0o600)
 
             let first = try CLI.run(["checkpoint", "--store", store])
@@ -35,7 +43,11 @@ import Testing
             #expect(extends.status == 0, "\(extends.output)")
             #expect(extends.output.contains("extends     checkpoint of"))
             let forged = directory + "/forged.note"
-            try first.output.replacingOccurrences(of: "\n\n", with: "\nextra\n\n").write(toFile: forged, atomically: true, encoding: .utf8)
+            try first.output.replacingOccurrences(of: "\n\n", with: "\nextra\n\n").write(
+                toFile: forged,
+                atomically: true,
+                encoding: .utf8
+            )
             #expect(try CLI.run(["verify", "--store", store, "--expect", forged]).status == 1)
             let id = CommandWorkload.caseID(3)
             let bundle = directory + "/bundle.json"
@@ -47,7 +59,9 @@ import Testing
             #expect(verified.output.hasPrefix("VERIFIED"))
             // The standalone verifier says the same, from the file alone.
             let standalone = Process()
-            standalone.executableURL = URL(fileURLWithPath: (CLI.docket as NSString).deletingLastPathComponent + "/docket-evidence-verify")
+            standalone.executableURL = URL(
+                fileURLWithPath: (CLI.docket as NSString).deletingLastPathComponent + "/docket-evidence-verify"
+            )
             standalone.arguments = [bundle, "--key", published]
             standalone.standardOutput = FileHandle.nullDevice
             try standalone.run()
@@ -69,12 +83,16 @@ import Testing
             let second = try CLI.run(["checkpoint", "--store", store])
             let list = try CLI.run(["checkpoint", "list", "--store", store, "--output", "json"])
             #expect(list.status == 0)
-            let sizes = list.output.components(separatedBy: "\"size\":").dropFirst().compactMap { Int($0.prefix { $0.isNumber }) }
+            let sizes = list.output.components(separatedBy: "\"size\":").dropFirst().compactMap {
+                Int($0.prefix { $0.isNumber })
+            }
             #expect(sizes.count == 2)
             let consistent = try CLI.run(["checkpoint", "verify", String(sizes[0]), String(sizes[1]), "--store", store])
             #expect(consistent.status == 0, "\(consistent.error)")
             #expect(consistent.output.hasPrefix("consistent"))
-            #expect(try CLI.run(["checkpoint", "verify", String(sizes[1]), String(sizes[0]), "--store", store]).status == 1)
+            #expect(
+                try CLI.run(["checkpoint", "verify", String(sizes[1]), String(sizes[0]), "--store", store]).status == 1
+            )
             #expect(second.status == 0)
         }
     }

@@ -81,7 +81,11 @@ import Testing
     }
 
     /// Signs in as the harness's token for `role`; fails the test if that does not work.
-    static func browser(_ client: some TestClientProtocol, _ harness: Harness, _ role: Actor.Role) async throws -> Browser {
+    static func browser(
+        _ client: some TestClientProtocol,
+        _ harness: Harness,
+        _ role: Actor.Role
+    ) async throws -> Browser {
         let token = try #require(harness.tokens[role])
         let (_, browser) = try await signIn(client, token: token)
         return try #require(browser)
@@ -130,7 +134,11 @@ import Testing
     @Test func behindTLSTheSessionCookieIsSecure() async throws {
         let harness = try Harness()
         try await harness.app.test(.router) { client in
-            let page = try await client.execute(uri: "/console/", method: .get, headers: [.init("X-Forwarded-Proto")!: "https"])
+            let page = try await client.execute(
+                uri: "/console/",
+                method: .get,
+                headers: [.init("X-Forwarded-Proto")!: "https"]
+            )
             #expect(try #require(Self.setCookie(page, ConsoleCookies.signIn)).header.hasSuffix("; Secure"))
         }
     }
@@ -217,7 +225,9 @@ import Testing
                 uri: "/console/cases/\(Self.caseID)/add-note",
                 method: .post,
                 headers: headers,
-                body: Self.form([("csrf", browser.csrf), ("commandId", commandID), ("expectedVersion", version), ("text", "x")])
+                body: Self.form([
+                    ("csrf", browser.csrf), ("commandId", commandID), ("expectedVersion", version), ("text", "x"),
+                ])
             )
             #expect(crossSite.status == .forbidden)
             #expect(harness.store.log.lastPosition == before)
@@ -245,7 +255,9 @@ import Testing
                 ] + extra
             }
             let lodged = try await Self.post(
-                client, "/console/cases/\(Self.caseID)/lodge-complaint", browser,
+                client,
+                "/console/cases/\(Self.caseID)/lodge-complaint",
+                browser,
                 try await fields([
                     ("complaintId", "CMP-CONSOLE-1"), ("channel", "phone"), ("category", "score"),
                     ("summary", "asks for a re-mark"),
@@ -253,18 +265,28 @@ import Testing
             )
             #expect(lodged.status == .seeOther)
             let resolved = try await Self.post(
-                client, "/console/cases/\(Self.caseID)/resolve-complaint", browser,
-                try await fields([("complaintId", "CMP-CONSOLE-1"), ("outcome", "dismissed"), ("resolution", "re-mark confirmed the score")])
+                client,
+                "/console/cases/\(Self.caseID)/resolve-complaint",
+                browser,
+                try await fields([
+                    ("complaintId", "CMP-CONSOLE-1"), ("outcome", "dismissed"),
+                    ("resolution", "re-mark confirmed the score"),
+                ])
             )
             #expect(resolved.status == .seeOther)
-            let page = Self.text(try await Self.get(client, "/console/cases/\(Self.caseID)?done=resolve-complaint", browser))
+            let page = Self.text(
+                try await Self.get(client, "/console/cases/\(Self.caseID)?done=resolve-complaint", browser)
+            )
             #expect(page.contains("ComplaintLodged"))
             #expect(page.contains("ComplaintResolved"))
             #expect(page.contains("The complaint was resolved"))
             #expect(page.contains("supervisor-router"))
             // The log holds them as the token's actor, at the server's time.
-            let timeline = try DocketService(store: harness.store, projector: .init(storeRoot: harness.store.root, log: harness.store.log))
-                .timeline(Self.caseID, disclosure: .masked)
+            let timeline = try DocketService(
+                store: harness.store,
+                projector: .init(storeRoot: harness.store.root, log: harness.store.log)
+            )
+            .timeline(Self.caseID, disclosure: .masked)
             let resolution = try #require(timeline.last { $0.event.type == "ComplaintResolved" })
             #expect(resolution.event.metadata.actorID == "supervisor-router")
             #expect(resolution.event.metadata.role == "supervisor")
@@ -277,18 +299,27 @@ import Testing
             let browser = try await Self.browser(client, harness, .supervisor)
             var page = Self.text(try await Self.get(client, "/console/cases/\(Self.caseID)", browser))
             let lodge: [(String, String)] = [
-                ("complaintId", "CMP-TWICE"), ("channel", "email"), ("category", "fee"), ("summary", "fee charged twice"),
+                ("complaintId", "CMP-TWICE"), ("channel", "email"), ("category", "fee"),
+                ("summary", "fee charged twice"),
             ]
             _ = try await Self.post(
-                client, "/console/cases/\(Self.caseID)/lodge-complaint", browser,
-                [("csrf", browser.csrf), ("commandId", try #require(Self.hidden("commandId", in: page))),
-                 ("expectedVersion", try #require(Self.hidden("expectedVersion", in: page)))] + lodge
+                client,
+                "/console/cases/\(Self.caseID)/lodge-complaint",
+                browser,
+                [
+                    ("csrf", browser.csrf), ("commandId", try #require(Self.hidden("commandId", in: page))),
+                    ("expectedVersion", try #require(Self.hidden("expectedVersion", in: page))),
+                ] + lodge
             )
             page = Self.text(try await Self.get(client, "/console/cases/\(Self.caseID)", browser))
             let again = try await Self.post(
-                client, "/console/cases/\(Self.caseID)/lodge-complaint", browser,
-                [("csrf", browser.csrf), ("commandId", try #require(Self.hidden("commandId", in: page))),
-                 ("expectedVersion", try #require(Self.hidden("expectedVersion", in: page)))] + lodge
+                client,
+                "/console/cases/\(Self.caseID)/lodge-complaint",
+                browser,
+                [
+                    ("csrf", browser.csrf), ("commandId", try #require(Self.hidden("commandId", in: page))),
+                    ("expectedVersion", try #require(Self.hidden("expectedVersion", in: page))),
+                ] + lodge
             )
             #expect(again.status == .unprocessableContent)
             let refused = Self.text(again)
@@ -297,7 +328,9 @@ import Testing
             #expect(refused.contains(">fee charged twice</textarea>"), "what was typed is kept")
             // A stale page: the case moved on since it was drawn.
             let stale = try await Self.post(
-                client, "/console/cases/\(Self.caseID)/add-note", browser,
+                client,
+                "/console/cases/\(Self.caseID)/add-note",
+                browser,
                 [("csrf", browser.csrf), ("commandId", "console-stale"), ("expectedVersion", "1"), ("text", "late")]
             )
             #expect(stale.status == .conflict)
@@ -320,7 +353,9 @@ import Testing
                 #expect((csv.status == .ok) == Access.reporters.contains(role), "\(role) csv")
                 // Complaint work is the supervisor's, whatever the form says.
                 let work = try await Self.post(
-                    client, "/console/cases/\(Self.caseID)/add-note", browser,
+                    client,
+                    "/console/cases/\(Self.caseID)/add-note",
+                    browser,
                     [("csrf", browser.csrf), ("commandId", "console-\(role)"), ("text", "by \(role)")]
                 )
                 #expect((work.status == .seeOther) == (role == .supervisor), "\(role) add-note: \(work.status)")
@@ -335,8 +370,11 @@ import Testing
         let harness = try Harness()
         try await harness.app.test(.router) { client in
             let candidate = try #require(
-                DocketService(store: harness.store, projector: .init(storeRoot: harness.store.root, log: harness.store.log))
-                    .foldedCase(Self.caseID).state.application?.candidate
+                DocketService(
+                    store: harness.store,
+                    projector: .init(storeRoot: harness.store.root, log: harness.store.log)
+                )
+                .foldedCase(Self.caseID).state.application?.candidate
             )
             let name = candidate.name
             let number = candidate.idDocument.number
@@ -370,7 +408,9 @@ import Testing
 
             let second = try #require(try await Self.signIn(client, token: token).1)
             #expect(try await Self.get(client, "/console/search", second).status == .ok)
-            _ = try TokenFile.revoke(path: TokenFile.path(storeRoot: harness.store.root)) { $0.actor == "supervisor-router" }
+            _ = try TokenFile.revoke(path: TokenFile.path(storeRoot: harness.store.root)) {
+                $0.actor == "supervisor-router"
+            }
             // The server looks at the tokens file at most once a second for tokens it knows.
             try await Task.sleep(for: .milliseconds(1100))
             let after = try await Self.get(client, "/console/search", second)
@@ -386,9 +426,13 @@ import Testing
             let page = Self.text(try await Self.get(client, "/console/cases/\(Self.caseID)", browser))
             let typed = "<script>alert(1)</script> & \"quoted\""
             let added = try await Self.post(
-                client, "/console/cases/\(Self.caseID)/add-note", browser,
-                [("csrf", browser.csrf), ("commandId", try #require(Self.hidden("commandId", in: page))),
-                 ("expectedVersion", try #require(Self.hidden("expectedVersion", in: page))), ("text", typed)]
+                client,
+                "/console/cases/\(Self.caseID)/add-note",
+                browser,
+                [
+                    ("csrf", browser.csrf), ("commandId", try #require(Self.hidden("commandId", in: page))),
+                    ("expectedVersion", try #require(Self.hidden("expectedVersion", in: page))), ("text", typed),
+                ]
             )
             #expect(added.status == .seeOther)
             let shown = try await Self.get(client, "/console/cases/\(Self.caseID)", browser)
@@ -409,7 +453,10 @@ import Testing
             let saved = try await Self.get(client, "/console/cases/\(Self.caseID)/saved?order=oldest", browser)
             #expect(saved.status == .ok)
             let position = harness.store.log.lastPosition
-            #expect(saved.headers[.contentDisposition] == "attachment; filename=\"docket-case-\(Self.caseID)-p\(position).html\"")
+            #expect(
+                saved.headers[.contentDisposition]
+                    == "attachment; filename=\"docket-case-\(Self.caseID)-p\(position).html\""
+            )
             let html = Self.text(saved)
             #expect(html.contains("<style>"))
             #expect(!html.contains("<link rel=\"stylesheet\""))

@@ -21,7 +21,10 @@ import Testing
 
     static func sign(_ harness: Harness) throws -> NoteSigner {
         let signer = try NoteSigner(name: "docket.test/routes")
-        let service = DocketService(store: harness.store, projector: Projector(storeRoot: harness.root + "/store", log: harness.store.log))
+        let service = DocketService(
+            store: harness.store,
+            projector: Projector(storeRoot: harness.root + "/store", log: harness.store.log)
+        )
         _ = try service.makeCheckpoint(signer: signer)
         return signer
     }
@@ -29,11 +32,17 @@ import Testing
     @Test func beforeAnyCheckpointTheRoutesSaySo() async throws {
         let harness = try Harness()
         try await harness.app.test(.router) { client in
-            let latest = try await client.execute(uri: "/v1/checkpoints/latest", method: .get, headers: harness.headers(.auditor))
+            let latest = try await client.execute(
+                uri: "/v1/checkpoints/latest",
+                method: .get,
+                headers: harness.headers(.auditor)
+            )
             #expect(latest.status == .notFound)
             #expect(RouterTestingTests.code(latest) == "no-checkpoint")
             let bundle = try await client.execute(
-                uri: "/v1/cases/\(CommandWorkload.caseID(0))/evidence", method: .get, headers: harness.headers(.auditor)
+                uri: "/v1/cases/\(CommandWorkload.caseID(0))/evidence",
+                method: .get,
+                headers: harness.headers(.auditor)
             )
             #expect(bundle.status == .notFound)
             #expect(RouterTestingTests.code(bundle) == "no-checkpoint")
@@ -44,16 +53,28 @@ import Testing
         let harness = try Harness()
         let signer = try Self.sign(harness)
         try await harness.app.test(.router) { client in
-            let list = try await client.execute(uri: "/v1/checkpoints", method: .get, headers: harness.headers(.auditor))
+            let list = try await client.execute(
+                uri: "/v1/checkpoints",
+                method: .get,
+                headers: harness.headers(.auditor)
+            )
             #expect(list.status == .ok)
             let items = try JSONParser.parse(Array(buffer: list.body))["checkpoints"]?.arrayValue
             #expect(items?.count == 1)
             #expect(items?.first?["size"]?.intValue == Int(harness.store.log.lastPosition))
-            let latest = try await client.execute(uri: "/v1/checkpoints/latest", method: .get, headers: harness.headers(.admin))
+            let latest = try await client.execute(
+                uri: "/v1/checkpoints/latest",
+                method: .get,
+                headers: harness.headers(.admin)
+            )
             #expect(latest.headers[.contentType] == "text/plain; charset=utf-8")
             #expect(try SignedNote(String(buffer: latest.body)).isSigned(by: signer.verifier))
             for role in [Actor.Role.supervisor, .reporter, .portal] {
-                let refused = try await client.execute(uri: "/v1/checkpoints", method: .get, headers: harness.headers(role))
+                let refused = try await client.execute(
+                    uri: "/v1/checkpoints",
+                    method: .get,
+                    headers: harness.headers(role)
+                )
                 #expect(refused.status == .forbidden, "\(role)")
             }
         }
@@ -65,7 +86,11 @@ import Testing
         let id = CommandWorkload.caseID(0)
         try await harness.app.test(.router) { client in
             for (role, masked) in [(Actor.Role.supervisor, true), (.auditor, false), (.registrar, false)] {
-                let response = try await client.execute(uri: "/v1/cases/\(id)/evidence", method: .get, headers: harness.headers(role))
+                let response = try await client.execute(
+                    uri: "/v1/cases/\(id)/evidence",
+                    method: .get,
+                    headers: harness.headers(role)
+                )
                 #expect(response.status == .ok, "\(role)")
                 #expect(response.headers[.contentDisposition] == "attachment; filename=\"docket-evidence-\(id).json\"")
                 let bytes = Array(buffer: response.body)
@@ -75,11 +100,23 @@ import Testing
                 let report = BundleVerifier.verify(bytes, trusting: signer.verifier)
                 #expect(report.ok, "\(role): \(report.failures)")
             }
-            let reporter = try await client.execute(uri: "/v1/cases/\(id)/evidence", method: .get, headers: harness.headers(.reporter))
+            let reporter = try await client.execute(
+                uri: "/v1/cases/\(id)/evidence",
+                method: .get,
+                headers: harness.headers(.reporter)
+            )
             #expect(reporter.status == .forbidden)
-            let badSize = try await client.execute(uri: "/v1/cases/\(id)/evidence?checkpoint=0", method: .get, headers: harness.headers(.auditor))
+            let badSize = try await client.execute(
+                uri: "/v1/cases/\(id)/evidence?checkpoint=0",
+                method: .get,
+                headers: harness.headers(.auditor)
+            )
             #expect(badSize.status == .badRequest)
-            let noSuch = try await client.execute(uri: "/v1/cases/\(id)/evidence?checkpoint=3", method: .get, headers: harness.headers(.auditor))
+            let noSuch = try await client.execute(
+                uri: "/v1/cases/\(id)/evidence?checkpoint=3",
+                method: .get,
+                headers: harness.headers(.auditor)
+            )
             #expect(noSuch.status == .notFound)
         }
     }

@@ -90,7 +90,8 @@ import Testing
         for file in try FileManager.default.contentsOfDirectory(atPath: logDirectory) where file.hasSuffix(".dlog") {
             try FileManager.default.removeItem(atPath: logDirectory + "/" + file)
         }
-        for file in try FileManager.default.contentsOfDirectory(atPath: forged.path + "/log") where file.hasSuffix(".dlog") {
+        for file in try FileManager.default.contentsOfDirectory(atPath: forged.path + "/log")
+        where file.hasSuffix(".dlog") {
             try FileManager.default.copyItem(atPath: forged.path + "/log/" + file, toPath: logDirectory + "/" + file)
         }
         let reopened = try? store.open(readOnly: true)

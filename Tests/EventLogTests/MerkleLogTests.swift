@@ -15,7 +15,11 @@ import Testing
         for start in stride(from: 0, to: count, by: group) {
             let part = events[start..<min(count, start + group)]
             _ = try await log.append(
-                AppendRequest(streams: part.enumerated().map { .init(stream: "s\(($0.offset + start) % 5)", events: [$0.element]) })
+                AppendRequest(
+                    streams: part.enumerated().map {
+                        .init(stream: "s\(($0.offset + start) % 5)", events: [$0.element])
+                    }
+                )
             )
         }
     }
@@ -43,12 +47,24 @@ import Testing
             for position in Set([1, size / 2 + 1, size]) {
                 let (salt, record) = try log.leaf(at: position)
                 let proof = try log.inclusionProof(position: position, treeSize: size)
-                #expect(Merkle.verifyInclusion(leaf: .leaf(salt + record), index: position - 1, size: size, proof: proof, root: root))
+                #expect(
+                    Merkle.verifyInclusion(
+                        leaf: .leaf(salt + record),
+                        index: position - 1,
+                        size: size,
+                        proof: proof,
+                        root: root
+                    )
+                )
             }
             let consistency = try log.consistencyProof(first: size, second: 1_000)
             #expect(
                 Merkle.verifyConsistency(
-                    first: size, second: 1_000, firstRoot: root, secondRoot: try log.treeRoot(size: 1_000), proof: consistency
+                    first: size,
+                    second: 1_000,
+                    firstRoot: root,
+                    secondRoot: try log.treeRoot(size: 1_000),
+                    proof: consistency
                 )
             )
         }
@@ -111,7 +127,10 @@ import Testing
         // The second store's log with the first's tree: a restored log, say.
         for name in ["tree.dlmt", "size", "salt.key"] {
             try FileManager.default.removeItem(atPath: second.path + "/merkle/" + name)
-            try FileManager.default.copyItem(atPath: first.path + "/merkle/" + name, toPath: second.path + "/merkle/" + name)
+            try FileManager.default.copyItem(
+                atPath: first.path + "/merkle/" + name,
+                toPath: second.path + "/merkle/" + name
+            )
         }
         let reopened = try second.open()
         #expect(reopened.treeSize == 40)

@@ -13,7 +13,11 @@ import Testing
         for start in stride(from: 0, to: events.count, by: 41) {
             let part = events[start..<min(events.count, start + 41)]
             _ = try await log.append(
-                AppendRequest(streams: part.enumerated().map { .init(stream: "s\(($0.offset + start) % 7)", events: [$0.element]) })
+                AppendRequest(
+                    streams: part.enumerated().map {
+                        .init(stream: "s\(($0.offset + start) % 7)", events: [$0.element])
+                    }
+                )
             )
         }
         var copied: [RecordedEvent] = []

@@ -64,7 +64,10 @@ import Testing
         defer { try? FileManager.default.removeItem(atPath: file) }
         try store.store.close()
         try FileManager.default.removeItem(atPath: store.path)
-        let report = BundleVerifier.verify(Array(try Data(contentsOf: URL(fileURLWithPath: file))), trusting: signer.verifier)
+        let report = BundleVerifier.verify(
+            Array(try Data(contentsOf: URL(fileURLWithPath: file))),
+            trusting: signer.verifier
+        )
         #expect(report.ok, "\(report.failures)")
         #expect(report.caseView?["status"]?.stringValue == expected)
         #expect(report.proven.contains { $0.contains("versions 1 to 6 with no gap") })
@@ -99,32 +102,71 @@ import Testing
             let found = failures { $0.caseEvents[4].record = flip(record, at: i) }
             #expect(found.contains { $0.contains("caseEvents[4]") && $0.contains("does not verify") }, "byte \(i)")
         }
-        #expect(failures { $0.caseEvents[2].salt = flip($0.caseEvents[2].salt!, at: 3) }.contains { $0.contains("caseEvents[2]") })
-        #expect(failures { $0.caseEvents[1].proof[0] = MerkleHash(bytes: flip($0.caseEvents[1].proof[0].bytes, at: 9))! }.contains {
-            $0.contains("caseEvents[1]")
-        })
-        #expect(failures { $0.batchEvents[0].record = flip($0.batchEvents[0].record!, at: 20) }.contains { $0.contains("batchEvents[0]") })
-        #expect(failures { $0.caseEvents.remove(at: 3) }.contains { $0.contains("not its whole stream") }, "a dropped event")
+        #expect(
+            failures { $0.caseEvents[2].salt = flip($0.caseEvents[2].salt!, at: 3) }.contains {
+                $0.contains("caseEvents[2]")
+            }
+        )
+        #expect(
+            failures { $0.caseEvents[1].proof[0] = MerkleHash(bytes: flip($0.caseEvents[1].proof[0].bytes, at: 9))! }
+                .contains {
+                    $0.contains("caseEvents[1]")
+                }
+        )
+        #expect(
+            failures { $0.batchEvents[0].record = flip($0.batchEvents[0].record!, at: 20) }.contains {
+                $0.contains("batchEvents[0]")
+            }
+        )
+        #expect(
+            failures { $0.caseEvents.remove(at: 3) }.contains { $0.contains("not its whole stream") },
+            "a dropped event"
+        )
         #expect(failures { $0.caseEvents.swapAt(0, 1) }.isEmpty, "order in the file does not matter; positions do")
-        #expect(failures { $0.checkpoint = $0.checkpoint.replacingOccurrences(of: "\n\(store.store.log.lastPosition)\n", with: "\n1\n") }.contains {
-            $0.hasPrefix("checkpoint:") && $0.contains("signature does not verify")
-        })
-        #expect(failures { $0.checkpoint = String($0.checkpoint.dropLast(6)) + "AAAA=\n" }.contains { $0.hasPrefix("checkpoint:") })
+        #expect(
+            failures {
+                $0.checkpoint = $0.checkpoint.replacingOccurrences(
+                    of: "\n\(store.store.log.lastPosition)\n",
+                    with: "\n1\n"
+                )
+            }.contains {
+                $0.hasPrefix("checkpoint:") && $0.contains("signature does not verify")
+            }
+        )
+        #expect(
+            failures { $0.checkpoint = String($0.checkpoint.dropLast(6)) + "AAAA=\n" }.contains {
+                $0.hasPrefix("checkpoint:")
+            }
+        )
         let other = try NoteSigner(name: Self.name)
         #expect(
-            BundleVerifier.verify(bundle.json, trusting: other.verifier).failures.contains { $0.contains("signature does not verify") },
+            BundleVerifier.verify(bundle.json, trusting: other.verifier).failures.contains {
+                $0.contains("signature does not verify")
+            },
             "a checkpoint signed by another key than the trusted one"
         )
         // Another case's events in this case's bundle.
         let neighbour = try store.service.evidence("2024-04-000002", disclosure: .full)
-        #expect(failures { $0.caseEvents[5] = neighbour.caseEvents[5] }.contains { $0.contains("not case 2024-04-000001") })
+        #expect(
+            failures { $0.caseEvents[5] = neighbour.caseEvents[5] }.contains { $0.contains("not case 2024-04-000001") }
+        )
         // A dropped or repeated batch event (a reschedule would void a ticket), a batch left out.
-        #expect(failures { $0.batchEvents.removeFirst() }.contains { $0.contains("batch 2024-04's events are not its whole stream") })
+        #expect(
+            failures { $0.batchEvents.removeFirst() }.contains {
+                $0.contains("batch 2024-04's events are not its whole stream")
+            }
+        )
         #expect(failures { $0.batchEvents.append($0.batchEvents[0]) }.contains { $0.contains("not its whole stream") })
-        #expect(failures { $0.batchEvents.removeAll() }.contains { $0.contains("batch 2024-04, which the case names, has no events") })
+        #expect(
+            failures { $0.batchEvents.removeAll() }.contains {
+                $0.contains("batch 2024-04, which the case names, has no events")
+            }
+        )
         // A full bundle may withhold nothing.
         let masked = try store.service.evidence("2024-04-000001", disclosure: .masked)
-        #expect(failures { $0.caseEvents[0] = masked.caseEvents[0] }.contains { $0.contains("only a masked bundle may do") })
+        #expect(
+            failures { $0.caseEvents[0] = masked.caseEvents[0] }.contains { $0.contains("only a masked bundle may do") }
+        )
         // Bytes that are not a bundle.
         #expect(!BundleVerifier.verify(Array("{}".utf8)).ok)
         #expect(!BundleVerifier.verify(Array(bundle.json.prefix(100))).ok)
@@ -143,7 +185,10 @@ import Testing
         #expect(report.ok, "\(report.failures)")
         #expect(report.notProven.contains { $0.contains("withheld") && $0.contains("Applied") })
         #expect(report.caseView?["candidate"]?["idDocument"]?["number"]?.stringValue?.contains("********") == true)
-        #expect(!report.proven.contains { $0.contains("give the case status") }, "a fold over a shown event is not proven")
+        #expect(
+            !report.proven.contains { $0.contains("give the case status") },
+            "a fold over a shown event is not proven"
+        )
         // What is shown for a withheld record may not be passed off as another event.
         var relabelled = bundle
         if case .object(var shown)? = relabelled.caseEvents[0].shown {
@@ -153,17 +198,26 @@ import Testing
         #expect(!BundleVerifier.verify(relabelled.json, trusting: signer.verifier).ok)
         var withheldBatch = bundle
         withheldBatch.batchEvents[0] = EvidenceBundle.Entry(
-            position: bundle.batchEvents[0].position, leafHash: bundle.batchEvents[0].leaf!, proof: bundle.batchEvents[0].proof,
-            withheld: "x", shown: bundle.caseEvents[0].shown!
+            position: bundle.batchEvents[0].position,
+            leafHash: bundle.batchEvents[0].leaf!,
+            proof: bundle.batchEvents[0].proof,
+            withheld: "x",
+            shown: bundle.caseEvents[0].shown!
         )
-        #expect(BundleVerifier.verify(withheldBatch.json, trusting: signer.verifier).failures.contains { $0.contains("batchEvents[0]") })
+        #expect(
+            BundleVerifier.verify(withheldBatch.json, trusting: signer.verifier).failures.contains {
+                $0.contains("batchEvents[0]")
+            }
+        )
     }
 
     @Test func aLaterCheckpointProvesTheLogOnlyGrewAndAForkIsCaught() throws {
         let (store, signer) = try Self.store()
         let service = store.service
         let first = try service.makeCheckpoint(signer: signer)
-        for outcome in store.submit(Line.happyPath("2024-04-000003", n: 3, number: Line.residentNumber(birth: "19880202", sequence: 5))) {
+        for outcome in store.submit(
+            Line.happyPath("2024-04-000003", n: 3, number: Line.residentNumber(birth: "19880202", sequence: 5))
+        ) {
             #expect(outcome.ok)
         }
         let second = try service.makeCheckpoint(signer: signer)
@@ -177,17 +231,31 @@ import Testing
         // the first checkpoint's, and no proof it can give says otherwise.
         let (fork, _) = try Self.store()
         for outcome in fork.submit([Line.withdraw("2024-04-000003")]) { _ = outcome }
-        for outcome in fork.submit(Line.happyPath("2024-04-000009", n: 9, number: Line.residentNumber(birth: "19770303", sequence: 9))) {
+        for outcome in fork.submit(
+            Line.happyPath("2024-04-000009", n: 9, number: Line.residentNumber(birth: "19770303", sequence: 9))
+        ) {
             #expect(outcome.ok)
         }
         let forked = try fork.service.makeCheckpoint(signer: signer)
         let firstRoot = try Checkpoint(text: first.note.text).root
         let forkedRoot = try Checkpoint(text: forked.note.text).root
         let proof = try fork.service.consistency(from: first.size, to: forked.size)
-        #expect(!Merkle.verifyConsistency(first: first.size, second: forked.size, firstRoot: firstRoot, secondRoot: forkedRoot, proof: proof))
+        #expect(
+            !Merkle.verifyConsistency(
+                first: first.size,
+                second: forked.size,
+                firstRoot: firstRoot,
+                secondRoot: forkedRoot,
+                proof: proof
+            )
+        )
         var spliced = bundle
         spliced.later = (forked.note.full, proof)
-        #expect(BundleVerifier.verify(spliced.json, trusting: signer.verifier).failures.contains { $0.contains("not an extension") })
+        #expect(
+            BundleVerifier.verify(spliced.json, trusting: signer.verifier).failures.contains {
+                $0.contains("not an extension")
+            }
+        )
     }
 
     @Test func aForgedMiddleEventIsCaughtByACheckpointSignedBeforeTheForgery() throws {
@@ -197,7 +265,10 @@ import Testing
         // with the same times: checksums and hash chain recomputed, nothing else changed.
         var exported: [UInt8] = []
         _ = try Exporter.export(honest.store.log, write: { exported += $0 })
-        let rewritten = Self.text(exported).replacingOccurrences(of: "\"subject\":\"skill\",\"score\":60", with: "\"subject\":\"skill\",\"score\":99")
+        let rewritten = Self.text(exported).replacingOccurrences(
+            of: "\"subject\":\"skill\",\"score\":60",
+            with: "\"subject\":\"skill\",\"score\":99"
+        )
         #expect(rewritten != Self.text(exported))
         let forged = try TemporaryStore()
         let file = forged.path + "-import.jsonl"
@@ -219,11 +290,17 @@ import Testing
         // …and a bundle the forger assembles by hand (the honest proofs, the forged records)
         // fails offline.
         func assembled(from log: EventLog) throws -> EvidenceBundle {
-            var bundle = try honest.service.evidence("2024-04-000001", checkpointSize: checkpoint.size, disclosure: .full)
+            var bundle = try honest.service.evidence(
+                "2024-04-000001",
+                checkpointSize: checkpoint.size,
+                disclosure: .full
+            )
             for i in bundle.caseEvents.indices {
                 let position = bundle.caseEvents[i].position
                 bundle.caseEvents[i].record = try log.leaf(at: position).record
-                bundle.caseEvents[i].proof = (try? log.inclusionProof(position: position, treeSize: checkpoint.size)) ?? bundle.caseEvents[i].proof
+                bundle.caseEvents[i].proof =
+                    (try? log.inclusionProof(position: position, treeSize: checkpoint.size))
+                    ?? bundle.caseEvents[i].proof
             }
             return bundle
         }
@@ -232,11 +309,15 @@ import Testing
         #expect(kept.failures.contains { $0.contains("does not verify against the checkpoint") })
         // Rebuilding the tree from the forged log gives another root: still caught.
         try forged.store.close()
-        for name in ["tree.dlmt", "size"] { try FileManager.default.removeItem(atPath: forged.path + "/merkle/" + name) }
+        for name in ["tree.dlmt", "size"] {
+            try FileManager.default.removeItem(atPath: forged.path + "/merkle/" + name)
+        }
         try forged.reopen()
         let rebuilt = BundleVerifier.verify(try assembled(from: forged.store.log).json, trusting: signer.verifier)
         #expect(!rebuilt.ok, "the forged score with a tree rebuilt from it")
-        #expect(try forged.store.log.treeRoot(size: checkpoint.size) != (try Checkpoint(text: checkpoint.note.text).root))
+        #expect(
+            try forged.store.log.treeRoot(size: checkpoint.size) != (try Checkpoint(text: checkpoint.note.text).root)
+        )
         // And the forged store will not sign on top of the checkpoint it no longer extends.
         #expect(throws: DocketError.self) { _ = try forged.service.makeCheckpoint(signer: signer) }
     }

@@ -44,7 +44,11 @@ import Testing
         _ = store.submit(lines)
         let (_, note) = try store.service.makeCheckpoint(signer: signer)
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        try (signer.verifier.description + "\n").write(to: folder.appendingPathComponent("verifier.txt"), atomically: true, encoding: .utf8)
+        try (signer.verifier.description + "\n").write(
+            to: folder.appendingPathComponent("verifier.txt"),
+            atomically: true,
+            encoding: .utf8
+        )
         try note.full.write(to: folder.appendingPathComponent("checkpoint.note"), atomically: true, encoding: .utf8)
         try Data(try store.service.evidence("2024-04-000001", disclosure: .full).json)
             .write(to: folder.appendingPathComponent("bundle.json"))
@@ -57,7 +61,10 @@ import Testing
     @Test func theKeyFromTheDocumentedSeedIsTheDocumentedKey() throws {
         if ProcessInfo.processInfo.environment["DOCKET_WRITE_VECTORS"] == "1" { try Self.write() }
         let signer = try NoteSigner(name: Self.name, seed: Self.seed)
-        #expect(signer.verifier.description == (try Self.read("verifier.txt")).trimmingCharacters(in: .whitespacesAndNewlines))
+        #expect(
+            signer.verifier.description
+                == (try Self.read("verifier.txt")).trimmingCharacters(in: .whitespacesAndNewlines)
+        )
     }
 
     @Test func theDocumentedCheckpointIsSignedByTheDocumentedKey() throws {
@@ -79,7 +86,10 @@ import Testing
         let salt = Self.bytes(hex: try #require(fields["salt"]))
         let record = Self.bytes(hex: try #require(fields["record"]))
         #expect(MerkleHash.leaf(salt + record).hex == fields["leaf"])
-        #expect(MerkleHash.leaf([0x00] + salt + record).hex != fields["leaf"], "the 0x00 prefix is the hash's, not the data's")
+        #expect(
+            MerkleHash.leaf([0x00] + salt + record).hex != fields["leaf"],
+            "the 0x00 prefix is the hash's, not the data's"
+        )
         let event = try RecordedEvent(record: record, position: 2)
         #expect(event.stream == "case-2024-04-000001")
         #expect(event.type == "Applied")
@@ -92,7 +102,10 @@ import Testing
             encoding: .utf8
         )
         for file in ["verifier.txt", "checkpoint.note", "leaf.txt"] {
-            #expect(doc.contains(try Self.read(file).trimmingCharacters(in: .newlines)), "\(file) is in docs/EVIDENCE.md")
+            #expect(
+                doc.contains(try Self.read(file).trimmingCharacters(in: .newlines)),
+                "\(file) is in docs/EVIDENCE.md"
+            )
         }
     }
 
@@ -112,13 +125,19 @@ import Testing
         // is reported, not fatal): its characters are left alone here.
         let keyStart = try #require(String(decoding: text, as: UTF8.self).range(of: "\"verifierKey\": \""))
         let keyOffset = String(decoding: text, as: UTF8.self).utf8.distance(
-            from: String(decoding: text, as: UTF8.self).utf8.startIndex, to: keyStart.upperBound)
+            from: String(decoding: text, as: UTF8.self).utf8.startIndex,
+            to: keyStart.upperBound
+        )
         let keyRange = keyOffset..<(keyOffset + 100)
         for _ in 0..<200 {
             let i = Int.random(in: 0..<text.count, using: &generator)
-            guard (0x41...0x5A).contains(text[i]) || (0x61...0x7A).contains(text[i]), !keyRange.contains(i) else { continue }
+            guard (0x41...0x5A).contains(text[i]) || (0x61...0x7A).contains(text[i]), !keyRange.contains(i) else {
+                continue
+            }
             // Inside a long value (a base64 field), not a key.
-            guard let open = quotes.last(where: { $0 < i }), let close = quotes.first(where: { $0 > i }), close - open > 40 else { continue }
+            guard let open = quotes.last(where: { $0 < i }), let close = quotes.first(where: { $0 > i }),
+                close - open > 40
+            else { continue }
             var changed = text
             changed[i] = text[i] == 0x41 ? 0x42 : 0x41
             tried += 1

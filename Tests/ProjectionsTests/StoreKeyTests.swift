@@ -19,7 +19,9 @@ import Testing
             #expect(!results.all.contains("failed"))
             // And a projector opened later reads the same key.
             #expect(try StoreKey(storeRoot: root).writingHash().hex("110101199506011034") == results.all.first)
-            let leftovers = try FileManager.default.contentsOfDirectory(atPath: root + "/projections").filter { $0.contains(".tmp") }
+            let leftovers = try FileManager.default.contentsOfDirectory(atPath: root + "/projections").filter {
+                $0.contains(".tmp")
+            }
             #expect(leftovers.isEmpty)
         }
     }

@@ -40,7 +40,10 @@ enum ConsoleClient {
 
     /// `GET path` with the session cookie, read whole.
     static func get(port: Int, _ path: String, cookie: String) throws -> Reply {
-        try exchange(port: port, "GET \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\nCookie: \(cookie)\r\n\r\n")
+        try exchange(
+            port: port,
+            "GET \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\nCookie: \(cookie)\r\n\r\n"
+        )
     }
 
     static func exchange(port: Int, _ request: String) throws -> Reply {
@@ -60,9 +63,11 @@ enum ConsoleClient {
             if n <= 0 { break }
             received.append(contentsOf: buffer[0..<n])
         }
-        guard let split = received.indices.dropLast(3).first(where: {
-            received[$0] == 13 && received[$0 + 1] == 10 && received[$0 + 2] == 13 && received[$0 + 3] == 10
-        }) else { throw BenchFailure("no HTTP reply") }
+        guard
+            let split = received.indices.dropLast(3).first(where: {
+                received[$0] == 13 && received[$0 + 1] == 10 && received[$0 + 2] == 13 && received[$0 + 3] == 10
+            })
+        else { throw BenchFailure("no HTTP reply") }
         let head = String(decoding: received[..<split], as: UTF8.self).components(separatedBy: "\r\n")
         let status = Int(head.first?.split(separator: " ").dropFirst().first ?? "") ?? 0
         let headers = head.dropFirst().compactMap { line -> (String, String)? in
@@ -78,7 +83,9 @@ enum ConsoleClient {
         var out: [UInt8] = []
         var i = 0
         while i < bytes.count {
-            guard let lineEnd = (i..<(bytes.count - 1)).first(where: { bytes[$0] == 13 && bytes[$0 + 1] == 10 }) else { break }
+            guard let lineEnd = (i..<(bytes.count - 1)).first(where: { bytes[$0] == 13 && bytes[$0 + 1] == 10 }) else {
+                break
+            }
             let size = Int(String(decoding: bytes[i..<lineEnd], as: UTF8.self), radix: 16) ?? 0
             if size == 0 { break }
             out += bytes[(lineEnd + 2)..<min(bytes.count, lineEnd + 2 + size)]

@@ -81,7 +81,12 @@ struct EvidenceBenchmark: ParsableCommand {
         for id in ids.prefix(cases) {
             var bytes: [UInt8] = []
             var bundle: EvidenceBundle!
-            exportTimes.append(try Bench.seconds { bundle = try service.evidence(id, disclosure: .full); bytes = bundle.json })
+            exportTimes.append(
+                try Bench.seconds {
+                    bundle = try service.evidence(id, disclosure: .full)
+                    bytes = bundle.json
+                }
+            )
             sizes.append(Double(bytes.count))
             events.append(Double(bundle.caseEvents.count + bundle.batchEvents.count))
             var ok = false

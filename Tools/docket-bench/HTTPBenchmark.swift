@@ -41,7 +41,9 @@ struct HTTPBenchmark: AsyncParsableCommand {
     )
     var phases = "commands,reads,health,live"
 
-    @Option(help: "Connections of the console phase (pages are measured at about the cores' concurrency, as server time).")
+    @Option(
+        help: "Connections of the console phase (pages are measured at about the cores' concurrency, as server time)."
+    )
     var consoleConnections = 2
 
     @Option(help: "The server's log level (`docket serve` logs each request at info, to standard error).")
@@ -136,9 +138,11 @@ struct HTTPBenchmark: AsyncParsableCommand {
             // Pages as a supervisor sees them once the read models hold the whole log (`/ready`).
             Bench.progress("waiting for the read models to catch up …")
             let deadline = ContinuousClock.now + .seconds(600)
-            while try ConsoleClient.exchange(port: port, "GET /ready HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
-                .status != 200, ContinuousClock.now < deadline
-            {
+            while try ConsoleClient.exchange(
+                port: port,
+                "GET /ready HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
+            )
+            .status != 200, ContinuousClock.now < deadline {
                 try await Task.sleep(for: .milliseconds(500))
             }
             Bench.progress("console pages over \(consoleConnections) connections …")
@@ -153,13 +157,19 @@ struct HTTPBenchmark: AsyncParsableCommand {
             let pageRun = try await Self.drive(port: port, connections: consoleConnections, seconds: seconds) { c, n in
                 pages[(c + n * pageCount * 7919) % pages.count]
             }
-            let searchRun = try await Self.drive(port: port, connections: consoleConnections, seconds: seconds) { c, n in
+            let searchRun = try await Self.drive(port: port, connections: consoleConnections, seconds: seconds) {
+                c,
+                n in
                 searches[(c + n * pageCount) % max(1, searches.count)]
             }
             let sample = CommandWorkload.caseID(0)
             let casePage = try ConsoleClient.get(port: port, "/console/cases/\(sample)", cookie: cookie)
             let saved = try ConsoleClient.get(port: port, "/console/cases/\(sample)/saved", cookie: cookie)
-            let search = try ConsoleClient.get(port: port, "/console/search?q=\(Self.percentEncoded(names.first ?? "a"))", cookie: cookie)
+            let search = try ConsoleClient.get(
+                port: port,
+                "/console/search?q=\(Self.percentEncoded(names.first ?? "a"))",
+                cookie: cookie
+            )
             let reportsCookie = try ConsoleClient.signIn(port: port, token: tokens[.reporter] ?? "")
             var reportsPage = ConsoleClient.Reply(status: 0, headers: [], body: [])
             let reportsSeconds = try Bench.seconds {
@@ -175,7 +185,8 @@ struct HTTPBenchmark: AsyncParsableCommand {
                 ("consoleSearchP50Millis", Bench.percentile(searchRun.latencies, 0.5) * 1000),
                 ("consoleSearchP99Millis", Bench.percentile(searchRun.latencies, 0.99) * 1000),
                 ("consoleReportsPageMillis", reportsSeconds * 1000),
-                ("casePageBytes", casePage.body.count), ("casePageWithStylesheetBytes", casePage.body.count + css.body.count),
+                ("casePageBytes", casePage.body.count),
+                ("casePageWithStylesheetBytes", casePage.body.count + css.body.count),
                 ("savedViewBytes", saved.body.count), ("searchPageBytes", search.body.count),
                 ("reportsPageBytes", reportsPage.body.count),
                 ("consoleStatuses", Self.statuses(pageRun.statuses.merging(searchRun.statuses, uniquingKeysWith: +))),
@@ -218,19 +229,21 @@ struct HTTPBenchmark: AsyncParsableCommand {
                 uniquingKeysWith: +
             )
         )
-        Bench.printJSON([
-            ("connections", connections), ("commands", all.count),
-            ("commandsPerSec", Double(all.count) / commandRun.seconds),
-            ("commandP50Millis", Bench.percentile(all, 0.5) * 1000),
-            ("commandP99Millis", Bench.percentile(all, 0.99) * 1000),
-            ("caseReads", reads.count), ("caseReadsPerSec", Double(reads.count) / readRun.seconds),
-            ("caseReadP50Millis", Bench.percentile(reads, 0.5) * 1000),
-            ("caseReadP99Millis", Bench.percentile(reads, 0.99) * 1000),
-            ("sseEvents", received), ("sseEventsPerSec", Double(received) / sseSeconds),
-            ("healthPerSec", Double(healthRun.latencies.count) / healthRun.seconds),
-            ("healthP99Millis", Bench.percentile(healthRun.latencies, 0.99) * 1000),
-            ("statuses", statuses),
-        ] + console)
+        Bench.printJSON(
+            [
+                ("connections", connections), ("commands", all.count),
+                ("commandsPerSec", Double(all.count) / commandRun.seconds),
+                ("commandP50Millis", Bench.percentile(all, 0.5) * 1000),
+                ("commandP99Millis", Bench.percentile(all, 0.99) * 1000),
+                ("caseReads", reads.count), ("caseReadsPerSec", Double(reads.count) / readRun.seconds),
+                ("caseReadP50Millis", Bench.percentile(reads, 0.5) * 1000),
+                ("caseReadP99Millis", Bench.percentile(reads, 0.99) * 1000),
+                ("sseEvents", received), ("sseEventsPerSec", Double(received) / sseSeconds),
+                ("healthPerSec", Double(healthRun.latencies.count) / healthRun.seconds),
+                ("healthP99Millis", Bench.percentile(healthRun.latencies, 0.99) * 1000),
+                ("statuses", statuses),
+            ] + console
+        )
     }
 
     /// Drives the load from one thread off the concurrency pool (the driver blocks in `poll`).

@@ -36,7 +36,10 @@ struct LogBenchmark: AsyncParsableCommand {
     @Option(help: "Where to put the stores (default: a new temporary directory, removed after).")
     var directory: String?
 
-    @Option(help: "The shared peer workload (JSON Lines; ../shared/peers/workload.md): append, scan and read exactly these events.")
+    @Option(
+        help:
+            "The shared peer workload (JSON Lines; ../shared/peers/workload.md): append, scan and read exactly these events."
+    )
     var workload: String?
 
     @Option(help: "With --workload: the streams to read one at a time (one name a line).")
@@ -287,7 +290,9 @@ struct LogBenchmark: AsyncParsableCommand {
                 payloadBytes &+= event.payload.count
             }
         }
-        guard scanned == workload.events.count else { throw BenchFailure("scanned \(scanned) of \(workload.events.count)") }
+        guard scanned == workload.events.count else {
+            throw BenchFailure("scanned \(scanned) of \(workload.events.count)")
+        }
         // The same scan lending each event in place (envelopes decoded, nothing copied): what
         // the peer's fetch-only scan does with its rows.
         var lent = 0
@@ -298,7 +303,9 @@ struct LogBenchmark: AsyncParsableCommand {
                 lentBytes &+= event.payload.count
             }
         }
-        guard lent == workload.events.count, lentBytes == payloadBytes else { throw BenchFailure("the lent scan read other events") }
+        guard lent == workload.events.count, lentBytes == payloadBytes else {
+            throw BenchFailure("the lent scan read other events")
+        }
         Bench.progress("one-stream reads …")
         var latencies: [Double] = []
         var eventsRead = 0
@@ -313,7 +320,8 @@ struct LogBenchmark: AsyncParsableCommand {
             ("appendSeconds", appendSeconds), ("appendEventsPerSec", n / appendSeconds),
             ("scanEventsPerSec", n / scanSeconds),
             ("scanInPlaceEventsPerSec", n / lentSeconds),
-            ("oneStreamSamples", workload.sample.count), ("oneStreamAvgEvents", Double(eventsRead) / Double(max(1, workload.sample.count))),
+            ("oneStreamSamples", workload.sample.count),
+            ("oneStreamAvgEvents", Double(eventsRead) / Double(max(1, workload.sample.count))),
             ("oneStreamP50Micros", Bench.percentile(latencies, 0.5) * 1e6),
             ("oneStreamP99Micros", Bench.percentile(latencies, 0.99) * 1e6),
             ("logBytesPerEvent", Double(logBytes) / n), ("treeBytesPerEvent", Double(treeBytes) / n),

@@ -23,14 +23,18 @@ struct BarChart {
     var height = 260.0
 
     var svg: String {
-        let left = 64.0, right = 12.0, top = 28.0, bottom = 46.0
+        let left = 64.0
+        let right = 12.0
+        let top = 28.0
+        let bottom = 46.0
         let plotWidth = width - left - right
         let plotHeight = height - top - bottom
         let largest = ceiling ?? max(1, series.flatMap(\.values).max() ?? 1)
         let groups = max(1, labels.count)
         let groupWidth = plotWidth / Double(groups)
         let barWidth = max(1, (groupWidth * 0.8) / Double(max(1, series.count)))
-        var out = "<svg class=\"chart\" viewBox=\"0 0 \(Int(width)) \(Int(height))\" role=\"img\" aria-label=\"\(Self.escape(title))\" xmlns=\"http://www.w3.org/2000/svg\">"
+        var out =
+            "<svg class=\"chart\" viewBox=\"0 0 \(Int(width)) \(Int(height))\" role=\"img\" aria-label=\"\(Self.escape(title))\" xmlns=\"http://www.w3.org/2000/svg\">"
         out += "<title>\(Self.escape(title))</title>"
         // Legend.
         var x = left
@@ -43,8 +47,10 @@ struct BarChart {
         for step in 0...4 {
             let value = largest * Double(step) / 4
             let y = top + plotHeight - plotHeight * Double(step) / 4
-            out += "<line x1=\"\(Self.n(left))\" y1=\"\(Self.n(y))\" x2=\"\(Self.n(width - right))\" y2=\"\(Self.n(y))\" stroke=\"#e3e7ee\"/>"
-            out += "<text x=\"\(Self.n(left - 6))\" y=\"\(Self.n(y + 4))\" text-anchor=\"end\">\(Self.escape(format(value)))</text>"
+            out +=
+                "<line x1=\"\(Self.n(left))\" y1=\"\(Self.n(y))\" x2=\"\(Self.n(width - right))\" y2=\"\(Self.n(y))\" stroke=\"#e3e7ee\"/>"
+            out +=
+                "<text x=\"\(Self.n(left - 6))\" y=\"\(Self.n(y + 4))\" text-anchor=\"end\">\(Self.escape(format(value)))</text>"
         }
         // Bars.
         for (g, label) in labels.enumerated() {
@@ -53,19 +59,24 @@ struct BarChart {
                 let value = max(0, s.values[g])
                 let h = plotHeight * min(1, value / largest)
                 let y = top + plotHeight - h
-                out += "<rect x=\"\(Self.n(groupX + Double(i) * barWidth))\" y=\"\(Self.n(y))\" width=\"\(Self.n(barWidth))\" height=\"\(Self.n(h))\" fill=\"\(s.colour)\">"
-                out += "<title>\(Self.escape(label)) · \(Self.escape(s.name)): \(Self.escape(format(value)))</title></rect>"
+                out +=
+                    "<rect x=\"\(Self.n(groupX + Double(i) * barWidth))\" y=\"\(Self.n(y))\" width=\"\(Self.n(barWidth))\" height=\"\(Self.n(h))\" fill=\"\(s.colour)\">"
+                out +=
+                    "<title>\(Self.escape(label)) · \(Self.escape(s.name)): \(Self.escape(format(value)))</title></rect>"
             }
         }
         // X labels, at most about 12.
         let every = max(1, Int((Double(labels.count) / 12).rounded(.up)))
         for (g, label) in labels.enumerated() where g % every == 0 {
             let cx = left + Double(g) * groupWidth + groupWidth / 2
-            out += "<text x=\"\(Self.n(cx))\" y=\"\(Self.n(height - bottom + 16))\" text-anchor=\"middle\">\(Self.escape(label))</text>"
+            out +=
+                "<text x=\"\(Self.n(cx))\" y=\"\(Self.n(height - bottom + 16))\" text-anchor=\"middle\">\(Self.escape(label))</text>"
         }
-        out += "<line x1=\"\(Self.n(left))\" y1=\"\(Self.n(top + plotHeight))\" x2=\"\(Self.n(width - right))\" y2=\"\(Self.n(top + plotHeight))\" stroke=\"#8a94a6\"/>"
+        out +=
+            "<line x1=\"\(Self.n(left))\" y1=\"\(Self.n(top + plotHeight))\" x2=\"\(Self.n(width - right))\" y2=\"\(Self.n(top + plotHeight))\" stroke=\"#8a94a6\"/>"
         if labels.isEmpty {
-            out += "<text x=\"\(Self.n(width / 2))\" y=\"\(Self.n(height / 2))\" text-anchor=\"middle\">No data yet</text>"
+            out +=
+                "<text x=\"\(Self.n(width / 2))\" y=\"\(Self.n(height / 2))\" text-anchor=\"middle\">No data yet</text>"
         }
         return out + "</svg>"
     }

@@ -1,6 +1,6 @@
 import Certification
-import Chronology
 import CertificationWire
+import Chronology
 import DocketApplication
 import DocketJSON
 import Foundation
@@ -12,12 +12,22 @@ import Foundation
 /// the forms left out, is the saved view.
 struct CasePage {
     struct Subject { var subject, score, result, tone, batch: String }
-    struct Payment { var reference: String; var amount: Int; var refunded: String }
+    struct Payment {
+        var reference: String
+        var amount: Int
+        var refunded: String
+    }
     struct Finding { var kind, detail: String }
     struct Complaint { var complaintID, category, status, tone: String }
-    struct Choice { var value: String; var selected: Bool }
+    struct Choice {
+        var value: String
+        var selected: Bool
+    }
     struct StateLine { var key, value: String }
-    struct StateBlock { var lines: [StateLine]; var open: Bool }
+    struct StateBlock {
+        var lines: [StateLine]
+        var open: Bool
+    }
     struct Entry {
         var kind: String
         var position: UInt64
@@ -29,7 +39,10 @@ struct CasePage {
         var batchName: String
         var state: StateBlock?
     }
-    struct Forms { var list: [FormModel]; var formError: String? }
+    struct Forms {
+        var list: [FormModel]
+        var formError: String?
+    }
 
     // The page's chrome.
     var title: String
@@ -105,7 +118,9 @@ struct CasePage {
         idType = candidate?["idDocument"]?["type"]?.stringValue ?? "—"
         birthDate = candidate?["birthDate"]?.stringValue ?? "—"
         region = candidate?["region"]?.stringValue ?? "—"
-        contact = candidate?["contact"].map { "\($0["channel"]?.stringValue ?? "") \($0["address"]?.stringValue ?? "")" } ?? "—"
+        contact =
+            candidate?["contact"].map { "\($0["channel"]?.stringValue ?? "") \($0["address"]?.stringValue ?? "")" }
+            ?? "—"
         occupation = json["occupation"]?.stringValue ?? "—"
         level = json["level"]?.intValue.map(String.init) ?? "—"
         batch = json["batch"]?.stringValue ?? "—"
@@ -125,8 +140,11 @@ struct CasePage {
                 return Subject(subject: s.rawValue, score: "—", result: "not scored", tone: "neutral", batch: "—")
             }
             return Subject(
-                subject: s.rawValue, score: String(r.score), result: r.passed ? "passed" : "failed",
-                tone: r.passed ? "ok" : "bad", batch: r.batch
+                subject: s.rawValue,
+                score: String(r.score),
+                result: r.passed ? "passed" : "failed",
+                tone: r.passed ? "ok" : "bad",
+                batch: r.batch
             )
         }
         paidYuan = state.paidYuan
@@ -139,11 +157,15 @@ struct CasePage {
             let kind = finding["kind"]?.stringValue ?? "finding"
             switch kind {
             case "ticket-late":
-                return Finding(kind: kind, detail: "ticket \(finding["ticketNumber"]?.stringValue ?? "") was sent after it was due")
+                return Finding(
+                    kind: kind,
+                    detail: "ticket \(finding["ticketNumber"]?.stringValue ?? "") was sent after it was due"
+                )
             case "refund-due":
                 return Finding(
                     kind: kind,
-                    detail: "payment \(finding["paymentRef"]?.stringValue ?? "") of ¥\(finding["amountYuan"]?.intValue ?? 0) is due back"
+                    detail:
+                        "payment \(finding["paymentRef"]?.stringValue ?? "") of ¥\(finding["amountYuan"]?.intValue ?? 0) is due back"
                 )
             default:
                 var text: [UInt8] = []
@@ -153,7 +175,12 @@ struct CasePage {
         }
         complaints = state.complaints.map {
             let status = $0.outcome?.rawValue ?? "open"
-            return Complaint(complaintID: $0.id, category: $0.category.rawValue, status: status, tone: StatusTone.of(status))
+            return Complaint(
+                complaintID: $0.id,
+                category: $0.category.rawValue,
+                status: status,
+                tone: StatusTone.of(status)
+            )
         }
         actor = user.actor
 
@@ -193,7 +220,9 @@ struct CasePage {
         }
         entryCount = timeline.count
         shownCount = shown.count
-        typeOptions = Array(Set(timeline.map(\.event.type))).sorted().map { Choice(value: $0, selected: $0 == filter.type) }
+        typeOptions = Array(Set(timeline.map(\.event.type))).sorted().map {
+            Choice(value: $0, selected: $0 == filter.type)
+        }
         actorOptions = Array(Set(timeline.map(\.event.metadata.actorID))).sorted().map {
             Choice(value: $0, selected: $0 == filter.actor)
         }

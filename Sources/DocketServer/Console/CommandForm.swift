@@ -66,7 +66,9 @@ enum CommandForm {
         envelope.set("case", .string(caseID))
         envelope.set("at", .string(at.description))
         envelope.set("actor", .object(["id": .string(actor.actor), "role": .string(actor.role.rawValue)]))
-        if let version = form["expectedVersion"].flatMap({ UInt64($0) }) { envelope.set("expectedVersion", .int(version)) }
+        if let version = form["expectedVersion"].flatMap({ UInt64($0) }) {
+            envelope.set("expectedVersion", .int(version))
+        }
         envelope.set("data", .object(data))
         var out: [UInt8] = []
         JSONWriter.write(.object(envelope), into: &out)

@@ -34,7 +34,8 @@ struct ConsoleRoutes: Sendable {
         router.get("/console/search") { request, _ in try await search(request) }
         router.get("/console/cases") { request, _ in openCase(request) }
         router.get("/console/cases/{id}") { request, context in try await casePage(request, context, saved: false) }
-        router.get("/console/cases/{id}/saved") { request, context in try await casePage(request, context, saved: true) }
+        router.get("/console/cases/{id}/saved") { request, context in try await casePage(request, context, saved: true)
+        }
         router.get("/console/cases/{id}/evidence") { request, context in try await evidence(request, context) }
         router.post("/console/cases/{id}/{command}") { request, context in try await command(request, context) }
         router.get("/console/reports") { request, _ in try await reports(request) }
@@ -88,7 +89,10 @@ struct ConsoleRoutes: Sendable {
         let html = templates.render(SignInPage(signinCSRF: csrf, message: message, next: next), template: "signin")
         var response = HTMLResponse.page(html, status: status)
         response.headers.append(
-            HTTPField(name: .setCookie, value: ConsoleCookies.set(ConsoleCookies.signIn, csrf, maxAge: 3600, request: request))
+            HTTPField(
+                name: .setCookie,
+                value: ConsoleCookies.set(ConsoleCookies.signIn, csrf, maxAge: 3600, request: request)
+            )
         )
         return response
     }
@@ -99,13 +103,19 @@ struct ConsoleRoutes: Sendable {
         guard let expected = ConsoleCookies.value(ConsoleCookies.signIn, in: request),
             ConsoleSession.same(expected, form["csrf"] ?? "")
         else {
-            return signInPage(request, message: "The sign-in form expired; sign in again.", next: nil, status: .forbidden)
+            return signInPage(
+                request,
+                message: "The sign-in form expired; sign in again.",
+                next: nil,
+                status: .forbidden
+            )
         }
         let token = (form["token"] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
         guard !token.isEmpty, token.count <= 512, let holder = tokens.holder(of: token) else {
             return signInPage(
                 request,
-                message: "That token is not known to this server (it may have been revoked). Ask your administrator for one.",
+                message:
+                    "That token is not known to this server (it may have been revoked). Ask your administrator for one.",
                 next: Self.safeNext(form["next"]),
                 status: .unauthorized
             )
@@ -151,7 +161,9 @@ struct ConsoleRoutes: Sendable {
         case .failure(let redirect): return redirect
         }
         let user = ConsoleUser(session)
-        guard user.canSearch else { return forbidden(user, "Searching candidates is for supervisors, registrars, auditors and administrators.") }
+        guard user.canSearch else {
+            return forbidden(user, "Searching candidates is for supervisors, registrars, auditors and administrators.")
+        }
         let query = request.uri.queryParameters
         let text = query.get("q") ?? ""
         guard !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
@@ -163,7 +175,12 @@ struct ConsoleRoutes: Sendable {
         let answer: Result<SearchAnswer, DocketError> = try await Blocking.run {
             do throws(DocketError) {
                 return .success(
-                    try service.search(text, offset: offset, limit: SearchPage.pageSize, disclosure: Disclosure.of(role))
+                    try service.search(
+                        text,
+                        offset: offset,
+                        limit: SearchPage.pageSize,
+                        disclosure: Disclosure.of(role)
+                    )
                 )
             } catch {
                 return .failure(error)
@@ -172,7 +189,11 @@ struct ConsoleRoutes: Sendable {
         switch answer {
         case .success(let found): return page(SearchPage(user: user, answer: found), "search")
         case .failure(let error) where error.kind == .invalidInput:
-            return page(SearchPage(user: user, query: String(text.prefix(200)), error: error.message), "search", status: .badRequest)
+            return page(
+                SearchPage(user: user, query: String(text.prefix(200)), error: error.message),
+                "search",
+                status: .badRequest
+            )
         case .failure(let error): return failure(user, error)
         }
     }
@@ -229,11 +250,25 @@ struct ConsoleRoutes: Sendable {
                 // log grew while it was being built (so nothing at or before the stamp is missing).
                 var attempts = 0
                 var position = service.logPosition
-                var page = try CasePage(caseID: id, service: service, user: user, role: role, filter: filter, posted: posted)
+                var page = try CasePage(
+                    caseID: id,
+                    service: service,
+                    user: user,
+                    role: role,
+                    filter: filter,
+                    posted: posted
+                )
                 while saved, attempts < 3, service.logPosition != position {
                     attempts += 1
                     position = service.logPosition
-                    page = try CasePage(caseID: id, service: service, user: user, role: role, filter: filter, posted: posted)
+                    page = try CasePage(
+                        caseID: id,
+                        service: service,
+                        user: user,
+                        role: role,
+                        filter: filter,
+                        posted: posted
+                    )
                 }
                 page.done = done
                 if saved {
@@ -242,10 +277,11 @@ struct ConsoleRoutes: Sendable {
                     page.inlineCSS = css
                     page.user = nil
                     page.savedBy = "\(user.actor) (\(user.role))"
-                    page.savedAt = Timestamp(
-                        microseconds: service.clock().microseconds,
-                        utcOffsetSeconds: Timestamp.chinaStandardOffset
-                    ).description
+                    page.savedAt =
+                        Timestamp(
+                            microseconds: service.clock().microseconds,
+                            utcOffsetSeconds: Timestamp.chinaStandardOffset
+                        ).description
                     page.logPosition = position
                     do throws(EventLogError) {
                         page.digest = try service.store.log.digest(at: position).description
@@ -343,7 +379,8 @@ struct ConsoleRoutes: Sendable {
         if let code = outcome.rejection?.code {
             switch code {
             case .versionConflict:
-                message = "The case changed since this page was drawn (someone else acted on it). Look at the page again, then retry."
+                message =
+                    "The case changed since this page was drawn (someone else acted on it). Look at the page again, then retry."
             case .commandIDReused:
                 message = "This form was already sent. Look at the timeline before sending it again."
             default:
@@ -368,11 +405,19 @@ struct ConsoleRoutes: Sendable {
         case .failure(let redirect): return redirect
         }
         let user = ConsoleUser(session)
-        guard user.canReport else { return forbidden(user, "Reports are for reporters, auditors, supervisors and administrators.") }
+        guard user.canReport else {
+            return forbidden(user, "Reports are for reporters, auditors, supervisors and administrators.")
+        }
         switch try await reportTables() {
         case .success(let (pass, revenue, position, generated)):
             return page(
-                ReportsPage(user: user, passRates: pass, revenue: revenue, logPosition: position, generatedAt: generated),
+                ReportsPage(
+                    user: user,
+                    passRates: pass,
+                    revenue: revenue,
+                    logPosition: position,
+                    generatedAt: generated
+                ),
                 "reports"
             )
         case .failure(let error):
@@ -387,10 +432,15 @@ struct ConsoleRoutes: Sendable {
         case .failure(let redirect): return redirect
         }
         let user = ConsoleUser(session)
-        guard user.canReport else { return forbidden(user, "Reports are for reporters, auditors, supervisors and administrators.") }
+        guard user.canReport else {
+            return forbidden(user, "Reports are for reporters, auditors, supervisors and administrators.")
+        }
         let file = context.parameters.get("file") ?? ""
         guard file == "pass-rates.csv" || file == "revenue-by-day.csv" else {
-            return failure(user, DocketError(.unknownReport, "the console's tables are pass-rates.csv and revenue-by-day.csv"))
+            return failure(
+                user,
+                DocketError(.unknownReport, "the console's tables are pass-rates.csv and revenue-by-day.csv")
+            )
         }
         switch try await reportTables() {
         case .success(let (pass, revenue, position, _)):
@@ -436,7 +486,11 @@ struct ConsoleRoutes: Sendable {
     }
 
     func forbidden(_ user: ConsoleUser?, _ message: String) -> Response {
-        page(ErrorPage(title: "Not allowed", user: user, heading: "Not allowed", message: message), "error", status: .forbidden)
+        page(
+            ErrorPage(title: "Not allowed", user: user, heading: "Not allowed", message: message),
+            "error",
+            status: .forbidden
+        )
     }
 
     func failure(_ user: ConsoleUser?, _ error: DocketError) -> Response {
@@ -456,7 +510,11 @@ struct ConsoleRoutes: Sendable {
             status = .internalServerError
             heading = "The store could not answer"
         }
-        return page(ErrorPage(title: heading, user: user, heading: heading, message: error.message), "error", status: status)
+        return page(
+            ErrorPage(title: heading, user: user, heading: heading, message: error.message),
+            "error",
+            status: status
+        )
     }
 
     /// A form body (`application/x-www-form-urlencoded`), at most ``maxFormBytes``.
@@ -476,7 +534,8 @@ struct ConsoleRoutes: Sendable {
     static func sameOrigin(_ request: Request) -> Bool {
         guard let origin = request.headers[.origin] else { return true }
         guard let host = request.head.authority else { return false }
-        let bare = origin.split(separator: "/", omittingEmptySubsequences: true).dropFirst().first.map(String.init) ?? ""
+        let bare =
+            origin.split(separator: "/", omittingEmptySubsequences: true).dropFirst().first.map(String.init) ?? ""
         return bare == host
     }
 }

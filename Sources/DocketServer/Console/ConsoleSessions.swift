@@ -51,7 +51,9 @@ final class ConsoleSessions: @unchecked Sendable {
 
     /// Drops expired sessions, then the least recently used until there is room for one.
     private func evict(now: ContinuousClock.Instant) {
-        sessions = sessions.filter { now - $0.value.lastSeen < Self.idleLimit && now - $0.value.started < Self.lifetime }
+        sessions = sessions.filter {
+            now - $0.value.lastSeen < Self.idleLimit && now - $0.value.started < Self.lifetime
+        }
         while sessions.count >= capacity, let oldest = sessions.min(by: { $0.value.lastSeen < $1.value.lastSeen }) {
             sessions[oldest.key] = nil
         }

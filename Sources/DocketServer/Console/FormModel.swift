@@ -51,20 +51,35 @@ struct FormModel: Sendable {
         }
         func text(_ command: String, _ name: String, _ label: String, max: Int = 200, type: String = "text") -> Field {
             Field(
-                id: "\(command)-\(name)", name: name, label: label, value: value(command, name),
-                error: error(command, name), isText: true, inputType: type, maxLength: max
+                id: "\(command)-\(name)",
+                name: name,
+                label: label,
+                value: value(command, name),
+                error: error(command, name),
+                isText: true,
+                inputType: type,
+                maxLength: max
             )
         }
         func area(_ command: String, _ name: String, _ label: String) -> Field {
             Field(
-                id: "\(command)-\(name)", name: name, label: label, value: value(command, name),
-                error: error(command, name), isTextarea: true, maxLength: 2000
+                id: "\(command)-\(name)",
+                name: name,
+                label: label,
+                value: value(command, name),
+                error: error(command, name),
+                isTextarea: true,
+                maxLength: 2000
             )
         }
         func select(_ command: String, _ name: String, _ label: String, _ choices: [(String, String)]) -> Field {
             let chosen = value(command, name, choices.first?.0 ?? "")
             return Field(
-                id: "\(command)-\(name)", name: name, label: label, value: chosen, error: error(command, name),
+                id: "\(command)-\(name)",
+                name: name,
+                label: label,
+                value: chosen,
+                error: error(command, name),
                 isSelect: true,
                 options: choices.map { Option(value: $0.0, text: $0.1, selected: $0.0 == chosen) }
             )
@@ -74,16 +89,23 @@ struct FormModel: Sendable {
         var forms: [FormModel] = []
         forms.append(
             FormModel(
-                command: "lodge-complaint", title: "Lodge a complaint", button: "Lodge complaint", caseID: caseID,
+                command: "lodge-complaint",
+                title: "Lodge a complaint",
+                button: "Lodge complaint",
+                caseID: caseID,
                 commandID: "",
                 fields: [
                     text("lodge-complaint", "complaintId", "Complaint id (unique, e.g. CMP-2024-0001)", max: 64),
                     select(
-                        "lodge-complaint", "channel", "Channel",
+                        "lodge-complaint",
+                        "channel",
+                        "Channel",
                         plain(CaseEvent.ComplaintLodged.Channel.allCases.map(\.rawValue))
                     ),
                     select(
-                        "lodge-complaint", "category", "Category",
+                        "lodge-complaint",
+                        "category",
+                        "Category",
                         plain(CaseEvent.ComplaintLodged.Category.allCases.map(\.rawValue))
                     ),
                     area("lodge-complaint", "summary", "What the candidate says"),
@@ -94,8 +116,11 @@ struct FormModel: Sendable {
             let openChoices = open.map { ($0.id, "\($0.id) (\($0.category))") }
             forms.append(
                 FormModel(
-                    command: "resolve-complaint", title: "Resolve a complaint", button: "Resolve complaint",
-                    caseID: caseID, commandID: "",
+                    command: "resolve-complaint",
+                    title: "Resolve a complaint",
+                    button: "Resolve complaint",
+                    caseID: caseID,
+                    commandID: "",
                     fields: [
                         select("resolve-complaint", "complaintId", "Complaint", openChoices),
                         select("resolve-complaint", "outcome", "Outcome", plain(["upheld", "dismissed"])),
@@ -108,10 +133,18 @@ struct FormModel: Sendable {
         if !scoreComplaints.isEmpty {
             forms.append(
                 FormModel(
-                    command: "correct-score", title: "Correct a score", button: "Correct score", caseID: caseID,
+                    command: "correct-score",
+                    title: "Correct a score",
+                    button: "Correct score",
+                    caseID: caseID,
                     commandID: "",
                     fields: [
-                        select("correct-score", "complaintId", "Under score complaint", plain(scoreComplaints.map(\.id))),
+                        select(
+                            "correct-score",
+                            "complaintId",
+                            "Under score complaint",
+                            plain(scoreComplaints.map(\.id))
+                        ),
                         select("correct-score", "subject", "Subject", plain(["theory", "skill"])),
                         text("correct-score", "score", "Corrected score (0–100)", max: 3, type: "number"),
                         area("correct-score", "reason", "Reason"),
@@ -121,7 +154,11 @@ struct FormModel: Sendable {
         }
         forms.append(
             FormModel(
-                command: "add-note", title: "Add a note", button: "Add note", caseID: caseID, commandID: "",
+                command: "add-note",
+                title: "Add a note",
+                button: "Add note",
+                caseID: caseID,
+                commandID: "",
                 fields: [
                     area("add-note", "text", "Note"),
                     select("add-note", "complaintId", "About complaint (optional)", [("", "none")] + plain(all)),

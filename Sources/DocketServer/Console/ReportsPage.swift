@@ -7,8 +7,14 @@ import Projections
 /// as an inline SVG chart and shown as a table that downloads as CSV (the same rows). Built
 /// from the `batches` and `revenue` reports of the application layer.
 struct ReportsPage {
-    struct Column { var label: String; var numeric: Bool }
-    struct Cell { var text: String; var numeric: Bool }
+    struct Column {
+        var label: String
+        var numeric: Bool
+    }
+    struct Cell {
+        var text: String
+        var numeric: Bool
+    }
     struct Row { var cells: [Cell] }
 
     /// A table and its CSV, one source for both.
@@ -46,23 +52,39 @@ struct ReportsPage {
         passRows = passRates.rows
         revenueColumns = revenue.columns
         revenueRows = revenue.rows
-        passChart = BarChart(
-            title: "Pass rate per batch, theory and skill",
-            labels: passRates.rows.map { $0.cells[0].text },
-            series: [
-                .init(name: "theory", colour: "#1f5fbf", values: passRates.rows.map { Self.percent($0.cells[4].text) }),
-                .init(name: "skill", colour: "#e0902a", values: passRates.rows.map { Self.percent($0.cells[7].text) }),
-            ],
-            format: { "\(Int($0.rounded())) %" },
-            ceiling: 100
-        ).svg
-        revenueChart = BarChart(
-            title: "Net revenue by day, yuan",
-            labels: revenue.rows.map { $0.cells[0].text },
-            series: [.init(name: "net yuan", colour: "#1e7b4a", values: revenue.rows.map { Double($0.cells[3].text) ?? 0 })],
-            format: { "¥\(Int($0.rounded()))" },
-            ceiling: nil
-        ).svg
+        passChart =
+            BarChart(
+                title: "Pass rate per batch, theory and skill",
+                labels: passRates.rows.map { $0.cells[0].text },
+                series: [
+                    .init(
+                        name: "theory",
+                        colour: "#1f5fbf",
+                        values: passRates.rows.map { Self.percent($0.cells[4].text) }
+                    ),
+                    .init(
+                        name: "skill",
+                        colour: "#e0902a",
+                        values: passRates.rows.map { Self.percent($0.cells[7].text) }
+                    ),
+                ],
+                format: { "\(Int($0.rounded())) %" },
+                ceiling: 100
+            ).svg
+        revenueChart =
+            BarChart(
+                title: "Net revenue by day, yuan",
+                labels: revenue.rows.map { $0.cells[0].text },
+                series: [
+                    .init(
+                        name: "net yuan",
+                        colour: "#1e7b4a",
+                        values: revenue.rows.map { Double($0.cells[3].text) ?? 0 }
+                    )
+                ],
+                format: { "¥\(Int($0.rounded()))" },
+                ceiling: nil
+            ).svg
     }
 
     static func percent(_ text: String) -> Double { Double(text.dropLast(2)) ?? 0 }

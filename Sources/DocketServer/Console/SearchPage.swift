@@ -44,9 +44,15 @@ struct SearchPage {
             : "\(answer.total) \(answer.total == 1 ? "case matches" : "cases match") by \(by)"
         hits = answer.hits.map {
             Hit(
-                caseID: $0.caseID, name: $0.name, idNumber: $0.idNumber, birthDate: $0.birthDate,
-                status: $0.status ?? "being indexed", statusTone: StatusTone.of($0.status ?? ""),
-                occupation: $0.occupation, batch: $0.batch, appliedOn: $0.appliedOn
+                caseID: $0.caseID,
+                name: $0.name,
+                idNumber: $0.idNumber,
+                birthDate: $0.birthDate,
+                status: $0.status ?? "being indexed",
+                statusTone: StatusTone.of($0.status ?? ""),
+                occupation: $0.occupation,
+                batch: $0.batch,
+                appliedOn: $0.appliedOn
             )
         }
         hasHits = !hits.isEmpty

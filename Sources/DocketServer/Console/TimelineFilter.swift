@@ -1,7 +1,7 @@
-import Foundation
 import CertificationWire
 import Chronology
 import DocketApplication
+import Foundation
 
 /// The case page's timeline filters (`type`, `actor`, `from`, `to`: days in Asia/Shanghai,
 /// inclusive) and order (`order=oldest`, else newest first), from the query.
@@ -66,6 +66,7 @@ struct TimelineFilter: Sendable {
     }
 
     static func escape(_ text: String) -> String {
-        text.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(CharacterSet(charactersIn: "-._~"))) ?? ""
+        text.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(CharacterSet(charactersIn: "-._~")))
+            ?? ""
     }
 }

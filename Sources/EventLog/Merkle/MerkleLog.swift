@@ -58,7 +58,14 @@ final class MerkleLog: @unchecked Sendable {
         if !writable {
             // A reader never fails to open the log because of its tree: without a usable tree it
             // has none (checkpoints and proofs then say so).
-            return try? openReader(directory: directory, saltPath: saltPath, sizePath: sizePath, treePath: treePath, reader: reader, lastPosition: lastPosition)
+            return try? openReader(
+                directory: directory,
+                saltPath: saltPath,
+                sizePath: sizePath,
+                treePath: treePath,
+                reader: reader,
+                lastPosition: lastPosition
+            )
         }
         if !FileSystem.exists(saltPath) {
             try FileSystem.createDirectory(directory)
@@ -72,7 +79,11 @@ final class MerkleLog: @unchecked Sendable {
         let saltFile = try FileHandle.open(saltPath, name: "merkle/salt.key", flags: O_RDONLY)
         let saltBytes = try saltFile.read(count: 64, at: 0)
         guard saltBytes.count == 32 else {
-            throw EventLogError(.corruption, "merkle/salt.key must hold 32 bytes; it holds \(saltBytes.count)", file: "merkle/salt.key")
+            throw EventLogError(
+                .corruption,
+                "merkle/salt.key must hold 32 bytes; it holds \(saltBytes.count)",
+                file: "merkle/salt.key"
+            )
         }
         let saltKey = saltBytes
         var size = Self.readSize(sizePath)
@@ -107,7 +118,9 @@ final class MerkleLog: @unchecked Sendable {
         lastPosition: UInt64
     ) throws(EventLogError) -> MerkleLog {
         let saltKey = try FileHandle.open(saltPath, name: "merkle/salt.key", flags: O_RDONLY).read(count: 64, at: 0)
-        guard saltKey.count == 32 else { throw EventLogError(.corruption, "merkle/salt.key must hold 32 bytes", file: "merkle/salt.key") }
+        guard saltKey.count == 32 else {
+            throw EventLogError(.corruption, "merkle/salt.key must hold 32 bytes", file: "merkle/salt.key")
+        }
         let file = try FileHandle.open(treePath, name: "merkle/tree.dlmt", flags: O_RDONLY)
         let fileSize = try file.size()
         var size = min(Self.readSize(sizePath), lastPosition)
@@ -165,7 +178,11 @@ final class MerkleLog: @unchecked Sendable {
             }
             try nodes.write(&edge)
             try nodes.file.syncData()
-            try FileSystem.writeAtomically(Array("\(nodes.written)\n".utf8), to: directory + "/size", name: "merkle/size")
+            try FileSystem.writeAtomically(
+                Array("\(nodes.written)\n".utf8),
+                to: directory + "/size",
+                name: "merkle/size"
+            )
         } catch {
             // Back to the last whole tree on disk; if even that fails, the next open recovers
             // from merkle/size.
@@ -199,7 +216,11 @@ final class MerkleLog: @unchecked Sendable {
     func inclusionProof(position: UInt64, size: UInt64) throws(EventLogError) -> [MerkleHash] {
         try check(size)
         guard position >= 1, position <= size else {
-            throw EventLogError(.positionOutOfRange, "position \(position) is not in the tree of \(size) events", position: position)
+            throw EventLogError(
+                .positionOutOfRange,
+                "position \(position) is not in the tree of \(size) events",
+                position: position
+            )
         }
         return try Merkle.inclusionProof(nodes, index: position - 1, size: size)
     }

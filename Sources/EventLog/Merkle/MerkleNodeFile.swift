@@ -47,7 +47,12 @@ final class MerkleNodeFile: MerkleNodeSource, @unchecked Sendable {
         let offset = Self.index(start: start, level: level) * 32
         let bytes = try file.read(count: 32, at: offset)
         guard let hash = MerkleHash(bytes: bytes) else {
-            throw EventLogError(.corruption, "the Merkle tree file ends before node \(start)/\(level)", file: file.name, offset: offset)
+            throw EventLogError(
+                .corruption,
+                "the Merkle tree file ends before node \(start)/\(level)",
+                file: file.name,
+                offset: offset
+            )
         }
         return hash
     }

@@ -56,7 +56,11 @@ extension RecordedEvent {
             try records.validate(0)
             self = try records.event(at: 0)
         } catch {
-            throw EventLogError(.corruption, "not an event record: \(error.reason) at byte \(error.offset)", position: position)
+            throw EventLogError(
+                .corruption,
+                "not an event record: \(error.reason) at byte \(error.offset)",
+                position: position
+            )
         }
     }
 }

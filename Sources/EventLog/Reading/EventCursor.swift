@@ -69,7 +69,8 @@ public struct EventCursor {
                 let position = block.firstPosition + UInt64(indexInBlock)
                 indexInBlock += 1
                 if position < nextPosition { continue }
-                try block.withRecordBytes(indexInBlock - 1) { (bytes) throws(EventLogError) in try body(position, bytes) }
+                try block.withRecordBytes(indexInBlock - 1) { (bytes) throws(EventLogError) in try body(position, bytes)
+                }
                 nextPosition += 1
                 return true
             }

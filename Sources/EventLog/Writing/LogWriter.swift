@@ -197,7 +197,10 @@ final class LogWriter: @unchecked Sendable {
         // Groups queued before a failure are refused, never written after it: the log would
         // otherwise hold a later group beyond the hole the failed one left.
         if let failure = failureSnapshot {
-            let refused = EventLogError(.writerFailed, "the writer stopped after an earlier failure: \(failure.message)")
+            let refused = EventLogError(
+                .writerFailed,
+                "the writer stopped after an earlier failure: \(failure.message)"
+            )
             for pending in batch { pending.completion(.failure(refused)) }
             return
         }
@@ -291,7 +294,9 @@ final class LogWriter: @unchecked Sendable {
         } catch {
             options.logger.error(
                 "could not cut the log back to its acknowledged end",
-                metadata: ["segment": "\(active.segment.header.segmentNumber)", "offset": "\(end)", "error": "\(error)"]
+                metadata: [
+                    "segment": "\(active.segment.header.segmentNumber)", "offset": "\(end)", "error": "\(error)",
+                ]
             )
         }
     }
