@@ -377,4 +377,18 @@ public enum EventCoding {
         }
         return try decode(type: type, data: data)
     }
+
+    /// Decodes a stored payload lent in place (``EventLog/scan(from:through:_:)``), copying
+    /// nothing on the fast path.
+    public static func decode(type: String, payload: UnsafeRawBufferPointer) throws(DecodingError) -> DomainEvent {
+        let bytes = payload.assumingMemoryBound(to: UInt8.self)
+        if let event = StoredPayloadReader.decode(type: type, buffer: bytes) { return event }
+        let data: JSONValue
+        do throws(JSONParseError) {
+            data = try JSONParser.parse(buffer: bytes)
+        } catch {
+            throw DecodingError(type: type, rejection: Rejection(.invalidJSON, "the stored data is not JSON: \(error)"))
+        }
+        return try decode(type: type, data: data)
+    }
 }

@@ -17,11 +17,14 @@ struct StoredPayloadReader {
 
     /// The event, or `nil` when the payload is not in the store's own form.
     static func decode(type: String, payload: [UInt8]) -> DomainEvent? {
-        payload.withUnsafeBufferPointer { buffer in
-            var reader = StoredPayloadReader(buffer)
-            guard let event = reader.event(type), reader.i == buffer.count else { return nil }
-            return event
-        }
+        payload.withUnsafeBufferPointer { decode(type: type, buffer: $0) }
+    }
+
+    /// The same, over bytes lent in place.
+    static func decode(type: String, buffer: UnsafeBufferPointer<UInt8>) -> DomainEvent? {
+        var reader = StoredPayloadReader(buffer)
+        guard let event = reader.event(type), reader.i == buffer.count else { return nil }
+        return event
     }
 
     /// Metadata in the form ``EventMetadata/bytes`` writes, or `nil` (read it generally then).
