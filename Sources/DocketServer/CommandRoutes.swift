@@ -129,13 +129,17 @@ struct CommandRoutes: Sendable {
         Blocking.start {
             store.submit(lines, actor: actor) { index, outcome in
                 metrics.command(code: Self.code(outcome), seconds: ContinuousClock.now - started)
-                let (ready, done) = ordered.add(index, outcome)
-                if !ready.isEmpty {
-                    var out: [UInt8] = []
-                    for outcome in ready { outcome.writeLine(into: &out) }
-                    continuation.yield(ByteBuffer(bytes: out))
+                // Delivered under the ordering lock: results released by two threads must reach
+                // the stream in the order they were released, and none after it is finished
+                // (yielding outside the lock once lost a line under load).
+                ordered.add(index, outcome) { ready, done in
+                    if !ready.isEmpty {
+                        var out: [UInt8] = []
+                        for outcome in ready { outcome.writeLine(into: &out) }
+                        continuation.yield(ByteBuffer(bytes: out))
+                    }
+                    if done { continuation.finish() }
                 }
-                if done { continuation.finish() }
             }
         }
         return Response(
@@ -187,8 +191,9 @@ final class InOrder: @unchecked Sendable {
     private let count: Int
     init(count: Int) { self.count = count }
 
-    /// Adds result `index`; returns those now releasable in order and whether all are out.
-    func add(_ index: Int, _ outcome: CommandOutcome) -> ([CommandOutcome], Bool) {
+    /// Adds result `index` and, still holding the lock, hands `deliver` those now releasable in
+    /// order and whether all are out: deliveries happen one at a time, in release order.
+    func add(_ index: Int, _ outcome: CommandOutcome, deliver: ([CommandOutcome], Bool) -> Void) {
         lock.withLock {
             waiting[index] = outcome
             var ready: [CommandOutcome] = []
@@ -196,7 +201,7 @@ final class InOrder: @unchecked Sendable {
                 ready.append(o)
                 next += 1
             }
-            return (ready, next == count)
+            deliver(ready, next == count)
         }
     }
 }

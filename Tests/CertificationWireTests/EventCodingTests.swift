@@ -72,7 +72,10 @@ import Testing
         let payload = EventCoding.payload(of: event)
         #expect(try EventCoding.decode(type: event.typeName, payload: payload) == event)
         // Lent in place (a scan), the same event.
-        #expect(try payload.withUnsafeBytes { (b) throws in try EventCoding.decode(type: event.typeName, payload: b) } == event)
+        #expect(
+            try payload.withUnsafeBytes { (b) throws in try EventCoding.decode(type: event.typeName, payload: b) }
+                == event
+        )
         // The general decoder (what an import or a reordered payload goes through) agrees.
         let data = try JSONParser.parse(payload)
         #expect(try EventCoding.decode(type: event.typeName, data: data) == event)
@@ -80,7 +83,10 @@ import Testing
         if case .object(let object) = data {
             let reversed = Array(JSONWriter.string(.object(JSONObject(object.members.reversed()))).utf8)
             #expect(try EventCoding.decode(type: event.typeName, payload: reversed) == event)
-            #expect(try reversed.withUnsafeBytes { (b) throws in try EventCoding.decode(type: event.typeName, payload: b) } == event)
+            #expect(
+                try reversed.withUnsafeBytes { (b) throws in try EventCoding.decode(type: event.typeName, payload: b) }
+                    == event
+            )
         }
     }
 

@@ -146,7 +146,11 @@ struct SubmitBenchmark: ParsableCommand {
                     throw EventLogError(.corruption, "\(error)", position: recorded.position)
                 }
                 guard case .caseEvent(let e) = event else { return }
-                states[recorded.streamName, default: CaseState()].evolve(with: e, at: recorded.occurredAt, position: recorded.position)
+                states[recorded.streamName, default: CaseState()].evolve(
+                    with: e,
+                    at: recorded.occurredAt,
+                    position: recorded.position
+                )
                 events += 1
             }
         }
