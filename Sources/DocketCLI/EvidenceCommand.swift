@@ -26,9 +26,8 @@ struct EvidenceCommand: ParsableCommand {
     /// A public key given as text or as a file holding it (`--key`); exit 1 when it is neither.
     static func verifier(_ given: String?) throws -> NoteVerifier? {
         guard let given else { return nil }
-        let text = FileManager.default.contents(atPath: given).map { String(decoding: $0, as: UTF8.self) } ?? given
         return try KeyCommand.evidence { () throws(EvidenceError) in
-            do throws(EvidenceError) { return try NoteVerifier(text) } catch {
+            do throws(EvidenceError) { return try NoteVerifier(textOrFile: given) } catch {
                 throw EvidenceError(error.code, "--key: \(error.message)")
             }
         }

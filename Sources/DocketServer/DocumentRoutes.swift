@@ -34,30 +34,38 @@ enum ReferencePage {
             return page(title: "Docket HTTP API", body: "<p>The API document could not be read.</p>")
         }
         let info = root["info"] as? [String: Any] ?? [:]
-        var body = "<h1>\(escape(info["title"] as? String ?? "Docket HTTP API"))</h1>"
-        body += "<p class=\"meta\">OpenAPI \(escape(root["openapi"] as? String ?? "?")) · "
-        body += "version \(escape("\(info["version"] ?? "?")")) · <a href=\"/openapi.yaml\">openapi.yaml</a></p>"
+        var body = "<h1>\(HTMLText.escape(info["title"] as? String ?? "Docket HTTP API"))</h1>"
+        body += "<p class=\"meta\">OpenAPI \(HTMLText.escape(root["openapi"] as? String ?? "?")) · "
+        body +=
+            "version \(HTMLText.escape("\(info["version"] ?? "?")")) · <a href=\"/openapi.yaml\">openapi.yaml</a></p>"
         body += paragraphs(info["description"] as? String ?? "")
         let paths = root["paths"] as? [String: Any] ?? [:]
         body += "<nav><ul>"
         for path in paths.keys.sorted() {
-            for method in methods(paths[path]) { body += "<li><a href=\"#\(anchor(method, path))\"><code>\(method.uppercased()) \(escape(path))</code></a></li>" }
+            for method in methods(paths[path]) {
+                body +=
+                    "<li><a href=\"#\(anchor(method, path))\"><code>\(method.uppercased()) \(HTMLText.escape(path))</code></a></li>"
+            }
         }
         body += "</ul></nav>"
         for path in paths.keys.sorted() {
             guard let operations = paths[path] as? [String: Any] else { continue }
             for method in methods(operations) {
                 guard let operation = operations[method] as? [String: Any] else { continue }
-                body += "<section id=\"\(anchor(method, path))\"><h2><code>\(method.uppercased()) \(escape(path))</code></h2>"
-                if let summary = operation["summary"] as? String { body += "<p><strong>\(escape(summary))</strong></p>" }
+                body +=
+                    "<section id=\"\(anchor(method, path))\"><h2><code>\(method.uppercased()) \(HTMLText.escape(path))</code></h2>"
+                if let summary = operation["summary"] as? String {
+                    body += "<p><strong>\(HTMLText.escape(summary))</strong></p>"
+                }
                 body += paragraphs(operation["description"] as? String ?? "")
                 let parameters = (operation["parameters"] as? [Any] ?? []).compactMap { resolve($0, root) }
                 if !parameters.isEmpty {
                     body += "<table><tr><th>parameter</th><th>in</th><th>required</th><th>what</th></tr>"
                     for p in parameters {
-                        body += "<tr><td><code>\(escape(p["name"] as? String ?? ""))</code></td>"
-                        body += "<td>\(escape(p["in"] as? String ?? ""))</td><td>\((p["required"] as? Bool ?? false) ? "yes" : "")</td>"
-                        body += "<td>\(escape(p["description"] as? String ?? ""))</td></tr>"
+                        body += "<tr><td><code>\(HTMLText.escape(p["name"] as? String ?? ""))</code></td>"
+                        body +=
+                            "<td>\(HTMLText.escape(p["in"] as? String ?? ""))</td><td>\((p["required"] as? Bool ?? false) ? "yes" : "")</td>"
+                        body += "<td>\(HTMLText.escape(p["description"] as? String ?? ""))</td></tr>"
                     }
                     body += "</table>"
                 }
@@ -66,7 +74,8 @@ enum ReferencePage {
                     body += "<table><tr><th>status</th><th>answer</th></tr>"
                     for status in responses.keys.sorted() {
                         let response = resolve(responses[status] as Any, root) ?? [:]
-                        body += "<tr><td>\(escape(status))</td><td>\(escape(response["description"] as? String ?? ""))</td></tr>"
+                        body +=
+                            "<tr><td>\(HTMLText.escape(status))</td><td>\(HTMLText.escape(response["description"] as? String ?? ""))</td></tr>"
                     }
                     body += "</table>"
                 }
@@ -100,26 +109,12 @@ enum ReferencePage {
 
     static func paragraphs(_ text: String) -> String {
         text.components(separatedBy: "\n\n").filter { !$0.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty }
-            .map { "<p>" + escape($0) + "</p>" }.joined()
-    }
-
-    static func escape(_ text: String) -> String {
-        var out = ""
-        for c in text {
-            switch c {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            default: out.append(c)
-            }
-        }
-        return out
+            .map { "<p>" + HTMLText.escape($0) + "</p>" }.joined()
     }
 
     static func page(title: String, body: String) -> String {
         """
-        <!doctype html><html lang="en"><head><meta charset="utf-8"><title>\(escape(title))</title>
+        <!doctype html><html lang="en"><head><meta charset="utf-8"><title>\(HTMLText.escape(title))</title>
         <meta name="viewport" content="width=device-width, initial-scale=1">
         <style>body{font:15px/1.5 system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;color:#1d2733}
         code{font-family:ui-monospace,monospace;font-size:.92em}h2{margin-top:2.2rem;border-top:1px solid #d8dee6;padding-top:1rem}

@@ -76,17 +76,7 @@ public struct EvidenceBundle: Sendable {
                 }
                 leafHash = hash
             }
-            guard let items = json["proof"]?.arrayValue, items.count <= 64 else {
-                throw EvidenceError(.malformed, "\(path).proof must be a list of at most 64 hashes")
-            }
-            var proof: [MerkleHash] = []
-            for (i, item) in items.enumerated() {
-                guard let hash = item.stringValue.flatMap(MerkleHash.init(base64:)) else {
-                    throw EvidenceError(.malformed, "\(path).proof[\(i)] must be 32 bytes in base64")
-                }
-                proof.append(hash)
-            }
-            self.proof = proof
+            proof = try EvidenceBundle.hashes(json["proof"], at: "\(path).proof", atMost: 64)
             withheld = json["withheld"]?.stringValue
             shown = json["shown"]
             guard (salt != nil && record != nil) != (leafHash != nil) else {
@@ -199,17 +189,26 @@ public struct EvidenceBundle: Sendable {
         caseEvents = try list("caseEvents")
         batchEvents = try list("batchEvents")
         if let later = json["later"] {
-            guard let note = later["checkpoint"]?.stringValue, let items = later["proof"]?.arrayValue else {
+            guard let note = later["checkpoint"]?.stringValue else {
                 throw EvidenceError(.malformed, "later holds a checkpoint and a proof")
             }
-            var proof: [MerkleHash] = []
-            for (i, item) in items.enumerated() {
-                guard let hash = item.stringValue.flatMap(MerkleHash.init(base64:)) else {
-                    throw EvidenceError(.malformed, "later.proof[\(i)] must be 32 bytes in base64")
-                }
-                proof.append(hash)
-            }
-            self.later = (note, proof)
+            // A consistency proof holds at most two hashes a level.
+            self.later = (note, try Self.hashes(later["proof"], at: "later.proof", atMost: 128))
         }
+    }
+
+    /// A list of base64 hashes (a proof), at most `limit` of them; naming the bad one.
+    static func hashes(_ value: JSONValue?, at path: String, atMost limit: Int) throws(EvidenceError) -> [MerkleHash] {
+        guard let items = value?.arrayValue, items.count <= limit else {
+            throw EvidenceError(.malformed, "\(path) must be a list of at most \(limit) hashes")
+        }
+        var out: [MerkleHash] = []
+        for (i, item) in items.enumerated() {
+            guard let hash = item.stringValue.flatMap(MerkleHash.init(base64:)) else {
+                throw EvidenceError(.malformed, "\(path)[\(i)] must be 32 bytes in base64")
+            }
+            out.append(hash)
+        }
+        return out
     }
 }

@@ -1,4 +1,5 @@
 import Crypto
+import Foundation
 import MerkleTree
 
 /// A signed note's verifier key (C2SP signed-note): `<name>+<key hash, 8 hex digits>+<base64 of
@@ -66,5 +67,13 @@ extension StringProtocol {
             scalars.removeLast()
         }
         return String(String.UnicodeScalarView(scalars))
+    }
+}
+
+extension NoteVerifier {
+    /// The key as `--key` gives it: the text of a verifier key, or the path of a file holding one.
+    public init(textOrFile given: String) throws(EvidenceError) {
+        let text = FileManager.default.contents(atPath: given).map { String(decoding: $0, as: UTF8.self) } ?? given
+        try self.init(text)
     }
 }

@@ -48,9 +48,8 @@ guard let file, let bytes = FileManager.default.contents(atPath: file) else {
 }
 var trusted: NoteVerifier?
 if let key {
-    let text = FileManager.default.contents(atPath: key).map { String(decoding: $0, as: UTF8.self) } ?? key
     do {
-        trusted = try NoteVerifier(text)
+        trusted = try NoteVerifier(textOrFile: key)
     } catch {
         FileHandle.standardError.write(Data("--key: \(error)\n".utf8))
         exit(64)

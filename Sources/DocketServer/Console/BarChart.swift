@@ -34,13 +34,13 @@ struct BarChart {
         let groupWidth = plotWidth / Double(groups)
         let barWidth = max(1, (groupWidth * 0.8) / Double(max(1, series.count)))
         var out =
-            "<svg class=\"chart\" viewBox=\"0 0 \(Int(width)) \(Int(height))\" role=\"img\" aria-label=\"\(Self.escape(title))\" xmlns=\"http://www.w3.org/2000/svg\">"
-        out += "<title>\(Self.escape(title))</title>"
+            "<svg class=\"chart\" viewBox=\"0 0 \(Int(width)) \(Int(height))\" role=\"img\" aria-label=\"\(HTMLText.escape(title))\" xmlns=\"http://www.w3.org/2000/svg\">"
+        out += "<title>\(HTMLText.escape(title))</title>"
         // Legend.
         var x = left
         for s in series {
             out += "<rect x=\"\(Self.n(x))\" y=\"6\" width=\"12\" height=\"12\" fill=\"\(s.colour)\"/>"
-            out += "<text x=\"\(Self.n(x + 16))\" y=\"16\">\(Self.escape(s.name))</text>"
+            out += "<text x=\"\(Self.n(x + 16))\" y=\"16\">\(HTMLText.escape(s.name))</text>"
             x += 24 + Double(s.name.count) * 7
         }
         // Grid and y labels.
@@ -50,7 +50,7 @@ struct BarChart {
             out +=
                 "<line x1=\"\(Self.n(left))\" y1=\"\(Self.n(y))\" x2=\"\(Self.n(width - right))\" y2=\"\(Self.n(y))\" stroke=\"#e3e7ee\"/>"
             out +=
-                "<text x=\"\(Self.n(left - 6))\" y=\"\(Self.n(y + 4))\" text-anchor=\"end\">\(Self.escape(format(value)))</text>"
+                "<text x=\"\(Self.n(left - 6))\" y=\"\(Self.n(y + 4))\" text-anchor=\"end\">\(HTMLText.escape(format(value)))</text>"
         }
         // Bars.
         for (g, label) in labels.enumerated() {
@@ -62,7 +62,7 @@ struct BarChart {
                 out +=
                     "<rect x=\"\(Self.n(groupX + Double(i) * barWidth))\" y=\"\(Self.n(y))\" width=\"\(Self.n(barWidth))\" height=\"\(Self.n(h))\" fill=\"\(s.colour)\">"
                 out +=
-                    "<title>\(Self.escape(label)) · \(Self.escape(s.name)): \(Self.escape(format(value)))</title></rect>"
+                    "<title>\(HTMLText.escape(label)) · \(HTMLText.escape(s.name)): \(HTMLText.escape(format(value)))</title></rect>"
             }
         }
         // X labels, at most about 12.
@@ -70,7 +70,7 @@ struct BarChart {
         for (g, label) in labels.enumerated() where g % every == 0 {
             let cx = left + Double(g) * groupWidth + groupWidth / 2
             out +=
-                "<text x=\"\(Self.n(cx))\" y=\"\(Self.n(height - bottom + 16))\" text-anchor=\"middle\">\(Self.escape(label))</text>"
+                "<text x=\"\(Self.n(cx))\" y=\"\(Self.n(height - bottom + 16))\" text-anchor=\"middle\">\(HTMLText.escape(label))</text>"
         }
         out +=
             "<line x1=\"\(Self.n(left))\" y1=\"\(Self.n(top + plotHeight))\" x2=\"\(Self.n(width - right))\" y2=\"\(Self.n(top + plotHeight))\" stroke=\"#8a94a6\"/>"
@@ -82,21 +82,4 @@ struct BarChart {
     }
 
     static func n(_ value: Double) -> String { String(format: "%.1f", value) }
-
-    /// Text for SVG/HTML: `& < > " '` escaped.
-    static func escape(_ text: String) -> String {
-        var out = ""
-        out.reserveCapacity(text.count)
-        for c in text {
-            switch c {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&#39;"
-            default: out.append(c)
-            }
-        }
-        return out
-    }
 }

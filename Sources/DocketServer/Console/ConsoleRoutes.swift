@@ -56,18 +56,21 @@ struct ConsoleRoutes: Sendable {
         return session
     }
 
-    /// The session, or a redirect to sign in that comes back to this page.
-    func signedIn(_ request: Request) -> SignedIn {
-        if let session = session(request) { return .success(session) }
+    /// Where a browser without a session goes: sign in, then back to this page.
+    func signInFirst(_ request: Request) -> Response {
         var target = request.uri.path
         if let query = request.uri.query, request.method == .get { target += "?" + query }
-        return .failure(HTMLResponse.redirect("/console/?next=" + TimelineFilter.escape(target)))
+        return HTMLResponse.redirect("/console/?next=" + TimelineFilter.escape(target))
     }
 
-    /// A signed-in session, or where to send a browser that has none.
-    enum SignedIn {
-        case success(ConsoleSession)
-        case failure(Response)
+    /// `body` on the blocking pool (the application layer reads files), its failure kept as a
+    /// value for the page to show.
+    static func offPool<T: Sendable>(
+        _ body: @escaping @Sendable () throws(DocketError) -> T
+    ) async throws -> Result<T, DocketError> {
+        try await Blocking.run {
+            do throws(DocketError) { return .success(try body()) } catch { return .failure(error) }
+        }
     }
 
     /// `next` when it is a console page of this server (never another site).
@@ -155,11 +158,7 @@ struct ConsoleRoutes: Sendable {
     // MARK: Pages
 
     func search(_ request: Request) async throws -> Response {
-        let session: ConsoleSession
-        switch signedIn(request) {
-        case .success(let s): session = s
-        case .failure(let redirect): return redirect
-        }
+        guard let session = session(request) else { return signInFirst(request) }
         let user = ConsoleUser(session)
         guard user.canSearch else {
             return forbidden(user, "Searching candidates is for supervisors, registrars, auditors and administrators.")
@@ -172,19 +171,13 @@ struct ConsoleRoutes: Sendable {
         let offset = query.get("offset").map { Int($0) ?? -1 } ?? 0
         let role = session.holder.role
         let service = self.service
-        let answer: Result<SearchAnswer, DocketError> = try await Blocking.run {
-            do throws(DocketError) {
-                return .success(
-                    try service.search(
-                        text,
-                        offset: offset,
-                        limit: SearchPage.pageSize,
-                        disclosure: Disclosure.of(role)
-                    )
-                )
-            } catch {
-                return .failure(error)
-            }
+        let answer: Result<SearchAnswer, DocketError> = try await Self.offPool { () throws(DocketError) in
+            (try service.search(
+                text,
+                offset: offset,
+                limit: SearchPage.pageSize,
+                disclosure: Disclosure.of(role)
+            ))
         }
         switch answer {
         case .success(let found): return page(SearchPage(user: user, answer: found), "search")
@@ -199,11 +192,7 @@ struct ConsoleRoutes: Sendable {
     }
 
     func openCase(_ request: Request) -> Response {
-        let session: ConsoleSession
-        switch signedIn(request) {
-        case .success(let s): session = s
-        case .failure(let redirect): return redirect
-        }
+        guard let session = session(request) else { return signInFirst(request) }
         let user = ConsoleUser(session)
         guard user.canReadCases else { return forbidden(user, "Case pages are not for the \(user.role) role.") }
         let id = (request.uri.queryParameters.get("id") ?? "").trimmingCharacters(in: .whitespaces)
@@ -214,11 +203,7 @@ struct ConsoleRoutes: Sendable {
     }
 
     func casePage(_ request: Request, _ context: DocketRequestContext, saved: Bool) async throws -> Response {
-        let session: ConsoleSession
-        switch signedIn(request) {
-        case .success(let s): session = s
-        case .failure(let redirect): return redirect
-        }
+        guard let session = session(request) else { return signInFirst(request) }
         let user = ConsoleUser(session)
         guard user.canReadCases else { return forbidden(user, "Case pages are not for the \(user.role) role.") }
         guard let id = context.parameters.get("id"), StreamName.isValidID(id) else {
@@ -244,56 +229,41 @@ struct ConsoleRoutes: Sendable {
     ) async throws -> Response {
         let service = self.service
         let css = templates.stylesheet
-        let built: Result<CasePage, DocketError> = try await Blocking.run {
-            do throws(DocketError) {
-                // A saved view is stamped with the log position it shows: built again if the
-                // log grew while it was being built (so nothing at or before the stamp is missing).
-                var attempts = 0
-                var position = service.logPosition
-                var page = try CasePage(
-                    caseID: id,
-                    service: service,
-                    user: user,
-                    role: role,
-                    filter: filter,
-                    posted: posted
-                )
-                while saved, attempts < 3, service.logPosition != position {
-                    attempts += 1
-                    position = service.logPosition
-                    page = try CasePage(
-                        caseID: id,
-                        service: service,
-                        user: user,
-                        role: role,
-                        filter: filter,
-                        posted: posted
-                    )
-                }
-                page.done = done
-                if saved {
-                    page.saved = true
-                    page.forms = nil
-                    page.inlineCSS = css
-                    page.user = nil
-                    page.savedBy = "\(user.actor) (\(user.role))"
-                    page.savedAt =
-                        Timestamp(
-                            microseconds: service.clock().microseconds,
-                            utcOffsetSeconds: Timestamp.chinaStandardOffset
-                        ).description
-                    page.logPosition = position
-                    do throws(EventLogError) {
-                        page.digest = try service.store.log.digest(at: position).description
-                    } catch {
-                        throw DocketError.from(error)
-                    }
-                    for i in page.entries.indices { page.entries[i].state?.open = true }
-                }
-                return .success(page)
-            } catch {
-                return .failure(error)
+        let built: Result<CasePage, DocketError> = try await Self.offPool { () throws(DocketError) in
+            // A saved view is stamped with the log position it shows: built again if the
+            // log grew while it was being built (so nothing at or before the stamp is missing).
+            func build() throws(DocketError) -> CasePage {
+                try CasePage(caseID: id, service: service, user: user, role: role, filter: filter, posted: posted)
             }
+            var attempts = 0
+            var position = service.logPosition
+            var page = try build()
+            while saved, attempts < 3, service.logPosition != position {
+                attempts += 1
+                position = service.logPosition
+                page = try build()
+            }
+            page.done = done
+            if saved {
+                page.saved = true
+                page.forms = nil
+                page.inlineCSS = css
+                page.user = nil
+                page.savedBy = "\(user.actor) (\(user.role))"
+                page.savedAt =
+                    Timestamp(
+                        microseconds: service.clock().microseconds,
+                        utcOffsetSeconds: Timestamp.chinaStandardOffset
+                    ).description
+                page.logPosition = position
+                do throws(EventLogError) {
+                    page.digest = try service.store.log.digest(at: position).description
+                } catch {
+                    throw DocketError.from(error)
+                }
+                for i in page.entries.indices { page.entries[i].state?.open = true }
+            }
+            return page
         }
         switch built {
         case .success(let model):
@@ -311,11 +281,7 @@ struct ConsoleRoutes: Sendable {
     /// The case's evidence bundle (docs/EVIDENCE.md) against the latest checkpoint, masked as
     /// the reader's role is: what a supervisor attaches for someone who wants proof, not a view.
     func evidence(_ request: Request, _ context: DocketRequestContext) async throws -> Response {
-        let session: ConsoleSession
-        switch signedIn(request) {
-        case .success(let s): session = s
-        case .failure(let redirect): return redirect
-        }
+        guard let session = session(request) else { return signInFirst(request) }
         let user = ConsoleUser(session)
         guard user.canReadCases else { return forbidden(user, "Case pages are not for the \(user.role) role.") }
         guard let id = context.parameters.get("id"), StreamName.isValidID(id) else {
@@ -323,12 +289,8 @@ struct ConsoleRoutes: Sendable {
         }
         let service = self.service
         let disclosure = Disclosure.of(session.holder.role)
-        let made: Result<[UInt8], DocketError> = try await Blocking.run {
-            do throws(DocketError) {
-                return .success(try service.evidence(id, disclosure: disclosure).json)
-            } catch {
-                return .failure(error)
-            }
+        let made: Result<[UInt8], DocketError> = try await Self.offPool { () throws(DocketError) in
+            (try service.evidence(id, disclosure: disclosure).json)
         }
         switch made {
         case .success(let bytes):
@@ -347,11 +309,7 @@ struct ConsoleRoutes: Sendable {
     }
 
     func command(_ request: Request, _ context: DocketRequestContext) async throws -> Response {
-        let session: ConsoleSession
-        switch signedIn(request) {
-        case .success(let s): session = s
-        case .failure(let redirect): return redirect
-        }
+        guard let session = session(request) else { return signInFirst(request) }
         let user = ConsoleUser(session)
         let form = try await Self.form(request)
         guard Self.sameOrigin(request), ConsoleSession.same(session.csrf, form["csrf"] ?? "") else {
@@ -399,11 +357,7 @@ struct ConsoleRoutes: Sendable {
     }
 
     func reports(_ request: Request) async throws -> Response {
-        let session: ConsoleSession
-        switch signedIn(request) {
-        case .success(let s): session = s
-        case .failure(let redirect): return redirect
-        }
+        guard let session = session(request) else { return signInFirst(request) }
         let user = ConsoleUser(session)
         guard user.canReport else {
             return forbidden(user, "Reports are for reporters, auditors, supervisors and administrators.")
@@ -426,11 +380,7 @@ struct ConsoleRoutes: Sendable {
     }
 
     func reportCSV(_ request: Request, _ context: DocketRequestContext) async throws -> Response {
-        let session: ConsoleSession
-        switch signedIn(request) {
-        case .success(let s): session = s
-        case .failure(let redirect): return redirect
-        }
+        guard let session = session(request) else { return signInFirst(request) }
         let user = ConsoleUser(session)
         guard user.canReport else {
             return forbidden(user, "Reports are for reporters, auditors, supervisors and administrators.")
@@ -463,19 +413,14 @@ struct ConsoleRoutes: Sendable {
     /// The two tables of the reports page, and the position and time they reflect.
     func reportTables() async throws -> Result<(ReportsPage.Table, ReportsPage.Table, UInt64, String), DocketError> {
         let service = self.service
-        return try await Blocking.run {
-            do throws(DocketError) {
-                let batches = try service.report("batches")
-                let revenue = try service.report("revenue")
-                return .success(
-                    (
-                        ReportsPage.passRates(batches), ReportsPage.revenueByDay(revenue),
-                        min(batches.logPosition, revenue.logPosition), batches.generatedAt.description
-                    )
-                )
-            } catch {
-                return .failure(error)
-            }
+        return try await Self.offPool { () throws(DocketError) in
+            let batches = try service.report("batches")
+            let revenue = try service.report("revenue")
+            return
+                ((
+                    ReportsPage.passRates(batches), ReportsPage.revenueByDay(revenue),
+                    min(batches.logPosition, revenue.logPosition), batches.generatedAt.description
+                ))
         }
     }
 

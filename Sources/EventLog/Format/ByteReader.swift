@@ -92,14 +92,6 @@ struct ByteReader {
         return start..<offset
     }
 
-    mutating func readLengthPrefixedString(limit: Int = Int.max) throws(DecodeError) -> String {
-        ByteReader.string(buffer, try readLengthPrefixedRange(limit: limit))
-    }
-
-    mutating func readLengthPrefixedBytes(limit: Int = Int.max) throws(DecodeError) -> [UInt8] {
-        ByteReader.bytes(buffer, try readLengthPrefixedRange(limit: limit))
-    }
-
     /// The UTF-8 text at `range`. The bytes were checksummed and written from Swift strings, so
     /// they are valid UTF-8; decoding (not validating) keeps this path free of generic runtime
     /// lookups, which cost more than the rest of event decoding together.

@@ -100,23 +100,48 @@ enum EventRecordCodec {
         return Header(flags: flags, key: key, stream: stream, version: version, restOffset: r.offset, body: start..<end)
     }
 
-    /// Checks that the rest of a record (type onwards) is well formed, without copying anything.
-    static func validateRest(_ header: Header, in buffer: UnsafeRawBufferPointer) throws(DecodeError) {
-        var r = ByteReader(
-            UnsafeRawBufferPointer(rebasing: buffer[0..<header.body.upperBound]),
-            offset: header.restOffset
-        )
-        _ = try r.readLengthPrefixedRange(limit: maximumTypeLength)
-        _ = try r.readZigZag()
+    /// What follows a record's stream and version: where its type, metadata and payload lie,
+    /// and its two times.
+    struct Rest {
+        var type: Range<Int>
+        var occurredAt: Timestamp
+        var recordedAt: Timestamp
+        var metadata: Range<Int>
+        var payload: Range<Int>
+    }
+
+    /// Reads the rest of a record (type onwards) to its end, copying nothing: the one reading
+    /// that validation, decoding and lending (``BorrowedEvent``) share.
+    static func readRest(_ r: inout ByteReader) throws(DecodeError) -> Rest {
+        let type = try r.readLengthPrefixedRange(limit: maximumTypeLength)
+        let occurred = try r.readZigZag()
         let occurredOffset = try r.readZigZag()
-        _ = try r.readZigZag()
+        let recorded = try r.readZigZag()
         let recordedOffset = try r.readZigZag()
         guard abs(occurredOffset) < 86_400, abs(recordedOffset) < 86_400 else {
             throw DecodeError(reason: "UTC offset out of range", offset: r.offset)
         }
-        _ = try r.readLengthPrefixedRange()
-        _ = try r.readLengthPrefixedRange()
+        let metadata = try r.readLengthPrefixedRange()
+        let payload = try r.readLengthPrefixedRange()
         guard r.isAtEnd else { throw DecodeError(reason: "trailing bytes in event record", offset: r.offset) }
+        return Rest(
+            type: type,
+            occurredAt: Timestamp(microseconds: occurred, utcOffsetSeconds: Int32(occurredOffset)),
+            recordedAt: Timestamp(microseconds: recorded, utcOffsetSeconds: Int32(recordedOffset)),
+            metadata: metadata,
+            payload: payload
+        )
+    }
+
+    /// The reader over the rest of a record whose header was read by ``decodeHeader(_:)``.
+    private static func restReader(_ header: Header, _ buffer: UnsafeRawBufferPointer) -> ByteReader {
+        ByteReader(UnsafeRawBufferPointer(rebasing: buffer[0..<header.body.upperBound]), offset: header.restOffset)
+    }
+
+    /// Checks that the rest of a record (type onwards) is well formed, without copying anything.
+    static func validateRest(_ header: Header, in buffer: UnsafeRawBufferPointer) throws(DecodeError) {
+        var r = restReader(header, buffer)
+        _ = try readRest(&r)
     }
 
     /// Decodes a full event whose header was read by ``decodeHeader(_:)``.
@@ -125,30 +150,17 @@ enum EventRecordCodec {
         position: UInt64,
         in buffer: UnsafeRawBufferPointer
     ) throws(DecodeError) -> RecordedEvent {
-        var r = ByteReader(
-            UnsafeRawBufferPointer(rebasing: buffer[0..<header.body.upperBound]),
-            offset: header.restOffset
-        )
-        let type = try r.readLengthPrefixedString(limit: maximumTypeLength)
-        let occurred = try r.readZigZag()
-        let occurredOffset = try r.readZigZag()
-        let recorded = try r.readZigZag()
-        let recordedOffset = try r.readZigZag()
-        guard abs(occurredOffset) < 86_400, abs(recordedOffset) < 86_400 else {
-            throw DecodeError(reason: "UTC offset out of range", offset: r.offset)
-        }
-        let metadata = try r.readLengthPrefixedBytes()
-        let payload = try r.readLengthPrefixedBytes()
-        guard r.isAtEnd else { throw DecodeError(reason: "trailing bytes in event record", offset: r.offset) }
+        var r = restReader(header, buffer)
+        let rest = try readRest(&r)
         return RecordedEvent(
             position: position,
             stream: ByteReader.string(buffer, header.stream),
             version: header.version,
-            type: type,
-            occurredAt: Timestamp(microseconds: occurred, utcOffsetSeconds: Int32(occurredOffset)),
-            recordedAt: Timestamp(microseconds: recorded, utcOffsetSeconds: Int32(recordedOffset)),
-            metadata: metadata,
-            payload: payload
+            type: ByteReader.string(buffer, rest.type),
+            occurredAt: rest.occurredAt,
+            recordedAt: rest.recordedAt,
+            metadata: ByteReader.bytes(buffer, rest.metadata),
+            payload: ByteReader.bytes(buffer, rest.payload)
         )
     }
 }

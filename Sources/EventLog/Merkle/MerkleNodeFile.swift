@@ -30,14 +30,19 @@ final class MerkleNodeFile: MerkleNodeSource, @unchecked Sendable {
         written = size
         edge = MerkleEdge(size: 0, frontier: [])
         if truncate { try file.truncate(to: Self.nodeCount(size) * 32) }
-        // The right edge: the complete subtrees of the binary decomposition of size.
+        edge = try readEdge(size: size)
+    }
+
+    /// The right edge of the tree of `size` leaves, read from the file: the complete subtrees of
+    /// the binary decomposition of `size`, largest first.
+    private func readEdge(size: UInt64) throws(EventLogError) -> MerkleEdge {
         var frontier: [(level: Int, hash: MerkleHash)] = []
         var start: UInt64 = 0
         for level in stride(from: 63, through: 0, by: -1) where size & (UInt64(1) << UInt64(level)) != 0 {
             frontier.append((level, try node(start: start, level: level)))
             start += UInt64(1) << UInt64(level)
         }
-        edge = MerkleEdge(size: size, frontier: frontier)
+        return MerkleEdge(size: size, frontier: frontier)
     }
 
     /// Leaves appended (written or not).
@@ -79,15 +84,6 @@ final class MerkleNodeFile: MerkleNodeSource, @unchecked Sendable {
     /// the right edge read again from it, so the next catch-up starts from a consistent tree.
     func reset() throws(EventLogError) {
         try file.truncate(to: Self.nodeCount(written) * 32)
-        var frontier: [(level: Int, hash: MerkleHash)] = []
-        var start: UInt64 = 0
-        for level in stride(from: 63, through: 0, by: -1) where written & (UInt64(1) << UInt64(level)) != 0 {
-            frontier.append((level, try node(start: start, level: level)))
-            start += UInt64(1) << UInt64(level)
-        }
-        edge = MerkleEdge(size: written, frontier: frontier)
+        edge = try readEdge(size: written)
     }
-
-    /// The root of the whole tree, from the right edge (no reads).
-    var root: MerkleHash { edge.root }
 }

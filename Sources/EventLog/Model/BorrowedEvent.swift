@@ -44,23 +44,13 @@ public struct BorrowedEvent {
         if flags & 2 != 0 { _ = try r.readLengthPrefixedRange(limit: EventRecordCodec.maximumKeyLength) }
         let stream = try r.readLengthPrefixedRange(limit: EventRecordCodec.maximumStreamLength)
         version = try r.readVarint()
-        let type = try r.readLengthPrefixedRange(limit: EventRecordCodec.maximumTypeLength)
-        let occurred = try r.readZigZag()
-        let occurredOffset = try r.readZigZag()
-        let recorded = try r.readZigZag()
-        let recordedOffset = try r.readZigZag()
-        guard abs(occurredOffset) < 86_400, abs(recordedOffset) < 86_400 else {
-            throw DecodeError(reason: "UTC offset out of range", offset: r.offset)
-        }
-        let metadata = try r.readLengthPrefixedRange()
-        let payload = try r.readLengthPrefixedRange()
-        guard r.isAtEnd else { throw DecodeError(reason: "trailing bytes in event record", offset: r.offset) }
+        let rest = try EventRecordCodec.readRest(&r)
         self.position = position
-        occurredAt = Timestamp(microseconds: occurred, utcOffsetSeconds: Int32(occurredOffset))
-        recordedAt = Timestamp(microseconds: recorded, utcOffsetSeconds: Int32(recordedOffset))
+        occurredAt = rest.occurredAt
+        recordedAt = rest.recordedAt
         self.stream = UnsafeRawBufferPointer(rebasing: record[stream])
-        self.type = UnsafeRawBufferPointer(rebasing: record[type])
-        self.metadata = UnsafeRawBufferPointer(rebasing: record[metadata])
-        self.payload = UnsafeRawBufferPointer(rebasing: record[payload])
+        type = UnsafeRawBufferPointer(rebasing: record[rest.type])
+        metadata = UnsafeRawBufferPointer(rebasing: record[rest.metadata])
+        payload = UnsafeRawBufferPointer(rebasing: record[rest.payload])
     }
 }
