@@ -73,7 +73,10 @@ let package = Package(
         // The wire contract of SPEC §3: commands, results and events as JSON, both ways.
         .target(
             name: "CertificationWire",
-            dependencies: ["Certification", "Chronology", "DocketJSON", "EventLog"],
+            dependencies: [
+                "Certification", "Chronology", "DocketJSON", "EventLog",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
             swiftSettings: swiftSettings
         ),
 

@@ -29,6 +29,8 @@ public final class Projector: @unchecked Sendable {
     ]
 
     public let log: EventLog
+    /// The keys personal data opens under.
+    public let keys: (any PersonalDataKeys)?
     public let directory: String
     public let projections: [any Projection]
     /// One feed at a time: the projections' caches belong to the feed in progress.
@@ -60,12 +62,15 @@ public final class Projector: @unchecked Sendable {
 
     /// A projector for the store at `storeRoot` with every read model. Opens nothing: files are
     /// opened when first read or fed.
-    public convenience init(storeRoot: String, log: EventLog) {
-        self.init(storeRoot: storeRoot, log: log, projections: Self.all(storeRoot: storeRoot))
+    public convenience init(storeRoot: String, log: EventLog, keys: (any PersonalDataKeys)?) {
+        self.init(storeRoot: storeRoot, log: log, keys: keys, projections: Self.all(storeRoot: storeRoot))
     }
 
-    public init(storeRoot: String, log: EventLog, projections: [any Projection]) {
+    /// - Parameter keys: the store's keys of sealed personal data (``PersonalSeal``): a read
+    ///   model fed without them shows every sealed field as erased.
+    public init(storeRoot: String, log: EventLog, keys: (any PersonalDataKeys)?, projections: [any Projection]) {
         self.log = log
+        self.keys = keys
         directory = storeRoot + "/projections"
         self.projections = projections
     }
@@ -297,7 +302,7 @@ public final class Projector: @unchecked Sendable {
         progress: (UInt64) -> Void
     ) throws(ProjectionError) -> Int {
         guard let start = targets.map(\.after).min().map({ $0 + 1 }), start <= end else { return 0 }
-        let history = CaseEventSource(log: log)
+        let history = CaseEventSource(log: log, keys: keys)
         var targets = targets
         for i in targets.indices {
             targets[i].history = history
@@ -314,7 +319,7 @@ public final class Projector: @unchecked Sendable {
                 while batch.count < batchSize, position < end, let recorded = try cursor.next() {
                     position = recorded.position
                     if let include, !include(recorded) { continue }
-                    batch.append(try RecordedDomainEvent(recorded))
+                    batch.append(try RecordedDomainEvent(recorded, keys: keys))
                 }
             } catch {
                 throw ProjectionError(.log, error.message)

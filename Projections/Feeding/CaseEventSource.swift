@@ -6,8 +6,12 @@ import EventLog
 /// no longer hold in memory (their caches are bounded), without keeping event copies of their own.
 public struct CaseEventSource: Sendable {
     let log: EventLog?
+    let keys: (any PersonalDataKeys)?
 
-    public init(log: EventLog?) { self.log = log }
+    public init(log: EventLog?, keys: (any PersonalDataKeys)?) {
+        self.log = log
+        self.keys = keys
+    }
 
     /// The events of case `caseID` before version `version` and before log position `position`,
     /// in order.
@@ -17,7 +21,7 @@ public struct CaseEventSource: Sendable {
             return try log.read(stream: StreamName.forCase(caseID), from: 1, to: version - 1)
                 .prefix { $0.position < position }
                 .map { (recorded: RecordedEvent) throws(EventLogError) -> RecordedDomainEvent in
-                    try RecordedDomainEvent(recorded)
+                    try RecordedDomainEvent(recorded, keys: keys)
                 }
         } catch {
             throw ProjectionError(.log, "cannot read case \(caseID): \(error.message)")

@@ -33,7 +33,7 @@ final class CaseFolder {
     /// Insertion order, for eviction.
     private var order: [String] = []
     private(set) var touched: [Entry] = []
-    private var history = CaseEventSource(log: nil)
+    private var history = CaseEventSource(log: nil, keys: nil)
     private var committed: (file: String, position: UInt64)?
     private var file = ""
     let capacity: Int

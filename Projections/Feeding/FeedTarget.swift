@@ -12,7 +12,7 @@ struct FeedTarget {
     /// it before it is swapped in and fewer commits write each case's row fewer times.
     var eventsPerTransaction: Int
     /// Where projections read a case's earlier events.
-    var history = CaseEventSource(log: nil)
+    var history = CaseEventSource(log: nil, keys: nil)
 
     /// Applies the events of `batch` after this target's position in one transaction that ends
     /// with the projection's deferred writes and the checkpoint `through`; returns how many.

@@ -54,6 +54,12 @@ public enum RejectionCode: String, Sendable, CaseIterable {
     case notRefundable = "not-refundable"
     case notWithdrawable = "not-withdrawable"
     case scoresExist = "scores-exist"
+    // Personal data (issue 17)
+    case caseNotClosed = "case-not-closed"
+    case erasureHeld = "erasure-held"
+    case alreadyErased = "already-erased"
+    case holdExists = "hold-exists"
+    case holdNotFound = "hold-not-found"
 }
 
 /// A refused command: the spec's code, what to change, and the JSON path of the field at fault.

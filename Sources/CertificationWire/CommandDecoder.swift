@@ -148,6 +148,26 @@ public enum CommandDecoder {
                 let text = try d.text("text", "the note, 1 to 2,000 characters", limit: .freeText)
                 let complaint = try d.optionalString("complaintId", "the complaint the note is about")
                 return .success(.caseCommand(.addNote(.init(text: text, complaintID: complaint))))
+            case .erasePersonalData:
+                let scope = try d.optionalString("scope", "all, or details (contact, photo and free text)") ?? "all"
+                guard let groups = EventCoding.erasureGroups(scope: scope) else {
+                    throw Rejection(
+                        .invalidField,
+                        "scope is all, or details (contact, photo and free text), not \(scope)",
+                        field: "data.scope"
+                    )
+                }
+                let reason = try d.text("reason", "why the data is erased", limit: .freeText)
+                let basis = try d.text("basis", "the legal basis, such as PIPL art. 47")
+                return .success(.caseCommand(.erasePersonalData(.init(groups: groups, reason: reason, basis: basis))))
+            case .placeHold:
+                let id = try d.text("holdId", "the hold's id")
+                let reason = try d.text("reason", "why the case is held", limit: .freeText)
+                return .success(.caseCommand(.placeHold(.init(holdID: id, reason: reason))))
+            case .releaseHold:
+                let id = try d.text("holdId", "the hold's id")
+                let reason = try d.text("reason", "why the hold ends", limit: .freeText)
+                return .success(.caseCommand(.releaseHold(.init(holdID: id, reason: reason))))
             }
         } catch {
             return .failure(error)

@@ -42,7 +42,8 @@ public enum Disclosure: Sendable, Hashable {
     /// A case event's `data` as this reader may see it (compact JSON). `stored` is the data as
     /// the log holds it, returned as is when nothing in it needs masking.
     public func data(of event: DomainEvent, stored: [UInt8]) -> [UInt8] {
-        guard self == .masked, case .caseEvent(.applied(let applied)) = event else { return stored }
+        guard self == .masked, case .caseEvent(.applied(let applied)) = event, !applied.candidate.isIdentityErased
+        else { return stored }
         guard case .object(var data) = EventCoding.data(of: event),
             case .object(var candidate)? = data["candidate"],
             case .object(var document)? = candidate["idDocument"]

@@ -133,6 +133,26 @@ public enum EventCoding {
             ])
         case .noteAdded(let n):
             return .object(["text": .string(n.text), "complaintId": .optional(n.complaintID)])
+        case .personalDataErased(let e):
+            return .object([
+                "scope": .string(e.groups == .all ? "all" : e.groups.names.joined(separator: ",")),
+                "reason": .string(e.reason),
+                "basis": .string(e.basis),
+                "fields": .array(PersonalFields.names(of: e.groups).map(JSONValue.string)),
+            ])
+        case .holdPlaced(let h):
+            return .object(["holdId": .string(h.holdID), "reason": .string(h.reason)])
+        case .holdReleased(let h):
+            return .object(["holdId": .string(h.holdID), "reason": .string(h.reason)])
+        }
+    }
+
+    /// The groups an erasure's `scope` names: `all`, or `details` (contact, photo, free text).
+    public static func erasureGroups(scope: String) -> PersonalDataGroups? {
+        switch scope {
+        case "all": return .all
+        case "details": return .details
+        default: return nil
         }
     }
 
@@ -357,6 +377,24 @@ public enum EventCoding {
                         )
                     )
                 )
+            case "PersonalDataErased":
+                let scope = try d.string("scope", "what was erased")
+                guard let groups = erasureGroups(scope: scope) else {
+                    throw Rejection(.invalidField, "scope is all or details", field: "data.scope")
+                }
+                return .caseEvent(
+                    .personalDataErased(
+                        .init(groups: groups, reason: try d.string("reason", "why"), basis: try d.string("basis", "the basis"))
+                    )
+                )
+            case "HoldPlaced":
+                return .caseEvent(
+                    .holdPlaced(.init(holdID: try d.string("holdId", "the hold"), reason: try d.string("reason", "why")))
+                )
+            case "HoldReleased":
+                return .caseEvent(
+                    .holdReleased(.init(holdID: try d.string("holdId", "the hold"), reason: try d.string("reason", "why")))
+                )
             default:
                 throw Rejection(.invalidField, "unknown event type \(type)", field: "type")
             }
@@ -366,8 +404,14 @@ public enum EventCoding {
     }
 
     /// Decodes a stored payload (compact JSON bytes): by the fast path for payloads in the
-    /// store's own form, else by the general decoder.
-    public static func decode(type: String, payload: [UInt8]) throws(DecodingError) -> DomainEvent {
+    /// store's own form, else by the general decoder, opening sealed personal data of `stream`
+    /// under `keys` (``PersonalSeal``; without a key, the sealed fields read as erased).
+    public static func decode(
+        type: String,
+        payload: [UInt8],
+        stream: String = "",
+        keys: (any PersonalDataKeys)? = nil
+    ) throws(DecodingError) -> DomainEvent {
         if let event = StoredPayloadReader.decode(type: type, payload: payload) { return event }
         let data: JSONValue
         do throws(JSONParseError) {
@@ -375,12 +419,17 @@ public enum EventCoding {
         } catch {
             throw DecodingError(type: type, rejection: Rejection(.invalidJSON, "the stored data is not JSON: \(error)"))
         }
-        return try decode(type: type, data: data)
+        return try decode(type: type, data: data, stream: stream, keys: keys)
     }
 
     /// Decodes a stored payload lent in place (``EventLog/scan(from:through:_:)``), copying
     /// nothing on the fast path.
-    public static func decode(type: String, payload: UnsafeRawBufferPointer) throws(DecodingError) -> DomainEvent {
+    public static func decode(
+        type: String,
+        payload: UnsafeRawBufferPointer,
+        stream: String = "",
+        keys: (any PersonalDataKeys)? = nil
+    ) throws(DecodingError) -> DomainEvent {
         let bytes = payload.assumingMemoryBound(to: UInt8.self)
         if let event = StoredPayloadReader.decode(type: type, buffer: bytes) { return event }
         let data: JSONValue
@@ -389,6 +438,36 @@ public enum EventCoding {
         } catch {
             throw DecodingError(type: type, rejection: Rejection(.invalidJSON, "the stored data is not JSON: \(error)"))
         }
-        return try decode(type: type, data: data)
+        return try decode(type: type, data: data, stream: stream, keys: keys)
+    }
+
+    /// Decodes a stored payload as ``decode(type:payload:stream:keys:)`` does, with the event's
+    /// interchange `data`: the stored bytes themselves when they hold nothing sealed or erased.
+    public static func decodeOpened(
+        type: String,
+        payload: [UInt8],
+        stream: String,
+        keys: (any PersonalDataKeys)?
+    ) throws(DecodingError) -> (event: DomainEvent, data: [UInt8]) {
+        if let event = StoredPayloadReader.decode(type: type, payload: payload) { return (event, payload) }
+        let event = try decode(type: type, payload: payload, stream: stream, keys: keys)
+        guard !PersonalFields.fields(of: type).isEmpty else { return (event, payload) }
+        return (event, PersonalSeal.interchangeData(of: event))
+    }
+
+    /// Decodes `data` after opening its sealed or erased personal data (``PersonalSeal``).
+    public static func decode(
+        type: String,
+        data: JSONValue,
+        stream: String,
+        keys: (any PersonalDataKeys)?
+    ) throws(DecodingError) -> DomainEvent {
+        let opened: JSONValue
+        do throws(Rejection) {
+            opened = try PersonalSeal.open(data, type: type, stream: stream, keys: keys).data
+        } catch {
+            throw DecodingError(type: type, rejection: error)
+        }
+        return try decode(type: type, data: opened)
     }
 }

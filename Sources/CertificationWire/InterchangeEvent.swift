@@ -119,7 +119,7 @@ public struct InterchangeEvent: Sendable, Hashable {
             let data = try f.required("data", "the event's data")
             let event: DomainEvent
             do throws(EventCoding.DecodingError) {
-                event = try EventCoding.decode(type: type, data: data)
+                event = try EventCoding.decode(type: type, data: data, stream: stream, keys: nil)
             } catch {
                 throw error.rejection
             }
@@ -144,7 +144,7 @@ public struct InterchangeEvent: Sendable, Hashable {
                         at: at,
                         recordedAt: recordedAt,
                         metadata: metadata,
-                        data: EventCoding.payload(of: event)
+                        data: PersonalSeal.interchangeData(of: event)
                     ),
                     event
                 )

@@ -20,7 +20,8 @@ public struct RecordedDomainEvent: Sendable {
     public var metadata: EventMetadata
     /// What happened.
     public var event: DomainEvent
-    /// The event's data as the log holds it (compact JSON).
+    /// The event's data (compact JSON) in the interchange form: as the log holds it, but with
+    /// sealed personal data opened and erased fields left out (``PersonalSeal``).
     public var payload: [UInt8]
     /// The case id, for a case event.
     public let caseID: String?
@@ -42,14 +43,22 @@ public struct RecordedDomainEvent: Sendable {
         self.recordedAt = recordedAt
         self.metadata = metadata
         self.event = event
-        self.payload = payload ?? EventCoding.payload(of: event)
+        self.payload = payload ?? PersonalSeal.interchangeData(of: event)
         caseID = StreamName.caseID(of: stream)
     }
 
-    /// The event as recorded, decoded.
+    /// The event as recorded, decoded, its personal data opened under `keys` (``PersonalSeal``:
+    /// without a key, the sealed fields read as erased). `payload` is then the event's data as
+    /// the interchange format shows it: personal data in clear, erased fields left out.
     /// - Throws: `corruption` when its data cannot be read as its type says.
-    public init(_ recorded: RecordedEvent) throws(EventLogError) {
+    public init(_ recorded: RecordedEvent, keys: (any PersonalDataKeys)?) throws(EventLogError) {
         do throws(EventCoding.DecodingError) {
+            let (event, data) = try EventCoding.decodeOpened(
+                type: recorded.type,
+                payload: recorded.payload,
+                stream: recorded.stream,
+                keys: keys
+            )
             self.init(
                 position: recorded.position,
                 stream: recorded.stream,
@@ -57,8 +66,8 @@ public struct RecordedDomainEvent: Sendable {
                 at: recorded.occurredAt,
                 recordedAt: recorded.recordedAt,
                 metadata: EventMetadata(bytes: recorded.metadata),
-                event: try EventCoding.decode(type: recorded.type, payload: recorded.payload),
-                payload: recorded.payload
+                event: event,
+                payload: data
             )
         } catch {
             throw EventLogError(

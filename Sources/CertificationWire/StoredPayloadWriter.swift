@@ -144,6 +144,11 @@ struct StoredPayloadWriter {
         case .noteAdded(let n):
             w.string("text", n.text, first: true)
             if let id = n.complaintID { w.string("complaintId", id) } else { w.null("complaintId") }
+        case .personalDataErased, .holdPlaced, .holdReleased:
+            // Rare events: written from their tree (the fast reader leaves them to the general one).
+            var out: [UInt8] = []
+            JSONWriter.write(EventCoding.data(of: event), into: &out)
+            return out
         }
         w.close()
         return w.out

@@ -20,11 +20,11 @@ public struct CaseHistory: Sendable {
         self.batchEvents = batchEvents
     }
 
-    /// Reads case `caseID` from `log`.
+    /// Reads case `caseID` from `store`'s log, personal data opened under its keys.
     /// - Throws: `case-not-found` when the case has no events; `store-failed` when the log
     ///   cannot be read.
-    public static func load(_ caseID: String, from log: EventLog) throws(DocketError) -> CaseHistory {
-        let events = try read(stream: StreamName.forCase(caseID), from: log)
+    public static func load(_ caseID: String, from store: DocketStore) throws(DocketError) -> CaseHistory {
+        let events = try read(stream: StreamName.forCase(caseID), from: store)
         guard !events.isEmpty else { throw DocketError(.caseNotFound, "no case \(caseID)", field: "case") }
         var batchIDs: [String] = []
         for e in events {
@@ -32,7 +32,7 @@ public struct CaseHistory: Sendable {
             if !batchIDs.contains(batch) { batchIDs.append(batch) }
         }
         var batches: [String: [RecordedDomainEvent]] = [:]
-        for id in batchIDs { batches[id] = try read(stream: StreamName.forBatch(id), from: log) }
+        for id in batchIDs { batches[id] = try read(stream: StreamName.forBatch(id), from: store) }
         return CaseHistory(caseID: caseID, events: events, batchEvents: batches)
     }
 
@@ -48,10 +48,11 @@ public struct CaseHistory: Sendable {
     }
 
     /// A stream's events, decoded.
-    static func read(stream: String, from log: EventLog) throws(DocketError) -> [RecordedDomainEvent] {
+    static func read(stream: String, from store: DocketStore) throws(DocketError) -> [RecordedDomainEvent] {
+        let keys = store.personalKeys
         do throws(EventLogError) {
-            return try log.read(stream: stream).map { (r: RecordedEvent) throws(EventLogError) in
-                try RecordedDomainEvent(r)
+            return try store.log.read(stream: stream).map { (r: RecordedEvent) throws(EventLogError) in
+                try RecordedDomainEvent(r, keys: keys)
             }
         } catch {
             throw DocketError.from(error)

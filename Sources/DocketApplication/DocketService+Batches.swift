@@ -12,7 +12,7 @@ extension DocketService {
         }
         try requireInsideLog(cut, field: cut.field)
         let logPosition = self.logPosition
-        let events = try CaseHistory.read(stream: StreamName.forBatch(id), from: store.log).filter {
+        let events = try CaseHistory.read(stream: StreamName.forBatch(id), from: store).filter {
             cut.includes(at: $0.at, recordedAt: $0.recordedAt)
         }
         guard !events.isEmpty else {

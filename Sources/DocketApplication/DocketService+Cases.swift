@@ -40,7 +40,7 @@ extension DocketService {
             throw DocketError(.invalidParameter, "give a version or a moment, not both", field: "atVersion")
         }
         try requireInsideLog(cut, field: cut.field)
-        let whole = try CaseHistory.load(id, from: store.log)
+        let whole = try CaseHistory.load(id, from: store)
         let history = whole.cut(cut)
         guard !history.events.isEmpty else {
             let started = whole.events.first.map { cut.isKnownAt ? "recorded at \($0.recordedAt)" : "at \($0.at)" }
@@ -75,7 +75,7 @@ extension DocketService {
     /// Case `id` folded from the log (inside `cut`), its status at the cut's moment: the view
     /// as a value, for callers that need the state itself rather than its JSON.
     public func foldedCase(_ id: String, cut: TimeCut = .now) throws(DocketError) -> CaseView {
-        let history = try CaseHistory.load(id, from: store.log).cut(cut)
+        let history = try CaseHistory.load(id, from: store).cut(cut)
         var fold = CaseFold(history)
         for e in history.events { fold.apply(e) }
         fold.advanceBatches(through: .max)
@@ -124,13 +124,13 @@ extension DocketService {
                 caseEntries = projected.map { TimelineEntry(source: .case, event: $0.event, summary: $0.summary) }
                 mentions = projected.compactMap { BatchMention($0.event) }
                 for batch in Set(mentions.map(\.batch)) {
-                    batchEvents[batch] = try CaseHistory.read(stream: StreamName.forBatch(batch), from: store.log)
+                    batchEvents[batch] = try CaseHistory.read(stream: StreamName.forBatch(batch), from: store)
                 }
             }
         }
         if caseEntries.isEmpty {
             try requireInsideLog(cut, field: cut.field)
-            let history = try CaseHistory.load(id, from: store.log).cut(cut)
+            let history = try CaseHistory.load(id, from: store).cut(cut)
             guard !history.events.isEmpty else {
                 throw DocketError(.invalidParameter, "case \(id) had no events \(cut.phrase)", field: cut.field)
             }
@@ -168,7 +168,7 @@ extension DocketService {
     /// held them when the event was recorded. One fold, applied event by event.
     public func replay(_ id: String, cut: TimeCut = .now, disclosure: Disclosure) throws(DocketError) -> [ReplayStep] {
         try requireInsideLog(cut, field: cut.field)
-        let history = try CaseHistory.load(id, from: store.log).cut(cut)
+        let history = try CaseHistory.load(id, from: store).cut(cut)
         guard !history.events.isEmpty else {
             throw DocketError(.invalidParameter, "case \(id) had no events \(cut.phrase)", field: cut.field)
         }

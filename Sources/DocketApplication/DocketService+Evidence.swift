@@ -130,7 +130,7 @@ extension DocketService {
                 "the log's Merkle tree no longer gives checkpoint \(size)'s signed root: the log or its tree changed after it was signed (check with `docket verify --expect`)"
             )
         }
-        let history = try CaseHistory.load(id, from: store.log)
+        let history = try CaseHistory.load(id, from: store)
         let caseEvents = history.events.filter { $0.position <= size }
         guard !caseEvents.isEmpty else {
             throw DocketError(
@@ -168,7 +168,7 @@ extension DocketService {
         if let latest, latest.size > size {
             later = (latest.note.full, try consistency(from: size, to: latest.size))
         }
-        return EvidenceBundle(
+        var bundle = EvidenceBundle(
             caseID: id,
             generatedAt: clock().description,
             disclosure: disclosure == .full ? "full" : "masked",
@@ -178,6 +178,14 @@ extension DocketService {
             batchEvents: try batchEvents.map(entry),
             later: later
         )
+        if disclosure == .full, let keyring = store.keyring {
+            bundle.personalDataKeys = keyring.liveKeys(of: id).compactMap { live in
+                live.group.names.first.map {
+                    EvidenceBundle.PersonalDataKey(group: $0, generation: live.generation, key: live.key)
+                }
+            }
+        }
+        return bundle
     }
 
     static func from(_ error: EvidenceError) -> DocketError {

@@ -55,7 +55,7 @@ public final class DocketService: Sendable {
     ) throws(DocketError) -> DocketService {
         do throws(DocketStoreError) {
             let store = try DocketStore.open(at: path, readOnly: readOnly, options: options)
-            return DocketService(store: store, projector: Projector(storeRoot: path, log: store.log))
+            return DocketService(store: store, projector: Projector(storeRoot: path, log: store.log, keys: store.personalKeys))
         } catch {
             throw DocketError.from(error)
         }
@@ -154,7 +154,7 @@ public final class DocketService: Sendable {
             return file
         }
         do throws(ProjectionError) {
-            let builder = Projector(storeRoot: store.root, log: store.log)
+            let builder = Projector(storeRoot: store.root, log: store.log, keys: store.personalKeys)
             try builder.build(name, through: position, at: file, include: include)
         } catch {
             throw DocketError.from(error)

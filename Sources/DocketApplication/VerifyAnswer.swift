@@ -27,7 +27,8 @@ public struct VerifyAnswer: Sendable {
         do {
             let log = try EventLog.open(at: path, readOnly: true)
             defer { try? log.close() }
-            answer.rules = try HistoryVerifier.verify(log, photos: PhotoStore(storeRoot: path)) {
+            let keys = try PersonalKeyring.open(storeRoot: path, readOnly: true)
+            answer.rules = try HistoryVerifier.verify(log, photos: PhotoStore(storeRoot: path), keys: keys) {
                 progress("re-ran the rules over", $0)
             }
         } catch let error as DocketStoreError {

@@ -25,7 +25,7 @@ struct ExportCommand: ParsableCommand {
         do {
             let store = try DocketStore.open(at: options.path, readOnly: true)
             let last = store.log.lastPosition
-            let count = try Exporter.export(store.log, from: from, write: Output.write) { position in
+            let count = try Exporter.export(store.log, from: from, keys: store.personalKeys, write: Output.write) { position in
                 Terminal.progress("exported \(position) of \(last) events…")
             }
             Terminal.endProgress()

@@ -83,7 +83,7 @@ struct SubmitCommand: ParsableCommand {
         var projectionsFailed = false
         do {
             let last = store.log.lastPosition
-            try Projector(storeRoot: options.path, log: store.log).catchUp { _, position in
+            try Projector(storeRoot: options.path, log: store.log, keys: store.personalKeys).catchUp { _, position in
                 Terminal.progress("bringing the read models up to date: \(position) of \(last) events…")
             }
             Terminal.endProgress()

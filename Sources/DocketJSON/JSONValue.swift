@@ -84,6 +84,13 @@ public struct JSONObject: Sendable, Equatable {
         }
     }
 
+    /// Removes the member named `key`, returning its value.
+    @discardableResult
+    public mutating func remove(_ key: String) -> JSONValue? {
+        guard let i = members.firstIndex(where: { $0.key == key }) else { return nil }
+        return members.remove(at: i).value
+    }
+
     /// Adds a member the caller knows is not there yet (the parser checked).
     mutating func appendNew(_ key: String, _ value: JSONValue) { members.append((key, value)) }
 

@@ -111,7 +111,7 @@ public enum DocketServer {
                     "no tokens: every route but /health, /ready and /metrics answers 401 (add one with `docket token add`)"
                 )
             }
-            let projector = Projector(storeRoot: configuration.storePath, log: store.log)
+            let projector = Projector(storeRoot: configuration.storePath, log: store.log, keys: store.personalKeys)
             let service = DocketService(store: store, projector: projector, modelsFollowLog: true)
             let follower = ProjectionFollower(projector: projector, log: store.log, logger: logger)
             let limits = configuration.limits

@@ -45,7 +45,7 @@ struct EventRoutes: Sendable {
         do {
             var count = 0
             while count < limit, let event = try cursor.next() {
-                try Self.line(event, Disclosure.of(holder.role)).write(into: &out)
+                try Self.line(event, Disclosure.of(holder.role), keys: store.personalKeys).write(into: &out)
                 out.append(0x0A)
                 next = event.position + 1
                 count += 1
@@ -123,7 +123,7 @@ struct EventRoutes: Sendable {
                     continue
                 case .event(let event):
                     var out = Array("id: \(event.position)\nevent: \(event.type)\ndata: ".utf8)
-                    try Self.line(event, disclosure).write(into: &out)
+                    try Self.line(event, disclosure, keys: store.personalKeys).write(into: &out)
                     out.append(contentsOf: [0x0A, 0x0A])
                     try await writer.write(ByteBuffer(bytes: out))
                     quiet = ContinuousClock.now
@@ -153,9 +153,13 @@ struct EventRoutes: Sendable {
     /// The event in the interchange format, its candidate's identity as `disclosure` allows.
     /// - Throws: when the event cannot be decoded (its data is then withheld, never sent as it
     ///   is: it might hold what the mask hides).
-    static func line(_ event: RecordedEvent, _ disclosure: Disclosure) throws -> InterchangeEvent {
+    static func line(
+        _ event: RecordedEvent,
+        _ disclosure: Disclosure,
+        keys: (any PersonalDataKeys)?
+    ) throws -> InterchangeEvent {
         do throws(EventLogError) {
-            return try RecordedDomainEvent(event).line(disclosure)
+            return try RecordedDomainEvent(event, keys: keys).line(disclosure)
         } catch {
             throw APIError(.internalServerError, "undecodable-event", error.message)
         }

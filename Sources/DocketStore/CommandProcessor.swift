@@ -16,8 +16,9 @@ final class CommandProcessor {
     enum Step {
         /// Answered without appending: refused, or a retry answered from the log.
         case done(CommandOutcome)
-        /// Append this, then report `outcome` with the log's placements.
-        case append(AppendRequest, outcome: CommandOutcome, types: [String])
+        /// Append this, then report `outcome` with the log's placements (and, for an erasure,
+        /// complete it once durable: ``ErasureTask``).
+        case append(AppendRequest, outcome: CommandOutcome, types: [String], erasure: ErasureTask?)
         /// A retry of a command not yet durable: the log answers it from the same key.
         case retry(AppendRequest, outcome: CommandOutcome, types: [String])
     }
@@ -26,12 +27,20 @@ final class CommandProcessor {
     private let log: EventLog
     private let photos: PhotoStore
     private let inflight: InflightCommands
+    private let keys: (any PersonalDataKeys)?
 
-    init(core: DecisionCore, log: EventLog, photos: PhotoStore, inflight: InflightCommands) {
+    init(
+        core: DecisionCore,
+        log: EventLog,
+        photos: PhotoStore,
+        inflight: InflightCommands,
+        keys: (any PersonalDataKeys)?
+    ) {
         self.core = core
         self.log = log
         self.photos = photos
         self.inflight = inflight
+        self.keys = keys
     }
 
     /// Decides one prepared command.
@@ -203,13 +212,14 @@ final class CommandProcessor {
         }
         if decision.events.isEmpty { return .done(outcome) }  // a retry of a payment: nothing to append
         let events = decision.events.map(DomainEvent.caseEvent)
-        let request = appendRequest(envelope, actor: actor, digest: digest, events: events, version: record.version)
+        let request = try appendRequest(envelope, actor: actor, digest: digest, events: events, version: record.version)
         // Checked before anything is recorded: a refused append must leave no trace in the
         // decisions that follow.
         if let refusal = refusal(of: request) { return .done(outcome.refused(refusal)) }
         if let bytes = decision.photoBytes, case .applied(let applied) = decision.events[0] {
             photos.stage(bytes, sha256: applied.photo.sha256)
         }
+        let erasure = try erasureTask(decision.events, caseID: caseID, record: record)
         let first = core.record(decision.events, caseID: caseID, at: envelope.at, onto: record)
         return appendStep(
             request,
@@ -218,8 +228,34 @@ final class CommandProcessor {
             outcome: outcome,
             events: events,
             version: record.version,
-            firstPosition: first
+            firstPosition: first,
+            erasure: erasure
         )
+    }
+
+    /// What an erasure among `events` leaves to do once durable: the keys to destroy, and the
+    /// photo to delete unless another case of the person keeps it.
+    private func erasureTask(_ events: [CaseEvent], caseID: String, record: CaseState) throws(DocketStoreError)
+        -> ErasureTask?
+    {
+        for (i, event) in events.enumerated() {
+            guard case .personalDataErased(let erased) = event else { continue }
+            var photo: String?
+            if erased.groups.contains(.details), let application = record.application,
+                !application.photo.sha256.isEmpty,
+                try !core.photoIsShared(application.photo.sha256, by: application.candidate.idDocument, other: caseID)
+            {
+                photo = application.photo.sha256
+                photos.markForDeletion(application.photo.sha256)
+            }
+            return ErasureTask(
+                caseID: caseID,
+                groups: erased.groups,
+                position: core.nextPosition + UInt64(i),
+                photoSHA256: photo
+            )
+        }
+        return nil
     }
 
     private func processBatch(
@@ -244,13 +280,21 @@ final class CommandProcessor {
         case .success(let e): events = e
         }
         let domainEvents = events.map(DomainEvent.batchEvent)
-        let request = appendRequest(
+        let request: AppendRequest
+        do throws(DocketStoreError) {
+            request = try appendRequest(
             envelope,
             actor: actor,
             digest: digest,
-            events: domainEvents,
-            version: record.version
-        )
+                events: domainEvents,
+                version: record.version
+            )
+        } catch {
+            inflight.fail(error.message)
+            var failed = outcome
+            failed.storeFailure = error.message
+            return .done(failed)
+        }
         if let refusal = refusal(of: request) { return .done(outcome.refused(refusal)) }
         let first = core.record(events, batchID: batchID, at: envelope.at)
         return appendStep(
@@ -260,7 +304,8 @@ final class CommandProcessor {
             outcome: outcome,
             events: domainEvents,
             version: record.version,
-            firstPosition: first
+            firstPosition: first,
+            erasure: nil
         )
     }
 
@@ -270,26 +315,37 @@ final class CommandProcessor {
         return Rejection(.unknownCommand, "the command's data does not fit its target", field: "command")
     }
 
-    /// The append of `events` decided for `envelope`'s stream at `version`.
+    /// The append of `events` decided for `envelope`'s stream at `version`, personal data sealed
+    /// under the case's keys (``PersonalSeal``).
     private func appendRequest(
         _ envelope: CommandEnvelope,
         actor: Actor,
         digest: String?,
         events: [DomainEvent],
         version: UInt64
-    ) -> AppendRequest {
+    ) throws(DocketStoreError) -> AppendRequest {
         let metadata = EventMetadata(
             actorID: actor.id,
             role: actor.role.rawValue,
             commandID: envelope.commandID,
             commandDigest: digest
         ).bytes
-        let proposed = events.map {
-            ProposedEvent(
-                type: $0.typeName,
-                occurredAt: envelope.at,
-                metadata: metadata,
-                payload: EventCoding.payload(of: $0)
+        var proposed: [ProposedEvent] = []
+        proposed.reserveCapacity(events.count)
+        for (i, event) in events.enumerated() {
+            let payload: [UInt8]
+            do throws(PersonalSeal.SealingError) {
+                payload = try PersonalSeal.storedPayload(
+                    of: event,
+                    stream: envelope.stream,
+                    position: core.nextPosition + UInt64(i),
+                    keys: keys
+                )
+            } catch {
+                throw DocketStoreError(.io, error.message)
+            }
+            proposed.append(
+                ProposedEvent(type: event.typeName, occurredAt: envelope.at, metadata: metadata, payload: payload)
             )
         }
         return AppendRequest(
@@ -319,7 +375,8 @@ final class CommandProcessor {
         outcome: CommandOutcome,
         events: [DomainEvent],
         version: UInt64,
-        firstPosition: UInt64
+        firstPosition: UInt64,
+        erasure: ErasureTask?
     ) -> Step {
         var predicted = outcome
         predicted.events = events.enumerated().map { i, e in
@@ -333,6 +390,6 @@ final class CommandProcessor {
                 lastPosition: firstPosition + UInt64(events.count) - 1
             )
         }
-        return .append(request, outcome: predicted, types: types)
+        return .append(request, outcome: predicted, types: types, erasure: erasure)
     }
 }

@@ -22,7 +22,7 @@ struct CrossCaseIndex {
     /// Records what `event` of case `caseID` adds.
     mutating func observe(_ event: CaseEvent, caseID: String) {
         switch event {
-        case .applied(let a):
+        case .applied(let a) where !a.candidate.isIdentityErased:
             casesByPerson[Self.personKey(a.candidate.idDocument, a.occupation), default: []].append(caseID)
         case .paid(let p):
             if paymentRefs[p.paymentRef] == nil { paymentRefs[p.paymentRef] = caseID }

@@ -28,8 +28,25 @@ final class DecisionCore {
     /// Reads the store's durable watermark (set by ``DocketStore``).
     var durableWatermark: (() -> UInt64)?
     private let loader: CaseLoader
+    /// The keys personal data is opened under (`nil` for a store made before sealing).
+    let keys: (any PersonalDataKeys)?
+    /// Erasures seen by the open scan, for the store to make sure their keys are gone.
+    private(set) var erasures: [Erasure] = []
 
-    init(cacheCapacity: Int, nextPosition: UInt64, loader: @escaping CaseLoader) {
+    /// An erasure recorded in the log: case, groups, and the event's position.
+    struct Erasure: Sendable {
+        var caseID: String
+        var groups: PersonalDataGroups
+        var position: UInt64
+    }
+
+    init(
+        cacheCapacity: Int,
+        nextPosition: UInt64,
+        keys: (any PersonalDataKeys)?,
+        loader: @escaping CaseLoader
+    ) {
+        self.keys = keys
         cache = CaseCache(capacity: cacheCapacity)
         self.nextPosition = nextPosition
         observedDurable = nextPosition - 1
@@ -38,10 +55,14 @@ final class DecisionCore {
 
     /// A core for the store's log: batches and the index from a scan of the whole log, cases
     /// read on demand.
-    static func load(from log: EventLog, cacheCapacity: Int) throws(DocketStoreError) -> DecisionCore {
-        let core = DecisionCore(cacheCapacity: cacheCapacity, nextPosition: log.lastPosition + 1) {
+    static func load(
+        from log: EventLog,
+        cacheCapacity: Int,
+        keys: (any PersonalDataKeys)?
+    ) throws(DocketStoreError) -> DecisionCore {
+        let core = DecisionCore(cacheCapacity: cacheCapacity, nextPosition: log.lastPosition + 1, keys: keys) {
             (id: String) throws(DocketStoreError) -> CaseState? in
-            try Self.readCase(id, from: log)
+            try Self.readCase(id, from: log, keys: keys)
         }
         var cursor = log.events(from: 1)
         while true {
@@ -57,6 +78,7 @@ final class DecisionCore {
     static func readCase(
         _ id: String,
         from log: EventLog,
+        keys: (any PersonalDataKeys)?,
         upTo version: UInt64 = .max
     ) throws(DocketStoreError)
         -> CaseState?
@@ -70,7 +92,7 @@ final class DecisionCore {
         guard !events.isEmpty else { return nil }
         var record = CaseState()
         for recorded in events {
-            guard case .caseEvent(let event) = try StoredEvent.decode(recorded) else { continue }
+            guard case .caseEvent(let event) = try StoredEvent.decode(recorded, keys: keys) else { continue }
             record.evolve(with: event, at: recorded.occurredAt, position: recorded.position)
         }
         return record
@@ -80,7 +102,7 @@ final class DecisionCore {
     /// - Parameter indexOnly: keep only batches and the index, not case states (the open scan).
     func observeDurable(_ recorded: RecordedEvent, indexOnly: Bool) throws(DocketStoreError) {
         if let batchID = StreamName.batchID(of: recorded.stream) {
-            guard case .batchEvent(let event) = try StoredEvent.decode(recorded) else { return }
+            guard case .batchEvent(let event) = try StoredEvent.decode(recorded, keys: keys) else { return }
             batches[batchID, default: BatchState()].evolve(
                 with: event,
                 at: recorded.occurredAt,
@@ -89,10 +111,13 @@ final class DecisionCore {
         } else if let caseID = StreamName.caseID(of: recorded.stream) {
             if indexOnly {
                 guard StoredEvent.indexedTypes.contains(recorded.type) else { return }
-                guard case .caseEvent(let event) = try StoredEvent.decode(recorded) else { return }
+                guard case .caseEvent(let event) = try StoredEvent.decode(recorded, keys: keys) else { return }
+                if case .personalDataErased(let erased) = event {
+                    erasures.append(Erasure(caseID: caseID, groups: erased.groups, position: recorded.position))
+                }
                 index.observe(event, caseID: caseID)
             } else {
-                guard case .caseEvent(let event) = try StoredEvent.decode(recorded) else { return }
+                guard case .caseEvent(let event) = try StoredEvent.decode(recorded, keys: keys) else { return }
                 var record = try caseRecord(caseID) ?? CaseState()
                 record.evolve(with: event, at: recorded.occurredAt, position: recorded.position)
                 index.observe(event, caseID: caseID)
@@ -135,6 +160,22 @@ final class DecisionCore {
         }
         return false
     }
+
+    /// Whether a case other than `caseID` names the photo `sha256` and still keeps it (the same
+    /// person applying for another occupation sends the same photo; it is stored once).
+    func photoIsShared(_ sha256: String, by document: Candidate.IdentityDocument, other caseID: String)
+        throws(DocketStoreError) -> Bool
+    {
+        for occupation in Occupation.allCases {
+            for id in index.cases(of: document, for: occupation) where id != caseID {
+                if let record = try caseRecord(id), record.application?.photo.sha256 == sha256 { return true }
+            }
+        }
+        return false
+    }
+
+    /// Forgets the erasures of the open scan once the store has completed them.
+    func clearErasures() { erasures.removeAll() }
 
     // MARK: Deciding
 

@@ -10,6 +10,7 @@ import Logging
 /// ```
 /// <store>/log/      the event log (see docs/LOG_FORMAT.md)
 /// <store>/photos/   candidates' photos by SHA-256
+/// <store>/keys/personal-data.keys   per-case keys of sealed personal data (PersonalKeyring)
 /// ```
 public final class DocketStore: @unchecked Sendable {
     /// How to open a store.
@@ -38,18 +39,25 @@ public final class DocketStore: @unchecked Sendable {
     public let root: String
     public let log: EventLog
     public let photos: PhotoStore
+    /// The per-case keys personal data is sealed under, or `nil` for a store made before
+    /// sealing (its events hold personal data in clear).
+    public let keyring: PersonalKeyring?
     private let options: Options
     /// Serialises decisions and the queueing of their appends (positions are predicted from it).
     private let decisionLock = Lock()
     private var processor: CommandProcessor?
     private let inflight = InflightCommands()
 
-    private init(root: String, log: EventLog, photos: PhotoStore, options: Options) {
+    private init(root: String, log: EventLog, photos: PhotoStore, keyring: PersonalKeyring?, options: Options) {
         self.root = root
         self.log = log
         self.options = options
         self.photos = photos
+        self.keyring = keyring
     }
+
+    /// The keys personal data opens under (``keyring``), for readers of this store's events.
+    public var personalKeys: (any PersonalDataKeys)? { keyring }
 
     /// Creates an empty store at `path`.
     public static func create(at path: String) throws(DocketStoreError) {
@@ -59,6 +67,7 @@ public final class DocketStore: @unchecked Sendable {
             throw DocketStoreError(error.code == .invalidAppend ? .invalidRequest : .io, error.message)
         }
         try Posix.makeDirectory(path + "/photos")
+        try PersonalKeyring.create(storeRoot: path)
     }
 
     /// `true` if a store exists at `path`.
@@ -84,8 +93,12 @@ public final class DocketStore: @unchecked Sendable {
         // group is written: on the writer thread, one `syncfs` per group commit, not file I/O
         // under the decision lock (which held every other submitter while it ran).
         let photos = PhotoStore(storeRoot: path)
+        let keyring = try PersonalKeyring.open(storeRoot: path, readOnly: readOnly)
+        // The keys sealing a group's events are made durable before the group is written, as
+        // its photos are: no event on disk is sealed under a key a crash could lose.
         logOptions.beforeGroupWrite = { () throws(EventLogError) in
             do throws(DocketStoreError) {
+                try keyring?.writeStaged()
                 try photos.writeStaged()
             } catch {
                 throw EventLogError(.io, error.message, file: "photos")
@@ -93,7 +106,7 @@ public final class DocketStore: @unchecked Sendable {
         }
         do throws(EventLogError) {
             let log = try EventLog.open(at: path, readOnly: readOnly, options: logOptions)
-            return DocketStore(root: path, log: log, photos: photos, options: options)
+            return DocketStore(root: path, log: log, photos: photos, keyring: keyring, options: options)
         } catch {
             throw DocketStoreError.from(error)
         }
@@ -103,13 +116,54 @@ public final class DocketStore: @unchecked Sendable {
     /// index). Call with `decisionLock` held.
     private func writeSide() throws(DocketStoreError) -> CommandProcessor {
         if let processor { return processor }
-        let core = try DecisionCore.load(from: log, cacheCapacity: options.caseCacheCapacity)
+        let core = try DecisionCore.load(from: log, cacheCapacity: options.caseCacheCapacity, keys: keyring)
+        try completeErasures(core)
         inflight.durable(through: log.lastPosition)
         let inflight = self.inflight
         core.durableWatermark = { inflight.durablePosition }
-        let made = CommandProcessor(core: core, log: log, photos: photos, inflight: inflight)
+        let made = CommandProcessor(core: core, log: log, photos: photos, inflight: inflight, keys: keyring)
         processor = made
         return made
+    }
+
+    /// Completes erasures recorded in the log whose keys a crash left (the event was durable,
+    /// the keys not yet destroyed): deletes the photo, then destroys the keys.
+    private func completeErasures(_ core: DecisionCore) throws(DocketStoreError) {
+        defer { core.clearErasures() }
+        guard let keyring else { return }
+        for erasure in core.erasures
+        where keyring.hasLiveKeys(caseID: erasure.caseID, groups: erasure.groups, before: erasure.position) {
+            if erasure.groups.contains(.details) {
+                let first: [RecordedEvent]
+                do throws(EventLogError) {
+                    first = try log.read(stream: StreamName.forCase(erasure.caseID), from: 1, to: 1)
+                } catch {
+                    throw DocketStoreError.from(error)
+                }
+                if let recorded = first.first,
+                    case .caseEvent(.applied(let applied)) = try StoredEvent.decode(recorded, keys: keyring),
+                    !applied.photo.sha256.isEmpty,
+                    try !core.photoIsShared(
+                        applied.photo.sha256,
+                        by: applied.candidate.idDocument,
+                        other: erasure.caseID
+                    )
+                {
+                    try photos.delete(sha256: applied.photo.sha256)
+                }
+            }
+            let destroyed = try keyring.destroy(caseID: erasure.caseID, groups: erasure.groups, before: erasure.position)
+            options.logger.notice(
+                "completed an interrupted erasure",
+                metadata: ["case": "\(erasure.caseID)", "keysDestroyed": "\(destroyed)"]
+            )
+        }
+    }
+
+    /// Deletes the photo and destroys the keys of a durable erasure.
+    private func complete(_ erasure: ErasureTask) throws(DocketStoreError) {
+        if let sha = erasure.photoSHA256 { try photos.deleteIfMarked(sha256: sha) }
+        try keyring?.destroy(caseID: erasure.caseID, groups: erasure.groups, before: erasure.position)
     }
 
     /// How far ahead of the clock a submitted command's `at` may be (see ``Options``).
@@ -159,17 +213,18 @@ public final class DocketStore: @unchecked Sendable {
                 }
                 return
             }
-            var appends: [(Int, AppendRequest, CommandOutcome, [String], retry: Bool)] = []
+            var appends: [(Int, AppendRequest, CommandOutcome, [String], retry: Bool, erasure: ErasureTask?)] = []
             for (i, line) in lines.enumerated() {
                 switch processor.process(line) {
                 case .done(let outcome): immediate.append((i, outcome))
-                case .append(let request, let outcome, let types): appends.append((i, request, outcome, types, false))
-                case .retry(let request, let outcome, let types): appends.append((i, request, outcome, types, true))
+                case .append(let request, let outcome, let types, let erasure):
+                    appends.append((i, request, outcome, types, false, erasure))
+                case .retry(let request, let outcome, let types): appends.append((i, request, outcome, types, true, nil))
                 }
             }
             guard !appends.isEmpty else { return }
             let inflight = self.inflight
-            for (i, request, predicted, types, isRetry) in appends {
+            for (i, request, predicted, types, isRetry, erasure) in appends {
                 log.append(request) { result in
                     var outcome = predicted
                     switch result {
@@ -181,6 +236,13 @@ public final class DocketStore: @unchecked Sendable {
                             inflight.fail("the log placed events where the write side did not expect; reopen the store")
                         }
                         inflight.durable(through: appended.lastPosition)
+                        if let erasure {
+                            // The event is durable; a failure here stops the store, and the
+                            // next open completes the erasure.
+                            do throws(DocketStoreError) { try self.complete(erasure) } catch {
+                                inflight.fail("an erasure could not be completed: \(error.message); reopen the store")
+                            }
+                        }
                     case .failure(let error):
                         inflight.fail(error.message)
                         outcome.events = []

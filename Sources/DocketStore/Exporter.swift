@@ -1,8 +1,9 @@
 import CertificationWire
 import EventLog
 
-/// `export`: the log as interchange lines (SPEC §3), from a position on. The stored payloads
-/// are spliced as they are: nothing is decoded or re-encoded.
+/// `export`: the log as interchange lines (SPEC §3), from a position on. Stored payloads are
+/// spliced as they are, except those holding sealed personal data, which are opened under the
+/// store's keys (erased fields left out and named: ``PersonalSeal``).
 public enum Exporter {
     /// Writes each event from `position` as one line to `write`, in chunks of about 1 MiB;
     /// `progress` gets the last position written after each chunk.
@@ -10,6 +11,7 @@ public enum Exporter {
     public static func export(
         _ log: EventLog,
         from position: UInt64 = 1,
+        keys: (any PersonalDataKeys)?,
         write: ([UInt8]) -> Void,
         progress: (UInt64) -> Void = { _ in }
     ) throws(DocketStoreError) -> Int {
@@ -21,7 +23,7 @@ public enum Exporter {
             let next: RecordedEvent?
             do throws(EventLogError) { next = try cursor.next() } catch { throw DocketStoreError.from(error) }
             guard let recorded = next else { break }
-            StoredEvent.interchange(recorded).write(into: &out)
+            try StoredEvent.interchange(recorded, keys: keys).write(into: &out)
             out.append(0x0A)
             count += 1
             if out.count >= 1 << 20 {

@@ -37,16 +37,17 @@ public enum HistoryVerifier {
     public static func verify(
         _ log: EventLog,
         photos: PhotoStore? = nil,
+        keys: (any PersonalDataKeys)?,
         cacheCapacity: Int = 65_536,
         progress: (UInt64) -> Void = { _ in }
     ) throws(DocketStoreError) -> (events: Int, cases: Int, findings: [Finding], photos: PhotoCheck) {
         // Cases missing from the cache are read back only up to the version verified so far.
         let verified = VersionTable()
-        let core = DecisionCore(cacheCapacity: cacheCapacity, nextPosition: 1) {
+        let core = DecisionCore(cacheCapacity: cacheCapacity, nextPosition: 1, keys: keys) {
             (id: String) throws(DocketStoreError) -> CaseState? in
             let version = verified.version(of: id)
             guard version > 0 else { return nil }
-            return try DecisionCore.readCase(id, from: log, upTo: version)
+            return try DecisionCore.readCase(id, from: log, keys: keys, upTo: version)
         }
         var findings: [Finding] = []
         var namedPhotos: [String: RecordedEvent] = [:]
@@ -72,12 +73,14 @@ public enum HistoryVerifier {
             }
             let event: DomainEvent
             do throws(DocketStoreError) {
-                event = try StoredEvent.decode(recorded)
+                event = try StoredEvent.decode(recorded, keys: keys)
             } catch {
                 finding(DocketStoreError.Code.undecodableEvent.rawValue, error.message)
                 continue
             }
-            if photos != nil, case .caseEvent(.applied(let applied)) = event, namedPhotos[applied.photo.sha256] == nil {
+            if photos != nil, case .caseEvent(.applied(let applied)) = event, !applied.photo.sha256.isEmpty,
+                namedPhotos[applied.photo.sha256] == nil
+            {
                 namedPhotos[applied.photo.sha256] = recorded
             }
             if let rejection = try check(recorded, event, core: core) {

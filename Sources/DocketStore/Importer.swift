@@ -81,15 +81,27 @@ public enum Importer {
         }
         while let line = lines.next() {
             if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { continue }
-            guard case .success(let (event, _)) = InterchangeEvent.parse(line: line) else {
+            guard case .success(let (event, decoded)) = InterchangeEvent.parse(line: line) else {
                 throw DocketStoreError(.invalidRequest, "line \(lines.lineNumber) changed since it was checked")
+            }
+            // Sealed under this store's keys (an erased group stays erased).
+            let payload: [UInt8]
+            do throws(PersonalSeal.SealingError) {
+                payload = try PersonalSeal.storedPayload(
+                    of: decoded,
+                    stream: event.stream,
+                    position: store.log.lastPosition + UInt64(pending) + 1,
+                    keys: store.personalKeys
+                )
+            } catch {
+                throw DocketStoreError(.io, error.message)
             }
             let proposed = ProposedEvent(
                 type: event.type,
                 occurredAt: event.at,
                 recordedAt: event.recordedAt,
                 metadata: event.metadata.bytes,
-                payload: event.data
+                payload: payload
             )
             if let last = parts.indices.last, parts[last].stream == event.stream {
                 parts[last].events.append(proposed)

@@ -16,6 +16,9 @@ public final class PhotoStore: @unchecked Sendable {
     private let lock = Lock()
     /// Photos of decided applications not yet on disk, by SHA-256.
     private var staged: [String: [UInt8]] = [:]
+    /// Photos of decided erasures, to delete once the erasure is durable (unless an
+    /// application decided since names them again).
+    private var markedForDeletion: Set<String> = []
 
     /// The photo store of the store at `storeRoot`.
     public init(storeRoot: String) {
@@ -27,7 +30,29 @@ public final class PhotoStore: @unchecked Sendable {
 
     /// Keeps `bytes` to be stored under `sha256` by the next ``writeStaged()`` (memory only).
     func stage(_ bytes: [UInt8], sha256: String) {
-        lock.withLock { staged[sha256] = bytes }
+        lock.withLock {
+            staged[sha256] = bytes
+            markedForDeletion.remove(sha256)
+        }
+    }
+
+    /// Marks a photo to be deleted by ``deleteIfMarked(sha256:)`` once its case's erasure is
+    /// durable; an application staging the same photo before then cancels the mark.
+    func markForDeletion(_ sha256: String) {
+        lock.withLock { _ = markedForDeletion.insert(sha256) }
+    }
+
+    /// Deletes a photo marked by ``markForDeletion(_:)`` (and still marked).
+    func deleteIfMarked(sha256: String) throws(DocketStoreError) {
+        let marked = lock.withLock { markedForDeletion.remove(sha256) != nil }
+        if marked { try delete(sha256: sha256) }
+    }
+
+    /// Deletes a stored photo and syncs its directory (nothing when it is not stored).
+    func delete(sha256: String) throws(DocketStoreError) {
+        let p = path(sha256: sha256)
+        guard unlink(p) == 0 || errno == ENOENT else { throw Posix.error("cannot delete photo", path: p) }
+        try Posix.syncDirectory(directory + "/" + sha256.prefix(2))
     }
 
     /// Writes every staged photo not already stored and makes them durable: one `syncfs` of the

@@ -13,6 +13,14 @@ enum Posix {
         if mkdir(path, 0o700) != 0 && errno != EEXIST { throw error("cannot create directory", path: path) }
     }
 
+    /// Syncs a directory, so that the names just created in it survive a crash.
+    static func syncDirectory(_ path: String) throws(DocketStoreError) {
+        let fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard fd >= 0 else { throw error("cannot open the directory", path: path) }
+        defer { close(fd) }
+        guard fsync(fd) == 0 else { throw error("cannot sync the directory", path: path) }
+    }
+
     static func writeFile(_ path: String, _ bytes: [UInt8]) throws(DocketStoreError) {
         let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
         guard fd >= 0 else { throw error("cannot create", path: path) }

@@ -4,11 +4,19 @@ import EventLog
 /// Reading the log's events as domain events.
 enum StoredEvent {
     /// The case event types the cross-case index needs (the open scan decodes only these).
-    static let indexedTypes: Set<String> = ["Applied", "Paid", "TicketSent", "Certified", "ComplaintLodged", "Scored"]
+    static let indexedTypes: Set<String> = [
+        "Applied", "Paid", "TicketSent", "Certified", "ComplaintLodged", "Scored", "PersonalDataErased",
+    ]
 
-    static func decode(_ recorded: RecordedEvent) throws(DocketStoreError) -> DomainEvent {
+    /// The event `recorded` holds, its personal data opened under `keys`.
+    static func decode(_ recorded: RecordedEvent, keys: (any PersonalDataKeys)?) throws(DocketStoreError) -> DomainEvent {
         do throws(EventCoding.DecodingError) {
-            return try EventCoding.decode(type: recorded.type, payload: recorded.payload)
+            return try EventCoding.decode(
+                type: recorded.type,
+                payload: recorded.payload,
+                stream: recorded.stream,
+                keys: keys
+            )
         } catch {
             throw DocketStoreError(
                 .undecodableEvent,
@@ -17,9 +25,26 @@ enum StoredEvent {
         }
     }
 
-    /// The interchange form of a recorded event.
-    static func interchange(_ recorded: RecordedEvent) -> InterchangeEvent {
-        InterchangeEvent(
+    /// The interchange form of a recorded event: its stored payload as it is, or opened under
+    /// `keys` when it holds sealed or erased personal data.
+    static func interchange(_ recorded: RecordedEvent, keys: (any PersonalDataKeys)?) throws(DocketStoreError) -> InterchangeEvent {
+        var data = recorded.payload
+        if !PersonalFields.fields(of: recorded.type).isEmpty {
+            do throws(EventCoding.DecodingError) {
+                data = try EventCoding.decodeOpened(
+                    type: recorded.type,
+                    payload: recorded.payload,
+                    stream: recorded.stream,
+                    keys: keys
+                ).data
+            } catch {
+                throw DocketStoreError(
+                    .undecodableEvent,
+                    "the event at position \(recorded.position) (\(recorded.stream) version \(recorded.version)) cannot be read: \(error)"
+                )
+            }
+        }
+        return InterchangeEvent(
             position: recorded.position,
             stream: recorded.stream,
             version: recorded.version,
@@ -27,7 +52,7 @@ enum StoredEvent {
             at: recorded.occurredAt,
             recordedAt: recorded.recordedAt,
             metadata: EventMetadata(bytes: recorded.metadata),
-            data: recorded.payload
+            data: data
         )
     }
 }

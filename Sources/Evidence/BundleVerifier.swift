@@ -59,6 +59,9 @@ public enum BundleVerifier {
         // in a masked bundle, only among the case's events, and only for the application (the
         // one record a mask changes); what is shown for it is never counted as proven.
         var withheldPositions: [UInt64] = []
+        let keys = BundleKeys(caseID: bundle.caseID, keys: bundle.personalDataKeys)
+        var sealedUnopened = 0
+        var sealedOpened = 0
         func check(_ entry: EvidenceBundle.Entry, _ label: String, mayWithhold: Bool) -> RecordedDomainEvent? {
             guard entry.position <= checkpoint.size else {
                 report.failures.append(
@@ -82,7 +85,16 @@ public enum BundleVerifier {
             }
             if let record = entry.record {
                 do throws(EventLogError) {
-                    return try RecordedDomainEvent(RecordedEvent(record: record, position: entry.position))
+                    let recorded = try RecordedEvent(record: record, position: entry.position)
+                    let event = try RecordedDomainEvent(recorded, keys: keys)
+                    if PersonalSeal.isSealed(recorded.payload) {
+                        if case .caseEvent(let e) = event.event, !e.erasedGroups.isEmpty {
+                            sealedUnopened += 1
+                        } else {
+                            sealedOpened += 1
+                        }
+                    }
+                    return event
                 } catch {
                     report.failures.append(
                         "\(label): the record at position \(entry.position) cannot be read: \(error.message)"
@@ -153,6 +165,17 @@ public enum BundleVerifier {
                 continue
             }
             batchEvents.append(event)
+        }
+
+        if sealedOpened > 0 {
+            report.proven.append(
+                "the personal data of \(sealedOpened) sealed record\(sealedOpened == 1 ? "" : "s") was opened here with the case's keys the bundle carries: it is what the log recorded"
+            )
+        }
+        if sealedUnopened > 0 {
+            report.notProven.append(
+                "the personal data of \(sealedUnopened) record\(sealedUnopened == 1 ? "" : "s") is sealed and was not opened (no key: a masked bundle, or data erased); it is shown as erased"
+            )
         }
 
         // The case's stream, whole from version 1.

@@ -97,6 +97,22 @@ public struct EvidenceBundle: Sendable {
     public var batchEvents: [Entry]
     /// A later signed checkpoint and the proof that the bundle's tree is a prefix of its tree.
     public var later: (checkpoint: String, proof: [MerkleHash])?
+    /// The case's keys of sealed personal data, in a full bundle only (issue 17): with them the
+    /// verifier opens the records' boxes itself, so the personal data it shows is proven to be
+    /// what the log recorded. A key destroyed by an erasure is never carried.
+    public var personalDataKeys: [PersonalDataKey] = []
+
+    /// One key of the case: its group (`identity`, `details`), generation and 32 bytes.
+    public struct PersonalDataKey: Sendable, Hashable {
+        public var group: String
+        public var generation: Int
+        public var key: [UInt8]
+        public init(group: String, generation: Int, key: [UInt8]) {
+            self.group = group
+            self.generation = generation
+            self.key = key
+        }
+    }
 
     public init(
         caseID: String,
@@ -145,6 +161,19 @@ public struct EvidenceBundle: Sendable {
         field("disclosure", .string(disclosure))
         field("checkpoint", .string(checkpoint))
         field("verifierKey", .string(verifierKey))
+        if !personalDataKeys.isEmpty {
+            field(
+                "personalDataKeys",
+                .array(
+                    personalDataKeys.map {
+                        .object([
+                            "group": .string($0.group), "generation": .int($0.generation),
+                            "key": .string(Base64.encode($0.key)),
+                        ])
+                    }
+                )
+            )
+        }
         entries("caseEvents", caseEvents)
         entries("batchEvents", batchEvents, last: later == nil)
         if let later {
@@ -185,6 +214,22 @@ public struct EvidenceBundle: Sendable {
             var out: [Entry] = []
             for (i, item) in items.enumerated() { out.append(try Entry(json: item, at: "\(key)[\(i)]")) }
             return out
+        }
+        if let keys = json["personalDataKeys"] {
+            guard let items = keys.arrayValue, items.count <= 64 else {
+                throw EvidenceError(.malformed, "personalDataKeys must be a list of at most 64 keys")
+            }
+            for (i, item) in items.enumerated() {
+                guard let group = item["group"]?.stringValue, let generation = item["generation"]?.intValue,
+                    generation >= 1, let key = item["key"]?.stringValue.flatMap(Base64.decode), key.count == 32
+                else {
+                    throw EvidenceError(
+                        .malformed,
+                        "personalDataKeys[\(i)] needs group, generation (from 1) and a 32-byte base64 key"
+                    )
+                }
+                personalDataKeys.append(PersonalDataKey(group: group, generation: generation, key: key))
+            }
         }
         caseEvents = try list("caseEvents")
         batchEvents = try list("batchEvents")

@@ -23,7 +23,7 @@ final class Fixture {
         }
         service = DocketService(
             store: temporary.store,
-            projector: Projector(storeRoot: temporary.path, log: temporary.store.log),
+            projector: Projector(storeRoot: temporary.path, log: temporary.store.log, keys: temporary.store.personalKeys),
             clock: clock
         )
     }
@@ -41,7 +41,7 @@ final class Fixture {
             throw FixtureError("a fixture command was refused: \(refused.code ?? "?")")
         }
         var exported: [UInt8] = []
-        _ = try Exporter.export(scratch.store.log, write: { exported += $0 })
+        _ = try Exporter.export(scratch.store.log, keys: scratch.store.personalKeys, write: { exported += $0 })
         var rewritten = ""
         for line in exported.split(separator: 0x0A) {
             guard case .object(var object) = try JSONParser.parse(Array(line)),
@@ -58,7 +58,7 @@ final class Fixture {
         _ = try Importer.append(&reader, to: temporary.store)
         service = DocketService(
             store: temporary.store,
-            projector: Projector(storeRoot: temporary.path, log: temporary.store.log),
+            projector: Projector(storeRoot: temporary.path, log: temporary.store.log, keys: temporary.store.personalKeys),
             clock: clock
         )
     }

@@ -1,3 +1,4 @@
+import CertificationWire
 import DocketJSON
 import DocketStore
 import DocketWorkload
@@ -265,7 +266,9 @@ import Testing
                 var cursor = reopened.log.events(from: 1)
                 while let event = try cursor.next() {
                     guard event.type == "Applied" else { continue }
-                    let sha = try JSONParser.parse(event.payload)["photo"]?["sha256"]?.stringValue ?? ""
+                    let sha =
+                        try JSONParser.parse(RecordedDomainEvent(event, keys: reopened.personalKeys).payload)["photo"]?["sha256"]?
+                        .stringValue ?? ""
                     #expect(reopened.photos.isIntact(sha256: sha), "photo \(sha) of position \(event.position)")
                 }
                 try reopened.close()

@@ -284,7 +284,7 @@ import Testing
             // The log holds them as the token's actor, at the server's time.
             let timeline = try DocketService(
                 store: harness.store,
-                projector: .init(storeRoot: harness.store.root, log: harness.store.log)
+                projector: .init(storeRoot: harness.store.root, log: harness.store.log, keys: harness.store.personalKeys)
             )
             .timeline(Self.caseID, disclosure: .masked)
             let resolution = try #require(timeline.last { $0.event.type == "ComplaintResolved" })
@@ -372,7 +372,7 @@ import Testing
             let candidate = try #require(
                 DocketService(
                     store: harness.store,
-                    projector: .init(storeRoot: harness.store.root, log: harness.store.log)
+                    projector: .init(storeRoot: harness.store.root, log: harness.store.log, keys: harness.store.personalKeys)
                 )
                 .foldedCase(Self.caseID).state.application?.candidate
             )

@@ -44,7 +44,7 @@ import Testing
         try DocketStore.create(at: root)
         let store = try DocketStore.open(at: root)
         defer { try? store.close() }
-        let projector = Projector(storeRoot: root, log: store.log)
+        let projector = Projector(storeRoot: root, log: store.log, keys: store.personalKeys)
         let router = DocketServer.router(
             service: DocketService(store: store, projector: projector, modelsFollowLog: true),
             tokens: try TokenBook(path: TokenFile.path(storeRoot: root)),

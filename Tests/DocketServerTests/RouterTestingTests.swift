@@ -40,7 +40,7 @@ import Testing
                     path: TokenFile.path(storeRoot: path)
                 )
             }
-            let projector = Projector(storeRoot: path, log: store.log)
+            let projector = Projector(storeRoot: path, log: store.log, keys: store.personalKeys)
             _ = try projector.catchUp()
             var logger = Logger(label: "docket.router-test")
             logger.logLevel = .critical

@@ -308,7 +308,7 @@ import Testing
         let again = Self.json(try await client.send("GET", "/v1/projections", token: reporter))
         #expect(again == models)
         let store = try DocketStore.open(at: server.path, readOnly: true)
-        let fresh = try Projector(storeRoot: server.path, log: store.log).status()
+        let fresh = try Projector(storeRoot: server.path, log: store.log, keys: store.personalKeys).status()
         try store.close()
         for status in fresh {
             let shown = models["projections"]?.arrayValue?.first { $0["name"] == .string(status.name) }

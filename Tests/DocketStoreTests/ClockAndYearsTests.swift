@@ -60,7 +60,7 @@ import Testing
         let future = "2031-01-08T09:00:00+08:00"
         #expect(source.submit(Line.schedule("2031-04", examStartsAt: "2031-04-19T09:00:00+08:00", at: future)).ok)
         var exported: [UInt8] = []
-        _ = try Exporter.export(source.store.log, write: { exported += $0 })
+        _ = try Exporter.export(source.store.log, keys: source.store.personalKeys, write: { exported += $0 })
         let target = try TemporaryStore()
         let file = target.path + "-import.jsonl"
         try Data(exported).write(to: URL(fileURLWithPath: file))
@@ -87,7 +87,7 @@ import Testing
         guard outcome.ok else { return }
         // The event keeps the number, whole numbers without a fraction.
         let applied = try t.store.log.event(at: 2)
-        let text = String(decoding: applied.payload, as: UTF8.self)
+        let text = String(decoding: try RecordedDomainEvent(applied, keys: t.store.personalKeys).payload, as: UTF8.self)
         let written = Years(Double(years.replacingOccurrences(of: "\"", with: ""))!)!.description
         #expect(text.contains("\"yearsOfWork\":\(written),"))
         #expect(try t.view("2024-04-000001").state.application?.eligibility.yearsOfWork == Years(Double(years)!))

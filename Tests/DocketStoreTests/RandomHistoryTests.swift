@@ -224,7 +224,7 @@ import Testing
                 #expect(again.code == outcome.code && again.events == outcome.events, "diverged at \(i): \(line)")
             }
             // Every accepted event passes the rules when the whole log is re-run.
-            let findings = try HistoryVerifier.verify(live.store.log).findings
+            let findings = try HistoryVerifier.verify(live.store.log, keys: live.store.personalKeys).findings
             #expect(findings.isEmpty, "\(findings)")
             // Never certified without two passes within a year.
             for c in ["2024-04-000001", "2024-04-000002", "2024-07-000003"] {

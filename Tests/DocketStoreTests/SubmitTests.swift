@@ -34,7 +34,7 @@ import Testing
         #expect(json["subjects"]?["skill"]?["passed"] == .bool(true))
         // The photo is stored under its SHA-256, and the event keeps only its facts.
         let applied = try t.store.log.event(at: 2)
-        let photo = try JSONParser.parse(applied.payload)["photo"]!
+        let photo = try JSONParser.parse(RecordedDomainEvent(applied, keys: t.store.personalKeys).payload)["photo"]!
         let sha = photo["sha256"]!.stringValue!
         #expect(t.store.photos.isIntact(sha256: sha))
         #expect(photo["widthPx"] == .int(295) && photo["heightPx"] == .int(413))

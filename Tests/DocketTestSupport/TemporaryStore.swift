@@ -33,7 +33,7 @@ public final class TemporaryStore {
 
     /// The application layer over this store.
     public var service: DocketService {
-        DocketService(store: store, projector: Projector(storeRoot: path, log: store.log))
+        DocketService(store: store, projector: Projector(storeRoot: path, log: store.log, keys: store.personalKeys))
     }
 
     /// Case `id` folded from the log now.

@@ -74,7 +74,10 @@ import Testing
         #expect(report.proven.contains { $0.contains("batch 2024-04") })
         #expect(report.notProven.contains { $0.contains("no event after version 6") })
         let applied = try #require(try EvidenceBundle(json: bundle).caseEvents.first?.record)
-        #expect(Self.text(applied).contains(Self.number), "a full bundle holds the records as they are")
+        #expect(!Self.text(applied).contains(Self.number), "records hold personal data sealed, never in clear")
+        #expect(try EvidenceBundle(json: bundle).personalDataKeys.count == 2, "a full bundle carries the case's keys")
+        #expect(report.proven.contains { $0.contains("opened here with the case's keys") })
+        #expect(report.caseView?["candidate"]?["idDocument"]?["number"]?.stringValue == Self.number)
         // Without a trusted key, the bundle's own is used, and the report says so.
         let untrusted = BundleVerifier.verify(bundle)
         #expect(untrusted.ok)
@@ -264,7 +267,7 @@ import Testing
         // The forger rewrites the skill score of case 1 (60 → 99) and re-records every event
         // with the same times: checksums and hash chain recomputed, nothing else changed.
         var exported: [UInt8] = []
-        _ = try Exporter.export(honest.store.log, write: { exported += $0 })
+        _ = try Exporter.export(honest.store.log, keys: honest.store.personalKeys, write: { exported += $0 })
         let rewritten = Self.text(exported).replacingOccurrences(
             of: "\"subject\":\"skill\",\"score\":60",
             with: "\"subject\":\"skill\",\"score\":99"

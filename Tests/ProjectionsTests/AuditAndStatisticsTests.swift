@@ -98,7 +98,7 @@ import Testing
         let source = try Scratch()
         #expect(source.submit(ProjectionTests.fixedHistory).allSatisfy { $0.ok })
         var bytes: [UInt8] = []
-        _ = try Exporter.export(source.store.log, write: { bytes += $0 })
+        _ = try Exporter.export(source.store.log, keys: source.store.personalKeys, write: { bytes += $0 })
         let lines = String(decoding: bytes, as: UTF8.self).split(separator: "\n").map(String.init)
         // The schedule, A's application, verification and payment, then A certified with no scores.
         var kept = [lines[0], lines[1], lines[3], lines[4], lines[15]]
@@ -112,7 +112,7 @@ import Testing
         var reader = try LineReader.file(file)
         _ = try Importer.append(&reader, to: target.store)
         reader.close()
-        let verified = try HistoryVerifier.verify(target.store.log).findings
+        let verified = try HistoryVerifier.verify(target.store.log, keys: target.store.personalKeys).findings
         #expect(verified.count == 1)
         let rows = try Self.findings(target, today: "2024-06-01")
         #expect(rows.count == 1)

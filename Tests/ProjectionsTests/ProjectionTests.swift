@@ -37,7 +37,7 @@ import Testing
             lines.map { store.submitAndWait(Array($0.utf8)) }
         }
 
-        var projector: Projector { try! Projector(storeRoot: path, log: store.log) }
+        var projector: Projector { try! Projector(storeRoot: path, log: store.log, keys: store.personalKeys) }
 
         func rows(_ projection: String, _ sql: String) throws -> [Row] {
             try DatabaseQueue(path: projector.path(projection)).read { try Row.fetchAll($0, sql: sql) }
@@ -329,7 +329,7 @@ import Testing
         try s.projector.build("revenue", through: cut, at: asOf)
         // The same log cut at position 9, in another store: export, keep 9 lines, import.
         var bytes: [UInt8] = []
-        _ = try Exporter.export(s.store.log, write: { bytes += $0 })
+        _ = try Exporter.export(s.store.log, keys: s.store.personalKeys, write: { bytes += $0 })
         let kept =
             String(decoding: bytes, as: UTF8.self).split(separator: "\n").prefix(Int(cut)).joined(separator: "\n")
             + "\n"

@@ -42,7 +42,7 @@ struct RebuildBenchmark: ParsableCommand {
     func run() throws {
         let storePath = directory + "/store"
         let store = try DocketStore.open(at: storePath)
-        let projector = try Projector(storeRoot: storePath, log: store.log)
+        let projector = try Projector(storeRoot: storePath, log: store.log, keys: store.personalKeys)
         let events = store.log.lastPosition
         Bench.progress("rebuilding \(Projector.names.count) projections over \(events) events …")
         // All projections in one pass over the log, as `docket rebuild` does (best of --runs).
@@ -102,7 +102,7 @@ struct RebuildBenchmark: ParsableCommand {
     /// from the moment its last command is durable to the end of the first catch-up that
     /// includes it.
     func measureLag(_ store: DocketStore, _ storePath: String) throws -> [Double] {
-        let follower = try Projector(storeRoot: storePath, log: store.log)
+        let follower = try Projector(storeRoot: storePath, log: store.log, keys: store.personalKeys)
         let state = LagState()
         let lines = Self.fresh(count: commands)
         let submitter = Thread {

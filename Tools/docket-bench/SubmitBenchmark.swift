@@ -130,6 +130,8 @@ struct SubmitBenchmark: ParsableCommand {
 
     static func replayOnce(_ storePath: String) throws -> (Int, Int, Double) {
         let log = try EventLog.open(at: storePath, readOnly: true)
+        // Sealed personal data is opened as every reader opens it (issue 17).
+        let keys = try PersonalKeyring.open(storeRoot: storePath, readOnly: true)
         // Keyed by stream name: a case's stream is its id with a prefix.
         var states: [String: CaseState] = [:]
         states.reserveCapacity(Int(log.lastPosition / 6) + 16)
@@ -141,7 +143,12 @@ struct SubmitBenchmark: ParsableCommand {
                 guard recorded.stream.starts(with: casePrefix) else { return }
                 let event: DomainEvent
                 do throws(EventCoding.DecodingError) {
-                    event = try EventCoding.decode(type: recorded.typeName, payload: recorded.payload)
+                    event = try EventCoding.decode(
+                        type: recorded.typeName,
+                        payload: recorded.payload,
+                        stream: recorded.streamName,
+                        keys: keys
+                    )
                 } catch {
                     throw EventLogError(.corruption, "\(error)", position: recorded.position)
                 }

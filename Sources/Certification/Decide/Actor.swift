@@ -1,7 +1,8 @@
 /// Who issued a command: an id and one role. Servers take both from the caller's token, never
 /// from the command body.
 public struct Actor: Sendable, Hashable {
-    /// The roles of SPEC §3 plus the read-only `auditor` and `reporter`.
+    /// The roles of SPEC §3 plus the read-only `auditor` and `reporter`, and the
+    /// `privacy-officer` who erases personal data and places legal holds.
     public enum Role: String, Sendable, CaseIterable {
         case admin
         case examiner
@@ -12,6 +13,8 @@ public struct Actor: Sendable, Hashable {
         case certifier
         case auditor
         case reporter
+        /// Erases personal data and places legal holds (issue 17).
+        case privacyOfficer = "privacy-officer"
     }
 
     public var id: String

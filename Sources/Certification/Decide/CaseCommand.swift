@@ -13,6 +13,9 @@ public enum CaseCommand: Sendable, Hashable {
     case lodgeComplaint(CaseEvent.ComplaintLodged)
     case resolveComplaint(CaseEvent.ComplaintResolved)
     case addNote(CaseEvent.NoteAdded)
+    case erasePersonalData(CaseEvent.PersonalDataErased)
+    case placeHold(CaseEvent.HoldPlaced)
+    case releaseHold(CaseEvent.HoldReleased)
 
     /// The command's wire name.
     public var name: CommandName {
@@ -30,6 +33,9 @@ public enum CaseCommand: Sendable, Hashable {
         case .lodgeComplaint: return .lodgeComplaint
         case .resolveComplaint: return .resolveComplaint
         case .addNote: return .addNote
+        case .erasePersonalData: return .erasePersonalData
+        case .placeHold: return .placeHold
+        case .releaseHold: return .releaseHold
         }
     }
 }

@@ -77,6 +77,12 @@ public enum CaseDecider {
             return plain(ComplaintDecisions.resolve(r, state: state, context: context))
         case .addNote(let n):
             return plain(ComplaintDecisions.addNote(n, state: state, context: context))
+        case .erasePersonalData(let e):
+            return plain(PrivacyDecisions.erase(e, state: state, context: context))
+        case .placeHold(let h):
+            return plain(PrivacyDecisions.placeHold(h, state: state, context: context))
+        case .releaseHold(let h):
+            return plain(PrivacyDecisions.releaseHold(h, state: state, context: context))
         }
     }
 }

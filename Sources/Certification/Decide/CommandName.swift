@@ -17,6 +17,9 @@ public enum CommandName: String, Sendable, CaseIterable {
     case lodgeComplaint = "lodge-complaint"
     case resolveComplaint = "resolve-complaint"
     case addNote = "add-note"
+    case erasePersonalData = "erase-personal-data"
+    case placeHold = "place-hold"
+    case releaseHold = "release-hold"
 
     /// What a command targets.
     public enum Target: String, Sendable {
@@ -41,6 +44,7 @@ public enum CommandName: String, Sendable, CaseIterable {
         case .recordPayment, .refund: return .payments
         case .correctScore, .lodgeComplaint, .resolveComplaint, .addNote: return .supervisor
         case .certify: return .certifier
+        case .erasePersonalData, .placeHold, .releaseHold: return .privacyOfficer
         }
     }
 

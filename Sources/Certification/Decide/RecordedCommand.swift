@@ -29,6 +29,9 @@ public enum RecordedCommand {
         case .complaintLodged(let l): return .lodgeComplaint(l)
         case .complaintResolved(let r): return .resolveComplaint(r)
         case .noteAdded(let n): return .addNote(n)
+        case .personalDataErased(let e): return .erasePersonalData(e)
+        case .holdPlaced(let h): return .placeHold(h)
+        case .holdReleased(let h): return .releaseHold(h)
         }
     }
 

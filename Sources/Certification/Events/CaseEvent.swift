@@ -16,6 +16,9 @@ public enum CaseEvent: Sendable, Hashable {
     case complaintLodged(ComplaintLodged)
     case complaintResolved(ComplaintResolved)
     case noteAdded(NoteAdded)
+    case personalDataErased(PersonalDataErased)
+    case holdPlaced(HoldPlaced)
+    case holdReleased(HoldReleased)
 
     /// The event type name of the wire format.
     public var typeName: String {
@@ -33,6 +36,9 @@ public enum CaseEvent: Sendable, Hashable {
         case .complaintLodged: return "ComplaintLodged"
         case .complaintResolved: return "ComplaintResolved"
         case .noteAdded: return "NoteAdded"
+        case .personalDataErased: return "PersonalDataErased"
+        case .holdPlaced: return "HoldPlaced"
+        case .holdReleased: return "HoldReleased"
         }
     }
 

@@ -69,6 +69,26 @@ public struct CaseState: Sendable, Hashable {
     public private(set) var lastPosition: UInt64 = 0
     /// When the certificate was issued (the `Certified` event's business time).
     public private(set) var certifiedAt: Timestamp?
+    /// The personal data groups erased from this case (issue 17).
+    public private(set) var erasedGroups: PersonalDataGroups = []
+    /// Legal holds placed on the case, open and released, in order.
+    public private(set) var holds: [Hold] = []
+
+    /// A legal hold.
+    public struct Hold: Sendable, Hashable {
+        public var id: String
+        public var reason: String
+        public var isOpen: Bool
+    }
+
+    /// The holds still open.
+    public var openHolds: [Hold] { holds.filter(\.isOpen) }
+
+    /// Whether a payment of a rejected or withdrawn case that sat no exam is still to be
+    /// refunded (the `refund-due` finding).
+    public var hasRefundDue: Bool {
+        (isRejected || withdrawn) && results.isEmpty && payments.contains { !$0.refunded }
+    }
 
     /// A case with no events.
     public init() {}
@@ -90,6 +110,7 @@ public struct CaseState: Sendable, Hashable {
         case .applied(let applied):
             appliedAt = at
             application = applied
+            erasedGroups.formUnion(CaseEvent.applied(applied).erasedGroups)
             sittingBatch = applied.batch
             subjectsOwed = Set(Subject.allCases)
         case .documentsVerified(let verified):
@@ -133,6 +154,20 @@ public struct CaseState: Sendable, Hashable {
             }
         case .noteAdded:
             noteCount += 1
+        case .personalDataErased(let erased):
+            erasedGroups.formUnion(erased.groups)
+            if let application, case .applied(let stripped) = CaseEvent.applied(application).erasing(erased.groups) {
+                self.application = stripped
+            }
+            if erased.groups.contains(.details), let verification,
+                case .documentsVerified(let stripped) = CaseEvent.documentsVerified(verification).erasing(.details)
+            {
+                self.verification = stripped
+            }
+        case .holdPlaced(let placed):
+            holds.append(Hold(id: placed.holdID, reason: placed.reason, isOpen: true))
+        case .holdReleased(let released):
+            if let i = holds.firstIndex(where: { $0.id == released.holdID && $0.isOpen }) { holds[i].isOpen = false }
         }
     }
 
