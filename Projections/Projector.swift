@@ -252,7 +252,8 @@ public final class Projector: @unchecked Sendable {
                     // A build owns its file: no journal, no syncs until the end, and a page cache
                     // large enough that SQLite does not re-read and re-write pages it evicted.
                     try db.execute(
-                        sql: "PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; PRAGMA cache_size = -262144"
+                        sql:
+                            "PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; PRAGMA cache_size = -262144; PRAGMA secure_delete = ON"
                     )
                 }
                 let queue = try DatabaseQueue(path: building, configuration: configuration)
@@ -441,7 +442,10 @@ public final class Projector: @unchecked Sendable {
             let cacheKiB = cacheMiB * 1024
             configuration.prepareDatabase { db in
                 try db.execute(
-                    sql: "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA cache_size = -\(cacheKiB)"
+                    // secure_delete: what an erasure overwrites is zeroed in the file, not left in
+                    // free pages (issue 17).
+                    sql:
+                        "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA cache_size = -\(cacheKiB); PRAGMA secure_delete = ON"
                 )
             }
             // Switching a new file to write-ahead logging needs it to itself: SQLite answers

@@ -35,6 +35,7 @@ struct FeedTarget {
         var from = after
         var applied = 0
         var through = after
+        var erased = false
         do {
             try queue.writeWithoutTransaction { db in
                 try db.inTransaction(.immediate) {
@@ -62,6 +63,11 @@ struct FeedTarget {
         }
         projection.didCommit(through: through)
         after = through
+        if erased {
+            // What an erasure overwrote is zeroed in the file (secure_delete); the write-ahead
+            // log still holds the old pages until it is checkpointed and truncated.
+            try? queue.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA wal_checkpoint(TRUNCATE)") }
+        }
         return applied
 
         func feed(_ db: Database) throws {
@@ -71,6 +77,7 @@ struct FeedTarget {
                 try current.batch.withUnsafeBufferPointer { events in
                     for i in events.indices where events[i].position > floor {
                         try projection.apply(events[i], db)
+                        if events[i].type == "PersonalDataErased" { erased = true }
                         applied += 1
                     }
                 }

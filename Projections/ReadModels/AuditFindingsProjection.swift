@@ -161,7 +161,9 @@ public final class AuditFindingsProjection: Projection, @unchecked Sendable {
         let caseID = entry.caseID
         let batch = entry.state.application?.batch
         switch event {
-        case .applied(let a):
+        case .personalDataErased(let x) where x.groups.contains(.identity):
+            try db.execute(sql: "DELETE FROM persons WHERE case_id = ?", arguments: [caseID])
+        case .applied(let a) where !a.candidate.isIdentityErased:
             let key = try person(a.candidate.idDocument, a.occupation)
             try DirectStatement(db, "INSERT OR IGNORE INTO persons VALUES (?, ?)").run(db) {
                 $0.text(key)

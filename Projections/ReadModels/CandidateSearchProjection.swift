@@ -54,19 +54,25 @@ public struct CandidateSearchProjection: Projection {
         switch event {
         case .applied(let a):
             let document = a.candidate.idDocument
-            let hash = try hash(document.number, create: true) ?? ""
+            let erased = a.candidate.isIdentityErased
+            let hash = erased ? "" : try hash(document.number, create: true) ?? ""
             try DirectStatement(db, "INSERT OR REPLACE INTO candidates VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)").run(db) {
                 row in
                 row.text(caseID)
                 row.text(a.candidate.name)
                 row.text(document.type.rawValue)
-                row.text(Disclosure.masked.identityNumber(document.number))
+                row.text(erased ? "" : Disclosure.masked.identityNumber(document.number))
                 row.text(hash)
-                row.int(a.candidate.birthDate.year)
+                row.int(erased ? 0 : a.candidate.birthDate.year)
                 row.text(a.occupation.rawValue)
                 row.text(a.batch)
                 row.text(e.localDay)
             }
+        case .personalDataErased(let x) where x.groups.contains(.identity):
+            // Found by nothing the erasure took: no name, no masked number, no hash.
+            try db.cachedStatement(
+                sql: "UPDATE candidates SET name = '', id_masked = '', id_hash = '', birth_year = 0 WHERE case_id = ?"
+            ).execute(arguments: [caseID])
         case .retakeRequested(let r):
             try db.cachedStatement(sql: "UPDATE candidates SET batch = ? WHERE case_id = ?")
                 .execute(arguments: [r.batch, caseID])

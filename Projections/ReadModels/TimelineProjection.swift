@@ -1,3 +1,4 @@
+import DocketJSON
 import Certification
 import CertificationWire
 import Chronology
@@ -39,7 +40,8 @@ public struct TimelineProjection: Projection {
     }
 
     public func apply(_ e: RecordedDomainEvent, _ db: Database) throws {
-        guard let caseID = e.caseID, case .caseEvent = e.event else { return }
+        guard let caseID = e.caseID, case .caseEvent(let event) = e.event else { return }
+        if case .personalDataErased(let erased) = event { try forget(erased.groups, of: caseID, db) }
         try DirectStatement(db, "INSERT INTO timeline VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)").run(db) { row in
             row.int(e.position)
             row.text(caseID)
@@ -52,6 +54,32 @@ public struct TimelineProjection: Projection {
             row.text(e.metadata.commandID)
             row.text(EventSummary.summary(of: e.event))
             row.blobText(Disclosure.masked.data(of: e.event, stored: e.payload))
+        }
+    }
+
+    /// Rewrites the case's earlier rows without the erased groups' fields: their data loses
+    /// them (named in `erased`), and a summary quoting a free text says `[erased]`.
+    private func forget(_ groups: PersonalDataGroups, of caseID: String, _ db: Database) throws {
+        var rewrites: [(position: Int64, summary: String, data: [UInt8])] = []
+        let rows = try Row.fetchAll(db, sql: "SELECT position, type, summary, data FROM timeline WHERE case_id = ?", arguments: [caseID])
+        for row in rows {
+            let type: String = row["type"]
+            guard PersonalFields.fields(of: type).contains(where: { groups.contains($0.group) }) else { continue }
+            let old: String = row["data"]
+            let data = PersonalSeal.erase(Array(old.utf8), type: type, groups: groups)
+            var summary: String = row["summary"]
+            if type != "Applied", let parsed = try? JSONParser.parse(data),
+                let event = try? EventCoding.decode(type: type, data: parsed, stream: StreamName.forCase(caseID), keys: nil)
+            {
+                summary = EventSummary.summary(of: event)
+            }
+            rewrites.append((row["position"], summary, data))
+        }
+        for r in rewrites {
+            try db.execute(
+                sql: "UPDATE timeline SET summary = ?, data = ? WHERE position = ?",
+                arguments: [r.summary, String(decoding: r.data, as: UTF8.self), r.position]
+            )
         }
     }
 }

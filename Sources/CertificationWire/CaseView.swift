@@ -49,18 +49,33 @@ public struct CaseView: Sendable {
         }
         var candidate: JSONValue = .null
         if let c = application?.candidate {
-            candidate = .object([
-                "name": .string(c.name),
-                "birthDate": .string(disclosure.birthDate(c.birthDate)),
-                "region": .string(c.region.rawValue),
-                "idDocument": .object([
-                    "type": .string(c.idDocument.type.rawValue),
-                    "number": .string(disclosure.identityNumber(c.idDocument.number)),
-                ]),
-                "contact": .object([
-                    "channel": .string(c.contact.channel.rawValue), "address": .string(c.contact.address),
-                ]),
+            // Erased personal data (issue 17) shows as null, and the candidate says which groups.
+            let identityErased = c.isIdentityErased
+            let detailsErased = c.contact.address.isEmpty
+            var object = JSONObject([
+                ("name", identityErased ? .null : .string(c.name)),
+                ("birthDate", identityErased ? .null : .string(disclosure.birthDate(c.birthDate))),
+                ("region", .string(c.region.rawValue)),
+                (
+                    "idDocument",
+                    .object([
+                        "type": .string(c.idDocument.type.rawValue),
+                        "number": identityErased ? .null : .string(disclosure.identityNumber(c.idDocument.number)),
+                    ])
+                ),
+                (
+                    "contact",
+                    .object([
+                        "channel": .string(c.contact.channel.rawValue),
+                        "address": detailsErased ? .null : .string(c.contact.address),
+                    ])
+                ),
             ])
+            var erased: PersonalDataGroups = []
+            if identityErased { erased.insert(.identity) }
+            if detailsErased { erased.insert(.details) }
+            if !erased.isEmpty { object.set("erased", .array(erased.names.map(JSONValue.string))) }
+            candidate = .object(object)
         }
         var certificate: JSONValue = .null
         if let number = state.certificateNumber {
@@ -99,6 +114,14 @@ public struct CaseView: Sendable {
                 .object(["number": .string($0.number), "batch": .string($0.batch), "late": .bool($0.late)])
             } ?? .null,
             "candidate": candidate,
+            "holds": .array(
+                state.holds.map {
+                    .object([
+                        "holdId": .string($0.id), "reason": .string($0.reason),
+                        "status": .string($0.isOpen ? "open" : "released"),
+                    ])
+                }
+            ),
             "asOf": .string(moment.description),
         ])
     }

@@ -162,6 +162,26 @@ public enum PersonalSeal {
         return payload
     }
 
+    /// Interchange `data` (as a read model keeps it) with the fields of `groups` left out and
+    /// named in `erased`: how a read model forgets what an erasure erased without its event.
+    public static func erase(_ data: [UInt8], type: String, groups: PersonalDataGroups) -> [UInt8] {
+        let fields = PersonalFields.fields(of: type).filter { groups.contains($0.group) }
+        guard !fields.isEmpty, case .object(var object)? = try? JSONParser.parse(data) else { return data }
+        var names = Set(
+            (object.remove("erased")?.arrayValue ?? []).compactMap { $0.stringValue.flatMap(PersonalDataGroups.init(name:)) }
+        )
+        var value = JSONValue.object(object)
+        var discarded = JSONValue.object(JSONObject())
+        for field in fields { PersonalFields.move(field.path[...], from: &value, into: &discarded) }
+        for (_, group) in PersonalDataGroups.named where groups.contains(group) { names.insert(group) }
+        guard case .object(var result) = value else { return data }
+        let all = names.reduce(into: PersonalDataGroups()) { $0.formUnion($1) }
+        result.set("erased", .array(all.names.map(JSONValue.string)))
+        var out: [UInt8] = []
+        JSONWriter.write(.object(result), into: &out)
+        return out
+    }
+
     /// Whether a stored payload holds sealed personal data (its `"sealed":{` member, which no
     /// string value can fake: quotes inside strings are escaped).
     public static func isSealed(_ payload: [UInt8]) -> Bool {

@@ -38,6 +38,21 @@ public final class DocketService: Sendable {
         self.projector = projector
         self.modelsFollowLog = modelsFollowLog
         self.clock = clock
+        // Builds of past moments hold personal data as it was: an erasure deletes them all
+        // (they are rebuilt on demand, from the log, where the erased data no longer opens).
+        store.onErasure { [weak self] _ in self?.forgetSnapshots(madeBefore: .max) }
+    }
+
+    /// Deletes the builds of past moments made before `instant` (nanoseconds since the epoch).
+    func forgetSnapshots(madeBefore instant: Int64) {
+        let directory = projector.directory
+        let files = ((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? [])
+            .filter { ($0.contains(".known-") || $0.contains(".asof-")) && $0.hasSuffix(".sqlite") }
+            .map { directory + "/" + $0 }
+        for file in files where Self.modified(file) < instant {
+            projector.forgetReader(path: file)
+            for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: file + suffix) }
+        }
     }
 
     /// Brings read models `names` up to the log, unless a follower does that already.
@@ -149,6 +164,10 @@ public final class DocketService: Sendable {
         }
         lock.lock()
         defer { lock.unlock() }
+        // A build made before the latest erasure may hold what it erased (another process
+        // erased, or this one crashed before deleting it).
+        let erasedAt = Self.modified(store.lastErasureMarker)
+        if erasedAt > 0 { forgetSnapshots(madeBefore: erasedAt) }
         if FileManager.default.fileExists(atPath: file) {
             Self.touch(file)
             return file

@@ -219,7 +219,7 @@ final class CommandProcessor {
         if let bytes = decision.photoBytes, case .applied(let applied) = decision.events[0] {
             photos.stage(bytes, sha256: applied.photo.sha256)
         }
-        let erasure = try erasureTask(decision.events, caseID: caseID, record: record)
+        let erasure = erasureTask(decision.events, caseID: caseID, record: record)
         let first = core.record(decision.events, caseID: caseID, at: envelope.at, onto: record)
         return appendStep(
             request,
@@ -235,15 +235,13 @@ final class CommandProcessor {
 
     /// What an erasure among `events` leaves to do once durable: the keys to destroy, and the
     /// photo to delete unless another case of the person keeps it.
-    private func erasureTask(_ events: [CaseEvent], caseID: String, record: CaseState) throws(DocketStoreError)
-        -> ErasureTask?
-    {
+    private func erasureTask(_ events: [CaseEvent], caseID: String, record: CaseState) -> ErasureTask? {
         for (i, event) in events.enumerated() {
             guard case .personalDataErased(let erased) = event else { continue }
             var photo: String?
             if erased.groups.contains(.details), let application = record.application,
                 !application.photo.sha256.isEmpty,
-                try !core.photoIsShared(application.photo.sha256, by: application.candidate.idDocument, other: caseID)
+                !core.photoIsShared(application.photo.sha256)
             {
                 photo = application.photo.sha256
                 photos.markForDeletion(application.photo.sha256)

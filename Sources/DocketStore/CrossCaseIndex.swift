@@ -14,6 +14,15 @@ struct CrossCaseIndex {
     private(set) var certificateNumbers: [String: String] = [:]
     private(set) var complaintIDs: [String: String] = [:]
     private(set) var batchesWithScores: Set<String> = []
+    /// How many cases name each stored photo and still keep it (their details not erased):
+    /// photos are stored once by content, and candidates may send the same bytes.
+    private(set) var photoUsers: [String: Int] = [:]
+
+    /// One case fewer keeps photo `sha256` (its details were erased).
+    mutating func releasePhoto(_ sha256: String) {
+        guard let count = photoUsers[sha256] else { return }
+        photoUsers[sha256] = count > 1 ? count - 1 : nil
+    }
 
     static func personKey(_ document: Candidate.IdentityDocument, _ occupation: Occupation) -> String {
         occupation.rawValue + "|" + document.type.rawValue + "|" + document.number
@@ -22,8 +31,11 @@ struct CrossCaseIndex {
     /// Records what `event` of case `caseID` adds.
     mutating func observe(_ event: CaseEvent, caseID: String) {
         switch event {
-        case .applied(let a) where !a.candidate.isIdentityErased:
-            casesByPerson[Self.personKey(a.candidate.idDocument, a.occupation), default: []].append(caseID)
+        case .applied(let a):
+            if !a.candidate.isIdentityErased {
+                casesByPerson[Self.personKey(a.candidate.idDocument, a.occupation), default: []].append(caseID)
+            }
+            if !a.photo.sha256.isEmpty { photoUsers[a.photo.sha256, default: 0] += 1 }
         case .paid(let p):
             if paymentRefs[p.paymentRef] == nil { paymentRefs[p.paymentRef] = caseID }
         case .ticketSent(let t):

@@ -161,18 +161,13 @@ final class DecisionCore {
         return false
     }
 
-    /// Whether a case other than `caseID` names the photo `sha256` and still keeps it (the same
-    /// person applying for another occupation sends the same photo; it is stored once).
-    func photoIsShared(_ sha256: String, by document: Candidate.IdentityDocument, other caseID: String)
-        throws(DocketStoreError) -> Bool
-    {
-        for occupation in Occupation.allCases {
-            for id in index.cases(of: document, for: occupation) where id != caseID {
-                if let record = try caseRecord(id), record.application?.photo.sha256 == sha256 { return true }
-            }
-        }
-        return false
-    }
+    /// Whether another case than the one erasing it names the photo `sha256` and still keeps
+    /// it (photos are stored once by content; the same person applying twice, or two
+    /// candidates, may send the same bytes).
+    func photoIsShared(_ sha256: String) -> Bool { index.photoUsers[sha256, default: 0] > 1 }
+
+    /// One case fewer keeps photo `sha256` (an erasure completed on open).
+    func releasePhoto(_ sha256: String) { index.releasePhoto(sha256) }
 
     /// Forgets the erasures of the open scan once the store has completed them.
     func clearErasures() { erasures.removeAll() }
@@ -241,6 +236,11 @@ final class DecisionCore {
         let first = nextPosition
         var record = base
         for event in events {
+            if case .personalDataErased(let erased) = event, erased.groups.contains(.details),
+                let sha = record.application?.photo.sha256, !sha.isEmpty
+            {
+                index.releasePhoto(sha)
+            }
             record.evolve(with: event, at: at, position: nextPosition)
             index.observe(event, caseID: caseID)
             nextPosition += 1

@@ -47,6 +47,24 @@ public final class DocketStore: @unchecked Sendable {
     private let decisionLock = Lock()
     private var processor: CommandProcessor?
     private let inflight = InflightCommands()
+    private let erasureLock = Lock()
+    private var erasureHandlers: [@Sendable (String) -> Void] = []
+
+    /// Calls `handler` with the case id after each erasure of this store completes (its keys
+    /// destroyed): whoever keeps copies of personal data beside the log (builds of past read
+    /// models) deletes them then.
+    public func onErasure(_ handler: @escaping @Sendable (String) -> Void) {
+        erasureLock.withLock { erasureHandlers.append(handler) }
+    }
+
+    /// `<store>/keys/last-erasure`: touched when an erasure completes; a copy of personal data
+    /// made before it may hold erased data.
+    public var lastErasureMarker: String { root + "/keys/last-erasure" }
+
+    private func erasureCompleted(_ caseID: String) throws(DocketStoreError) {
+        try Posix.writeFile(lastErasureMarker, Array(caseID.utf8))
+        for handler in erasureLock.withLock({ erasureHandlers }) { handler(caseID) }
+    }
 
     private init(root: String, log: EventLog, photos: PhotoStore, keyring: PersonalKeyring?, options: Options) {
         self.root = root
@@ -142,17 +160,14 @@ public final class DocketStore: @unchecked Sendable {
                 }
                 if let recorded = first.first,
                     case .caseEvent(.applied(let applied)) = try StoredEvent.decode(recorded, keys: keyring),
-                    !applied.photo.sha256.isEmpty,
-                    try !core.photoIsShared(
-                        applied.photo.sha256,
-                        by: applied.candidate.idDocument,
-                        other: erasure.caseID
-                    )
+                    !applied.photo.sha256.isEmpty
                 {
-                    try photos.delete(sha256: applied.photo.sha256)
+                    if !core.photoIsShared(applied.photo.sha256) { try photos.delete(sha256: applied.photo.sha256) }
+                    core.releasePhoto(applied.photo.sha256)
                 }
             }
             let destroyed = try keyring.destroy(caseID: erasure.caseID, groups: erasure.groups, before: erasure.position)
+            try erasureCompleted(erasure.caseID)
             options.logger.notice(
                 "completed an interrupted erasure",
                 metadata: ["case": "\(erasure.caseID)", "keysDestroyed": "\(destroyed)"]
@@ -164,6 +179,7 @@ public final class DocketStore: @unchecked Sendable {
     private func complete(_ erasure: ErasureTask) throws(DocketStoreError) {
         if let sha = erasure.photoSHA256 { try photos.deleteIfMarked(sha256: sha) }
         try keyring?.destroy(caseID: erasure.caseID, groups: erasure.groups, before: erasure.position)
+        try erasureCompleted(erasure.caseID)
     }
 
     /// How far ahead of the clock a submitted command's `at` may be (see ``Options``).

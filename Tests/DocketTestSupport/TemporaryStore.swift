@@ -216,6 +216,37 @@ public enum Line {
         )
     }
 
+    /// `erase-personal-data` by a privacy officer.
+    public static func erase(
+        _ caseID: String,
+        scope: String = "all",
+        at: String = "2026-06-01T10:00:00+08:00",
+        role: String = "privacy-officer",
+        id: String? = nil
+    ) -> String {
+        command(
+            "erase-personal-data",
+            id: id,
+            ("case", caseID),
+            at: at,
+            actor: ("dpo-1", role),
+            data: "{\"scope\":\"\(scope)\",\"reason\":\"candidate's request\",\"basis\":\"PIPL art. 47\"}"
+        )
+    }
+
+    /// `place-hold` or `release-hold` by a privacy officer.
+    public static func hold(_ caseID: String, _ holdID: String, release: Bool = false, at: String = "2026-05-01T10:00:00+08:00")
+        -> String
+    {
+        on(
+            caseID,
+            release ? "release-hold" : "place-hold",
+            "privacy-officer",
+            at: at,
+            data: "{\"holdId\":\"\(holdID)\",\"reason\":\"provincial audit\"}"
+        )
+    }
+
     /// The lines that take case `caseID` from application to a certificate in batch 2024-04.
     public static func happyPath(_ caseID: String, n: Int, number: String) -> [String] {
         [

@@ -106,6 +106,9 @@ public struct CaseState: Sendable, Hashable {
         version += 1
         lastAt = at
         lastPosition = position
+        // New personal data after an erasure (a complaint's summary) is sealed under a new key:
+        // its group is no longer wholly erased.
+        erasedGroups.subtract(event.personalGroups.subtracting(event.erasedGroups))
         switch event {
         case .applied(let applied):
             appliedAt = at
