@@ -41,8 +41,10 @@ public struct CertificateProjection: Projection {
 
     /// The holder as the public look-up shows them: the name's first character and the masked
     /// identity number (`张* 110101********123X`).
+    /// An erased identity (issue 17) shows as `[erased]`: the certificate and its number stay.
     public static func maskedHolder(_ candidate: Candidate) -> String {
-        candidate.maskedName + " " + Disclosure.masked.identityNumber(candidate.idDocument.number)
+        guard !candidate.isIdentityErased else { return "[erased]" }
+        return candidate.maskedName + " " + Disclosure.masked.identityNumber(candidate.idDocument.number)
     }
 
     public func apply(_ e: RecordedDomainEvent, _ db: Database) throws {
@@ -58,6 +60,10 @@ public struct CertificateProjection: Projection {
                     SELECT ?, case_id, occupation, level, ?, holder FROM certificate_holders WHERE case_id = ?
                     """
             ).execute(arguments: [c.certificateNumber, e.localDay, caseID])
+        case .personalDataErased(let x) where x.groups.contains(.identity):
+            for table in ["certificate_holders", "certificates"] {
+                try db.execute(sql: "UPDATE \(table) SET holder = '[erased]' WHERE case_id = ?", arguments: [caseID])
+            }
         default:
             break
         }

@@ -120,6 +120,7 @@ public enum Line {
         number: String = "110101199506011232",
         channel: String = "wechat",
         name: String = "张伟",
+        address: String = "wx_zhangwei",
         eligibility: String =
             #"{"condition":"graduate","schoolLevel":"undergraduate","major":"computer","evidence":[{"kind":"chsi-verification-code","reference":"A1B2C3D4E5F6"}]}"#
     ) -> String {
@@ -137,7 +138,7 @@ public enum Line {
                 {"batch":"\(batch)","occupation":"blockchain-operator","level":4,\
                 "candidate":{"name":"\(name)","birthDate":"\(birth)","region":"mainland",\
                 "idDocument":{"type":"resident-id-card","number":"\(number)"},\
-                "contact":{"channel":"\(channel)","address":"wx_zhangwei"}},\
+                "contact":{"channel":"\(channel)","address":"\(address)"}},\
                 "photo":{"jpegBase64":"\(photo)"},"eligibility":\(eligibility)}
                 """
         )

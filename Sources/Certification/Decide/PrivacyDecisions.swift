@@ -28,7 +28,7 @@ public enum PrivacyDecisions {
                 )
             )
         }
-        guard !state.erasedGroups.isSuperset(of: erased.groups) else {
+        guard !state.erasedByEvent.isSuperset(of: erased.groups) else {
             return .failure(
                 Rejection(
                     .alreadyErased,

@@ -69,8 +69,12 @@ public struct CaseState: Sendable, Hashable {
     public private(set) var lastPosition: UInt64 = 0
     /// When the certificate was issued (the `Certified` event's business time).
     public private(set) var certifiedAt: Timestamp?
-    /// The personal data groups erased from this case (issue 17).
+    /// The personal data groups of this case that can no longer be read (issue 17): erased by
+    /// an erasure, or sealed under keys this reader does not have.
     public private(set) var erasedGroups: PersonalDataGroups = []
+    /// The groups erased by the case's `PersonalDataErased` events, less those that gained new
+    /// data since (what `already-erased` looks at).
+    public private(set) var erasedByEvent: PersonalDataGroups = []
     /// Legal holds placed on the case, open and released, in order.
     public private(set) var holds: [Hold] = []
 
@@ -109,6 +113,7 @@ public struct CaseState: Sendable, Hashable {
         // New personal data after an erasure (a complaint's summary) is sealed under a new key:
         // its group is no longer wholly erased.
         erasedGroups.subtract(event.personalGroups.subtracting(event.erasedGroups))
+        erasedByEvent.subtract(event.personalGroups)
         switch event {
         case .applied(let applied):
             appliedAt = at
@@ -159,6 +164,7 @@ public struct CaseState: Sendable, Hashable {
             noteCount += 1
         case .personalDataErased(let erased):
             erasedGroups.formUnion(erased.groups)
+            erasedByEvent.formUnion(erased.groups)
             if let application, case .applied(let stripped) = CaseEvent.applied(application).erasing(erased.groups) {
                 self.application = stripped
             }
