@@ -4,19 +4,19 @@
 /// summaries, resolutions, descriptions and notes are free text (2,000 characters, tabs and line
 /// breaks allowed). No string may hold other control characters (C0, DEL, C1), the line and
 /// paragraph separators, or the bidirectional overrides that make a name display as another.
-struct TextLimit: Sendable {
+public struct TextLimit: Sendable {
     /// The most characters (grapheme clusters).
     var maximum: Int
     /// Whether tabs and line breaks are allowed.
     var allowsLineBreaks: Bool
 
-    static let short = TextLimit(maximum: 200, allowsLineBreaks: false)
+    public static let short = TextLimit(maximum: 200, allowsLineBreaks: false)
     static let freeText = TextLimit(maximum: 2_000, allowsLineBreaks: true)
     /// A photo's base64: its size is a rule of its own (`photo-size-out-of-range`).
     static let unbounded = TextLimit(maximum: .max, allowsLineBreaks: false)
 
     /// What is wrong with `text`, as the end of a sentence naming the field; `nil` when nothing.
-    func problem(with text: String) -> String? {
+    public func problem(with text: String) -> String? {
         // A photo's base64 is checked by its decoder (a character outside the alphabet is
         // `invalid-field`): 60 KB of it need no second walk.
         if maximum == .max { return nil }

@@ -36,11 +36,14 @@ public struct DocketError: Error, Sendable, Hashable, CustomStringConvertible {
         case noCheckpoint = "no-checkpoint"
         /// A key or checkpoint that does not parse or verify.
         case evidenceInvalid = "evidence-invalid"
+        /// A read of personal data that names no purpose (issue 17).
+        case purposeRequired = "purpose-required"
 
         /// What kind of failure, which the adapters map to exit codes and HTTP statuses.
         public var kind: Kind {
             switch self {
-            case .invalidParameter, .beforeLog, .unknownFilterValue, .evidenceInvalid: return .invalidInput
+            case .invalidParameter, .beforeLog, .unknownFilterValue, .evidenceInvalid, .purposeRequired:
+                return .invalidInput
             case .caseNotFound, .batchNotFound, .unknownReport, .noCheckpoint: return .notFound
             case .storeLocked: return .unavailable
             case .storeNotFound, .storeFailed, .readModelFailed: return .storeFailure

@@ -18,6 +18,18 @@ extension DocketService {
         _ id: String,
         cut: TimeCut = .now,
         atVersion: UInt64? = nil,
+        disclosure: Disclosure,
+        purpose: ReadPurpose
+    ) throws(DocketError) -> CaseViewAnswer {
+        let answer = try unrecordedCaseView(id, cut: cut, atVersion: atVersion, disclosure: disclosure)
+        try recordAccess("case-view", caseID: id, disclosure: disclosure, purpose: purpose)
+        return answer
+    }
+
+    func unrecordedCaseView(
+        _ id: String,
+        cut: TimeCut,
+        atVersion: UInt64?,
         disclosure: Disclosure
     ) throws(DocketError) -> CaseViewAnswer {
         let logPosition = self.logPosition
@@ -111,8 +123,15 @@ extension DocketService {
     public func timeline(
         _ id: String,
         cut: TimeCut = .now,
-        disclosure: Disclosure
+        disclosure: Disclosure,
+        purpose: ReadPurpose
     ) throws(DocketError) -> [TimelineEntry] {
+        let entries = try unrecordedTimeline(id, cut: cut, disclosure: disclosure)
+        try recordAccess("timeline", caseID: id, disclosure: disclosure, purpose: purpose)
+        return entries
+    }
+
+    func unrecordedTimeline(_ id: String, cut: TimeCut, disclosure: Disclosure) throws(DocketError) -> [TimelineEntry] {
         var caseEntries: [TimelineEntry] = []
         var mentions: [BatchMention] = []
         var batchEvents: [String: [RecordedDomainEvent]] = [:]
@@ -166,7 +185,18 @@ extension DocketService {
     /// Case `id` replayed for auditors: each of its events (inside `cut`) with the case view it
     /// produced, the status evaluated at the event's business time and the batches as the log
     /// held them when the event was recorded. One fold, applied event by event.
-    public func replay(_ id: String, cut: TimeCut = .now, disclosure: Disclosure) throws(DocketError) -> [ReplayStep] {
+    public func replay(
+        _ id: String,
+        cut: TimeCut = .now,
+        disclosure: Disclosure,
+        purpose: ReadPurpose
+    ) throws(DocketError) -> [ReplayStep] {
+        let steps = try unrecordedReplay(id, cut: cut, disclosure: disclosure)
+        try recordAccess("replay", caseID: id, disclosure: disclosure, purpose: purpose)
+        return steps
+    }
+
+    func unrecordedReplay(_ id: String, cut: TimeCut, disclosure: Disclosure) throws(DocketError) -> [ReplayStep] {
         try requireInsideLog(cut, field: cut.field)
         let history = try CaseHistory.load(id, from: store).cut(cut)
         guard !history.events.isEmpty else {

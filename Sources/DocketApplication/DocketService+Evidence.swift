@@ -96,6 +96,17 @@ extension DocketService {
     public func evidence(
         _ id: String,
         checkpointSize: UInt64? = nil,
+        disclosure: Disclosure,
+        purpose: ReadPurpose
+    ) throws(DocketError) -> EvidenceBundle {
+        let bundle = try unrecordedEvidence(id, checkpointSize: checkpointSize, disclosure: disclosure)
+        try recordAccess("evidence", caseID: id, disclosure: disclosure, purpose: purpose)
+        return bundle
+    }
+
+    func unrecordedEvidence(
+        _ id: String,
+        checkpointSize: UInt64?,
         disclosure: Disclosure
     ) throws(DocketError) -> EvidenceBundle {
         let checkpoints = checkpointStore

@@ -27,6 +27,8 @@ struct CaseCommand: ParsableCommand {
 
     @OptionGroup var options: StoreOptions
 
+    @OptionGroup var purpose: PurposeOption
+
     @Argument(help: "The case id.")
     var id: String
 
@@ -47,7 +49,13 @@ struct CaseCommand: ParsableCommand {
         let answer: CaseViewAnswer
         do {
             let service = try DocketService.open(at: options.path, readOnly: true)
-            answer = try service.caseView(id, cut: try cut.cut, atVersion: atVersion, disclosure: .masked)
+            answer = try service.caseView(
+                id,
+                cut: try cut.cut,
+                atVersion: atVersion,
+                disclosure: .masked,
+                purpose: try purpose.readPurpose()
+            )
         } catch {
             throw Terminal.fail(error)
         }

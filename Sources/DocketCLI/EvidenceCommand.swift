@@ -44,6 +44,8 @@ struct EvidenceCommand: ParsableCommand {
 
         @OptionGroup var options: StoreOptions
 
+        @OptionGroup var purpose: PurposeOption
+
         @Argument(help: "The case id.")
         var id: String
 
@@ -63,7 +65,12 @@ struct EvidenceCommand: ParsableCommand {
             do {
                 let service = try DocketService.open(at: options.path, readOnly: true)
                 defer { try? service.close() }
-                let bundle = try service.evidence(id, checkpointSize: checkpoint, disclosure: masked ? .masked : .full)
+                let bundle = try service.evidence(
+                    id,
+                    checkpointSize: checkpoint,
+                    disclosure: masked ? .masked : .full,
+                    purpose: try purpose.readPurpose()
+                )
                 let bytes = bundle.json
                 if let outputFile {
                     guard

@@ -1,4 +1,6 @@
 import ArgumentParser
+import CertificationWire
+import DocketApplication
 import DocketStore
 import EventLog
 
@@ -18,12 +20,17 @@ struct ExportCommand: ParsableCommand {
 
     @OptionGroup var options: StoreOptions
 
+    @OptionGroup var purpose: PurposeOption
+
     @Option(help: ArgumentHelp("The first position to export.", valueName: "position"))
     var from: UInt64 = 1
 
     func run() throws {
         do {
-            let store = try DocketStore.open(at: options.path, readOnly: true)
+            let service = try DocketService.open(at: options.path, readOnly: true)
+            let store = service.store
+            // Recorded before anything is written: an export discloses every case.
+            try service.recordAccess("export", caseID: "*", disclosure: .full, purpose: try purpose.readPurpose())
             let last = store.log.lastPosition
             let count = try Exporter.export(store.log, from: from, keys: store.personalKeys, write: Output.write) { position in
                 Terminal.progress("exported \(position) of \(last) events…")

@@ -19,6 +19,8 @@ struct ReplayCommand: ParsableCommand {
 
     @OptionGroup var options: StoreOptions
 
+    @OptionGroup var purpose: PurposeOption
+
     @Argument(help: "The case id.")
     var id: String
 
@@ -30,7 +32,7 @@ struct ReplayCommand: ParsableCommand {
         let steps: [ReplayStep]
         do {
             let service = try DocketService.open(at: options.path, readOnly: true)
-            steps = try service.replay(id, cut: try cut.cut, disclosure: .masked)
+            steps = try service.replay(id, cut: try cut.cut, disclosure: .masked, purpose: try purpose.readPurpose())
         } catch {
             throw Terminal.fail(error)
         }

@@ -21,6 +21,8 @@ struct TimelineCommand: ParsableCommand {
 
     @OptionGroup var options: StoreOptions
 
+    @OptionGroup var purpose: PurposeOption
+
     @Argument(help: "The case id.")
     var id: String
 
@@ -32,7 +34,7 @@ struct TimelineCommand: ParsableCommand {
         let entries: [TimelineEntry]
         do {
             let service = try DocketService.open(at: options.path, readOnly: true)
-            entries = try service.timeline(id, cut: try cut.cut, disclosure: .masked)
+            entries = try service.timeline(id, cut: try cut.cut, disclosure: .masked, purpose: try purpose.readPurpose())
         } catch {
             throw Terminal.fail(error)
         }

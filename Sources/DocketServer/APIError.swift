@@ -64,7 +64,7 @@ public struct APIError: HTTPResponseError, Sendable {
     init(_ error: DocketError) {
         let status: HTTPResponse.Status
         switch error.code {
-        case .invalidParameter, .unknownFilterValue, .evidenceInvalid: status = .badRequest
+        case .invalidParameter, .unknownFilterValue, .evidenceInvalid, .purposeRequired: status = .badRequest
         case .beforeLog: status = .unprocessableContent
         case .caseNotFound, .batchNotFound, .unknownReport, .noCheckpoint: status = .notFound
         case .storeLocked: status = .serviceUnavailable

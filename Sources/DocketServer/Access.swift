@@ -3,7 +3,9 @@ import Certification
 /// Which roles each route admits (least privilege): writers submit commands, readers read
 /// what their work needs. What each role sees of a candidate's identity is `Disclosure.of(role)`.
 enum Access {
-    static let writers: Set<Actor.Role> = [.admin, .examiner, .portal, .registrar, .payments, .supervisor, .certifier]
+    static let writers: Set<Actor.Role> = [
+        .admin, .examiner, .portal, .registrar, .payments, .supervisor, .certifier, .privacyOfficer,
+    ]
     /// Case views, timelines and replays: every role but the reporting jobs.
     static let caseReaders: Set<Actor.Role> = writers.union([.auditor])
     /// Candidate search: the people who answer candidates.
@@ -14,4 +16,6 @@ enum Access {
     static let feedReaders: Set<Actor.Role> = [.reporter, .auditor, .admin]
     /// The log's digest and verification.
     static let auditors: Set<Actor.Role> = [.auditor, .admin]
+    /// Who read whose personal data: the auditors and the privacy officers.
+    static let accessAuditors: Set<Actor.Role> = [.auditor, .privacyOfficer]
 }

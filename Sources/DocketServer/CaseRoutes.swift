@@ -2,6 +2,7 @@ import Certification
 import CertificationWire
 import DocketApplication
 import DocketJSON
+import DocketStore
 import Hummingbird
 
 /// `GET /v1/cases/{id}` (`?asOf=`, `?knownAt=`, `?atVersion=`), `/timeline` and `/replay`, and
@@ -25,6 +26,9 @@ struct CaseRoutes: Sendable {
         router.get("/v1/cases/{id}/replay") { request, context in
             try await Blocking.run { try replay(request, context) }
         }
+        router.get("/v1/cases/{id}/access") { request, context in
+            try await Blocking.run { try access(request, context) }
+        }
         router.get("/v1/batches/{id}") { request, context in
             try await Blocking.run { try batch(request, context) }
         }
@@ -42,10 +46,11 @@ struct CaseRoutes: Sendable {
             return n
         }
         let disclosure = Disclosure.of(holder.role)
+        let purpose = try PurposeParameter.of(request, holder)
         let tag = Conditional.tag(position: service.logPosition, reader: disclosure == .full ? "full" : "masked")
         if let unchanged = Conditional.notModified(request, tag: tag) { return unchanged }
         let answer = try APIError.answer { () throws(DocketError) in
-            try service.caseView(id, cut: cut, atVersion: atVersion, disclosure: disclosure)
+            try service.caseView(id, cut: cut, atVersion: atVersion, disclosure: disclosure, purpose: purpose)
         }
         var body = answer.json
         body.append(0x0A)
@@ -57,10 +62,11 @@ struct CaseRoutes: Sendable {
         let id = try Self.caseID(context)
         let cut = try Self.cut(request)
         let disclosure = Disclosure.of(holder.role)
+        let purpose = try PurposeParameter.of(request, holder)
         let tag = Conditional.tag(position: service.logPosition, reader: disclosure == .full ? "full" : "masked")
         if let unchanged = Conditional.notModified(request, tag: tag) { return unchanged }
         let entries = try APIError.answer { () throws(DocketError) in
-            try service.timeline(id, cut: cut, disclosure: disclosure)
+            try service.timeline(id, cut: cut, disclosure: disclosure, purpose: purpose)
         }
         var out: [UInt8] = [0x5B]
         for (i, entry) in entries.enumerated() {
@@ -76,12 +82,27 @@ struct CaseRoutes: Sendable {
         let holder = try context.require(Access.caseReaders)
         let id = try Self.caseID(context)
         let cut = try Self.cut(request)
+        let purpose = try PurposeParameter.of(request, holder)
         let steps = try APIError.answer { () throws(DocketError) in
-            try service.replay(id, cut: cut, disclosure: Disclosure.of(holder.role))
+            try service.replay(id, cut: cut, disclosure: Disclosure.of(holder.role), purpose: purpose)
         }
         var out: [UInt8] = []
         for step in steps {
             step.write(into: &out)
+            out.append(0x0A)
+        }
+        return JSONBody.response(bytes: out, contentType: "application/x-ndjson")
+    }
+
+    /// `GET /v1/cases/{id}/access`: who read the case's personal data, when and why (JSON
+    /// Lines, oldest first), for auditors and privacy officers.
+    func access(_ request: Request, _ context: DocketRequestContext) throws -> Response {
+        _ = try context.require(Access.accessAuditors)
+        let id = try Self.caseID(context)
+        let records = try APIError.answer { () throws(DocketError) in try service.accessRecords(of: id) }
+        var out: [UInt8] = []
+        for record in records {
+            JSONWriter.write(record.json, into: &out)
             out.append(0x0A)
         }
         return JSONBody.response(bytes: out, contentType: "application/x-ndjson")

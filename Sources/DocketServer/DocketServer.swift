@@ -73,7 +73,7 @@ public enum DocketServer {
         EvidenceRoutes(service: service).register(on: router)
         ReadRoutes(service: service).register(on: router)
         EventRoutes(
-            store: store,
+            service: service,
             limits: limits,
             tokens: tokens,
             streams: StreamAdmission(perActor: limits.maxStreamsPerActor, total: limits.maxStreams)

@@ -1,3 +1,4 @@
+import DocketApplication
 import Certification
 import CertificationWire
 import DocketJSON
@@ -15,7 +16,8 @@ import ServiceLifecycle
 /// as it is appended; a client that reconnects with `Last-Event-ID` resumes after it).
 /// Identity numbers are masked except for auditors.
 struct EventRoutes: Sendable {
-    let store: DocketStore
+    let service: DocketService
+    var store: DocketStore { service.store }
     let limits: ServerLimits
     let tokens: TokenBook
     let streams: StreamAdmission
@@ -30,6 +32,7 @@ struct EventRoutes: Sendable {
 
     func page(_ request: Request, _ context: DocketRequestContext) throws -> Response {
         let holder = try context.require(Access.feedReaders)
+        let purpose = try PurposeParameter.of(request, holder)
         let query = request.uri.queryParameters
         let from = try Self.position(query.get("from"), name: "from") ?? 1
         var limit = 1_000
@@ -38,6 +41,9 @@ struct EventRoutes: Sendable {
                 throw APIError.badQuery("limit", "limit must be 1 to \(limits.maxEventsPerPage)")
             }
             limit = n
+        }
+        try APIError.answer { () throws(DocketError) in
+            try service.recordAccess("feed", caseID: "*", disclosure: Disclosure.of(holder.role), purpose: purpose)
         }
         var cursor = store.log.events(from: max(1, from))
         var out: [UInt8] = []
@@ -65,6 +71,7 @@ struct EventRoutes: Sendable {
 
     func live(_ request: Request, _ context: DocketRequestContext) throws -> Response {
         let holder = try context.require(Access.feedReaders)
+        let purpose = try PurposeParameter.of(request, holder)
         var from = try Self.position(request.uri.queryParameters.get("from"), name: "from") ?? 1
         if let last = request.headers[Self.lastEventID] {
             guard let id = UInt64(last.trimmingCharacters(in: .whitespaces)) else {
@@ -88,6 +95,9 @@ struct EventRoutes: Sendable {
             from = next
         }
         let disclosure = Disclosure.of(holder.role)
+        try APIError.answer { () throws(DocketError) in
+            try service.recordAccess("feed", caseID: "*", disclosure: disclosure, purpose: purpose)
+        }
         let token = context.token ?? ""
         guard let ticket = streams.enter(actor: holder.actor) else {
             throw APIError(

@@ -58,8 +58,9 @@ struct EvidenceRoutes: Sendable {
             }
             return n
         }
+        let purpose = try PurposeParameter.of(request, holder)
         let bundle = try APIError.answer { () throws(DocketError) in
-            try service.evidence(id, checkpointSize: size, disclosure: Disclosure.of(holder.role))
+            try service.evidence(id, checkpointSize: size, disclosure: Disclosure.of(holder.role), purpose: purpose)
         }
         var response = JSONBody.response(bytes: bundle.json, contentType: "application/json")
         response.headers[.contentDisposition] = "attachment; filename=\"docket-evidence-\(id).json\""

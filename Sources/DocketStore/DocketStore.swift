@@ -42,6 +42,19 @@ public final class DocketStore: @unchecked Sendable {
     /// The per-case keys personal data is sealed under, or `nil` for a store made before
     /// sealing (its events hold personal data in clear).
     public let keyring: PersonalKeyring?
+    /// Who read whose personal data, and why (opened on first use: read-only openers record
+    /// their reads too).
+    public var accessLog: AccessLog {
+        get throws(DocketStoreError) {
+            try erasureLock.withLock { () throws(DocketStoreError) -> AccessLog in
+                if let openedAccessLog { return openedAccessLog }
+                let made = try AccessLog.open(storeRoot: root)
+                openedAccessLog = made
+                return made
+            }
+        }
+    }
+    private var openedAccessLog: AccessLog?
     private let options: Options
     /// Serialises decisions and the queueing of their appends (positions are predicted from it).
     private let decisionLock = Lock()

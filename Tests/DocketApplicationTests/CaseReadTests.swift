@@ -29,18 +29,19 @@ import Testing
     @Test func asOfCountsBusinessTimeAndKnownAtCountsRecordedTime() throws {
         let f = try Self.lateComplaintHistory()
         // As of 1 May (business time) the complaint of 25 April had happened…
-        let asOf = try f.service.caseView(Self.c, cut: .asOf(moment("2024-05-01T00:00:00+08:00")), disclosure: .masked)
+        let asOf = try f.service.caseView(Self.c, cut: .asOf(moment("2024-05-01T00:00:00+08:00")), disclosure: .masked, purpose: .testing)
         #expect(asOf.value["complaints"]?.arrayValue?.count == 1)
         #expect(asOf.value["version"]?.intValue == 5)
         // …but the store did not know of it until 1 June.
         let knownAt = try f.service.caseView(
             Self.c,
             cut: .knownAt(moment("2024-05-01T00:00:00+08:00")),
-            disclosure: .masked
+            disclosure: .masked,
+            purpose: .testing
         )
         #expect(knownAt.value["complaints"]?.arrayValue?.count == 0)
         #expect(knownAt.value["version"]?.intValue == 4)
-        let known = try f.service.caseView(Self.c, cut: .knownAt(moment("2024-06-01T09:00:00+08:00")), disclosure: .masked)
+        let known = try f.service.caseView(Self.c, cut: .knownAt(moment("2024-06-01T09:00:00+08:00")), disclosure: .masked, purpose: .testing)
         #expect(known.value["complaints"]?.arrayValue?.count == 1)
         // The status is evaluated at the moment asked for.
         #expect(asOf.value["asOf"]?.stringValue == "2024-05-01T00:00:00+08:00")
@@ -49,7 +50,7 @@ import Testing
     @Test func aMomentBeforeTheLogIsRefusedNamingTheFirstEvent() throws {
         let f = try Self.lateComplaintHistory()
         let business = #expect(throws: DocketError.self) {
-            try f.service.caseView(Self.c, cut: .asOf(moment("2024-01-08T08:59:59+08:00")), disclosure: .masked)
+            try f.service.caseView(Self.c, cut: .asOf(moment("2024-01-08T08:59:59+08:00")), disclosure: .masked, purpose: .testing)
         }
         #expect(business?.code == .beforeLog)
         #expect(business?.message.contains("2024-01-08T09:00:00+08:00") == true)
@@ -67,7 +68,7 @@ import Testing
     @Test func aMomentBeforeTheCaseBeganIsRefusedForThatCase() throws {
         let f = try Self.lateComplaintHistory()
         let error = #expect(throws: DocketError.self) {
-            try f.service.caseView(Self.c, cut: .asOf(moment("2024-03-02T10:14:59+08:00")), disclosure: .masked)
+            try f.service.caseView(Self.c, cut: .asOf(moment("2024-03-02T10:14:59+08:00")), disclosure: .masked, purpose: .testing)
         }
         #expect(error?.code == .invalidParameter)
         #expect(error?.message.contains("2024-03-02T10:15:00+08:00") == true)
@@ -96,25 +97,25 @@ import Testing
     @Test func aVersionShowsTheCaseAfterThatEventAndOthersAreRefused() throws {
         let f = try Fixture([Self.april] + Line.happyPath(Self.c, n: 1, number: "110101199506011232"))
         let statuses = try (1...6).map {
-            try f.service.caseView(Self.c, atVersion: UInt64($0), disclosure: .masked).value["status"]?.stringValue
+            try f.service.caseView(Self.c, atVersion: UInt64($0), disclosure: .masked, purpose: .testing).value["status"]?.stringValue
         }
         #expect(statuses == ["applied", "approved", "approved", "ticketed", "ticketed", "awaiting-certification"])
         for bad: UInt64 in [0, 7] {
             let error = #expect(throws: DocketError.self) {
-                try f.service.caseView(Self.c, atVersion: bad, disclosure: .masked)
+                try f.service.caseView(Self.c, atVersion: bad, disclosure: .masked, purpose: .testing)
             }
             #expect(error?.field == "atVersion")
         }
-        let missing = #expect(throws: DocketError.self) { try f.service.caseView("2024-04-404", disclosure: .masked) }
+        let missing = #expect(throws: DocketError.self) { try f.service.caseView("2024-04-404", disclosure: .masked, purpose: .testing) }
         #expect(missing?.code == .caseNotFound)
     }
 
     @Test func theModelAndTheLogGiveTheSameView() throws {
         let f = try Fixture([Self.april] + Line.happyPath(Self.c, n: 1, number: "110101199506011232"))
-        let fromLog = try f.service.caseView(Self.c, disclosure: .masked)
+        let fromLog = try f.service.caseView(Self.c, disclosure: .masked, purpose: .testing)
         #expect(!fromLog.fromReadModel)
         try f.service.updateReadModels()
-        let fromModel = try f.service.caseView(Self.c, disclosure: .masked)
+        let fromModel = try f.service.caseView(Self.c, disclosure: .masked, purpose: .testing)
         #expect(fromModel.fromReadModel)
         var a = fromLog.value
         var b = fromModel.value
@@ -140,7 +141,7 @@ import Testing
         let f = try Fixture(lines)
         for model in [false, true] {
             if model { try f.service.updateReadModels() }
-            let timeline = try f.service.timeline(Self.c, disclosure: .masked)
+            let timeline = try f.service.timeline(Self.c, disclosure: .masked, purpose: .testing)
             #expect(timeline.map(\.event.type) == [
                 "BatchScheduled", "Applied", "DocumentsVerified", "Paid", "TicketSent", "BatchRescheduled", "TicketSent",
             ])
@@ -153,12 +154,12 @@ import Testing
 
     @Test func aReplayShowsEachStateOnceFoldedInOrder() throws {
         let f = try Fixture([Self.april] + Line.happyPath(Self.c, n: 1, number: "110101199506011232"))
-        let steps = try f.service.replay(Self.c, disclosure: .masked)
+        let steps = try f.service.replay(Self.c, disclosure: .masked, purpose: .testing)
         #expect(steps.map(\.event.version) == [1, 2, 3, 4, 5, 6])
         #expect(steps.map { $0.state["version"]?.intValue } == [1, 2, 3, 4, 5, 6])
         #expect(steps.last?.state["subjects"]?["skill"]?["score"]?.intValue == 60)
         // The replay stops at a moment too.
-        let early = try f.service.replay(Self.c, cut: .asOf(moment("2024-03-04T10:00:00+08:00")), disclosure: .masked)
+        let early = try f.service.replay(Self.c, cut: .asOf(moment("2024-03-04T10:00:00+08:00")), disclosure: .masked, purpose: .testing)
         #expect(early.count == 2)
     }
 

@@ -36,13 +36,13 @@ import Testing
         let f = try Fixture([Self.april] + Line.happyPath("2024-04-000001", n: 1, number: Self.number))
         try f.service.updateReadModels()
         var outputs: [String] = []
-        outputs.append(String(decoding: try f.service.caseView("2024-04-000001", disclosure: .masked).json, as: UTF8.self))
-        for entry in try f.service.timeline("2024-04-000001", disclosure: .masked) {
+        outputs.append(String(decoding: try f.service.caseView("2024-04-000001", disclosure: .masked, purpose: .testing).json, as: UTF8.self))
+        for entry in try f.service.timeline("2024-04-000001", disclosure: .masked, purpose: .testing) {
             var out: [UInt8] = []
             entry.write(into: &out)
             outputs.append(String(decoding: out, as: UTF8.self))
         }
-        for step in try f.service.replay("2024-04-000001", disclosure: .masked) {
+        for step in try f.service.replay("2024-04-000001", disclosure: .masked, purpose: .testing) {
             var out: [UInt8] = []
             step.write(into: &out)
             outputs.append(String(decoding: out, as: UTF8.self))
@@ -53,7 +53,7 @@ import Testing
             #expect(!output.contains("1995-06-01"))
         }
         // What they show: the masked number and the birth year.
-        let view = try f.service.caseView("2024-04-000001", disclosure: .masked).value
+        let view = try f.service.caseView("2024-04-000001", disclosure: .masked, purpose: .testing).value
         let masked = try #require(view["candidate"]?["idDocument"]?["number"]?.stringValue)
         let birth = try #require(view["candidate"]?["birthDate"]?.stringValue)
         #expect(masked == "110101********1232" && birth == "1995-**-**")
@@ -65,7 +65,7 @@ import Testing
 
     @Test func registrarsAndAuditorsSeeTheWholeNumber() throws {
         let f = try Fixture([Self.april, Line.apply("2024-04-000001", number: Self.number)])
-        let view = try f.service.caseView("2024-04-000001", disclosure: .full).value
+        let view = try f.service.caseView("2024-04-000001", disclosure: .full, purpose: .testing).value
         #expect(view["candidate"]?["idDocument"]?["number"]?.stringValue == Self.number)
         #expect(view["candidate"]?["birthDate"]?.stringValue == "1995-06-01")
         #expect(Disclosure.of(.registrar) == .full && Disclosure.of(.auditor) == .full)

@@ -88,16 +88,16 @@ import Testing
         }
 
         // Views, timeline and search show the facts, the personal fields erased.
-        let view = try JSONParser.parse(f.service.caseView("2024-04-000001", disclosure: .full).json)
+        let view = try JSONParser.parse(f.service.caseView("2024-04-000001", disclosure: .full, purpose: .testing).json)
         #expect(view["status"]?.stringValue == "withdrawn")
         #expect(view["candidate"]?["name"] == .null && view["candidate"]?["idDocument"]?["number"] == .null)
         #expect(view["candidate"]?["erased"] == .array([.string("identity"), .string("details")]))
         let past = try JSONParser.parse(
-            f.service.caseView("2024-04-000001", cut: .asOf(RFC3339.parse("2024-03-04T00:00:00+08:00")!), disclosure: .full)
+            f.service.caseView("2024-04-000001", cut: .asOf(RFC3339.parse("2024-03-04T00:00:00+08:00")!), disclosure: .full, purpose: .testing)
                 .json
         )
         #expect(past["candidate"]?["name"] == .null, "a past view cannot bring the data back")
-        let timeline = try f.service.timeline("2024-04-000001", disclosure: .full)
+        let timeline = try f.service.timeline("2024-04-000001", disclosure: .full, purpose: .testing)
         var lines: [UInt8] = []
         for entry in timeline {
             entry.event.write(into: &lines)

@@ -20,7 +20,9 @@ import Testing
         let process = Process()
         process.executableURL = URL(fileURLWithPath: docket)
         process.arguments = arguments
-        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        // Reads of personal data name a purpose; the tests give one unless they test its absence.
+        process.environment = ProcessInfo.processInfo.environment.merging(["DOCKET_PURPOSE": "test"]) { $1 }
+            .merging(environment) { $1 }
         let out = Pipe()
         let err = Pipe()
         process.standardOutput = out

@@ -25,6 +25,7 @@ import Testing
         let process = Process()
         process.executableURL = URL(fileURLWithPath: docket)
         process.arguments = arguments
+        process.environment = ProcessInfo.processInfo.environment.merging(["DOCKET_PURPOSE": "test"]) { $1 }
         let out = Pipe()
         process.standardOutput = out
         process.standardError = FileHandle.nullDevice

@@ -87,8 +87,12 @@ import Testing
         _ role: Actor.Role
     ) async throws -> Browser {
         let token = try #require(harness.tokens[role])
-        let (_, browser) = try await signIn(client, token: token)
-        return try #require(browser)
+        let (_, signedIn) = try await signIn(client, token: token)
+        let browser = try #require(signedIn)
+        // The console asks once per case why it is opened (issue 17): answered here for the
+        // fixture's case, as a user would on first opening it.
+        _ = try await get(client, "/console/cases/\(caseID)?purpose=complaint%20C-1", browser)
+        return browser
     }
 
     static func get(_ client: some TestClientProtocol, _ uri: String, _ browser: Browser) async throws -> TestResponse {
@@ -200,7 +204,7 @@ import Testing
             let (_, signedIn) = try await Self.signIn(client, token: try #require(harness.tokens[.supervisor]))
             let browser = try #require(signedIn)
             let before = harness.store.log.lastPosition
-            let page = Self.text(try await Self.get(client, "/console/cases/\(Self.caseID)", browser))
+            let page = Self.text(try await Self.get(client, "/console/cases/\(Self.caseID)?purpose=complaint", browser))
             let commandID = try #require(Self.hidden("commandId", in: page))
             let version = try #require(Self.hidden("expectedVersion", in: page))
             // Every form of the page carries the session's token: sign-out, lodge and note (resolve
@@ -286,7 +290,7 @@ import Testing
                 store: harness.store,
                 projector: .init(storeRoot: harness.store.root, log: harness.store.log, keys: harness.store.personalKeys)
             )
-            .timeline(Self.caseID, disclosure: .masked)
+            .timeline(Self.caseID, disclosure: .masked, purpose: try ReadPurpose("test", actorID: "tester", role: "auditor", channel: "cli"))
             let resolution = try #require(timeline.last { $0.event.type == "ComplaintResolved" })
             #expect(resolution.event.metadata.actorID == "supervisor-router")
             #expect(resolution.event.metadata.role == "supervisor")
@@ -501,6 +505,28 @@ import Testing
             #expect(lines.count > 1)
             let unknown = try await Self.get(client, "/console/reports/secrets.csv", browser)
             #expect(unknown.status == .notFound)
+        }
+    }
+
+    @Test func aCaseIsShownOnlyForAPurposeWhichIsRecordedWithEveryRead() async throws {
+        let harness = try Harness()
+        try await harness.app.test(.router) { client in
+            let token = try #require(harness.tokens[.supervisor])
+            let browser = try #require(try await Self.signIn(client, token: token).1)
+            let asked = try await Self.get(client, "/console/cases/\(Self.caseID)", browser)
+            #expect(asked.status == .ok)
+            #expect(Self.text(asked).contains("Why are you opening case"))
+            #expect(!Self.text(asked).contains("id=\"timeline\""), "nothing of the case before a purpose")
+            let blank = try await Self.get(client, "/console/cases/\(Self.caseID)?purpose=%20", browser)
+            #expect(blank.status == .badRequest && Self.text(blank).contains("purpose-error"))
+            let shown = try await Self.get(client, "/console/cases/\(Self.caseID)?purpose=complaint%20C-77", browser)
+            #expect(shown.status == .ok && Self.text(shown).contains("id=\"timeline\""))
+            // Asked once: the session remembers it for the case.
+            let again = try await Self.get(client, "/console/cases/\(Self.caseID)", browser)
+            #expect(Self.text(again).contains("id=\"timeline\""))
+            let records = try harness.service.accessRecords(of: Self.caseID).filter { $0.channel == "console" }
+            #expect(records.count == 2 && records.allSatisfy { $0.purpose == "complaint C-77" && $0.action == "case-page" })
+            #expect(records.first?.role == "supervisor" && records.first?.fields == ["identity:masked", "details"])
         }
     }
 }

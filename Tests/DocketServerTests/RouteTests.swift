@@ -62,18 +62,21 @@ import Testing
         let documented = try Self.documentedRoutes()
         #expect(registered.subtracting(documented).isEmpty, "not documented: \(registered.subtracting(documented))")
         #expect(documented.subtracting(registered).isEmpty, "not served: \(documented.subtracting(registered))")
-        #expect(registered.count == 20)
+        #expect(registered.count == 21)
     }
 
     /// Who may call what, written out independently of the server's own table.
     static let matrix: [(method: String, path: String, roles: Set<Actor.Role>)] = {
         let id = CommandWorkload.caseID(0)
-        let writers: Set<Actor.Role> = [.admin, .examiner, .portal, .registrar, .payments, .supervisor, .certifier]
+        let writers: Set<Actor.Role> = [
+            .admin, .examiner, .portal, .registrar, .payments, .supervisor, .certifier, .privacyOfficer,
+        ]
         return [
             ("POST", "/v1/commands", writers),
             ("GET", "/v1/cases/\(id)", writers.union([.auditor])),
             ("GET", "/v1/cases/\(id)/timeline", writers.union([.auditor])),
             ("GET", "/v1/cases/\(id)/replay", writers.union([.auditor])),
+            ("GET", "/v1/cases/\(id)/access", [.auditor, .privacyOfficer]),
             ("GET", "/v1/batches/2024-04", writers.union([.auditor])),
             ("GET", "/v1/search?q=x", [.supervisor, .registrar, .auditor, .admin]),
             ("GET", "/v1/reports/revenue", [.reporter, .auditor, .admin, .supervisor]),

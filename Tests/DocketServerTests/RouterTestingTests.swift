@@ -24,6 +24,7 @@ import Testing
         let root: String
         let store: DocketStore
         let app: Application<RouterResponder<DocketRequestContext>>
+        let service: DocketService
         var tokens: [Actor.Role: String] = [:]
 
         init(limits: ServerLimits = ServerLimits()) throws {
@@ -44,8 +45,9 @@ import Testing
             _ = try projector.catchUp()
             var logger = Logger(label: "docket.router-test")
             logger.logLevel = .critical
+            service = DocketService(store: store, projector: projector, modelsFollowLog: true)
             let router = DocketServer.router(
-                service: DocketService(store: store, projector: projector, modelsFollowLog: true),
+                service: service,
                 tokens: try TokenBook(path: TokenFile.path(storeRoot: path)),
                 metrics: ServerMetrics(),
                 follower: ProjectionFollower(projector: projector, log: store.log, logger: logger),
@@ -63,6 +65,7 @@ import Testing
         func headers(_ role: Actor.Role?, contentType: String? = nil) -> HTTPFields {
             var fields = HTTPFields()
             if let role, let token = tokens[role] { fields[.authorization] = "Bearer \(token)" }
+            fields[HTTPField.Name("Docket-Purpose")!] = "test"
             if let contentType { fields[.contentType] = contentType }
             return fields
         }

@@ -272,3 +272,8 @@ extension Line {
         return body + String(Array("10X98765432")[sum % 11])
     }
 }
+
+extension ReadPurpose {
+    /// The purpose tests read personal data for (recorded in the store's access log like any).
+    public static let testing = try! ReadPurpose("test", actorID: "tester", role: "auditor", channel: "cli")
+}

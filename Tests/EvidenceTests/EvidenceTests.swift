@@ -56,7 +56,7 @@ import Testing
         let service = store.service
         let (size, _) = try service.makeCheckpoint(signer: signer)
         #expect(size == store.store.log.lastPosition)
-        let bundle = try service.evidence("2024-04-000001", disclosure: .full).json
+        let bundle = try service.evidence("2024-04-000001", disclosure: .full, purpose: .testing).json
         let expected = try service.foldedCase("2024-04-000001").status.rawValue
         // Only the file travels: the store is gone when it is verified.
         let file = NSTemporaryDirectory() + "bundle-\(UUID().uuidString).json"
@@ -87,7 +87,7 @@ import Testing
     @Test func tamperingWithAnyPartOfABundleIsDetectedAndNamed() throws {
         let (store, signer) = try Self.store()
         _ = try store.service.makeCheckpoint(signer: signer)
-        let bundle = try store.service.evidence("2024-04-000001", disclosure: .full)
+        let bundle = try store.service.evidence("2024-04-000001", disclosure: .full, purpose: .testing)
         func failures(_ change: (inout EvidenceBundle) -> Void) -> [String] {
             var copy = bundle
             change(&copy)
@@ -149,7 +149,7 @@ import Testing
             "a checkpoint signed by another key than the trusted one"
         )
         // Another case's events in this case's bundle.
-        let neighbour = try store.service.evidence("2024-04-000002", disclosure: .full)
+        let neighbour = try store.service.evidence("2024-04-000002", disclosure: .full, purpose: .testing)
         #expect(
             failures { $0.caseEvents[5] = neighbour.caseEvents[5] }.contains { $0.contains("not case 2024-04-000001") }
         )
@@ -166,7 +166,7 @@ import Testing
             }
         )
         // A full bundle may withhold nothing.
-        let masked = try store.service.evidence("2024-04-000001", disclosure: .masked)
+        let masked = try store.service.evidence("2024-04-000001", disclosure: .masked, purpose: .testing)
         #expect(
             failures { $0.caseEvents[0] = masked.caseEvents[0] }.contains { $0.contains("only a masked bundle may do") }
         )
@@ -178,7 +178,7 @@ import Testing
     @Test func aMaskedBundleWithholdsTheIdentityNumberYetProvesWhereItsRecordIs() throws {
         let (store, signer) = try Self.store()
         _ = try store.service.makeCheckpoint(signer: signer)
-        let bundle = try store.service.evidence("2024-04-000001", disclosure: .masked)
+        let bundle = try store.service.evidence("2024-04-000001", disclosure: .masked, purpose: .testing)
         let text = Self.text(bundle.json)
         #expect(!text.contains(Self.number))
         #expect(!text.contains(String(Self.number.dropFirst(6).prefix(8))), "not even the birth date digits")
@@ -225,7 +225,7 @@ import Testing
         }
         let second = try service.makeCheckpoint(signer: signer)
         #expect(second.size > first.size)
-        let bundle = try service.evidence("2024-04-000001", checkpointSize: first.size, disclosure: .full)
+        let bundle = try service.evidence("2024-04-000001", checkpointSize: first.size, disclosure: .full, purpose: .testing)
         let report = BundleVerifier.verify(bundle.json, trusting: signer.verifier)
         #expect(report.ok, "\(report.failures)")
         #expect(report.proven.contains { $0.contains("only grew from \(first.size) to \(second.size)") })
@@ -288,7 +288,7 @@ import Testing
         try forged.reopen()
         // The store refuses to export against a checkpoint its tree no longer matches…
         #expect(throws: DocketError.self) {
-            _ = try forged.service.evidence("2024-04-000001", checkpointSize: checkpoint.size, disclosure: .full)
+            _ = try forged.service.evidence("2024-04-000001", checkpointSize: checkpoint.size, disclosure: .full, purpose: .testing)
         }
         // …and a bundle the forger assembles by hand (the honest proofs, the forged records)
         // fails offline.
@@ -297,7 +297,7 @@ import Testing
                 "2024-04-000001",
                 checkpointSize: checkpoint.size,
                 disclosure: .full
-            )
+            , purpose: .testing)
             for i in bundle.caseEvents.indices {
                 let position = bundle.caseEvents[i].position
                 bundle.caseEvents[i].record = try log.leaf(at: position).record

@@ -50,7 +50,7 @@ import Testing
             encoding: .utf8
         )
         try note.full.write(to: folder.appendingPathComponent("checkpoint.note"), atomically: true, encoding: .utf8)
-        try Data(try store.service.evidence("2024-04-000001", disclosure: .full).json)
+        try Data(try store.service.evidence("2024-04-000001", disclosure: .full, purpose: .testing).json)
             .write(to: folder.appendingPathComponent("bundle.json"))
         let (salt, record) = try store.store.log.leaf(at: 2)
         let leaf = MerkleHash.leaf(salt + record)

@@ -96,13 +96,12 @@ struct CasePage {
         service: DocketService,
         user: ConsoleUser,
         role: Actor.Role,
+        purpose: ReadPurpose,
         filter: TimelineFilter,
         posted: (command: String, form: CommandForm.Posted, field: String?, message: String)? = nil
     ) throws(DocketError) {
         let disclosure = Disclosure.of(role)
-        let view = try service.foldedCase(caseID)
-        let timeline = try service.timeline(caseID, disclosure: disclosure)
-        let replay = try service.replay(caseID, disclosure: disclosure)
+        let (view, timeline, replay) = try service.casePage(caseID, disclosure: disclosure, purpose: purpose)
         let json = view.json(disclosure)
         let state = view.state
 
@@ -113,13 +112,15 @@ struct CasePage {
         status = view.status.rawValue
         statusTone = StatusTone.of(status)
         let candidate = json["candidate"]
-        name = candidate?["name"]?.stringValue ?? "—"
-        idNumber = candidate?["idDocument"]?["number"]?.stringValue ?? "—"
+        // Erased personal data (issue 17) says so rather than looking merely missing.
+        let gone = candidate?["erased"] != nil ? "[erased]" : "—"
+        name = candidate?["name"]?.stringValue ?? gone
+        idNumber = candidate?["idDocument"]?["number"]?.stringValue ?? gone
         idType = candidate?["idDocument"]?["type"]?.stringValue ?? "—"
-        birthDate = candidate?["birthDate"]?.stringValue ?? "—"
+        birthDate = candidate?["birthDate"]?.stringValue ?? gone
         region = candidate?["region"]?.stringValue ?? "—"
         contact =
-            candidate?["contact"].map { "\($0["channel"]?.stringValue ?? "") \($0["address"]?.stringValue ?? "")" }
+            candidate?["contact"].map { "\($0["channel"]?.stringValue ?? "") \($0["address"]?.stringValue ?? gone)" }
             ?? "—"
         occupation = json["occupation"]?.stringValue ?? "—"
         level = json["level"]?.intValue.map(String.init) ?? "—"

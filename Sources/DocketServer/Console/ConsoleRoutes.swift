@@ -213,7 +213,56 @@ struct ConsoleRoutes: Sendable {
         for (key, value) in request.uri.queryParameters { query[String(key)] = String(value) }
         let filter = TimelineFilter(query: query)
         let done = query["done"].flatMap(CommandForm.done)
-        return try await renderCase(id, user: user, role: session.holder.role, filter: filter, saved: saved, done: done)
+        let purpose: ReadPurpose
+        switch readPurpose(id, request, session, user) {
+        case .success(let p): purpose = p
+        case .failure(let ask): return ask.response
+        }
+        return try await renderCase(
+            id,
+            user: user,
+            role: session.holder.role,
+            purpose: purpose,
+            filter: filter,
+            saved: saved,
+            done: done
+        )
+    }
+
+    /// A page that asks for a purpose (with the answer's problem, if one was given).
+    struct PurposeQuestion: Error {
+        var response: Response
+    }
+
+    /// Why this session reads case `id`: the `purpose` parameter (then remembered for the
+    /// session), or the one given before; otherwise the page that asks.
+    func readPurpose(
+        _ id: String,
+        _ request: Request,
+        _ session: ConsoleSession,
+        _ user: ConsoleUser
+    ) -> Result<ReadPurpose, PurposeQuestion> {
+        let given = request.uri.queryParameters.get("purpose")
+        let text = given ?? session.purposes[id]
+        do throws(DocketError) {
+            let purpose = try ReadPurpose(
+                text,
+                actorID: session.holder.actor,
+                role: session.holder.role.rawValue,
+                channel: "console"
+            )
+            if given != nil { sessions.setPurpose(session.id, caseID: id, purpose: purpose.text) }
+            return .success(purpose)
+        } catch {
+            let asked = PurposePage(
+                user: user,
+                caseID: id,
+                action: request.uri.path,
+                purpose: String((given ?? "").prefix(200)),
+                error: given == nil ? nil : error.message
+            )
+            return .failure(PurposeQuestion(response: page(asked, "purpose", status: given == nil ? .ok : .badRequest)))
+        }
     }
 
     /// The case page (or its saved view, or the page again with a refused form).
@@ -221,6 +270,7 @@ struct ConsoleRoutes: Sendable {
         _ id: String,
         user: ConsoleUser,
         role: Actor.Role,
+        purpose: ReadPurpose,
         filter: TimelineFilter,
         saved: Bool,
         done: String? = nil,
@@ -233,7 +283,15 @@ struct ConsoleRoutes: Sendable {
             // A saved view is stamped with the log position it shows: built again if the
             // log grew while it was being built (so nothing at or before the stamp is missing).
             func build() throws(DocketError) -> CasePage {
-                try CasePage(caseID: id, service: service, user: user, role: role, filter: filter, posted: posted)
+                try CasePage(
+                    caseID: id,
+                    service: service,
+                    user: user,
+                    role: role,
+                    purpose: purpose,
+                    filter: filter,
+                    posted: posted
+                )
             }
             var attempts = 0
             var position = service.logPosition
@@ -287,10 +345,15 @@ struct ConsoleRoutes: Sendable {
         guard let id = context.parameters.get("id"), StreamName.isValidID(id) else {
             return failure(user, DocketError(.caseNotFound, "a case id is 1 to 64 of A-Z a-z 0-9 . _ -"))
         }
+        let purpose: ReadPurpose
+        switch readPurpose(id, request, session, user) {
+        case .success(let p): purpose = p
+        case .failure(let ask): return ask.response
+        }
         let service = self.service
         let disclosure = Disclosure.of(session.holder.role)
         let made: Result<[UInt8], DocketError> = try await Self.offPool { () throws(DocketError) in
-            (try service.evidence(id, disclosure: disclosure).json)
+            (try service.evidence(id, disclosure: disclosure, purpose: purpose).json)
         }
         switch made {
         case .success(let bytes):
@@ -345,10 +408,16 @@ struct ConsoleRoutes: Sendable {
                 message += " (\(code.rawValue))"
             }
         }
+        let purpose: ReadPurpose
+        switch readPurpose(id, request, session, user) {
+        case .success(let p): purpose = p
+        case .failure(let ask): return ask.response
+        }
         return try await renderCase(
             id,
             user: user,
             role: session.holder.role,
+            purpose: purpose,
             filter: TimelineFilter(query: [:]),
             saved: false,
             posted: (command, form, outcome.rejection?.field, message),

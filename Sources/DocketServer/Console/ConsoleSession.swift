@@ -15,6 +15,9 @@ struct ConsoleSession: Sendable {
     var csrf: String
     var started: ContinuousClock.Instant
     var lastSeen: ContinuousClock.Instant
+    /// Why this user opened each case (issue 17): asked once per case and session, recorded
+    /// with every read of the case's personal data.
+    var purposes: [String: String] = [:]
 
     /// 32 random bytes as base64url without padding (43 characters).
     static func randomToken() -> String {

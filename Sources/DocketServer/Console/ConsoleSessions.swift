@@ -46,6 +46,17 @@ final class ConsoleSessions: @unchecked Sendable {
         }
     }
 
+    /// Remembers why session `id` opens case `caseID`.
+    func setPurpose(_ id: String, caseID: String, purpose: String) {
+        lock.withLock {
+            guard sessions[id] != nil else { return }
+            // A session keeps the purposes of at most 200 cases (the oldest forgotten first is
+            // not worth the bookkeeping: the whole list starts again).
+            if sessions[id]!.purposes.count >= 200 { sessions[id]!.purposes.removeAll() }
+            sessions[id]!.purposes[caseID] = purpose
+        }
+    }
+
     /// Ends session `id` (sign-out, or its token revoked).
     func end(_ id: String) { lock.withLock { sessions[id] = nil } }
 

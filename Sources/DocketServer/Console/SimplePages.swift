@@ -27,3 +27,16 @@ struct OpenCasePage {
     var role: String
     var error: String?
 }
+
+/// The question the console asks before it shows a case's personal data (issue 17): why this
+/// case is being opened. The answer is kept for the session and recorded with every read.
+struct PurposePage {
+    var title = "Why are you opening this case?"
+    var user: ConsoleUser?
+    var inlineCSS: String?
+    var caseID: String
+    /// Where the answer goes (the case page, its saved view, its evidence).
+    var action: String
+    var purpose: String
+    var error: String?
+}

@@ -121,7 +121,12 @@ struct HTTPTestClient {
     ) -> [UInt8] {
         var head = "\(method) \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n"
         if let token { head += "Authorization: Bearer \(token)\r\n" }
-        for (name, value) in headers { head += "\(name): \(value)\r\n" }
+        // Reads of personal data name a purpose: every request gives one unless the test sets
+        // its own (an empty one tests its absence).
+        if !headers.keys.contains(where: { $0.lowercased() == "docket-purpose" }) { head += "Docket-Purpose: test\r\n" }
+        for (name, value) in headers where !(name.lowercased() == "docket-purpose" && value.isEmpty) {
+            head += "\(name): \(value)\r\n"
+        }
         if !body.isEmpty || method == "POST" { head += "Content-Length: \(body.count)\r\n" }
         head += "\r\n"
         return Array(head.utf8) + body
