@@ -404,22 +404,18 @@ public enum EventCoding {
     }
 
     /// Decodes a stored payload (compact JSON bytes): by the fast path for payloads in the
-    /// store's own form, else by the general decoder, opening sealed personal data of `stream`
-    /// under `keys` (``PersonalSeal``; without a key, the sealed fields read as erased).
+    /// store's own form (sealed ones too), else by the general decoder, opening sealed personal
+    /// data of `stream` under `keys` (``PersonalSeal``; without a key, sealed fields read as
+    /// erased).
     public static func decode(
         type: String,
         payload: [UInt8],
         stream: String = "",
         keys: (any PersonalDataKeys)? = nil
     ) throws(DecodingError) -> DomainEvent {
-        if let event = StoredPayloadReader.decode(type: type, payload: payload) { return event }
-        let data: JSONValue
-        do throws(JSONParseError) {
-            data = try JSONParser.parse(payload)
-        } catch {
-            throw DecodingError(type: type, rejection: Rejection(.invalidJSON, "the stored data is not JSON: \(error)"))
+        try payload.withUnsafeBufferPointer { (buffer) throws(DecodingError) -> DomainEvent in
+            try decode(type: type, buffer: buffer, stream: stream, keys: keys)
         }
-        return try decode(type: type, data: data, stream: stream, keys: keys)
     }
 
     /// Decodes a stored payload lent in place (``EventLog/scan(from:through:_:)``), copying
@@ -430,8 +426,23 @@ public enum EventCoding {
         stream: String = "",
         keys: (any PersonalDataKeys)? = nil
     ) throws(DecodingError) -> DomainEvent {
-        let bytes = payload.assumingMemoryBound(to: UInt8.self)
+        try decode(type: type, buffer: payload.assumingMemoryBound(to: UInt8.self), stream: stream, keys: keys)
+    }
+
+    static func decode(
+        type: String,
+        buffer bytes: UnsafeBufferPointer<UInt8>,
+        stream: String,
+        keys: (any PersonalDataKeys)?
+    ) throws(DecodingError) -> DomainEvent {
         if let event = StoredPayloadReader.decode(type: type, buffer: bytes) { return event }
+        do throws(Rejection) {
+            if let event = try PersonalSeal.decodeSealed(type: type, buffer: bytes, stream: stream, keys: keys) {
+                return event
+            }
+        } catch {
+            throw DecodingError(type: type, rejection: error)
+        }
         let data: JSONValue
         do throws(JSONParseError) {
             data = try JSONParser.parse(buffer: bytes)
@@ -455,19 +466,18 @@ public enum EventCoding {
         return (event, PersonalSeal.interchangeData(of: event))
     }
 
-    /// Decodes `data` after opening its sealed or erased personal data (``PersonalSeal``).
+    /// Decodes `data` (a parsed stored payload or an imported line's `data`) after opening its
+    /// sealed or erased personal data (``PersonalSeal``).
     public static func decode(
         type: String,
         data: JSONValue,
         stream: String,
         keys: (any PersonalDataKeys)?
     ) throws(DecodingError) -> DomainEvent {
-        let opened: JSONValue
         do throws(Rejection) {
-            opened = try PersonalSeal.open(data, type: type, stream: stream, keys: keys).data
+            return try PersonalSeal.decode(data, type: type, stream: stream, keys: keys)
         } catch {
             throw DecodingError(type: type, rejection: error)
         }
-        return try decode(type: type, data: opened)
     }
 }

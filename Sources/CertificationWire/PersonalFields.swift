@@ -102,30 +102,6 @@ public enum PersonalFields {
         into = .object(target)
     }
 
-    /// Puts every value of `secret` back into `value` (the inverse of ``move``).
-    static func merge(_ secret: JSONValue, into value: inout JSONValue) {
-        switch (secret, value) {
-        case (.object(let s), .object(var o)):
-            for (key, v) in s.members {
-                if var existing = o[key], case .object = v {
-                    merge(v, into: &existing)
-                    o.set(key, existing)
-                } else if var existing = o[key], case .array = v {
-                    merge(v, into: &existing)
-                    o.set(key, existing)
-                } else {
-                    o.set(key, v)
-                }
-            }
-            value = .object(o)
-        case (.array(let s), .array(var items)) where s.count == items.count:
-            for i in items.indices { merge(s[i], into: &items[i]) }
-            value = .array(items)
-        default:
-            value = secret
-        }
-    }
-
     /// Sets the value at `path` to `erased` where its parent exists (every element for `*`).
     static func fill(_ path: ArraySlice<String>, with erased: JSONValue, in value: inout JSONValue) {
         guard let head = path.first else { return }

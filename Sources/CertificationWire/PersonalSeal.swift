@@ -4,28 +4,31 @@ import DocketJSON
 
 /// Sealing a case event's personal data under its case's keys, and opening it again (issue 17).
 ///
-/// A stored payload keeps every field the rules, read models and reports use in clear; the
-/// fields of ``PersonalFields`` move, per group, into an AES-256-GCM box under that case's key
-/// of the group, and the payload gains one member:
+/// A sealed payload is the event in the store's own form with each sealed group's fields at
+/// their erased values (``CaseEvent/erasing(_:)``: the empty string, `0001-01-01` for a birth
+/// date), followed by one member holding a box per group:
 ///
 /// ```
-/// "sealed":{"identity":{"key":1,"box":"<base64 nonce‖ciphertext‖tag>"},"details":{…}}
+/// {…,"candidate":{"name":"","birthDate":"0001-01-01",…},…,"sealed":{"identity":{"key":1,"box":"<base64>"},"details":{…}}}
 /// ```
 ///
-/// The box holds the moved fields as a JSON object of the same shape; its associated data binds
-/// it to the stream, event type, group and key generation, so a box cannot be moved to another
-/// case or event. The log's checksums, hash chain and Merkle tree cover the boxes as stored,
-/// so the log verifies with or without keys. A group whose key is destroyed opens as *erased*:
-/// its fields hold their erased values (``PersonalFields/Field/erased``).
+/// A box is AES-256-GCM (`nonce ‖ ciphertext ‖ tag`) over the group's values as a JSON list
+/// (``PersonalValues``), under the case's key of that group and generation; its associated
+/// data binds it to the stream, event type, group and generation, so a box cannot be moved to
+/// another case or event. Everything rules, read models and reports use stays in clear; the
+/// log's checksums, hash chain and Merkle tree cover the boxes as stored, so the log verifies
+/// with or without keys. A box whose key is destroyed is simply not opened: the event reads as
+/// erased. A group with nothing to hide (an approval's empty reasons) is not sealed.
 ///
 /// The interchange format (export, import, the live feed, timelines) carries personal data
-/// opened; an erased group's fields are left out and named in `"erased":["identity"]`. Import
-/// records such an event with the same marker.
+/// opened; an erased group's fields are left out and named in `"erased":["identity"]`.
 public enum PersonalSeal {
-    /// The stored payload of `event` on `stream`, its personal fields sealed under `keys` (the
-    /// event's first use of a new key is at log position `position`). Without keys, the fields
-    /// stay in clear (a store made before sealing). Erased groups are left out and named.
-    /// - Throws: `storeFailed`-like ``SealingError`` when no key can be had.
+    // MARK: Writing
+
+    /// The stored payload of `event` on `stream`, its personal data sealed under `keys` (a new
+    /// key is first used at log position `position`). Without keys (a store made before
+    /// sealing), personal data stays in clear and erased groups are named (`"erased"`).
+    /// - Throws: ``SealingError`` when no key can be had.
     public static func storedPayload(
         of event: DomainEvent,
         stream: String,
@@ -35,63 +38,81 @@ public enum PersonalSeal {
         guard case .caseEvent(let caseEvent) = event, !caseEvent.personalGroups.isEmpty else {
             return EventCoding.payload(of: event)
         }
-        let erased = caseEvent.erasedGroups
-        guard keys != nil || !erased.isEmpty else { return EventCoding.payload(of: event) }
-        let type = caseEvent.typeName
-        let fields = PersonalFields.fields(of: type)
-        var data = EventCoding.data(of: caseEvent)
-        var sealed = JSONObject()
-        for (name, group) in PersonalDataGroups.named where caseEvent.personalGroups.contains(group) {
-            var secret = JSONValue.object(JSONObject())
-            for field in fields where field.group == group {
-                PersonalFields.move(field.path[...], from: &data, into: &secret)
-            }
-            if erased.contains(group) { continue }
-            guard let keys else {
-                PersonalFields.merge(secret, into: &data)  // (not reached: erased-only without keys)
-                continue
-            }
+        guard let keys else { return interchangeData(of: event) }
+        let live = caseEvent.personalGroups.subtracting(caseEvent.erasedGroups)
+        var boxes: [(name: String, generation: Int, box: [UInt8])] = []
+        var sealed: PersonalDataGroups = []
+        for (name, group) in PersonalDataGroups.named where live.contains(group) {
+            let values = PersonalValues.values(of: caseEvent, group)
+            if PersonalValues.areEmpty(values) { continue }
             guard let caseID = StreamName.caseID(of: stream),
                 let (generation, key) = keys.sealingKey(caseID: caseID, group: group, position: position)
             else { throw SealingError(message: "no key to seal the \(name) data of \(stream) under") }
             var plain: [UInt8] = []
-            JSONWriter.write(secret, into: &plain)
-            let box: AES.GCM.SealedBox
+            JSONWriter.write(.array(values), into: &plain)
             do {
-                box = try AES.GCM.seal(
+                let box = try AES.GCM.seal(
                     plain,
                     using: key,
-                    authenticating: associatedData(stream: stream, type: type, group: name, generation: generation)
+                    authenticating: associatedData(stream: stream, type: caseEvent.typeName, group: name, generation: generation)
                 )
+                boxes.append((name, generation, Array(box.combined!)))
             } catch {
                 throw SealingError(message: "cannot seal the \(name) data of \(stream): \(error)")
             }
-            sealed.set(
-                name,
-                .object(["key": .int(generation), "box": .string(Base64.encode(Array(box.combined!)))])
-            )
+            sealed.insert(group)
         }
-        guard case .object(var object) = data else { return EventCoding.payload(of: event) }
-        if !erased.isEmpty { object.set("erased", .array(erased.names.map(JSONValue.string))) }
-        if sealed.count > 0 { object.set("sealed", .object(sealed)) }
-        var out: [UInt8] = []
-        JSONWriter.write(.object(object), into: &out)
+        // The clear part: the event with what was sealed (and what was erased) at its erased values.
+        var out = EventCoding.payload(of: .caseEvent(caseEvent.erasing(sealed)))
+        guard !boxes.isEmpty else { return out }
+        out.removeLast()  // the closing brace
+        out += Array(",\"sealed\":{".utf8)
+        for (i, box) in boxes.enumerated() {
+            if i > 0 { out.append(0x2C) }
+            out += Array("\"\(box.name)\":{\"key\":\(box.generation),\"box\":\"".utf8)
+            out += Array(Base64.encode(box.box).utf8)
+            out += Array("\"}".utf8)
+        }
+        out += Array("}}".utf8)
         return out
     }
 
-    /// `data` (a stored payload or an imported line's data) with its sealed groups opened under
-    /// `keys` and its erased groups' fields set to their erased values; `data` itself when it
-    /// holds neither marker.
-    /// - Throws: a ``Rejection`` when a box is malformed or fails authentication (tampered
-    ///   with, or moved from another event).
-    public static func open(
-        _ data: JSONValue,
+    // MARK: Reading
+
+    /// The event a stored payload holds, its sealed groups opened under `keys`; `nil` when the
+    /// payload holds no box or is not in the store's own form (the general decoder then reads it).
+    /// - Throws: a ``Rejection`` when a box is malformed or fails authentication.
+    static func decodeSealed(
         type: String,
+        buffer: UnsafeBufferPointer<UInt8>,
         stream: String,
         keys: (any PersonalDataKeys)?
-    ) throws(Rejection) -> (data: JSONValue, erased: PersonalDataGroups) {
+    ) throws(Rejection) -> DomainEvent? {
+        guard let marker = sealedMarker(in: buffer),
+            case .caseEvent(let clear)? = StoredPayloadReader.decode(
+                type: type,
+                buffer: UnsafeBufferPointer(rebasing: buffer[0..<marker]),
+                openEnded: true
+            )
+        else { return nil }
+        let tail = Array(buffer[(marker + sealedPrefix.count - 1)...])  // from the `{` of the boxes
+        guard tail.count >= 2, tail[tail.count - 1] == 0x7D else { return nil }
+        let boxes: JSONValue
+        do throws(JSONParseError) { boxes = try JSONParser.parse(Array(tail.dropLast())) } catch {
+            throw Rejection(.invalidField, "the sealed boxes are not JSON: \(error)", field: "data.sealed")
+        }
+        return .caseEvent(try open(clear, boxes: boxes, type: type, stream: stream, keys: keys))
+    }
+
+    /// `data` (a stored payload or an imported line's `data`, parsed) as its event: sealed
+    /// groups opened under `keys`, erased ones (named in `"erased"`, or whose key is gone) at
+    /// their erased values.
+    /// - Throws: a ``Rejection`` naming the field at fault.
+    static func decode(_ data: JSONValue, type: String, stream: String, keys: (any PersonalDataKeys)?)
+        throws(Rejection) -> DomainEvent
+    {
         guard case .object(var object) = data, object["sealed"] != nil || object["erased"] != nil else {
-            return (data, [])
+            return try clearEvent(type: type, data: data)
         }
         var erased: PersonalDataGroups = []
         if let list = object.remove("erased") {
@@ -105,61 +126,86 @@ public enum PersonalSeal {
                 erased.insert(group)
             }
         }
-        var opened = JSONValue.object(object)
-        if let boxes = object.remove("sealed") {
-            opened = .object(object)
-            guard case .object(let members) = boxes else {
-                throw Rejection(.invalidField, "sealed is an object of boxes", field: "data.sealed")
-            }
-            for (name, value) in members.members {
-                guard let group = PersonalDataGroups(name: name), case .object(let sealedBox) = value,
-                    case .number(let number)? = sealedBox["key"], let generation = Int(number.text),
-                    let boxText = sealedBox["box"]?.stringValue, let combined = Base64.decode(boxText)
-                else {
-                    throw Rejection(.invalidField, "sealed.\(name) is not a box", field: "data.sealed.\(name)")
-                }
-                guard let caseID = StreamName.caseID(of: stream),
-                    let key = keys?.key(caseID: caseID, group: group, generation: generation)
-                else {
-                    erased.insert(group)
-                    continue
-                }
-                let plain: [UInt8]
-                do {
-                    plain = Array(
-                        try AES.GCM.open(
-                            AES.GCM.SealedBox(combined: combined),
-                            using: key,
-                            authenticating: associatedData(stream: stream, type: type, group: name, generation: generation)
-                        )
-                    )
-                } catch {
-                    throw Rejection(
-                        .invalidField,
-                        "the sealed \(name) data does not open under its key: tampered with, or not this event's",
-                        field: "data.sealed.\(name)"
-                    )
-                }
-                let secret: JSONValue
-                do throws(JSONParseError) { secret = try JSONParser.parse(plain) } catch {
-                    throw Rejection(.invalidField, "the sealed \(name) data is not JSON", field: "data.sealed.\(name)")
-                }
-                PersonalFields.merge(secret, into: &opened)
-            }
-        }
+        let boxes = object.remove("sealed")
+        var clear = JSONValue.object(object)
         for field in PersonalFields.fields(of: type) where erased.contains(field.group) {
-            if let value = field.erased { PersonalFields.fill(field.path[...], with: value, in: &opened) }
+            if let value = field.erased { PersonalFields.fill(field.path[...], with: value, in: &clear) }
         }
-        return (opened, erased)
+        let event = try clearEvent(type: type, data: clear)
+        guard let boxes else { return event }
+        guard case .caseEvent(let caseEvent) = event else { return event }
+        return .caseEvent(try open(caseEvent, boxes: boxes, type: type, stream: stream, keys: keys))
     }
+
+    /// `event` with each box of `boxes` opened and its values put back (a box whose key is gone
+    /// stays closed: its group reads as erased).
+    static func open(
+        _ event: CaseEvent,
+        boxes: JSONValue,
+        type: String,
+        stream: String,
+        keys: (any PersonalDataKeys)?
+    ) throws(Rejection) -> CaseEvent {
+        guard case .object(let members) = boxes else {
+            throw Rejection(.invalidField, "sealed is an object of boxes", field: "data.sealed")
+        }
+        var opened = event
+        for (name, value) in members.members {
+            guard let group = PersonalDataGroups(name: name), case .object(let sealedBox) = value,
+                case .number(let number)? = sealedBox["key"], let generation = Int(number.text),
+                let boxText = sealedBox["box"]?.stringValue, let combined = Base64.decode(boxText)
+            else {
+                throw Rejection(.invalidField, "sealed.\(name) is not a box", field: "data.sealed.\(name)")
+            }
+            guard let caseID = StreamName.caseID(of: stream),
+                let key = keys?.key(caseID: caseID, group: group, generation: generation)
+            else { continue }
+            let plain: [UInt8]
+            do {
+                plain = Array(
+                    try AES.GCM.open(
+                        AES.GCM.SealedBox(combined: combined),
+                        using: key,
+                        authenticating: associatedData(stream: stream, type: type, group: name, generation: generation)
+                    )
+                )
+            } catch {
+                throw Rejection(
+                    .invalidField,
+                    "the sealed \(name) data does not open under its key: tampered with, or not this event's",
+                    field: "data.sealed.\(name)"
+                )
+            }
+            guard case .array(let values)? = try? JSONParser.parse(plain),
+                let restored = PersonalValues.restore(opened, group, values)
+            else {
+                throw Rejection(.invalidField, "the sealed \(name) data does not fit a \(type)", field: "data.sealed.\(name)")
+            }
+            opened = restored
+        }
+        return opened
+    }
+
+    // MARK: The interchange form
 
     /// The interchange `data` of an opened event: its personal data in clear, an erased group's
     /// fields left out and named in `erased`.
     public static func interchangeData(of event: DomainEvent) -> [UInt8] {
         guard case .caseEvent(let caseEvent) = event, !caseEvent.erasedGroups.isEmpty,
-            let payload = try? storedPayload(of: event, stream: "", position: 0, keys: nil)
+            case .object(var object) = EventCoding.data(of: event)
         else { return EventCoding.payload(of: event) }
-        return payload
+        let erased = caseEvent.erasedGroups
+        var value = JSONValue.object(object)
+        var discarded = JSONValue.object(JSONObject())
+        for field in PersonalFields.fields(of: caseEvent.typeName) where erased.contains(field.group) {
+            PersonalFields.move(field.path[...], from: &value, into: &discarded)
+        }
+        guard case .object(let stripped) = value else { return EventCoding.payload(of: event) }
+        object = stripped
+        object.set("erased", .array(erased.names.map(JSONValue.string)))
+        var out: [UInt8] = []
+        JSONWriter.write(.object(object), into: &out)
+        return out
     }
 
     /// Interchange `data` (as a read model keeps it) with the fields of `groups` left out and
@@ -167,34 +213,54 @@ public enum PersonalSeal {
     public static func erase(_ data: [UInt8], type: String, groups: PersonalDataGroups) -> [UInt8] {
         let fields = PersonalFields.fields(of: type).filter { groups.contains($0.group) }
         guard !fields.isEmpty, case .object(var object)? = try? JSONParser.parse(data) else { return data }
-        var names = Set(
-            (object.remove("erased")?.arrayValue ?? []).compactMap { $0.stringValue.flatMap(PersonalDataGroups.init(name:)) }
-        )
+        var all = groups
+        for item in object.remove("erased")?.arrayValue ?? [] {
+            if let group = item.stringValue.flatMap(PersonalDataGroups.init(name:)) { all.formUnion(group) }
+        }
         var value = JSONValue.object(object)
         var discarded = JSONValue.object(JSONObject())
         for field in fields { PersonalFields.move(field.path[...], from: &value, into: &discarded) }
-        for (_, group) in PersonalDataGroups.named where groups.contains(group) { names.insert(group) }
         guard case .object(var result) = value else { return data }
-        let all = names.reduce(into: PersonalDataGroups()) { $0.formUnion($1) }
         result.set("erased", .array(all.names.map(JSONValue.string)))
         var out: [UInt8] = []
         JSONWriter.write(.object(result), into: &out)
         return out
     }
 
-    /// Whether a stored payload holds sealed personal data (its `"sealed":{` member, which no
-    /// string value can fake: quotes inside strings are escaped).
-    public static func isSealed(_ payload: [UInt8]) -> Bool {
-        let marker = Array(",\"sealed\":{".utf8)
-        guard payload.count > marker.count else { return false }
-        return payload.withUnsafeBufferPointer { bytes in
-            var i = 0
-            while i + marker.count <= bytes.count {
-                if bytes[i] == 0x2C, bytes[i + 1] == 0x22, Array(bytes[i..<(i + marker.count)]) == marker { return true }
-                i += 1
-            }
-            return false
+    // MARK: Helpers
+
+    /// The tree decoder's event, its error as the rejection it carries.
+    static func clearEvent(type: String, data: JSONValue) throws(Rejection) -> DomainEvent {
+        do throws(EventCoding.DecodingError) { return try EventCoding.decode(type: type, data: data) } catch {
+            throw error.rejection
         }
+    }
+
+    static let sealedPrefix = Array(",\"sealed\":{".utf8)
+
+    /// Where `,"sealed":{` starts, searched from the end (the member is the payload's last; a
+    /// string value cannot hold it unescaped).
+    static func sealedMarker(in buffer: UnsafeBufferPointer<UInt8>) -> Int? {
+        let n = sealedPrefix.count
+        guard buffer.count > n else { return nil }
+        var i = buffer.count - n
+        while i >= 0 {
+            if buffer[i] == 0x2C, buffer[i + 1] == 0x22, buffer[i + 2] == 0x73 {
+                var match = true
+                for j in 3..<n where buffer[i + j] != sealedPrefix[j] {
+                    match = false
+                    break
+                }
+                if match { return i }
+            }
+            i -= 1
+        }
+        return nil
+    }
+
+    /// Whether a stored payload holds sealed personal data.
+    public static func isSealed(_ payload: [UInt8]) -> Bool {
+        payload.withUnsafeBufferPointer { sealedMarker(in: $0) != nil }
     }
 
     static func associatedData(stream: String, type: String, group: String, generation: Int) -> [UInt8] {

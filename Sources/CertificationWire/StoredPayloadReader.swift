@@ -12,6 +12,9 @@ import Chronology
 struct StoredPayloadReader {
     private let bytes: UnsafeBufferPointer<UInt8>
     private var i = 0
+    /// The bytes stop before the object's closing brace (a sealed payload's clear part, whose
+    /// `"sealed"` member follows: ``PersonalSeal``).
+    private var openEnded = false
 
     private init(_ bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
 
@@ -20,9 +23,11 @@ struct StoredPayloadReader {
         payload.withUnsafeBufferPointer { decode(type: type, buffer: $0) }
     }
 
-    /// The same, over bytes lent in place.
-    static func decode(type: String, buffer: UnsafeBufferPointer<UInt8>) -> DomainEvent? {
+    /// The same, over bytes lent in place; `openEnded`: the bytes end where the object's last
+    /// member ends, without its closing brace.
+    static func decode(type: String, buffer: UnsafeBufferPointer<UInt8>, openEnded: Bool = false) -> DomainEvent? {
         var reader = StoredPayloadReader(buffer)
+        reader.openEnded = openEnded
         guard let event = reader.event(type), reader.i == buffer.count else { return nil }
         return event
     }
@@ -263,7 +268,7 @@ struct StoredPayloadReader {
         default:
             return nil
         }
-        guard event != nil, byte(0x7D) else { return nil }
+        guard event != nil, openEnded ? i == bytes.count : byte(0x7D) else { return nil }
         return event
     }
 

@@ -31,6 +31,12 @@ struct SubmitBenchmark: ParsableCommand {
     @Option(help: "Case states the write side keeps in memory.")
     var cacheCapacity = DocketStore.Options().caseCacheCapacity
 
+    @Flag(
+        inversion: .prefixedNo,
+        help: "Seal personal data per case (the default); --no-sealing measures a store made before sealing, for the overhead."
+    )
+    var sealing = true
+
     @Flag(help: "Only replay the store already in --directory (from an earlier run).")
     var replayOnly = false
 
@@ -71,6 +77,7 @@ struct SubmitBenchmark: ParsableCommand {
         let inputBytes = (try? FileManager.default.attributesOfItem(atPath: file)[.size] as? UInt64) ?? 0
         try? FileManager.default.removeItem(atPath: storePath)
         try DocketStore.create(at: storePath)
+        if !sealing { try FileManager.default.removeItem(atPath: PersonalKeyring.path(storeRoot: storePath)) }
         var storeOptions = DocketStore.Options()
         storeOptions.caseCacheCapacity = cacheCapacity
         let store = try DocketStore.open(at: storePath, options: storeOptions)
@@ -111,6 +118,7 @@ struct SubmitBenchmark: ParsableCommand {
             ("replaySeconds", replaySeconds),
             ("replayCasesPerSec", Double(replayedCases) / replaySeconds),
             ("replayEventsPerSec", Double(replayedEvents) / replaySeconds),
+            ("sealing", sealing),
             ("caseCacheCapacity", cacheCapacity),
             ("submitPeakRSSMiB", submitRSS),
             ("peakRSSMiB", Self.peakRSSMiB()),

@@ -85,8 +85,8 @@ extension CaseEvent.Applied {
         candidate.name = ""
         candidate.birthDate = .erased
         candidate.idDocument.number = ""
-        eligibility.description = eligibility.description.map { _ in "" }
-        eligibility.certificateNumber = eligibility.certificateNumber.map { _ in "" }
+        eligibility.description = nil
+        eligibility.certificateNumber = nil
         eligibility.evidence = eligibility.evidence.map { Eligibility.Evidence(kind: $0.kind, reference: "") }
     }
 }
