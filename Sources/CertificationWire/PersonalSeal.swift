@@ -95,13 +95,55 @@ public enum PersonalSeal {
                 openEnded: true
             )
         else { return nil }
-        let tail = Array(buffer[(marker + sealedPrefix.count - 1)...])  // from the `{` of the boxes
-        guard tail.count >= 2, tail[tail.count - 1] == 0x7D else { return nil }
-        let boxes: JSONValue
-        do throws(JSONParseError) { boxes = try JSONParser.parse(Array(tail.dropLast())) } catch {
-            throw Rejection(.invalidField, "the sealed boxes are not JSON: \(error)", field: "data.sealed")
+        // The boxes, in the form the writer gives them, read byte by byte (a JSON tree, then
+        // Substring scanning, were a fifth and a tenth of a sealed event's reading).
+        var boxes: [(group: PersonalDataGroups, name: String, generation: Int, box: String)] = []
+        var i = marker + sealedPrefix.count
+        let end = buffer.count
+        func expect(_ text: StaticString) -> Bool {
+            let count = text.utf8CodeUnitCount
+            guard i + count <= end else { return false }
+            let same = text.withUTF8Buffer { t in (0..<count).allSatisfy { buffer[i + $0] == t[$0] } }
+            if same { i += count }
+            return same
         }
-        return .caseEvent(try open(clear, boxes: boxes, type: type, stream: stream, keys: keys))
+        func quoted() -> String? {
+            guard i < end, buffer[i] == 0x22 else { return nil }
+            let start = i + 1
+            var j = start
+            while j < end, buffer[j] != 0x22 { j += 1 }
+            guard j < end else { return nil }
+            i = j + 1
+            return String(decoding: UnsafeBufferPointer(rebasing: buffer[start..<j]), as: UTF8.self)
+        }
+        while true {
+            guard let name = quoted(), let group = PersonalDataGroups(name: name), expect(":{\"key\":") else { return nil }
+            var generation = 0
+            let digitsStart = i
+            while i < end, buffer[i] >= 0x30, buffer[i] <= 0x39, i - digitsStart < 9 {
+                generation = generation * 10 + Int(buffer[i] - 0x30)
+                i += 1
+            }
+            guard i > digitsStart, expect(",\"box\":"), let box = quoted(), expect("}") else { return nil }
+            boxes.append((group, name, generation, box))
+            if expect(",") { continue }
+            guard expect("}}"), i == end else { return nil }
+            break
+        }
+        var opened = clear
+        for box in boxes {
+            opened = try open(
+                opened,
+                group: box.group,
+                name: box.name,
+                generation: box.generation,
+                box: box.box,
+                type: type,
+                stream: stream,
+                keys: keys
+            )
+        }
+        return .caseEvent(opened)
     }
 
     /// `data` (a stored payload or an imported line's `data`, parsed) as its event: sealed
@@ -153,37 +195,54 @@ public enum PersonalSeal {
         for (name, value) in members.members {
             guard let group = PersonalDataGroups(name: name), case .object(let sealedBox) = value,
                 case .number(let number)? = sealedBox["key"], let generation = Int(number.text),
-                let boxText = sealedBox["box"]?.stringValue, let combined = Base64.decode(boxText)
+                let boxText = sealedBox["box"]?.stringValue
             else {
                 throw Rejection(.invalidField, "sealed.\(name) is not a box", field: "data.sealed.\(name)")
             }
-            guard let caseID = StreamName.caseID(of: stream),
-                let key = keys?.key(caseID: caseID, group: group, generation: generation)
-            else { continue }
-            let plain: [UInt8]
-            do {
-                plain = Array(
-                    try AES.GCM.open(
-                        AES.GCM.SealedBox(combined: combined),
-                        using: key,
-                        authenticating: associatedData(stream: stream, type: type, group: name, generation: generation)
-                    )
-                )
-            } catch {
-                throw Rejection(
-                    .invalidField,
-                    "the sealed \(name) data does not open under its key: tampered with, or not this event's",
-                    field: "data.sealed.\(name)"
-                )
-            }
-            guard case .array(let values)? = try? JSONParser.parse(plain),
-                let restored = PersonalValues.restore(opened, group, values)
-            else {
-                throw Rejection(.invalidField, "the sealed \(name) data does not fit a \(type)", field: "data.sealed.\(name)")
-            }
-            opened = restored
+            opened = try open(opened, group: group, name: name, generation: generation, box: boxText, type: type, stream: stream, keys: keys)
         }
         return opened
+    }
+
+    /// `event` with one box opened and its values put back; as it is when the key is gone.
+    static func open(
+        _ event: CaseEvent,
+        group: PersonalDataGroups,
+        name: String,
+        generation: Int,
+        box: String,
+        type: String,
+        stream: String,
+        keys: (any PersonalDataKeys)?
+    ) throws(Rejection) -> CaseEvent {
+        guard let combined = Base64.decode(box) else {
+            throw Rejection(.invalidField, "sealed.\(name) is not base64", field: "data.sealed.\(name)")
+        }
+        guard let caseID = StreamName.caseID(of: stream),
+            let key = keys?.key(caseID: caseID, group: group, generation: generation)
+        else { return event }
+        let plain: [UInt8]
+        do {
+            plain = Array(
+                try AES.GCM.open(
+                    AES.GCM.SealedBox(combined: combined),
+                    using: key,
+                    authenticating: associatedData(stream: stream, type: type, group: name, generation: generation)
+                )
+            )
+        } catch {
+            throw Rejection(
+                .invalidField,
+                "the sealed \(name) data does not open under its key: tampered with, or not this event's",
+                field: "data.sealed.\(name)"
+            )
+        }
+        guard case .array(let values)? = try? JSONParser.parse(plain),
+            let restored = PersonalValues.restore(event, group, values)
+        else {
+            throw Rejection(.invalidField, "the sealed \(name) data does not fit a \(type)", field: "data.sealed.\(name)")
+        }
+        return restored
     }
 
     // MARK: The interchange form
