@@ -195,6 +195,8 @@ final class LoadDriver {
     ) -> [UInt8] {
         var head = "\(method) \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\n"
         if !token.isEmpty { head += "Authorization: Bearer \(token)\r\n" }
+        // Reads of personal data name a purpose (recorded in the store's access log).
+        head += "Docket-Purpose: benchmark\r\n"
         if let cookie { head += "Cookie: \(cookie)\r\n" }
         if let contentType { head += "Content-Type: \(contentType)\r\n" }
         if method == "POST" { head += "Content-Length: \(body.count)\r\n" }
