@@ -1,7 +1,7 @@
-import DocketJSON
 import Certification
 import CertificationWire
 import Chronology
+import DocketJSON
 import GRDB
 
 /// Timelines: one row per case event with its actor, business and recorded times, and the
@@ -61,7 +61,11 @@ public struct TimelineProjection: Projection {
     /// them (named in `erased`), and a summary quoting a free text says `[erased]`.
     private func forget(_ groups: PersonalDataGroups, of caseID: String, _ db: Database) throws {
         var rewrites: [(position: Int64, summary: String, data: [UInt8])] = []
-        let rows = try Row.fetchAll(db, sql: "SELECT position, type, summary, data FROM timeline WHERE case_id = ?", arguments: [caseID])
+        let rows = try Row.fetchAll(
+            db,
+            sql: "SELECT position, type, summary, data FROM timeline WHERE case_id = ?",
+            arguments: [caseID]
+        )
         for row in rows {
             let type: String = row["type"]
             guard PersonalFields.fields(of: type).contains(where: { groups.contains($0.group) }) else { continue }
@@ -69,7 +73,12 @@ public struct TimelineProjection: Projection {
             let data = PersonalSeal.erase(Array(old.utf8), type: type, groups: groups)
             var summary: String = row["summary"]
             if type != "Applied", let parsed = try? JSONParser.parse(data),
-                let event = try? EventCoding.decode(type: type, data: parsed, stream: StreamName.forCase(caseID), keys: nil)
+                let event = try? EventCoding.decode(
+                    type: type,
+                    data: parsed,
+                    stream: StreamName.forCase(caseID),
+                    keys: nil
+                )
             {
                 summary = EventSummary.summary(of: event)
             }

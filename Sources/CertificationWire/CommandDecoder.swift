@@ -100,7 +100,9 @@ public enum CommandDecoder {
                 return .success(.caseCommand(.refund(.init(paymentRef: ref, amountYuan: amount, reason: reason))))
             case .withdraw:
                 return .success(
-                    .caseCommand(.withdraw(.init(reason: try d.text("reason", "the reason for withdrawing", limit: .freeText))))
+                    .caseCommand(
+                        .withdraw(.init(reason: try d.text("reason", "the reason for withdrawing", limit: .freeText)))
+                    )
                 )
             case .sendTicket:
                 let number = try d.text("ticketNumber", "the ticket number")

@@ -384,16 +384,24 @@ public enum EventCoding {
                 }
                 return .caseEvent(
                     .personalDataErased(
-                        .init(groups: groups, reason: try d.string("reason", "why"), basis: try d.string("basis", "the basis"))
+                        .init(
+                            groups: groups,
+                            reason: try d.string("reason", "why"),
+                            basis: try d.string("basis", "the basis")
+                        )
                     )
                 )
             case "HoldPlaced":
                 return .caseEvent(
-                    .holdPlaced(.init(holdID: try d.string("holdId", "the hold"), reason: try d.string("reason", "why")))
+                    .holdPlaced(
+                        .init(holdID: try d.string("holdId", "the hold"), reason: try d.string("reason", "why"))
+                    )
                 )
             case "HoldReleased":
                 return .caseEvent(
-                    .holdReleased(.init(holdID: try d.string("holdId", "the hold"), reason: try d.string("reason", "why")))
+                    .holdReleased(
+                        .init(holdID: try d.string("holdId", "the hold"), reason: try d.string("reason", "why"))
+                    )
                 )
             default:
                 throw Rejection(.invalidField, "unknown event type \(type)", field: "type")

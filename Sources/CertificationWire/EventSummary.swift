@@ -51,7 +51,8 @@ public enum EventSummary {
         case .certified(let c):
             return "certified: certificate \(c.certificateNumber) sent by \(c.channel.rawValue)"
         case .complaintLodged(let l):
-            return "\(l.category.rawValue) complaint \(l.complaintID) received by \(l.channel.rawValue): \(erasable(l.summary))"
+            return
+                "\(l.category.rawValue) complaint \(l.complaintID) received by \(l.channel.rawValue): \(erasable(l.summary))"
         case .complaintResolved(let r):
             return "complaint \(r.complaintID) \(r.outcome.rawValue): \(erasable(r.resolution))"
         case .noteAdded(let n):

@@ -11,5 +11,9 @@ public protocol PersonalDataKeys: Sendable {
     /// The key to seal new data of `group` of case `caseID` under (made when the case has no
     /// live key of the group; `position` is the log position of the first event it seals), or
     /// `nil` when no key can be made (a read-only store).
-    func sealingKey(caseID: String, group: PersonalDataGroups, position: UInt64) -> (generation: Int, key: SymmetricKey)?
+    func sealingKey(
+        caseID: String,
+        group: PersonalDataGroups,
+        position: UInt64
+    ) -> (generation: Int, key: SymmetricKey)?
 }

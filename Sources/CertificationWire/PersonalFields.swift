@@ -54,8 +54,10 @@ public enum PersonalFields {
     /// The dotted names of the fields of `groups` across every event type (what an erasure
     /// event lists).
     public static func names(of groups: PersonalDataGroups) -> [String] {
-        let types = ["Applied", "DocumentsVerified", "Refunded", "Withdrawn", "ScoreCorrected", "ComplaintLodged",
-            "ComplaintResolved", "NoteAdded"]
+        let types = [
+            "Applied", "DocumentsVerified", "Refunded", "Withdrawn", "ScoreCorrected", "ComplaintLodged",
+            "ComplaintResolved", "NoteAdded",
+        ]
         var seen: Set<String> = []
         var out: [String] = []
         for type in types {

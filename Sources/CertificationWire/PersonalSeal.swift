@@ -54,7 +54,12 @@ public enum PersonalSeal {
                 let box = try AES.GCM.seal(
                     plain,
                     using: key,
-                    authenticating: associatedData(stream: stream, type: caseEvent.typeName, group: name, generation: generation)
+                    authenticating: associatedData(
+                        stream: stream,
+                        type: caseEvent.typeName,
+                        group: name,
+                        generation: generation
+                    )
                 )
                 boxes.append((name, generation, Array(box.combined!)))
             } catch {
@@ -117,7 +122,9 @@ public enum PersonalSeal {
             return String(decoding: UnsafeBufferPointer(rebasing: buffer[start..<j]), as: UTF8.self)
         }
         while true {
-            guard let name = quoted(), let group = PersonalDataGroups(name: name), expect(":{\"key\":") else { return nil }
+            guard let name = quoted(), let group = PersonalDataGroups(name: name), expect(":{\"key\":") else {
+                return nil
+            }
             var generation = 0
             let digitsStart = i
             while i < end, buffer[i] >= 0x30, buffer[i] <= 0x39, i - digitsStart < 9 {
@@ -150,7 +157,12 @@ public enum PersonalSeal {
     /// groups opened under `keys`, erased ones (named in `"erased"`, or whose key is gone) at
     /// their erased values.
     /// - Throws: a ``Rejection`` naming the field at fault.
-    static func decode(_ data: JSONValue, type: String, stream: String, keys: (any PersonalDataKeys)?)
+    static func decode(
+        _ data: JSONValue,
+        type: String,
+        stream: String,
+        keys: (any PersonalDataKeys)?
+    )
         throws(Rejection) -> DomainEvent
     {
         guard case .object(var object) = data, object["sealed"] != nil || object["erased"] != nil else {
@@ -199,7 +211,16 @@ public enum PersonalSeal {
             else {
                 throw Rejection(.invalidField, "sealed.\(name) is not a box", field: "data.sealed.\(name)")
             }
-            opened = try open(opened, group: group, name: name, generation: generation, box: boxText, type: type, stream: stream, keys: keys)
+            opened = try open(
+                opened,
+                group: group,
+                name: name,
+                generation: generation,
+                box: boxText,
+                type: type,
+                stream: stream,
+                keys: keys
+            )
         }
         return opened
     }
@@ -240,7 +261,11 @@ public enum PersonalSeal {
         guard case .array(let values)? = try? JSONParser.parse(plain),
             let restored = PersonalValues.restore(event, group, values)
         else {
-            throw Rejection(.invalidField, "the sealed \(name) data does not fit a \(type)", field: "data.sealed.\(name)")
+            throw Rejection(
+                .invalidField,
+                "the sealed \(name) data does not fit a \(type)",
+                field: "data.sealed.\(name)"
+            )
         }
         return restored
     }

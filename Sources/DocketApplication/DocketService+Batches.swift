@@ -16,14 +16,20 @@ extension DocketService {
             cut.includes(at: $0.at, recordedAt: $0.recordedAt)
         }
         guard !events.isEmpty else {
-            throw DocketError(.batchNotFound, "no batch \(id) \(cut == .now ? "has been scheduled" : cut.phrase)", field: "batch")
+            throw DocketError(
+                .batchNotFound,
+                "no batch \(id) \(cut == .now ? "has been scheduled" : cut.phrase)",
+                field: "batch"
+            )
         }
         var state = BatchState()
         var reschedules: [BatchAnswer.Reschedule] = []
         for e in events {
             guard case .batchEvent(let event) = e.event else { continue }
             state.evolve(with: event, at: e.at, position: e.position)
-            if case .rescheduled(let start, let reason) = event { reschedules.append(.init(at: e.at, examStartsAt: start, reason: reason)) }
+            if case .rescheduled(let start, let reason) = event {
+                reschedules.append(.init(at: e.at, examStartsAt: start, reason: reason))
+            }
         }
         return BatchAnswer(
             batchID: id,

@@ -18,7 +18,9 @@ extension DocketService {
         actor: Actor,
         commandID: String? = nil
     ) -> CommandOutcome {
-        store.submitAndWait(Self.commandLine(name, caseID: caseID, data: data, actor: actor, commandID: commandID, at: clock()))
+        store.submitAndWait(
+            Self.commandLine(name, caseID: caseID, data: data, actor: actor, commandID: commandID, at: clock())
+        )
     }
 
     /// A command's JSON line (SPEC §3's envelope).

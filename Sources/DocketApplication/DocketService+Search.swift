@@ -91,7 +91,9 @@ extension DocketService {
         }
         guard let recorded = first.first else { return nil }
         do throws(EventLogError) {
-            if case .caseEvent(.applied(let a)) = try RecordedDomainEvent(recorded, keys: store.personalKeys).event { return a }
+            if case .caseEvent(.applied(let a)) = try RecordedDomainEvent(recorded, keys: store.personalKeys).event {
+                return a
+            }
         } catch {
             throw DocketError.from(error)
         }

@@ -70,7 +70,10 @@ public final class DocketService: Sendable {
     ) throws(DocketError) -> DocketService {
         do throws(DocketStoreError) {
             let store = try DocketStore.open(at: path, readOnly: readOnly, options: options)
-            return DocketService(store: store, projector: Projector(storeRoot: path, log: store.log, keys: store.personalKeys))
+            return DocketService(
+                store: store,
+                projector: Projector(storeRoot: path, log: store.log, keys: store.personalKeys)
+            )
         } catch {
             throw DocketError.from(error)
         }

@@ -20,7 +20,13 @@ public struct ReadPurpose: Sendable, Hashable {
     /// A purpose for `actorID` in `role` over `channel`.
     /// - Throws: `purpose-required` when `text` is missing or blank; `invalid-parameter` when it
     ///   is longer than 200 characters or holds control characters.
-    public init(_ text: String?, actorID: String, role: String, channel: String, field: String = "purpose")
+    public init(
+        _ text: String?,
+        actorID: String,
+        role: String,
+        channel: String,
+        field: String = "purpose"
+    )
         throws(DocketError)
     {
         let trimmed = text?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""

@@ -82,7 +82,8 @@ public struct RetentionPolicy: Sendable, Hashable {
         var rules: [Rule] = []
         for (i, item) in items.enumerated() {
             let at = "rules[\(i)]"
-            guard let text = item["status"]?.stringValue, let status = CaseStatus(rawValue: text), status.isClosed else {
+            guard let text = item["status"]?.stringValue, let status = CaseStatus(rawValue: text), status.isClosed
+            else {
                 throw DocketError(
                     .invalidParameter,
                     "\(at).status must be a closed status: rejected, withdrawn, certified or failed",
@@ -90,7 +91,11 @@ public struct RetentionPolicy: Sendable, Hashable {
                 )
             }
             guard let years = item["afterYears"]?.intValue, (0...100).contains(years) else {
-                throw DocketError(.invalidParameter, "\(at).afterYears must be a whole number from 0 to 100", field: at + ".afterYears")
+                throw DocketError(
+                    .invalidParameter,
+                    "\(at).afterYears must be a whole number from 0 to 100",
+                    field: at + ".afterYears"
+                )
             }
             let scope = item["erase"]?.stringValue ?? "all"
             let groups: PersonalDataGroups

@@ -8,7 +8,8 @@ import EventLog
 public struct VerifyAnswer: Sendable {
     public var log: VerificationReport
     /// The rules' re-run; `nil` when the log itself was not clean (nothing to re-run) or it failed.
-    public var rules: (events: Int, cases: Int, findings: [HistoryVerifier.Finding], photos: HistoryVerifier.PhotoCheck)?
+    public var rules:
+        (events: Int, cases: Int, findings: [HistoryVerifier.Finding], photos: HistoryVerifier.PhotoCheck)?
     /// Why the rules could not be re-run, if they could not.
     public var rulesError: String?
 

@@ -1,6 +1,6 @@
 import ArgumentParser
-import DocketApplication
 import Chronology
+import DocketApplication
 import DocketJSON
 import DocketStore
 
@@ -50,7 +50,9 @@ struct AccessCommand: ParsableCommand {
                     Terminal.error("the access log is not intact: \(problem)")
                     throw ExitStatus.problem
                 }
-                print("the access log is intact: \(count) record\(count == 1 ? "" : "s"), each chained to the one before")
+                print(
+                    "the access log is intact: \(count) record\(count == 1 ? "" : "s"), each chained to the one before"
+                )
             } catch let error as DocketStoreError {
                 throw Terminal.fail(DocketError.from(error))
             }

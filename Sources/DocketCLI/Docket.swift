@@ -40,7 +40,8 @@ struct Docket: AsyncParsableCommand {
             InitCommand.self, SubmitCommand.self, CaseCommand.self, TimelineCommand.self, ReplayCommand.self,
             VerifyCommand.self, DigestCommand.self, ExportCommand.self, ImportCommand.self, RebuildCommand.self,
             BatchCommand.self, ProjectionsCommand.self, ReportCommand.self, SearchCommand.self, TokenCommand.self,
-            KeyCommand.self, CheckpointCommand.self, EvidenceCommand.self, EraseCommand.self, HoldCommand.self, AccessCommand.self,
+            KeyCommand.self, CheckpointCommand.self, EvidenceCommand.self, EraseCommand.self, HoldCommand.self,
+            AccessCommand.self,
             RetentionCommand.self, PrivacyCommand.self, ServeCommand.self,
         ]
     )

@@ -57,7 +57,8 @@ struct EraseCommand: ParsableCommand {
         try PrivacyCommandSupport.report(
             outcome,
             json: officer.json,
-            done: "erased the \(scope == "all" ? "personal data" : "contact, photo and free text") of case \(caseID); its keys are destroyed"
+            done:
+                "erased the \(scope == "all" ? "personal data" : "contact, photo and free text") of case \(caseID); its keys are destroyed"
         )
     }
 }

@@ -32,7 +32,8 @@ struct ExportCommand: ParsableCommand {
             // Recorded before anything is written: an export discloses every case.
             try service.recordAccess("export", caseID: "*", disclosure: .full, purpose: try purpose.readPurpose())
             let last = store.log.lastPosition
-            let count = try Exporter.export(store.log, from: from, keys: store.personalKeys, write: Output.write) { position in
+            let count = try Exporter.export(store.log, from: from, keys: store.personalKeys, write: Output.write) {
+                position in
                 Terminal.progress("exported \(position) of \(last) events…")
             }
             Terminal.endProgress()

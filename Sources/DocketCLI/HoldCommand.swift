@@ -23,13 +23,24 @@ struct HoldCommand: ParsableCommand {
         static let configuration = CommandConfiguration(commandName: "add", abstract: "Place a legal hold.")
         @OptionGroup var options: StoreOptions
         @Argument(help: "The case id.") var caseID: String
-        @Option(name: .customLong("hold-id"), help: ArgumentHelp("The hold's id (unique on the case).", valueName: "id"))
+        @Option(
+            name: .customLong("hold-id"),
+            help: ArgumentHelp("The hold's id (unique on the case).", valueName: "id")
+        )
         var holdID: String
         @Option(help: ArgumentHelp("Why the case is held.", valueName: "text")) var reason: String
         @OptionGroup var officer: OfficerOption
 
         func run() throws {
-            try HoldCommand.send(.placeHold, options, caseID, holdID, reason, officer, done: "placed hold \(holdID) on case \(caseID)")
+            try HoldCommand.send(
+                .placeHold,
+                options,
+                caseID,
+                holdID,
+                reason,
+                officer,
+                done: "placed hold \(holdID) on case \(caseID)"
+            )
         }
     }
 
@@ -43,7 +54,15 @@ struct HoldCommand: ParsableCommand {
         @OptionGroup var officer: OfficerOption
 
         func run() throws {
-            try HoldCommand.send(.releaseHold, options, caseID, holdID, reason, officer, done: "released hold \(holdID) on case \(caseID)")
+            try HoldCommand.send(
+                .releaseHold,
+                options,
+                caseID,
+                holdID,
+                reason,
+                officer,
+                done: "released hold \(holdID) on case \(caseID)"
+            )
         }
     }
 

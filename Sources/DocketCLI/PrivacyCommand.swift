@@ -23,19 +23,28 @@ struct PrivacyCommand: ParsableCommand {
             let keyring: PersonalKeyring?
             do {
                 guard DocketStore.exists(at: options.path) else {
-                    throw DocketStoreError(.storeNotFound, "no store at \(options.path) (create one with `docket init`)")
+                    throw DocketStoreError(
+                        .storeNotFound,
+                        "no store at \(options.path) (create one with `docket init`)"
+                    )
                 }
                 keyring = try PersonalKeyring.open(storeRoot: options.path, readOnly: true)
             } catch {
                 throw Terminal.fail(error)
             }
             guard let keyring else {
-                print("personal data is NOT sealed: this store was made before sealing; copy it into a sealed one with `docket privacy migrate --from \(options.path) --store NEW`")
+                print(
+                    "personal data is NOT sealed: this store was made before sealing; copy it into a sealed one with `docket privacy migrate --from \(options.path) --store NEW`"
+                )
                 throw ExitStatus.problem
             }
             let counts = keyring.counts()
-            print("personal data is sealed per case (AES-256-GCM) under \(PersonalKeyring.path(storeRoot: options.path))")
-            print("\(counts.cases) cases with keys: \(counts.live) keys live, \(counts.destroyed) destroyed by erasures")
+            print(
+                "personal data is sealed per case (AES-256-GCM) under \(PersonalKeyring.path(storeRoot: options.path))"
+            )
+            print(
+                "\(counts.cases) cases with keys: \(counts.live) keys live, \(counts.destroyed) destroyed by erasures"
+            )
         }
     }
 
@@ -67,10 +76,13 @@ struct PrivacyCommand: ParsableCommand {
                 try DocketStore.create(at: target)
                 let spool = target + "/.migrate-\(getpid()).jsonl"
                 defer { unlink(spool) }
-                guard let handle = FileHandle(forWritingAtPath: spool) ?? {
-                    FileManager.default.createFile(atPath: spool, contents: nil)
-                    return FileHandle(forWritingAtPath: spool)
-                }() else {
+                guard
+                    let handle = FileHandle(forWritingAtPath: spool)
+                        ?? {
+                            FileManager.default.createFile(atPath: spool, contents: nil)
+                            return FileHandle(forWritingAtPath: spool)
+                        }()
+                else {
                     throw DocketStoreError(.io, "cannot create \(spool)")
                 }
                 let total = source.log.lastPosition
@@ -81,11 +93,15 @@ struct PrivacyCommand: ParsableCommand {
                 let store = try DocketStore.open(at: target, options: ImportCommand.bulk)
                 var lines = try LineReader.file(spool)
                 defer { lines.close() }
-                let copied = try Importer.append(&lines, to: store) { Terminal.progress("sealed \($0) of \(total) events…") }
+                let copied = try Importer.append(&lines, to: store) {
+                    Terminal.progress("sealed \($0) of \(total) events…")
+                }
                 try store.close()
                 let photos = try Self.copyPhotos(from: from + "/photos", to: target + "/photos")
                 Terminal.endProgress()
-                print("copied \(copied) events and \(photos) photos into \(target), personal data sealed; run `docket verify --store \(target)`")
+                print(
+                    "copied \(copied) events and \(photos) photos into \(target), personal data sealed; run `docket verify --store \(target)`"
+                )
             } catch {
                 throw Terminal.fail(error)
             }
@@ -97,7 +113,8 @@ struct PrivacyCommand: ParsableCommand {
             var copied = 0
             for shard in (try? fm.contentsOfDirectory(atPath: from)) ?? [] {
                 try? fm.createDirectory(atPath: to + "/" + shard, withIntermediateDirectories: true)
-                for file in (try? fm.contentsOfDirectory(atPath: from + "/" + shard)) ?? [] where file.hasSuffix(".jpg") {
+                for file in (try? fm.contentsOfDirectory(atPath: from + "/" + shard)) ?? [] where file.hasSuffix(".jpg")
+                {
                     let destination = to + "/" + shard + "/" + file
                     if fm.fileExists(atPath: destination) { continue }
                     try fm.copyItem(atPath: from + "/" + shard + "/" + file, toPath: destination)

@@ -63,7 +63,10 @@ struct OfficerOption: ParsableArguments {
     @Option(help: ArgumentHelp("Who is acting, recorded on the event (default: $USER).", valueName: "id"))
     var actor: String?
 
-    @Option(name: .customLong("command-id"), help: ArgumentHelp("The command's id, to retry it safely (default: a new one).", valueName: "id"))
+    @Option(
+        name: .customLong("command-id"),
+        help: ArgumentHelp("The command's id, to retry it safely (default: a new one).", valueName: "id")
+    )
     var commandID: String?
 
     @Flag(help: "Print the command's result line (JSON) instead of a sentence.")

@@ -8,7 +8,8 @@ struct PurposeOption: ParsableArguments {
     @Option(
         help: ArgumentHelp(
             "Why you read this personal data: a complaint id, an audit reference or a few words.",
-            discussion: "Required (or $DOCKET_PURPOSE); recorded with your login name in the store's access log (`docket access CASE`).",
+            discussion:
+                "Required (or $DOCKET_PURPOSE); recorded with your login name in the store's access log (`docket access CASE`).",
             valueName: "text"
         )
     )

@@ -74,7 +74,11 @@ struct ReplayCommand: ParsableCommand {
             let r = step.event
             let heading =
                 "── v\(r.version) · position \(r.position) · \(r.type) · \(r.at) · \(r.metadata.actorID) (\(r.metadata.role))"
-            out.append(contentsOf: Array((Terminal.printable(heading) + "\n   " + Terminal.printable(step.summary) + "\n").utf8))
+            out.append(
+                contentsOf: Array(
+                    (Terminal.printable(heading) + "\n   " + Terminal.printable(step.summary) + "\n").utf8
+                )
+            )
             for line in CaseCommand.table(step.state).split(separator: "\n") {
                 out.append(contentsOf: Array("   \(line)\n".utf8))
             }

@@ -1,10 +1,10 @@
 import ArgumentParser
 import Certification
+import CertificationWire
 import Chronology
 import DocketApplication
 import DocketJSON
 import DocketStore
-import CertificationWire
 
 /// `docket retention plan|apply`: personal data erased when its purpose is over (issue 17).
 struct RetentionCommand: ParsableCommand {
@@ -55,7 +55,9 @@ struct RetentionCommand: ParsableCommand {
         @OptionGroup var output: OutputOptions
 
         func validate() throws {
-            if let at, RFC3339.parse(at) == nil { throw ValidationError("--at must be an RFC 3339 time, such as 2027-01-01T00:00:00+08:00") }
+            if let at, RFC3339.parse(at) == nil {
+                throw ValidationError("--at must be an RFC 3339 time, such as 2027-01-01T00:00:00+08:00")
+            }
         }
 
         func run() throws {
@@ -128,7 +130,9 @@ struct RetentionCommand: ParsableCommand {
                 }
             }
             let held = plan.counts[.held] ?? 0
-            print("erased \(results.count - refused) case\(results.count - refused == 1 ? "" : "s"); \(refused) refused; \(held) held")
+            print(
+                "erased \(results.count - refused) case\(results.count - refused == 1 ? "" : "s"); \(refused) refused; \(held) held"
+            )
             if failed { throw ExitStatus.storeFailure }
             if refused > 0 { throw ExitStatus.problem }
         }

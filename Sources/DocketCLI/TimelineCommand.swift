@@ -34,7 +34,12 @@ struct TimelineCommand: ParsableCommand {
         let entries: [TimelineEntry]
         do {
             let service = try DocketService.open(at: options.path, readOnly: true)
-            entries = try service.timeline(id, cut: try cut.cut, disclosure: .masked, purpose: try purpose.readPurpose())
+            entries = try service.timeline(
+                id,
+                cut: try cut.cut,
+                disclosure: .masked,
+                purpose: try purpose.readPurpose()
+            )
         } catch {
             throw Terminal.fail(error)
         }
@@ -57,7 +62,9 @@ struct TimelineCommand: ParsableCommand {
             Output.write(out)
         case .csv:
             let listing = Listing(
-                columns: ["version", "position", "stream", "type", "at", "recordedAt", "actor", "role", "source", "summary"],
+                columns: [
+                    "version", "position", "stream", "type", "at", "recordedAt", "actor", "role", "source", "summary",
+                ],
                 rows: entries.map { e in
                     [
                         .int(e.event.version), .int(e.event.position), .string(e.event.stream), .string(e.event.type),

@@ -1,6 +1,6 @@
-import DocketApplication
 import Certification
 import CertificationWire
+import DocketApplication
 import DocketJSON
 import DocketStore
 import EventLog

@@ -10,7 +10,11 @@ enum PurposeParameter {
     static let header = HTTPField.Name("Docket-Purpose")!
 
     /// The request's purpose, read by the token's holder over `channel`.
-    static func of(_ request: Request, _ holder: TokenFile.Holder, channel: String = "api") throws(APIError)
+    static func of(
+        _ request: Request,
+        _ holder: TokenFile.Holder,
+        channel: String = "api"
+    ) throws(APIError)
         -> ReadPurpose
     {
         let text = request.headers[header] ?? request.uri.queryParameters.get("purpose")

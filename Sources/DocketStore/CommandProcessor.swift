@@ -281,9 +281,9 @@ final class CommandProcessor {
         let request: AppendRequest
         do throws(DocketStoreError) {
             request = try appendRequest(
-            envelope,
-            actor: actor,
-            digest: digest,
+                envelope,
+                actor: actor,
+                digest: digest,
                 events: domainEvents,
                 version: record.version
             )

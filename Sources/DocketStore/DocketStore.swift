@@ -179,7 +179,11 @@ public final class DocketStore: @unchecked Sendable {
                     core.releasePhoto(applied.photo.sha256)
                 }
             }
-            let destroyed = try keyring.destroy(caseID: erasure.caseID, groups: erasure.groups, before: erasure.position)
+            let destroyed = try keyring.destroy(
+                caseID: erasure.caseID,
+                groups: erasure.groups,
+                before: erasure.position
+            )
             try erasureCompleted(erasure.caseID)
             options.logger.notice(
                 "completed an interrupted erasure",
@@ -248,7 +252,8 @@ public final class DocketStore: @unchecked Sendable {
                 case .done(let outcome): immediate.append((i, outcome))
                 case .append(let request, let outcome, let types, let erasure):
                     appends.append((i, request, outcome, types, false, erasure))
-                case .retry(let request, let outcome, let types): appends.append((i, request, outcome, types, true, nil))
+                case .retry(let request, let outcome, let types):
+                    appends.append((i, request, outcome, types, true, nil))
                 }
             }
             guard !appends.isEmpty else { return }

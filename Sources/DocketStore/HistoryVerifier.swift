@@ -137,7 +137,13 @@ public enum HistoryVerifier {
                 previousAt: record.lastAt
             ) { command, actor in
                 do throws(DocketStoreError) {
-                    return try core.decide(command, caseID: caseID, record: record, at: recorded.occurredAt, actor: actor)
+                    return try core.decide(
+                        command,
+                        caseID: caseID,
+                        record: record,
+                        at: recorded.occurredAt,
+                        actor: actor
+                    )
                 } catch {
                     readFailure = error
                     return .success(CaseDecider.Decision(events: []))

@@ -163,7 +163,10 @@ public final class PersonalKeyring: PersonalDataKeys, @unchecked Sendable {
                     let idLength = caseID.utf8.count
                     try writeAll([UInt8](repeating: 0, count: 40), at: list[i].offset + 15 + idLength)
                 } else {
-                    staged.removeAll { $0.caseID == caseID && $0.entry.generation == list[i].generation && $0.entry.group == list[i].group }
+                    staged.removeAll {
+                        $0.caseID == caseID && $0.entry.generation == list[i].generation
+                            && $0.entry.group == list[i].group
+                    }
                 }
                 list[i].key = nil
                 destroyed += 1
@@ -239,7 +242,9 @@ public final class PersonalKeyring: PersonalDataKeys, @unchecked Sendable {
         var bytes = [UInt8](repeating: 0, count: size - length)
         var done = 0
         while done < bytes.count {
-            let n = bytes.withUnsafeMutableBytes { pread(fd, $0.baseAddress! + done, $0.count - done, off_t(length + done)) }
+            let n = bytes.withUnsafeMutableBytes {
+                pread(fd, $0.baseAddress! + done, $0.count - done, off_t(length + done))
+            }
             if n < 0 {
                 if errno == EINTR { continue }
                 throw Posix.error("cannot read the keyring", path: path)

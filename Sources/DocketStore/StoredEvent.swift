@@ -9,7 +9,8 @@ enum StoredEvent {
     ]
 
     /// The event `recorded` holds, its personal data opened under `keys`.
-    static func decode(_ recorded: RecordedEvent, keys: (any PersonalDataKeys)?) throws(DocketStoreError) -> DomainEvent {
+    static func decode(_ recorded: RecordedEvent, keys: (any PersonalDataKeys)?) throws(DocketStoreError) -> DomainEvent
+    {
         do throws(EventCoding.DecodingError) {
             return try EventCoding.decode(
                 type: recorded.type,
@@ -27,7 +28,10 @@ enum StoredEvent {
 
     /// The interchange form of a recorded event: its stored payload as it is, or opened under
     /// `keys` when it holds sealed or erased personal data.
-    static func interchange(_ recorded: RecordedEvent, keys: (any PersonalDataKeys)?) throws(DocketStoreError) -> InterchangeEvent {
+    static func interchange(
+        _ recorded: RecordedEvent,
+        keys: (any PersonalDataKeys)?
+    ) throws(DocketStoreError) -> InterchangeEvent {
         var data = recorded.payload
         if !PersonalFields.fields(of: recorded.type).isEmpty {
             do throws(EventCoding.DecodingError) {

@@ -18,7 +18,11 @@ struct BundleKeys: PersonalDataKeys {
         return SymmetricKey(data: found.key)
     }
 
-    func sealingKey(caseID: String, group: PersonalDataGroups, position: UInt64) -> (generation: Int, key: SymmetricKey)? {
+    func sealingKey(
+        caseID: String,
+        group: PersonalDataGroups,
+        position: UInt64
+    ) -> (generation: Int, key: SymmetricKey)? {
         nil
     }
 }

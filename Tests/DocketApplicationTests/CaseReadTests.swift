@@ -29,7 +29,12 @@ import Testing
     @Test func asOfCountsBusinessTimeAndKnownAtCountsRecordedTime() throws {
         let f = try Self.lateComplaintHistory()
         // As of 1 May (business time) the complaint of 25 April had happened…
-        let asOf = try f.service.caseView(Self.c, cut: .asOf(moment("2024-05-01T00:00:00+08:00")), disclosure: .masked, purpose: .testing)
+        let asOf = try f.service.caseView(
+            Self.c,
+            cut: .asOf(moment("2024-05-01T00:00:00+08:00")),
+            disclosure: .masked,
+            purpose: .testing
+        )
         #expect(asOf.value["complaints"]?.arrayValue?.count == 1)
         #expect(asOf.value["version"]?.intValue == 5)
         // …but the store did not know of it until 1 June.
@@ -41,7 +46,12 @@ import Testing
         )
         #expect(knownAt.value["complaints"]?.arrayValue?.count == 0)
         #expect(knownAt.value["version"]?.intValue == 4)
-        let known = try f.service.caseView(Self.c, cut: .knownAt(moment("2024-06-01T09:00:00+08:00")), disclosure: .masked, purpose: .testing)
+        let known = try f.service.caseView(
+            Self.c,
+            cut: .knownAt(moment("2024-06-01T09:00:00+08:00")),
+            disclosure: .masked,
+            purpose: .testing
+        )
         #expect(known.value["complaints"]?.arrayValue?.count == 1)
         // The status is evaluated at the moment asked for.
         #expect(asOf.value["asOf"]?.stringValue == "2024-05-01T00:00:00+08:00")
@@ -50,7 +60,12 @@ import Testing
     @Test func aMomentBeforeTheLogIsRefusedNamingTheFirstEvent() throws {
         let f = try Self.lateComplaintHistory()
         let business = #expect(throws: DocketError.self) {
-            try f.service.caseView(Self.c, cut: .asOf(moment("2024-01-08T08:59:59+08:00")), disclosure: .masked, purpose: .testing)
+            try f.service.caseView(
+                Self.c,
+                cut: .asOf(moment("2024-01-08T08:59:59+08:00")),
+                disclosure: .masked,
+                purpose: .testing
+            )
         }
         #expect(business?.code == .beforeLog)
         #expect(business?.message.contains("2024-01-08T09:00:00+08:00") == true)
@@ -68,7 +83,12 @@ import Testing
     @Test func aMomentBeforeTheCaseBeganIsRefusedForThatCase() throws {
         let f = try Self.lateComplaintHistory()
         let error = #expect(throws: DocketError.self) {
-            try f.service.caseView(Self.c, cut: .asOf(moment("2024-03-02T10:14:59+08:00")), disclosure: .masked, purpose: .testing)
+            try f.service.caseView(
+                Self.c,
+                cut: .asOf(moment("2024-03-02T10:14:59+08:00")),
+                disclosure: .masked,
+                purpose: .testing
+            )
         }
         #expect(error?.code == .invalidParameter)
         #expect(error?.message.contains("2024-03-02T10:15:00+08:00") == true)
@@ -97,7 +117,9 @@ import Testing
     @Test func aVersionShowsTheCaseAfterThatEventAndOthersAreRefused() throws {
         let f = try Fixture([Self.april] + Line.happyPath(Self.c, n: 1, number: "110101199506011232"))
         let statuses = try (1...6).map {
-            try f.service.caseView(Self.c, atVersion: UInt64($0), disclosure: .masked, purpose: .testing).value["status"]?.stringValue
+            try f.service.caseView(Self.c, atVersion: UInt64($0), disclosure: .masked, purpose: .testing).value[
+                "status"
+            ]?.stringValue
         }
         #expect(statuses == ["applied", "approved", "approved", "ticketed", "ticketed", "awaiting-certification"])
         for bad: UInt64 in [0, 7] {
@@ -106,7 +128,9 @@ import Testing
             }
             #expect(error?.field == "atVersion")
         }
-        let missing = #expect(throws: DocketError.self) { try f.service.caseView("2024-04-404", disclosure: .masked, purpose: .testing) }
+        let missing = #expect(throws: DocketError.self) {
+            try f.service.caseView("2024-04-404", disclosure: .masked, purpose: .testing)
+        }
         #expect(missing?.code == .caseNotFound)
     }
 
@@ -120,8 +144,14 @@ import Testing
         var a = fromLog.value
         var b = fromModel.value
         // The moment differs by the time between the two reads; everything else is the same.
-        if case .object(var o) = a { o.set("asOf", .null); a = .object(o) }
-        if case .object(var o) = b { o.set("asOf", .null); b = .object(o) }
+        if case .object(var o) = a {
+            o.set("asOf", .null)
+            a = .object(o)
+        }
+        if case .object(var o) = b {
+            o.set("asOf", .null)
+            b = .object(o)
+        }
         #expect(a == b)
     }
 
@@ -142,9 +172,12 @@ import Testing
         for model in [false, true] {
             if model { try f.service.updateReadModels() }
             let timeline = try f.service.timeline(Self.c, disclosure: .masked, purpose: .testing)
-            #expect(timeline.map(\.event.type) == [
-                "BatchScheduled", "Applied", "DocumentsVerified", "Paid", "TicketSent", "BatchRescheduled", "TicketSent",
-            ])
+            #expect(
+                timeline.map(\.event.type) == [
+                    "BatchScheduled", "Applied", "DocumentsVerified", "Paid", "TicketSent", "BatchRescheduled",
+                    "TicketSent",
+                ]
+            )
             #expect(timeline.map(\.source) == [.batch, .case, .case, .case, .case, .batch, .case])
             #expect(timeline[5].summary.contains("typhoon warning"))
             // The July batch, which the case was never in, is not shown.
@@ -159,7 +192,12 @@ import Testing
         #expect(steps.map { $0.state["version"]?.intValue } == [1, 2, 3, 4, 5, 6])
         #expect(steps.last?.state["subjects"]?["skill"]?["score"]?.intValue == 60)
         // The replay stops at a moment too.
-        let early = try f.service.replay(Self.c, cut: .asOf(moment("2024-03-04T10:00:00+08:00")), disclosure: .masked, purpose: .testing)
+        let early = try f.service.replay(
+            Self.c,
+            cut: .asOf(moment("2024-03-04T10:00:00+08:00")),
+            disclosure: .masked,
+            purpose: .testing
+        )
         #expect(early.count == 2)
     }
 

@@ -23,7 +23,11 @@ final class Fixture {
         }
         service = DocketService(
             store: temporary.store,
-            projector: Projector(storeRoot: temporary.path, log: temporary.store.log, keys: temporary.store.personalKeys),
+            projector: Projector(
+                storeRoot: temporary.path,
+                log: temporary.store.log,
+                keys: temporary.store.personalKeys
+            ),
             clock: clock
         )
     }
@@ -58,7 +62,11 @@ final class Fixture {
         _ = try Importer.append(&reader, to: temporary.store)
         service = DocketService(
             store: temporary.store,
-            projector: Projector(storeRoot: temporary.path, log: temporary.store.log, keys: temporary.store.personalKeys),
+            projector: Projector(
+                storeRoot: temporary.path,
+                log: temporary.store.log,
+                keys: temporary.store.personalKeys
+            ),
             clock: clock
         )
     }

@@ -25,7 +25,11 @@ import Testing
         while day.year == year {
             let digits = String(format: "%04d%02d%02d", day.year, day.month, day.day)
             let guess = String(shown[0..<6]) + digits + String(shown[14..<17])
-            let check = Line.residentNumber(region: String(shown[0..<6]), birth: digits, sequence: Int(String(shown[14..<17]))!)
+            let check = Line.residentNumber(
+                region: String(shown[0..<6]),
+                birth: digits,
+                sequence: Int(String(shown[14..<17]))!
+            )
             if check.last == shown[17] { out.append(guess + String(shown[17])) }
             day = day.adding(days: 1)
         }
@@ -36,7 +40,12 @@ import Testing
         let f = try Fixture([Self.april] + Line.happyPath("2024-04-000001", n: 1, number: Self.number))
         try f.service.updateReadModels()
         var outputs: [String] = []
-        outputs.append(String(decoding: try f.service.caseView("2024-04-000001", disclosure: .masked, purpose: .testing).json, as: UTF8.self))
+        outputs.append(
+            String(
+                decoding: try f.service.caseView("2024-04-000001", disclosure: .masked, purpose: .testing).json,
+                as: UTF8.self
+            )
+        )
         for entry in try f.service.timeline("2024-04-000001", disclosure: .masked, purpose: .testing) {
             var out: [UInt8] = []
             entry.write(into: &out)

@@ -50,7 +50,13 @@ import Testing
                 at: "2024-03-06T10:00:00+08:00",
                 data: #"{"reason":"moved-to-Harbin"}"#
             ),
-            Line.apply("2024-04-000002", number: keptNumber, channel: "email", name: "王建国", address: "keep-me@example.cn"),
+            Line.apply(
+                "2024-04-000002",
+                number: keptNumber,
+                channel: "email",
+                name: "王建国",
+                address: "keep-me@example.cn"
+            ),
         ]
     }
 
@@ -81,7 +87,10 @@ import Testing
         #expect(t.submit(Line.erase("2024-04-000001")).ok)
         try f.service.projector.catchUp()
         for secret in Self.secrets {
-            #expect(Self.files(under: t.path, containing: secret).isEmpty, "\(secret) still in \(Self.files(under: t.path, containing: secret))")
+            #expect(
+                Self.files(under: t.path, containing: secret).isEmpty,
+                "\(secret) still in \(Self.files(under: t.path, containing: secret))"
+            )
         }
         for value in Self.kept {
             #expect(!Self.files(under: t.path, containing: value).isEmpty, "positive control: \(value) is found")
@@ -93,8 +102,13 @@ import Testing
         #expect(view["candidate"]?["name"] == .null && view["candidate"]?["idDocument"]?["number"] == .null)
         #expect(view["candidate"]?["erased"] == .array([.string("identity"), .string("details")]))
         let past = try JSONParser.parse(
-            f.service.caseView("2024-04-000001", cut: .asOf(RFC3339.parse("2024-03-04T00:00:00+08:00")!), disclosure: .full, purpose: .testing)
-                .json
+            f.service.caseView(
+                "2024-04-000001",
+                cut: .asOf(RFC3339.parse("2024-03-04T00:00:00+08:00")!),
+                disclosure: .full,
+                purpose: .testing
+            )
+            .json
         )
         #expect(past["candidate"]?["name"] == .null, "a past view cannot bring the data back")
         let timeline = try f.service.timeline("2024-04-000001", disclosure: .full, purpose: .testing)
@@ -123,7 +137,9 @@ import Testing
         try f.service.projector.rebuild()
         let after = try fingerprints()
         #expect(after == before, "live and rebuilt models agree: \(Set(after).symmetricDifference(before))")
-        for secret in Self.secrets { #expect(Self.files(under: t.path, containing: secret).isEmpty, "\(secret) after rebuild") }
+        for secret in Self.secrets {
+            #expect(Self.files(under: t.path, containing: secret).isEmpty, "\(secret) after rebuild")
+        }
     }
 
     @Test func anExportNamesErasedGroupsAndImportsIntoAStoreThatKeepsThemErased() throws {
@@ -184,7 +200,9 @@ import Testing
         let byCase = Dictionary(uniqueKeysWithValues: plan.items.map { ($0.caseID, $0) })
         #expect(byCase["2024-04-000001"]?.state == .due)
         #expect(byCase["2024-04-000001"]?.dueOn.description == "2025-03-06")
-        #expect(byCase["2024-04-000002"]?.state == .held && byCase["2024-04-000002"]?.reason?.contains("audit-7") == true)
+        #expect(
+            byCase["2024-04-000002"]?.state == .held && byCase["2024-04-000002"]?.reason?.contains("audit-7") == true
+        )
         #expect(byCase["2024-04-000003"]?.state == .held && byCase["2024-04-000003"]?.reason?.contains("C-3") == true)
         #expect(byCase["2024-04-000004"]?.state == .waiting && byCase["2024-04-000004"]?.erase == .details)
         #expect(byCase["2024-04-000005"] == nil, "an open case is under no rule")

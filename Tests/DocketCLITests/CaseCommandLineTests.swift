@@ -115,7 +115,11 @@ import Testing
             // The case's own events, and its batches' (marked as such) around them.
             let events = all.filter { $0["source"] == .string("case") }
             #expect(events.count == view["version"]?.intValue)
-            #expect(all.filter { $0["source"] == .string("batch") }.allSatisfy { $0["stream"]?.stringValue?.hasPrefix("batch-") == true })
+            #expect(
+                all.filter { $0["source"] == .string("batch") }.allSatisfy {
+                    $0["stream"]?.stringValue?.hasPrefix("batch-") == true
+                }
+            )
             #expect(all.contains { $0["source"] == .string("batch") })
             #expect(events.first?["type"] == .string("Applied") && events.first?["summary"]?.stringValue != nil)
             #expect(!timeline.output.contains(number.replacingOccurrences(of: "*", with: "")) || number.count < 18)
@@ -267,7 +271,9 @@ import Testing
                 while let event = try cursor.next() {
                     guard event.type == "Applied" else { continue }
                     let sha =
-                        try JSONParser.parse(RecordedDomainEvent(event, keys: reopened.personalKeys).payload)["photo"]?["sha256"]?
+                        try JSONParser.parse(RecordedDomainEvent(event, keys: reopened.personalKeys).payload)["photo"]?[
+                            "sha256"
+                        ]?
                         .stringValue ?? ""
                     #expect(reopened.photos.isIntact(sha256: sha), "photo \(sha) of position \(event.position)")
                 }

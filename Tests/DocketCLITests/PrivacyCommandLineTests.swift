@@ -13,9 +13,13 @@ import Testing
     static func store(_ body: (String) throws -> Void) throws {
         try CLI.withStorePath { (store: String) throws in
             _ = try CLI.run(["init", "--store", store])
-            try #"{"rules":[{"status":"rejected","afterYears":0},{"status":"withdrawn","afterYears":0},{"status":"failed","afterYears":0},{"status":"certified","afterYears":0,"erase":"details"}]}"#
+            try
+                #"{"rules":[{"status":"rejected","afterYears":0},{"status":"withdrawn","afterYears":0},{"status":"failed","afterYears":0},{"status":"certified","afterYears":0,"erase":"details"}]}"#
                 .write(toFile: store + "/retention.json", atomically: true, encoding: .utf8)
-            let (file, _) = try CaseCommandLineTests.workload(cases: 40, in: (store as NSString).deletingLastPathComponent)
+            let (file, _) = try CaseCommandLineTests.workload(
+                cases: 40,
+                in: (store as NSString).deletingLastPathComponent
+            )
             _ = try CLI.run(["submit", "--store", store, file])
             try body(store)
         }
@@ -23,7 +27,9 @@ import Testing
 
     /// The first case the plan lists in `state` (`due`, `waiting`).
     static func planned(_ store: String, _ state: String) throws -> String? {
-        let plan = try JSONParser.parse(Array(try CLI.run(["retention", "plan", "--store", store, "--json"]).output.utf8))
+        let plan = try JSONParser.parse(
+            Array(try CLI.run(["retention", "plan", "--store", store, "--json"]).output.utf8)
+        )
         return plan["cases"]?.arrayValue?.first { $0["state"]?.stringValue == state }?["case"]?.stringValue
     }
 
@@ -63,14 +69,23 @@ import Testing
                 let refused = try CLI.run(["erase", open, "--store", store, "--reason", "r", "--basis", "b"])
                 #expect(refused.status == 1 && refused.error.contains("case-not-closed"))
             }
-            #expect(try CLI.run(["hold", "add", due, "--store", store, "--hold-id", "H-1", "--reason", "audit"]).status == 0)
+            #expect(
+                try CLI.run(["hold", "add", due, "--store", store, "--hold-id", "H-1", "--reason", "audit"]).status == 0
+            )
             let held = try CLI.run(["erase", due, "--store", store, "--reason", "request", "--basis", "PIPL art. 47"])
             #expect(held.status == 1 && held.error.contains("erasure-held") && held.error.contains("H-1"))
-            #expect(try CLI.run(["hold", "release", due, "--store", store, "--hold-id", "H-1", "--reason", "done"]).status == 0)
-            let erased = try CLI.run(["erase", due, "--store", store, "--reason", "request", "--basis", "PIPL art. 47", "--json"])
+            #expect(
+                try CLI.run(["hold", "release", due, "--store", store, "--hold-id", "H-1", "--reason", "done"]).status
+                    == 0
+            )
+            let erased = try CLI.run([
+                "erase", due, "--store", store, "--reason", "request", "--basis", "PIPL art. 47", "--json",
+            ])
             #expect(erased.status == 0)
             #expect((try JSONParser.parse(Array(erased.output.utf8)))["ok"] == .bool(true))
-            let view = try JSONParser.parse(Array(try CLI.run(["case", due, "--store", store, "--json", "--purpose", "t"]).output.utf8))
+            let view = try JSONParser.parse(
+                Array(try CLI.run(["case", due, "--store", store, "--json", "--purpose", "t"]).output.utf8)
+            )
             #expect(view["candidate"]?["name"] == .null)
             #expect(try CLI.run(["verify", "--store", store]).status == 0)
             let again = try CLI.run(["erase", due, "--store", store, "--reason", "request", "--basis", "PIPL"])
@@ -82,17 +97,25 @@ import Testing
 
     @Test func retentionApplyErasesWhatIsDueOnceAndThenFindsNothing() throws {
         try Self.store { store in
-            let plan = try JSONParser.parse(Array(try CLI.run(["retention", "plan", "--store", store, "--json"]).output.utf8))
+            let plan = try JSONParser.parse(
+                Array(try CLI.run(["retention", "plan", "--store", store, "--json"]).output.utf8)
+            )
             let due = plan["due"]?.intValue ?? 0
             #expect(due > 0)
             let applied = try CLI.run(["retention", "apply", "--store", store, "--actor", "dpo-test"])
             #expect(applied.status == 0 && applied.output.contains("erased \(due) case"))
-            let after = try JSONParser.parse(Array(try CLI.run(["retention", "plan", "--store", store, "--json"]).output.utf8))
+            let after = try JSONParser.parse(
+                Array(try CLI.run(["retention", "plan", "--store", store, "--json"]).output.utf8)
+            )
             #expect(after["due"] == .int(0) && after["done"] == .int(due))
             let rerun = try CLI.run(["retention", "apply", "--store", store])
             #expect(rerun.status == 0 && rerun.output.contains("erased 0 cases"))
             let badPolicy = (store as NSString).deletingLastPathComponent + "/policy.json"
-            try #"{"rules":[{"status":"applied","afterYears":1}]}"#.write(toFile: badPolicy, atomically: true, encoding: .utf8)
+            try #"{"rules":[{"status":"applied","afterYears":1}]}"#.write(
+                toFile: badPolicy,
+                atomically: true,
+                encoding: .utf8
+            )
             let refused = try CLI.run(["retention", "plan", "--store", store, "--policy", badPolicy])
             #expect(refused.status == 1 && refused.error.contains("rules[0].status"))
         }

@@ -15,20 +15,37 @@ import Testing
         let server = try await TestServer(cases: 3)
         let id = CommandWorkload.caseID(0)
         let token = server.token(.supervisor)
-        for path in ["/v1/cases/\(id)", "/v1/cases/\(id)/timeline", "/v1/cases/\(id)/replay", "/v1/cases/\(id)/evidence"] {
+        for path in [
+            "/v1/cases/\(id)", "/v1/cases/\(id)/timeline", "/v1/cases/\(id)/replay", "/v1/cases/\(id)/evidence",
+        ] {
             let refused = try await server.client.send("GET", path, token: token, headers: ["Docket-Purpose": ""])
             #expect(refused.status == 400, "\(path)")
             let problem = try JSONParser.parse(refused.body)
             #expect(problem["code"]?.stringValue == "purpose-required" && problem["field"]?.stringValue == "purpose")
         }
-        let feed = try await server.client.send("GET", "/v1/events?limit=1", token: server.token(.reporter), headers: ["Docket-Purpose": " "])
+        let feed = try await server.client.send(
+            "GET",
+            "/v1/events?limit=1",
+            token: server.token(.reporter),
+            headers: ["Docket-Purpose": " "]
+        )
         #expect(feed.status == 400)
         let tooLong = String(repeating: "x", count: 201)
-        let long = try await server.client.send("GET", "/v1/cases/\(id)?purpose=\(tooLong)", token: token, headers: ["Docket-Purpose": ""])
+        let long = try await server.client.send(
+            "GET",
+            "/v1/cases/\(id)?purpose=\(tooLong)",
+            token: token,
+            headers: ["Docket-Purpose": ""]
+        )
         let longProblem = try JSONParser.parse(long.body)
         #expect(long.status == 400 && longProblem["field"]?.stringValue == "purpose")
         // The query parameter does as well as the header, and nothing was recorded for refusals.
-        let ok = try await server.client.send("GET", "/v1/cases/\(id)?purpose=complaint%20C-9", token: token, headers: ["Docket-Purpose": ""])
+        let ok = try await server.client.send(
+            "GET",
+            "/v1/cases/\(id)?purpose=complaint%20C-9",
+            token: token,
+            headers: ["Docket-Purpose": ""]
+        )
         #expect(ok.status == 200)
         let records = try await server.client.send("GET", "/v1/cases/\(id)/access", token: server.token(.auditor))
         let lines = records.text.split(separator: "\n").map { try? JSONParser.parse(Array($0.utf8)) }
@@ -43,17 +60,42 @@ import Testing
         let server = try await TestServer(cases: 3)
         let id = CommandWorkload.caseID(1)
         let registrar = server.token(.registrar)
-        _ = try await server.client.send("GET", "/v1/cases/\(id)", token: registrar, headers: ["Docket-Purpose": "audit A-1"])
-        _ = try await server.client.send("GET", "/v1/cases/\(id)/timeline", token: registrar, headers: ["Docket-Purpose": "audit A-1"])
-        _ = try await server.client.send("GET", "/v1/cases/\(id)/replay", token: registrar, headers: ["Docket-Purpose": "audit A-1"])
-        _ = try await server.client.send("GET", "/v1/events?limit=2", token: server.token(.reporter), headers: ["Docket-Purpose": "nightly report"])
+        _ = try await server.client.send(
+            "GET",
+            "/v1/cases/\(id)",
+            token: registrar,
+            headers: ["Docket-Purpose": "audit A-1"]
+        )
+        _ = try await server.client.send(
+            "GET",
+            "/v1/cases/\(id)/timeline",
+            token: registrar,
+            headers: ["Docket-Purpose": "audit A-1"]
+        )
+        _ = try await server.client.send(
+            "GET",
+            "/v1/cases/\(id)/replay",
+            token: registrar,
+            headers: ["Docket-Purpose": "audit A-1"]
+        )
+        _ = try await server.client.send(
+            "GET",
+            "/v1/events?limit=2",
+            token: server.token(.reporter),
+            headers: ["Docket-Purpose": "nightly report"]
+        )
         let other = try await server.client.send("GET", "/v1/cases/\(CommandWorkload.caseID(2))", token: registrar)
         #expect(other.status == 200)
         let listed = try await server.client.send("GET", "/v1/cases/\(id)/access", token: server.token(.privacyOfficer))
         let records = listed.text.split(separator: "\n").compactMap { try? JSONParser.parse(Array($0.utf8)) }
         #expect(records.map { $0["action"]?.stringValue ?? "" } == ["case-view", "timeline", "replay", "feed"])
-        #expect(records.prefix(3).allSatisfy { $0["fields"] == .array([.string("identity:full"), .string("details")]) })
-        #expect(records.last?["case"]?.stringValue == "*" && records.last?["fields"]?.arrayValue?.first == .string("identity:masked"))
+        #expect(
+            records.prefix(3).allSatisfy { $0["fields"] == .array([.string("identity:full"), .string("details")]) }
+        )
+        #expect(
+            records.last?["case"]?.stringValue == "*"
+                && records.last?["fields"]?.arrayValue?.first == .string("identity:masked")
+        )
         #expect(records.map { $0["seq"]?.intValue ?? 0 } == [1, 2, 3, 4], "another case's read is not listed")
         // Who read is not for everyone.
         let denied = try await server.client.send("GET", "/v1/cases/\(id)/access", token: server.token(.supervisor))
@@ -94,7 +136,12 @@ import Testing
         let id = CommandWorkload.caseID(0)
         var answered = 0
         for n in 0..<20 {
-            let reply = try await client.send("GET", "/v1/cases/\(id)", token: token, headers: ["Docket-Purpose": "complaint K-\(n)"])
+            let reply = try await client.send(
+                "GET",
+                "/v1/cases/\(id)",
+                token: token,
+                headers: ["Docket-Purpose": "complaint K-\(n)"]
+            )
             if reply.status == 200 { answered += 1 }
         }
         kill(server.processIdentifier, SIGKILL)

@@ -77,7 +77,10 @@ import Testing
             (["batch", "2024-04", "--json"], "/v1/batches/2024-04", false),
             (["search", "王", "--json", "--limit", "5"], "/v1/search?q=%E7%8E%8B&limit=5", false),
             (["report", "batches", "--format", "json"], "/v1/reports/batches", false),
-            (["report", "revenue", "--format", "json", "--batch", "2024-04"], "/v1/reports/revenue?batch=2024-04", false),
+            (
+                ["report", "revenue", "--format", "json", "--batch", "2024-04"], "/v1/reports/revenue?batch=2024-04",
+                false
+            ),
         ]
         for pair in pairs {
             let byCLI = try await Self.cli(pair.cli + store)

@@ -288,9 +288,17 @@ import Testing
             // The log holds them as the token's actor, at the server's time.
             let timeline = try DocketService(
                 store: harness.store,
-                projector: .init(storeRoot: harness.store.root, log: harness.store.log, keys: harness.store.personalKeys)
+                projector: .init(
+                    storeRoot: harness.store.root,
+                    log: harness.store.log,
+                    keys: harness.store.personalKeys
+                )
             )
-            .timeline(Self.caseID, disclosure: .masked, purpose: try ReadPurpose("test", actorID: "tester", role: "auditor", channel: "cli"))
+            .timeline(
+                Self.caseID,
+                disclosure: .masked,
+                purpose: try ReadPurpose("test", actorID: "tester", role: "auditor", channel: "cli")
+            )
             let resolution = try #require(timeline.last { $0.event.type == "ComplaintResolved" })
             #expect(resolution.event.metadata.actorID == "supervisor-router")
             #expect(resolution.event.metadata.role == "supervisor")
@@ -376,7 +384,11 @@ import Testing
             let candidate = try #require(
                 DocketService(
                     store: harness.store,
-                    projector: .init(storeRoot: harness.store.root, log: harness.store.log, keys: harness.store.personalKeys)
+                    projector: .init(
+                        storeRoot: harness.store.root,
+                        log: harness.store.log,
+                        keys: harness.store.personalKeys
+                    )
                 )
                 .foldedCase(Self.caseID).state.application?.candidate
             )
@@ -525,7 +537,9 @@ import Testing
             let again = try await Self.get(client, "/console/cases/\(Self.caseID)", browser)
             #expect(Self.text(again).contains("id=\"timeline\""))
             let records = try harness.service.accessRecords(of: Self.caseID).filter { $0.channel == "console" }
-            #expect(records.count == 2 && records.allSatisfy { $0.purpose == "complaint C-77" && $0.action == "case-page" })
+            #expect(
+                records.count == 2 && records.allSatisfy { $0.purpose == "complaint C-77" && $0.action == "case-page" }
+            )
             #expect(records.first?.role == "supervisor" && records.first?.fields == ["identity:masked", "details"])
         }
     }

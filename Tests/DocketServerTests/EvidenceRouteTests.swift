@@ -23,7 +23,11 @@ import Testing
         let signer = try NoteSigner(name: "docket.test/routes")
         let service = DocketService(
             store: harness.store,
-            projector: Projector(storeRoot: harness.root + "/store", log: harness.store.log, keys: harness.store.personalKeys)
+            projector: Projector(
+                storeRoot: harness.root + "/store",
+                log: harness.store.log,
+                keys: harness.store.personalKeys
+            )
         )
         _ = try service.makeCheckpoint(signer: signer)
         return signer

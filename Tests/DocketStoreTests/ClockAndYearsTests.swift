@@ -52,11 +52,13 @@ import Testing
     }
 
     @Test func anImportOfRecordedHistoryIsNotCheckedAgainstTheClock() throws {
-        let source = try TemporaryStore(options: {
-            var o = DocketStore.Options()
-            o.clockSkewLimit = nil
-            return o
-        }())
+        let source = try TemporaryStore(
+            options: {
+                var o = DocketStore.Options()
+                o.clockSkewLimit = nil
+                return o
+            }()
+        )
         let future = "2031-01-08T09:00:00+08:00"
         #expect(source.submit(Line.schedule("2031-04", examStartsAt: "2031-04-19T09:00:00+08:00", at: future)).ok)
         var exported: [UInt8] = []
@@ -73,11 +75,13 @@ import Testing
         #"{"condition":"work-5y","occupation":"software-engineer","yearsOfWork":\#(years),"evidence":[{"kind":"work-experience-pledge","reference":"p"}]}"#
     }
 
-    @Test(arguments: [
-        ("5.5", nil), ("5", nil), ("5.0", nil), ("4.99", "eligibility-not-met"), ("4.5", "eligibility-not-met"),
-        ("0", "eligibility-not-met"), ("100", nil), ("100.5", "invalid-field"), ("-1", "invalid-field"),
-        ("1e400", "invalid-field"), ("\"6\"", "invalid-field"),
-    ] as [(String, String?)])
+    @Test(
+        arguments: [
+            ("5.5", nil), ("5", nil), ("5.0", nil), ("4.99", "eligibility-not-met"), ("4.5", "eligibility-not-met"),
+            ("0", "eligibility-not-met"), ("100", nil), ("100.5", "invalid-field"), ("-1", "invalid-field"),
+            ("1e400", "invalid-field"), ("\"6\"", "invalid-field"),
+        ] as [(String, String?)]
+    )
     func yearsOfWorkMayHaveAFraction(years: String, code: String?) throws {
         let t = try TemporaryStore()
         #expect(t.submit(Self.april).ok)
@@ -108,7 +112,9 @@ import Testing
         let tooLong = note(#"{"text":"\#(long)"}"#)
         #expect(tooLong.code == "invalid-field" && tooLong.rejection?.field == "data.text")
         #expect(note(#"{"text":"\#(String(repeating: "字", count: 2_000))"}"#).ok)
-        let wrongRole = t.submit(Line.on(c, "add-note", "portal", at: "2024-04-26T11:00:00+08:00", data: #"{"text":"x"}"#))
+        let wrongRole = t.submit(
+            Line.on(c, "add-note", "portal", at: "2024-04-26T11:00:00+08:00", data: #"{"text":"x"}"#)
+        )
         #expect(wrongRole.code == "role-not-allowed")
         #expect(try t.view(c).state.noteCount == 3)
     }

@@ -2,11 +2,12 @@ import Certification
 import CertificationWire
 import Chronology
 import DocketJSON
-@testable import DocketStore
 import DocketTestSupport
 import EventLog
 import Foundation
 import Testing
+
+@testable import DocketStore
 
 /// Issue 17 on the write side: personal data sealed per case, the rules of erasure and legal
 /// holds on both sides of each edge, and an erasure interrupted at every step.
@@ -39,13 +40,19 @@ import Testing
         #expect(stored.contains("\"sealed\":{\"identity\":{\"key\":1,\"box\":"))
         #expect(stored.contains("\"occupation\":\"blockchain-operator\""), "facts stay in clear")
         let opened = try RecordedDomainEvent(recorded, keys: t.store.personalKeys)
-        guard case .caseEvent(.applied(let a)) = opened.event else { Issue.record("not Applied"); return }
+        guard case .caseEvent(.applied(let a)) = opened.event else {
+            Issue.record("not Applied")
+            return
+        }
         #expect(a.candidate.name == "欧阳娜娜" && a.candidate.idDocument.number == Self.number)
         #expect(Self.text(opened.payload).contains(Self.number), "the interchange form is opened")
         // Without keys (an outside verifier), the same record reads as erased, and the other
         // case's keys do not open it either.
         let blind = try RecordedDomainEvent(recorded, keys: nil)
-        guard case .caseEvent(.applied(let b)) = blind.event else { Issue.record("not Applied"); return }
+        guard case .caseEvent(.applied(let b)) = blind.event else {
+            Issue.record("not Applied")
+            return
+        }
         #expect(b.candidate.isIdentityErased && b.candidate.contact.address.isEmpty && b.photo.sha256.isEmpty)
         #expect(b.batch == "2024-04" && b.level == 4)
         // A box moved into another case's stream does not authenticate.
@@ -117,9 +124,15 @@ import Testing
         #expect(t.submit(Line.hold("2024-04-000001", "audit-1", at: "2026-05-02T10:00:00+08:00")).code == "hold-exists")
         let held = t.submit(Line.erase("2024-04-000001"))
         #expect(held.code == "erasure-held" && held.rejection?.message.contains("audit-1") == true)
-        #expect(t.submit(Line.hold("2024-04-000001", "audit-2", release: true, at: "2026-05-03T10:00:00+08:00")).code == "hold-not-found")
+        #expect(
+            t.submit(Line.hold("2024-04-000001", "audit-2", release: true, at: "2026-05-03T10:00:00+08:00")).code
+                == "hold-not-found"
+        )
         #expect(t.submit(Line.hold("2024-04-000001", "audit-1", release: true, at: "2026-05-03T10:00:00+08:00")).ok)
-        #expect(t.submit(Line.hold("2024-04-000001", "audit-1", release: true, at: "2026-05-04T10:00:00+08:00")).code == "hold-not-found")
+        #expect(
+            t.submit(Line.hold("2024-04-000001", "audit-1", release: true, at: "2026-05-04T10:00:00+08:00")).code
+                == "hold-not-found"
+        )
         // An open complaint holds the case; its resolution releases it.
         #expect(t.submit(Line.complaint("2024-04-000001", id: "C-1", at: "2026-05-05T10:00:00+08:00")).ok)
         #expect(t.submit(Line.erase("2024-04-000001")).code == "erasure-held")
@@ -191,7 +204,12 @@ import Testing
         let event = DomainEvent.caseEvent(.personalDataErased(.init(groups: .all, reason: "r", basis: "b")))
         let stream = "case-" + caseID
         let payload = try PersonalSeal.storedPayload(of: event, stream: stream, position: 0, keys: nil)
-        let metadata = EventMetadata(actorID: "dpo-1", role: "privacy-officer", commandID: "crash-1", commandDigest: nil)
+        let metadata = EventMetadata(
+            actorID: "dpo-1",
+            role: "privacy-officer",
+            commandID: "crash-1",
+            commandDigest: nil
+        )
         _ = try t.store.log.appendAndWait(
             AppendRequest(
                 stream: stream,
@@ -212,7 +230,10 @@ import Testing
     @Test func aCrashAfterTheEventBeforeTheKeysIsCompletedOnOpen() throws {
         let t = try Self.store()
         let sha = try Self.photo(of: "2024-04-000001", t)
-        #expect(t.submit([Line.withdraw("2024-04-000002", at: "2024-03-07T10:00:00+08:00"), Line.erase("2024-04-000002")]).allSatisfy { $0.ok })
+        #expect(
+            t.submit([Line.withdraw("2024-04-000002", at: "2024-03-07T10:00:00+08:00"), Line.erase("2024-04-000002")])
+                .allSatisfy { $0.ok }
+        )
         // Step 1: the event is durable, the photo and keys are not yet touched.
         try Self.appendErasureOnly(t, caseID: "2024-04-000001")
         #expect(t.store.keyring?.liveKeys(of: "2024-04-000001").count == 2, "the crash left the keys")
@@ -225,7 +246,10 @@ import Testing
 
     @Test func aCrashAfterThePhotoBeforeTheKeysIsCompletedOnOpen() throws {
         let t = try Self.store()
-        #expect(t.submit([Line.withdraw("2024-04-000002", at: "2024-03-07T10:00:00+08:00"), Line.erase("2024-04-000002")]).allSatisfy { $0.ok })
+        #expect(
+            t.submit([Line.withdraw("2024-04-000002", at: "2024-03-07T10:00:00+08:00"), Line.erase("2024-04-000002")])
+                .allSatisfy { $0.ok }
+        )
         let sha = try Self.photo(of: "2024-04-000001", t)
         // Step 2: the event is durable and the photo deleted; the keys are not yet destroyed.
         try Self.appendErasureOnly(t, caseID: "2024-04-000001")

@@ -101,7 +101,10 @@ import Testing
         }
         expect(pending.isEmpty, "seed \(seed): \(tally)")
         expect(tally.faultsFired > 0, "seed \(seed): no fault fired")
-        expect(try HistoryVerifier.verify(t.store.log, keys: t.store.personalKeys).findings.isEmpty, "seed \(seed): verify found rule breaks")
+        expect(
+            try HistoryVerifier.verify(t.store.log, keys: t.store.personalKeys).findings.isEmpty,
+            "seed \(seed): verify found rule breaks"
+        )
         print("fault simulation seed \(seed): \(tally)")
         return problems
     }

@@ -90,7 +90,9 @@ import Testing
     @Test func verifyFindsADamagedPhotoAndCountsAMissingOne() throws {
         let t = try TemporaryStore()
         #expect(t.submit([Self.april, Line.apply("2024-04-000001")]).allSatisfy { $0.ok })
-        let sha = try JSONParser.parse(RecordedDomainEvent(t.store.log.event(at: 2), keys: t.store.personalKeys).payload)["photo"]!["sha256"]!.stringValue!
+        let sha = try JSONParser.parse(
+            RecordedDomainEvent(t.store.log.event(at: 2), keys: t.store.personalKeys).payload
+        )["photo"]!["sha256"]!.stringValue!
         let clean = try HistoryVerifier.verify(t.store.log, photos: t.store.photos, keys: t.store.personalKeys)
         #expect(clean.findings.isEmpty && clean.photos.named == 1 && clean.photos.missing == 0)
         // One byte of the stored photo changes: the application's photo is reported damaged.

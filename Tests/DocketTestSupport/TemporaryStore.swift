@@ -81,7 +81,9 @@ public final class Outcomes: @unchecked Sendable {
 
 /// Command lines for tests, in the wire format of SPEC §3.
 public enum Line {
-    public static let photo = Base64.encode(PortraitJPEG.make(width: 295, height: 413, seed: 1, sizeRange: 44_000...78_000))
+    public static let photo = Base64.encode(
+        PortraitJPEG.make(width: 295, height: 413, seed: 1, sizeRange: 44_000...78_000)
+    )
 
     public static func command(
         _ name: String,
@@ -102,7 +104,11 @@ public enum Line {
         return "{" + parts.joined(separator: ",") + "}"
     }
 
-    public static func schedule(_ batch: String, examStartsAt: String, at: String = "2024-01-08T09:00:00+08:00") -> String {
+    public static func schedule(
+        _ batch: String,
+        examStartsAt: String,
+        at: String = "2024-01-08T09:00:00+08:00"
+    ) -> String {
         command(
             "schedule-batch",
             ("batch", batch),
@@ -236,7 +242,12 @@ public enum Line {
     }
 
     /// `place-hold` or `release-hold` by a privacy officer.
-    public static func hold(_ caseID: String, _ holdID: String, release: Bool = false, at: String = "2026-05-01T10:00:00+08:00")
+    public static func hold(
+        _ caseID: String,
+        _ holdID: String,
+        release: Bool = false,
+        at: String = "2026-05-01T10:00:00+08:00"
+    )
         -> String
     {
         on(

@@ -225,7 +225,12 @@ import Testing
         }
         let second = try service.makeCheckpoint(signer: signer)
         #expect(second.size > first.size)
-        let bundle = try service.evidence("2024-04-000001", checkpointSize: first.size, disclosure: .full, purpose: .testing)
+        let bundle = try service.evidence(
+            "2024-04-000001",
+            checkpointSize: first.size,
+            disclosure: .full,
+            purpose: .testing
+        )
         let report = BundleVerifier.verify(bundle.json, trusting: signer.verifier)
         #expect(report.ok, "\(report.failures)")
         #expect(report.proven.contains { $0.contains("only grew from \(first.size) to \(second.size)") })
@@ -288,7 +293,12 @@ import Testing
         try forged.reopen()
         // The store refuses to export against a checkpoint its tree no longer matches…
         #expect(throws: DocketError.self) {
-            _ = try forged.service.evidence("2024-04-000001", checkpointSize: checkpoint.size, disclosure: .full, purpose: .testing)
+            _ = try forged.service.evidence(
+                "2024-04-000001",
+                checkpointSize: checkpoint.size,
+                disclosure: .full,
+                purpose: .testing
+            )
         }
         // …and a bundle the forger assembles by hand (the honest proofs, the forged records)
         // fails offline.
@@ -296,8 +306,9 @@ import Testing
             var bundle = try honest.service.evidence(
                 "2024-04-000001",
                 checkpointSize: checkpoint.size,
-                disclosure: .full
-            , purpose: .testing)
+                disclosure: .full,
+                purpose: .testing
+            )
             for i in bundle.caseEvents.indices {
                 let position = bundle.caseEvents[i].position
                 bundle.caseEvents[i].record = try log.leaf(at: position).record

@@ -148,7 +148,12 @@ struct HTTPBenchmark: AsyncParsableCommand {
             Bench.progress("console pages over \(consoleConnections) connections …")
             let cookie = try ConsoleClient.signIn(port: port, token: supervisor)
             let pages = (0..<preload).map {
-                LoadDriver.request("GET", "/console/cases/\(CommandWorkload.caseID($0))?purpose=benchmark", token: "", cookie: cookie)
+                LoadDriver.request(
+                    "GET",
+                    "/console/cases/\(CommandWorkload.caseID($0))?purpose=benchmark",
+                    token: "",
+                    cookie: cookie
+                )
             }
             let searches = names.map {
                 LoadDriver.request("GET", "/console/search?q=\(Self.percentEncoded($0))", token: "", cookie: cookie)
@@ -163,8 +168,16 @@ struct HTTPBenchmark: AsyncParsableCommand {
                 searches[(c + n * pageCount) % max(1, searches.count)]
             }
             let sample = CommandWorkload.caseID(0)
-            let casePage = try ConsoleClient.get(port: port, "/console/cases/\(sample)?purpose=benchmark", cookie: cookie)
-            let saved = try ConsoleClient.get(port: port, "/console/cases/\(sample)/saved?purpose=benchmark", cookie: cookie)
+            let casePage = try ConsoleClient.get(
+                port: port,
+                "/console/cases/\(sample)?purpose=benchmark",
+                cookie: cookie
+            )
+            let saved = try ConsoleClient.get(
+                port: port,
+                "/console/cases/\(sample)/saved?purpose=benchmark",
+                cookie: cookie
+            )
             let search = try ConsoleClient.get(
                 port: port,
                 "/console/search?q=\(Self.percentEncoded(names.first ?? "a"))",

@@ -16,7 +16,12 @@ final class KeepAliveClient {
 
     /// Sends a GET and hands each chunk of the (endless) body to `chunk` until it returns false.
     func stream(_ path: String, token: String, chunk: ([UInt8]) -> Bool) throws {
-        try send(Array("GET \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer \(token)\r\nDocket-Purpose: benchmark\r\n\r\n".utf8))
+        try send(
+            Array(
+                "GET \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer \(token)\r\nDocket-Purpose: benchmark\r\n\r\n"
+                    .utf8
+            )
+        )
         _ = try readHead()
         while true {
             let size = Int(try readLine(), radix: 16) ?? 0

@@ -33,7 +33,8 @@ struct SubmitBenchmark: ParsableCommand {
 
     @Flag(
         inversion: .prefixedNo,
-        help: "Seal personal data per case (the default); --no-sealing measures a store made before sealing, for the overhead."
+        help:
+            "Seal personal data per case (the default); --no-sealing measures a store made before sealing, for the overhead."
     )
     var sealing = true
 
