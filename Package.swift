@@ -198,7 +198,10 @@ let package = Package(
         // Fuzz targets for the parsers that read outside bytes (Tools/fuzz runs them).
         .executableTarget(
             name: "DocketFuzz",
-            dependencies: ["Certification", "CertificationWire", "DocketJSON", "EventLog", "Evidence"],
+            dependencies: [
+                "Certification", "CertificationWire", "DocketJSON", "EventLog", "Evidence",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
             path: "Tools/docket-fuzz",
             swiftSettings: swiftSettings
         ),

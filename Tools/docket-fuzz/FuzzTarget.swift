@@ -1,5 +1,6 @@
 import Certification
 import CertificationWire
+import Crypto
 import DocketJSON
 import EventLog
 import Evidence
@@ -24,6 +25,9 @@ enum FuzzTarget: String, CaseIterable {
     case segment
     /// An evidence bundle, as `docket evidence verify` reads it from a stranger.
     case bundle
+    /// A stored payload with sealed personal data (issue 17), its boxes read by hand: the first
+    /// byte picks the event type, the rest is the payload, opened with a fixed key.
+    case sealed
 
     /// Runs one input through the target.
     func run(_ bytes: UnsafeBufferPointer<UInt8>) {
@@ -42,6 +46,26 @@ enum FuzzTarget: String, CaseIterable {
             Self.readSegment(Array(bytes))
         case .bundle:
             _ = BundleVerifier.verify(Array(bytes))
+        case .sealed:
+            guard let first = bytes.first else { return }
+            let types = ["NoteAdded", "Applied", "DocumentsVerified", "Withdrawn", "ComplaintLodged"]
+            let type = types[Int(first) % types.count]
+            _ = try? EventCoding.decode(
+                type: type,
+                payload: Array(bytes.dropFirst()),
+                stream: "case-2024-04-000001",
+                keys: FixedKeys()
+            )
+        }
+    }
+
+    /// Every case's every key is the same 32 bytes (the fuzzer's boxes rarely authenticate;
+    /// what is fuzzed is everything around them).
+    struct FixedKeys: PersonalDataKeys {
+        static var key: SymmetricKey { SymmetricKey(data: [UInt8](repeating: 7, count: 32)) }
+        func key(caseID: String, group: PersonalDataGroups, generation: Int) -> SymmetricKey? { Self.key }
+        func sealingKey(caseID: String, group: PersonalDataGroups, position: UInt64) -> (generation: Int, key: SymmetricKey)? {
+            (1, Self.key)
         }
     }
 
