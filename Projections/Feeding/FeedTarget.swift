@@ -13,6 +13,8 @@ struct FeedTarget {
     var eventsPerTransaction: Int
     /// Where projections read a case's earlier events.
     var history = CaseEventSource(log: nil, keys: nil)
+    /// An erasure was applied but the write-ahead log could not yet be truncated.
+    var walHoldsErasedPages = false
 
     /// Applies the events of `batch` after this target's position in one transaction that ends
     /// with the projection's deferred writes and the checkpoint `through`; returns how many.
@@ -63,10 +65,14 @@ struct FeedTarget {
         }
         projection.didCommit(through: through)
         after = through
-        if erased {
+        if erased || walHoldsErasedPages {
             // What an erasure overwrote is zeroed in the file (secure_delete); the write-ahead
-            // log still holds the old pages until it is checkpointed and truncated.
-            try? queue.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA wal_checkpoint(TRUNCATE)") }
+            // log still holds the old pages until it is checkpointed and truncated. A reader
+            // holding the log open makes the checkpoint busy: tried again after the next batch.
+            let busy = try? queue.writeWithoutTransaction { db in
+                try Int.fetchOne(db, sql: "PRAGMA wal_checkpoint(TRUNCATE)") ?? 1
+            }
+            walHoldsErasedPages = busy != 0
         }
         return applied
 

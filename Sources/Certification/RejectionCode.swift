@@ -60,6 +60,8 @@ public enum RejectionCode: String, Sendable, CaseIterable {
     case alreadyErased = "already-erased"
     case holdExists = "hold-exists"
     case holdNotFound = "hold-not-found"
+    /// An erasure in a store that keeps personal data in clear (made before sealing).
+    case notSealed = "not-sealed"
 }
 
 /// A refused command: the spec's code, what to change, and the JSON path of the field at fault.

@@ -60,6 +60,9 @@ extension DocketService {
         let keys = store.personalKeys
         let end = log.lastPosition
         var cases: [String: CaseState] = [:]
+        // The count starts at the case's latest event other than a hold or an erasure (which
+        // change nothing about the case's purpose).
+        var lastActivity: [String: Timestamp] = [:]
         var batches: [String: BatchState] = [:]
         var cursor = log.events(from: 1)
         var count = 0
@@ -72,6 +75,10 @@ extension DocketService {
                 case .caseEvent(let e):
                     guard let id = event.caseID else { continue }
                     cases[id, default: CaseState()].evolve(with: e, at: event.at, position: event.position)
+                    switch e {
+                    case .holdPlaced, .holdReleased, .personalDataErased: break
+                    default: lastActivity[id] = event.at
+                    }
                 case .batchEvent(let e):
                     guard let id = event.batchID else { continue }
                     batches[id, default: BatchState()].evolve(with: e, at: event.at, position: event.position)
@@ -84,13 +91,14 @@ extension DocketService {
         var items: [RetentionPlan.Item] = []
         for (id, state) in cases {
             let status = CaseStatus.of(state, batch: { batches[$0] }, at: now)
-            guard let rule = policy.rules.first(where: { $0.status == status }), let lastAt = state.lastAt else {
+            guard let rule = policy.rules.first(where: { $0.status == status }), let lastAt = lastActivity[id] else {
                 continue
             }
             let lastOn = lastAt.localDate(utcOffsetSeconds: Timestamp.chinaStandardOffset)
             let dueOn = lastOn.adding(years: rule.afterYears)
             var item = RetentionPlan.Item(
                 caseID: id,
+                version: state.version,
                 status: status,
                 lastEventOn: lastOn,
                 dueOn: dueOn,
@@ -114,8 +122,9 @@ extension DocketService {
     }
 
     /// Erases what `plan` finds due, as `actor` (a privacy officer), a chunk of commands at a
-    /// time. Each erasure's command id is `retention-<case>-<scope>`: running again after an
-    /// interruption answers the erasures already made from the log and goes on with the rest.
+    /// time. Each erasure's command id is `retention-<case>-<scope>-v<version>`: running the
+    /// plan again after an interruption answers the erasures already made from the log, while
+    /// a case given new data since (a complaint after a details erasure) gets a new id.
     /// - Returns: each due case's outcome, in the plan's order; `progress` gets (done, total).
     public func applyRetention(
         _ plan: RetentionPlan,
@@ -143,7 +152,7 @@ extension DocketService {
                         ("basis", .string("retention policy: \(item.status.rawValue) cases after the policy's years")),
                     ]),
                     actor: actor,
-                    commandID: "retention-\(item.caseID)-\(item.erase == .all ? "all" : "details")",
+                    commandID: "retention-\(item.caseID)-\(item.erase == .all ? "all" : "details")-v\(item.version)",
                     at: at
                 )
             }

@@ -40,16 +40,19 @@ public final class DocketService: Sendable {
         self.clock = clock
         // Builds of past moments hold personal data as it was: an erasure deletes them all
         // (they are rebuilt on demand, from the log, where the erased data no longer opens).
-        store.onErasure { [weak self] _ in self?.forgetSnapshots(madeBefore: .max) }
+        store.onErasure { [weak self] _ in self?.forgetSnapshots(keepingCount: nil) }
     }
 
-    /// Deletes the builds of past moments made before `instant` (nanoseconds since the epoch).
-    func forgetSnapshots(madeBefore instant: Int64) {
+    /// Deletes the builds of past moments not made under erasure count `count` (all of them
+    /// for `nil`): one made before an erasure completed may hold what it erased.
+    func forgetSnapshots(keepingCount count: UInt64?) {
         let directory = projector.directory
+        let stamp = count.map { ".e\($0).sqlite" }
         let files = ((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? [])
             .filter { ($0.contains(".known-") || $0.contains(".asof-")) && $0.hasSuffix(".sqlite") }
+            .filter { name in stamp.map { !name.hasSuffix($0) } ?? true }
             .map { directory + "/" + $0 }
-        for file in files where Self.modified(file) < instant {
+        for file in files {
             projector.forgetReader(path: file)
             for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: file + suffix) }
         }
@@ -141,6 +144,10 @@ public final class DocketService: Sendable {
         try requireInsideLog(cut, field: field)
         let file: String
         let position: UInt64
+        // Builds are named by the store's erasure count: one made before an erasure completed
+        // may hold what it erased, and is deleted rather than used.
+        let erasures = store.erasureCount
+        forgetSnapshots(keepingCount: erasures)
         var include: (@Sendable (RecordedEvent) -> Bool)?
         switch cut {
         case .now:
@@ -149,13 +156,13 @@ public final class DocketService: Sendable {
             do throws(ProjectionError) { position = try projector.position(asOf: t) } catch {
                 throw DocketError.from(error)
             }
-            file = projector.directory + "/\(name).known-\(position).sqlite"
+            file = projector.directory + "/\(name).known-\(position).e\(erasures).sqlite"
         case .asOf(let t):
             // The log as it is now: a log that grew gets a file of its own (a file once built
             // never changes, so readers of it are never disturbed).
             position = store.log.lastPosition
             include = { $0.occurredAt <= t }
-            file = projector.directory + "/\(name).asof-\(Self.fileStamp(t))-p\(position).sqlite"
+            file = projector.directory + "/\(name).asof-\(Self.fileStamp(t))-p\(position).e\(erasures).sqlite"
         }
         // One build per file at a time; builds of other files, and the live models' catch-up,
         // go on meanwhile (a build has a projector of its own).
@@ -167,10 +174,6 @@ public final class DocketService: Sendable {
         }
         lock.lock()
         defer { lock.unlock() }
-        // A build made before the latest erasure may hold what it erased (another process
-        // erased, or this one crashed before deleting it).
-        let erasedAt = Self.modified(store.lastErasureMarker)
-        if erasedAt > 0 { forgetSnapshots(madeBefore: erasedAt) }
         if FileManager.default.fileExists(atPath: file) {
             Self.touch(file)
             return file

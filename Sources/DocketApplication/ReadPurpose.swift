@@ -40,6 +40,9 @@ public struct ReadPurpose: Sendable, Hashable {
         if let problem = TextLimit.short.problem(with: trimmed) {
             throw DocketError(.invalidParameter, "the purpose \(problem)", field: field)
         }
+        guard trimmed.utf8.count <= 800 else {
+            throw DocketError(.invalidParameter, "the purpose is at most 800 bytes of UTF-8", field: field)
+        }
         self.actorID = actorID
         self.role = role
         self.channel = channel

@@ -19,6 +19,9 @@ public struct RetentionPlan: Sendable {
         }
 
         public var caseID: String
+        /// The case's stream version when planned (an erasure's command id names it, so a case
+        /// due again after new data gets a new one).
+        public var version: UInt64
         public var status: CaseStatus
         /// The business day of the case's latest event (the retention count starts there).
         public var lastEventOn: LocalDate

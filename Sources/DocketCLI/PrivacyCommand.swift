@@ -96,8 +96,11 @@ struct PrivacyCommand: ParsableCommand {
                 let copied = try Importer.append(&lines, to: store) {
                     Terminal.progress("sealed \($0) of \(total) events…")
                 }
-                try store.close()
                 let photos = try Self.copyPhotos(from: from + "/photos", to: target + "/photos")
+                // Completes the copied erasures now (their keys destroyed, their photos gone),
+                // not at the next writer's open.
+                try store.prepareForCommands()
+                try store.close()
                 Terminal.endProgress()
                 print(
                     "copied \(copied) events and \(photos) photos into \(target), personal data sealed; run `docket verify --store \(target)`"

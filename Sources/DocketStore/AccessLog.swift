@@ -197,11 +197,19 @@ public final class AccessLog: @unchecked Sendable {
             lastSeq = 0
             return
         }
-        let window = min(size, 64 * 1024)
+        let window = min(size, 256 * 1024)
         var bytes = [UInt8](repeating: 0, count: window)
         let n = bytes.withUnsafeMutableBytes { pread(fd, $0.baseAddress!, window, off_t(size - window)) }
-        guard n == window, bytes.last == 0x0A else {
-            throw DocketStoreError(.damaged, "the access log's last record is torn or unreadable: \(path)")
+        guard n == window else { throw Posix.error("cannot read the access log", path: path) }
+        if bytes.last != 0x0A {
+            // A record torn by a crash or a full disk (never answered: its read failed): cut
+            // back to the last whole record, which the chain goes on from.
+            let keep = bytes.lastIndex(of: 0x0A).map { size - window + $0 + 1 } ?? (window == size ? 0 : -1)
+            guard keep >= 0, ftruncate(fd, off_t(keep)) == 0 else {
+                throw DocketStoreError(.damaged, "the access log's last record is torn and cannot be cut back: \(path)")
+            }
+            knownLength = -1
+            return try catchUpWithFile()
         }
         let body = bytes.dropLast()
         let start = body.lastIndex(of: 0x0A).map { $0 + 1 } ?? body.startIndex

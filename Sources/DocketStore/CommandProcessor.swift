@@ -27,20 +27,21 @@ final class CommandProcessor {
     private let log: EventLog
     private let photos: PhotoStore
     private let inflight: InflightCommands
-    private let keys: (any PersonalDataKeys)?
+    private let keyring: PersonalKeyring?
+    private var keys: (any PersonalDataKeys)? { keyring }
 
     init(
         core: DecisionCore,
         log: EventLog,
         photos: PhotoStore,
         inflight: InflightCommands,
-        keys: (any PersonalDataKeys)?
+        keyring: PersonalKeyring?
     ) {
         self.core = core
         self.log = log
         self.photos = photos
         self.inflight = inflight
-        self.keys = keys
+        self.keyring = keyring
     }
 
     /// Decides one prepared command.
@@ -211,6 +212,18 @@ final class CommandProcessor {
         case .success(let d): decision = d
         }
         if decision.events.isEmpty { return .done(outcome) }  // a retry of a payment: nothing to append
+        if keyring == nil, decision.events.contains(where: { if case .personalDataErased = $0 { true } else { false } })
+        {
+            return .done(
+                outcome.refused(
+                    Rejection(
+                        .notSealed,
+                        "this store keeps personal data in clear (made before sealing): nothing can be erased by destroying keys; copy it into a sealed store first (docket privacy migrate)",
+                        field: "command"
+                    )
+                )
+            )
+        }
         let events = decision.events.map(DomainEvent.caseEvent)
         let request = try appendRequest(envelope, actor: actor, digest: digest, events: events, version: record.version)
         // Checked before anything is recorded: a refused append must leave no trace in the
@@ -238,6 +251,8 @@ final class CommandProcessor {
     private func erasureTask(_ events: [CaseEvent], caseID: String, record: CaseState) -> ErasureTask? {
         for (i, event) in events.enumerated() {
             guard case .personalDataErased(let erased) = event else { continue }
+            // What is decided after the erasure is sealed under new keys, which it does not destroy.
+            keyring?.retire(caseID: caseID, groups: erased.groups)
             var photo: String?
             if erased.groups.contains(.details), let application = record.application,
                 !application.photo.sha256.isEmpty,

@@ -4,6 +4,10 @@ import Chronology
 import EventLog
 import Logging
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// A Docket store: the event log (the only source of truth), the photos it names, and the write
 /// side that turns commands into events. The CLI and the server compose this.
 ///
@@ -70,14 +74,39 @@ public final class DocketStore: @unchecked Sendable {
         erasureLock.withLock { erasureHandlers.append(handler) }
     }
 
-    /// `<store>/keys/last-erasure`: touched when an erasure completes; a copy of personal data
-    /// made before it may hold erased data.
-    public var lastErasureMarker: String { root + "/keys/last-erasure" }
+    /// `<store>/keys/erasures`: `COUNT POSITION`, how many erasures have been completed and the
+    /// log position of the latest. Raised after an erasure's keys are destroyed; a copy of
+    /// personal data made under another count (a build of a past moment) may hold erased data
+    /// and is not used. On open, an erasure in the log past the recorded position (a crash
+    /// before the counter was raised) raises it.
+    var erasureCounter: String { root + "/keys/erasures" }
 
-    private func erasureCompleted(_ caseID: String) throws(DocketStoreError) {
-        try Posix.writeFile(lastErasureMarker, Array(caseID.utf8))
+    /// The erasure counter: (count, position of the latest completed erasure); (0, 0) before any.
+    var erasureState: (count: UInt64, position: UInt64) {
+        guard let bytes = try? Posix.readFile(erasureCounter) else { return (0, 0) }
+        let parts = String(decoding: bytes, as: UTF8.self).split(whereSeparator: \.isWhitespace)
+        return (parts.first.flatMap { UInt64($0) } ?? 0, parts.dropFirst().first.flatMap { UInt64($0) } ?? 0)
+    }
+
+    /// How many erasures have been completed (0 before the first).
+    public var erasureCount: UInt64 { erasureState.count }
+
+    /// Raises the erasure counter (written whole: a temporary file renamed over it, synced)
+    /// and tells the handlers.
+    private func erasureReached(_ caseID: String, position: UInt64) throws(DocketStoreError) {
+        let (count, latest) = erasureState
+        let temporary = erasureCounter + ".tmp"
+        try Posix.writeFile(temporary, Array("\(count + 1) \(max(latest, position))\n".utf8))
+        guard rename(temporary, erasureCounter) == 0 else {
+            throw Posix.error("cannot write the erasure counter", path: erasureCounter)
+        }
+        try Posix.syncDirectory(root + "/keys")
         for handler in erasureLock.withLock({ erasureHandlers }) { handler(caseID) }
     }
+
+    /// The marker of a store made sealing personal data (`<store>/keys/sealed`): without its
+    /// keyring such a store is not opened for writing (new data would go in clear).
+    static func sealedMarker(_ root: String) -> String { root + "/keys/sealed" }
 
     private init(root: String, log: EventLog, photos: PhotoStore, keyring: PersonalKeyring?, options: Options) {
         self.root = root
@@ -99,6 +128,8 @@ public final class DocketStore: @unchecked Sendable {
         }
         try Posix.makeDirectory(path + "/photos")
         try PersonalKeyring.create(storeRoot: path)
+        try Posix.writeFile(sealedMarker(path), Array("personal data sealed per case (docs/PRIVACY.md)\n".utf8))
+        try Posix.syncDirectory(path + "/keys")
     }
 
     /// `true` if a store exists at `path`.
@@ -125,6 +156,12 @@ public final class DocketStore: @unchecked Sendable {
         // under the decision lock (which held every other submitter while it ran).
         let photos = PhotoStore(storeRoot: path)
         let keyring = try PersonalKeyring.open(storeRoot: path, readOnly: readOnly)
+        if keyring == nil, access(sealedMarker(path), F_OK) == 0 {
+            throw DocketStoreError(
+                .damaged,
+                "the store seals personal data but its keyring \(PersonalKeyring.path(storeRoot: path)) is missing: restore it from a backup of the store"
+            )
+        }
         // The keys sealing a group's events are made durable before the group is written, as
         // its photos are: no event on disk is sealed under a key a crash could lose.
         logOptions.beforeGroupWrite = { () throws(EventLogError) in
@@ -135,12 +172,15 @@ public final class DocketStore: @unchecked Sendable {
                 throw EventLogError(.io, error.message, file: "photos")
             }
         }
+        let log: EventLog
         do throws(EventLogError) {
-            let log = try EventLog.open(at: path, readOnly: readOnly, options: logOptions)
-            return DocketStore(root: path, log: log, photos: photos, keyring: keyring, options: options)
+            log = try EventLog.open(at: path, readOnly: readOnly, options: logOptions)
         } catch {
             throw DocketStoreError.from(error)
         }
+        // Holding the log's lock now: the one writer repairs the keyring's tail.
+        if !readOnly { try keyring?.repairTail() }
+        return DocketStore(root: path, log: log, photos: photos, keyring: keyring, options: options)
     }
 
     /// The write side, built on first use (a scan of the log for batches and the cross-case
@@ -152,7 +192,7 @@ public final class DocketStore: @unchecked Sendable {
         inflight.durable(through: log.lastPosition)
         let inflight = self.inflight
         core.durableWatermark = { inflight.durablePosition }
-        let made = CommandProcessor(core: core, log: log, photos: photos, inflight: inflight, keys: keyring)
+        let made = CommandProcessor(core: core, log: log, photos: photos, inflight: inflight, keyring: keyring)
         processor = made
         return made
     }
@@ -162,6 +202,14 @@ public final class DocketStore: @unchecked Sendable {
     private func completeErasures(_ core: DecisionCore) throws(DocketStoreError) {
         defer { core.clearErasures() }
         guard let keyring else { return }
+        // Keys destroyed, then a crash before the counter was raised: raise it now.
+        if let latest = core.erasures.map(\.position).max(), latest > erasureState.position,
+            !core.erasures.contains(where: {
+                keyring.hasLiveKeys(caseID: $0.caseID, groups: $0.groups, before: $0.position)
+            })
+        {
+            try erasureReached(core.erasures.last!.caseID, position: latest)
+        }
         for erasure in core.erasures
         where keyring.hasLiveKeys(caseID: erasure.caseID, groups: erasure.groups, before: erasure.position) {
             if erasure.groups.contains(.details) {
@@ -184,7 +232,7 @@ public final class DocketStore: @unchecked Sendable {
                 groups: erasure.groups,
                 before: erasure.position
             )
-            try erasureCompleted(erasure.caseID)
+            try erasureReached(erasure.caseID, position: erasure.position)
             options.logger.notice(
                 "completed an interrupted erasure",
                 metadata: ["case": "\(erasure.caseID)", "keysDestroyed": "\(destroyed)"]
@@ -196,7 +244,8 @@ public final class DocketStore: @unchecked Sendable {
     private func complete(_ erasure: ErasureTask) throws(DocketStoreError) {
         if let sha = erasure.photoSHA256 { try photos.deleteIfMarked(sha256: sha) }
         try keyring?.destroy(caseID: erasure.caseID, groups: erasure.groups, before: erasure.position)
-        try erasureCompleted(erasure.caseID)
+        // Copies begun before this point carry the old count and are never used again.
+        try erasureReached(erasure.caseID, position: erasure.position)
     }
 
     /// How far ahead of the clock a submitted command's `at` may be (see ``Options``).

@@ -96,6 +96,13 @@ public enum Importer {
             } catch {
                 throw DocketStoreError(.io, error.message)
             }
+            // Events after an imported erasure are sealed under new keys (the erasure is
+            // completed, destroying the keys before it, when the store is next opened to write).
+            if case .caseEvent(.personalDataErased(let erased)) = decoded,
+                let caseID = StreamName.caseID(of: event.stream)
+            {
+                store.keyring?.retire(caseID: caseID, groups: erased.groups)
+            }
             let proposed = ProposedEvent(
                 type: event.type,
                 occurredAt: event.at,

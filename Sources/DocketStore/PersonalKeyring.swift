@@ -40,6 +40,9 @@ public final class PersonalKeyring: PersonalDataKeys, @unchecked Sendable {
         var offset: Int
         /// `nil` once destroyed.
         var key: SymmetricKey?
+        /// An erasure of its group is decided: it seals nothing more (data decided after the
+        /// erasure goes under a new generation, which the erasure does not destroy).
+        var retired = false
     }
 
     private let path: String
@@ -78,7 +81,7 @@ public final class PersonalKeyring: PersonalDataKeys, @unchecked Sendable {
         let fd = Glibc.open(p, (readOnly ? O_RDONLY : O_RDWR) | O_CLOEXEC)
         guard fd >= 0 else { throw Posix.error("cannot open the keyring", path: p) }
         let ring = PersonalKeyring(path: p, fd: fd, readOnly: readOnly)
-        try ring.lock.withLock { () throws(DocketStoreError) in try ring.readNew(truncateTornTail: !readOnly) }
+        try ring.lock.withLock { () throws(DocketStoreError) in try ring.readNew(truncateTornTail: false) }
         return ring
     }
 
@@ -100,7 +103,7 @@ public final class PersonalKeyring: PersonalDataKeys, @unchecked Sendable {
     ) -> (generation: Int, key: SymmetricKey)? {
         lock.withLock {
             let existing = entries[caseID, default: []].filter { $0.group == group }
-            if let live = existing.last, let key = live.key { return (live.generation, key) }
+            if let live = existing.last, !live.retired, let key = live.key { return (live.generation, key) }
             guard !readOnly else { return nil }
             let generation = (existing.map(\.generation).max() ?? 0) + 1
             let entry = Entry(
@@ -174,6 +177,16 @@ public final class PersonalKeyring: PersonalDataKeys, @unchecked Sendable {
             entries[caseID] = list
             if destroyed > 0, fdatasync(fd) != 0 { throw Posix.error("cannot sync the keyring", path: path) }
             return destroyed
+        }
+    }
+
+    /// Stops sealing under the current keys of `groups` of case `caseID`: an erasure of them is
+    /// decided, and anything decided after it must survive the keys' destruction.
+    func retire(caseID: String, groups: PersonalDataGroups) {
+        lock.withLock {
+            guard var list = entries[caseID] else { return }
+            for i in list.indices where groups.contains(list[i].group) { list[i].retired = true }
+            entries[caseID] = list
         }
     }
 
@@ -263,10 +276,9 @@ public final class PersonalKeyring: PersonalDataKeys, @unchecked Sendable {
             let body = Array(record.prefix(recordLength - 8))
             let intact = Array(SHA256.hash(data: body).prefix(8)) == Array(record.suffix(8))
             let keyBytes = Array(record.dropFirst(headerLength + idLength).prefix(32))
-            let isLast = at + recordLength == done
-            if !intact && isLast && !keyBytes.allSatisfy({ $0 == 0 }) {
-                break  // torn append: never used
-            }
+            // A whole record whose check fails was being destroyed (or torn while appended,
+            // in which case no event used it): either way it counts as destroyed, and keeps
+            // its generation number taken. Only a record cut short is a torn append.
             var generation: UInt32 = 0
             var position: UInt64 = 0
             withUnsafeMutableBytes(of: &generation) { $0.copyBytes(from: bytes[(at + 1)..<(at + 5)]) }
@@ -283,11 +295,23 @@ public final class PersonalKeyring: PersonalDataKeys, @unchecked Sendable {
             )
             at += recordLength
         }
-        if at < done, truncateTornTail {
-            guard ftruncate(fd, off_t(length + at)) == 0, fdatasync(fd) == 0 else {
-                throw Posix.error("cannot cut the keyring's torn tail", path: path)
-            }
-        }
         length += at
+        if at < done, truncateTornTail { try cutTornTail() }
+    }
+
+    /// Cuts a record cut short at the end of the file (a crash while appending: the group it
+    /// was for never reached the log, which waits for this file's sync). Only the store's
+    /// writer does this, holding the log's lock.
+    func repairTail() throws(DocketStoreError) {
+        try lock.withLock { () throws(DocketStoreError) in try cutTornTail() }
+    }
+
+    private func cutTornTail() throws(DocketStoreError) {
+        var st = stat()
+        guard fstat(fd, &st) == 0 else { throw Posix.error("cannot stat the keyring", path: path) }
+        guard Int(st.st_size) > length else { return }
+        guard ftruncate(fd, off_t(length)) == 0, fdatasync(fd) == 0 else {
+            throw Posix.error("cannot cut the keyring's torn tail", path: path)
+        }
     }
 }

@@ -243,4 +243,42 @@ import Testing
         )
         #expect(problem("[]") == "rules")
     }
+
+    @Test func anImportedErasureKeepsTheDataRecordedAfterIt() throws {
+        let f = try Fixture(Self.lines())
+        #expect(f.temporary.submit(Line.erase("2024-04-000001", scope: "details")).ok)
+        let note = Line.on(
+            "2024-04-000001",
+            "add-note",
+            "supervisor",
+            at: "2026-06-02T10:00:00+08:00",
+            data: #"{"text":"after-the-erasure-note"}"#
+        )
+        #expect(f.temporary.submit(note).ok)
+        var exported: [UInt8] = []
+        _ = try Exporter.export(f.temporary.store.log, keys: f.temporary.store.personalKeys, write: { exported += $0 })
+        let copy = try TemporaryStore()
+        let file = copy.path + "-import.jsonl"
+        try Data(exported).write(to: URL(fileURLWithPath: file))
+        var reader = try LineReader.file(file)
+        _ = try Importer.append(&reader, to: copy.store)
+        reader.close()
+        try copy.reopen()
+        try copy.store.prepareForCommands()  // completes the imported erasure
+        let timeline = try copy.service.timeline("2024-04-000001", disclosure: .full, purpose: .testing)
+        #expect(timeline.contains { $0.summary.contains("after-the-erasure-note") }, "the later note survives")
+        #expect(!timeline.contains { $0.summary.contains("note-secret-XYZ") }, "the erased note stays erased")
+    }
+
+    @Test func aBuildOfAPastMomentMadeBeforeAnErasureIsNeverUsedAfterIt() throws {
+        let f = try Fixture(Self.lines())
+        let moment = TimeCut.knownAt(.now())
+        _ = try f.service.search("欧阳", cut: moment, disclosure: .masked)
+        let builds = { (try? FileManager.default.contentsOfDirectory(atPath: f.service.projector.directory)) ?? [] }
+        #expect(builds().contains { $0.contains(".known-") && $0.hasSuffix(".e0.sqlite") })
+        #expect(f.temporary.submit(Line.erase("2024-04-000001")).ok)
+        #expect(f.temporary.store.erasureCount == 1)
+        #expect(!builds().contains { $0.hasSuffix(".e0.sqlite") }, "the erasure deleted the old build")
+        #expect(try f.service.search("欧阳", cut: moment, disclosure: .masked).total == 0)
+    }
 }

@@ -20,7 +20,7 @@ import Testing
         #expect(asOf.report.rows.count == 1)
         // The build is kept: a second ask reads the same file.
         let files = try FileManager.default.contentsOfDirectory(atPath: f.temporary.path + "/projections")
-        #expect(files.contains("complaints.known-5.sqlite"))
+        #expect(files.contains("complaints.known-5.e0.sqlite"), "named by position and erasure count")
     }
 
     @Test(arguments: [

@@ -293,6 +293,58 @@ import Testing
         #expect(try t.view("2024-04-000001").state.application?.candidate.isIdentityErased == true)
         #expect(try t.view("2024-04-000002").state.application?.candidate.name == "张伟")
     }
+
+    @Test func aNoteDecidedRightAfterAnErasureIsSealedUnderAKeyTheErasureDoesNotDestroy() throws {
+        let t = try Self.store()
+        let note = Line.on(
+            "2024-04-000001",
+            "add-note",
+            "supervisor",
+            at: "2026-06-01T10:00:00+08:00",
+            data: #"{"text":"called back after the erasure"}"#
+        )
+        // One submit: the note is decided before the erasure is durable.
+        let outcomes = t.submit([Line.erase("2024-04-000001", scope: "details"), note])
+        #expect(outcomes.allSatisfy { $0.ok }, "\(outcomes.map(\.code))")
+        let keys = t.store.keyring?.liveKeys(of: "2024-04-000001") ?? []
+        #expect(keys.map(\.generation).sorted() == [1, 2], "identity 1 kept, details 1 destroyed, details 2 made")
+        try t.reopen()
+        try t.store.prepareForCommands()
+        let recorded = try t.store.log.event(at: t.store.log.lastPosition)
+        guard case .caseEvent(.noteAdded(let n)) = try RecordedDomainEvent(recorded, keys: t.store.personalKeys).event
+        else {
+            Issue.record("not a note")
+            return
+        }
+        #expect(n.text == "called back after the erasure")
+    }
+
+    @Test func anErasureIsRefusedInAStoreThatDoesNotSeal() throws {
+        let t = try Self.store()
+        try t.store.close()
+        // A store made before sealing: no keyring, no marker.
+        try FileManager.default.removeItem(atPath: PersonalKeyring.path(storeRoot: t.path))
+        try FileManager.default.removeItem(atPath: t.path + "/keys/sealed")
+        let legacy = try TemporaryStore()
+        try legacy.store.close()
+        try FileManager.default.removeItem(atPath: PersonalKeyring.path(storeRoot: legacy.path))
+        try FileManager.default.removeItem(atPath: legacy.path + "/keys/sealed")
+        try legacy.reopen()
+        #expect(
+            legacy.submit([Self.april, Line.apply("2024-04-000009"), Line.withdraw("2024-04-000009")]).allSatisfy {
+                $0.ok
+            }
+        )
+        let refused = legacy.submit(Line.erase("2024-04-000009"))
+        #expect(refused.code == "not-sealed" && refused.rejection?.message.contains("privacy migrate") == true)
+    }
+
+    @Test func aSealedStoreWithoutItsKeyringIsNotOpened() throws {
+        let t = try Self.store()
+        try t.store.close()
+        try FileManager.default.removeItem(atPath: PersonalKeyring.path(storeRoot: t.path))
+        #expect(throws: DocketStoreError.self) { try t.reopen() }
+    }
 }
 
 enum RFC3339Moment {
