@@ -113,25 +113,7 @@ import Testing
         for line in CommandWorkload(cases: 2, seed: 3) { _ = store.submitAndWait(line) }
         try store.close()
         let token = try TokenFile.add(actor: "sup-kill", role: .supervisor, path: TokenFile.path(storeRoot: path))
-        let server = Process()
-        server.executableURL = URL(fileURLWithPath: SignalTests.docket)
-        server.arguments = ["serve", "--store", path, "--port", "0"]
-        let out = Pipe()
-        server.standardOutput = out
-        server.standardError = FileHandle.nullDevice
-        try server.run()
-        let port = try await HTTPTestClient.offPool { () throws -> Int in
-            var text = ""
-            while !text.contains("\n") {
-                let chunk = out.fileHandleForReading.availableData
-                if chunk.isEmpty { break }
-                text += String(decoding: chunk, as: UTF8.self)
-            }
-            guard let range = text.range(of: "127.0.0.1:"),
-                let port = Int(text[range.upperBound...].prefix { $0.isNumber })
-            else { throw HTTPTestClient.Failure("no address in \(text)") }
-            return port
-        }
+        let (server, port) = try await ServeProcess.start(store: path)
         let client = HTTPTestClient(port: port)
         let id = CommandWorkload.caseID(0)
         var answered = 0

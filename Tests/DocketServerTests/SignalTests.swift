@@ -36,26 +36,7 @@ import Testing
             )
         }
 
-        let server = Process()
-        server.executableURL = URL(fileURLWithPath: Self.docket)
-        server.arguments = ["serve", "--store", path, "--port", "0"]
-        let out = Pipe()
-        server.standardOutput = out
-        server.standardError = FileHandle.nullDevice
-        try server.run()
-        // "serving <store> on http://127.0.0.1:<port> (Ctrl-C to stop)"
-        let port = try await HTTPTestClient.offPool { () throws -> Int in
-            var text = ""
-            while !text.contains("\n") {
-                let chunk = out.fileHandleForReading.availableData
-                if chunk.isEmpty { break }
-                text += String(decoding: chunk, as: UTF8.self)
-            }
-            guard let range = text.range(of: "127.0.0.1:"),
-                let port = Int(text[range.upperBound...].prefix { $0.isNumber })
-            else { throw HTTPTestClient.Failure("no address in \(text)") }
-            return port
-        }
+        let (server, port) = try await ServeProcess.start(store: path)
 
         // Four clients, each sending its cases' commands in order, one request each.
         var queues = Array(repeating: [[UInt8]](), count: 4)

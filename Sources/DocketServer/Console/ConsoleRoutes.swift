@@ -213,25 +213,37 @@ struct ConsoleRoutes: Sendable {
         for (key, value) in request.uri.queryParameters { query[String(key)] = String(value) }
         let filter = TimelineFilter(query: query)
         let done = query["done"].flatMap(CommandForm.done)
-        let purpose: ReadPurpose
-        switch readPurpose(id, request, session, user) {
-        case .success(let p): purpose = p
-        case .failure(let ask): return ask.response
+        return try await withPurpose(id, request, session, user) { purpose in
+            try await renderCase(
+                id,
+                user: user,
+                role: session.holder.role,
+                purpose: purpose,
+                filter: filter,
+                saved: saved,
+                done: done
+            )
         }
-        return try await renderCase(
-            id,
-            user: user,
-            role: session.holder.role,
-            purpose: purpose,
-            filter: filter,
-            saved: saved,
-            done: done
-        )
     }
 
     /// A page that asks for a purpose (with the answer's problem, if one was given).
     struct PurposeQuestion: Error {
         var response: Response
+    }
+
+    /// `body`'s page, given why this session reads case `id` (``readPurpose(_:_:_:_:)``), or
+    /// the page that asks for it.
+    func withPurpose(
+        _ id: String,
+        _ request: Request,
+        _ session: ConsoleSession,
+        _ user: ConsoleUser,
+        _ body: (ReadPurpose) async throws -> Response
+    ) async throws -> Response {
+        switch readPurpose(id, request, session, user) {
+        case .success(let purpose): return try await body(purpose)
+        case .failure(let question): return question.response
+        }
     }
 
     /// Why this session reads case `id`: the `purpose` parameter (then remembered for the
@@ -345,29 +357,26 @@ struct ConsoleRoutes: Sendable {
         guard let id = context.parameters.get("id"), StreamName.isValidID(id) else {
             return failure(user, DocketError(.caseNotFound, "a case id is 1 to 64 of A-Z a-z 0-9 . _ -"))
         }
-        let purpose: ReadPurpose
-        switch readPurpose(id, request, session, user) {
-        case .success(let p): purpose = p
-        case .failure(let ask): return ask.response
-        }
         let service = self.service
         let disclosure = Disclosure.of(session.holder.role)
-        let made: Result<[UInt8], DocketError> = try await Self.offPool { () throws(DocketError) in
-            (try service.evidence(id, disclosure: disclosure, purpose: purpose).json)
-        }
-        switch made {
-        case .success(let bytes):
-            return Response(
-                status: .ok,
-                headers: [
-                    .contentType: "application/json",
-                    .contentDisposition: "attachment; filename=\"docket-evidence-\(id).json\"",
-                    .cacheControl: "no-store",
-                ],
-                body: .init(byteBuffer: ByteBuffer(bytes: bytes))
-            )
-        case .failure(let error):
-            return failure(user, error)
+        return try await withPurpose(id, request, session, user) { purpose in
+            let made: Result<[UInt8], DocketError> = try await Self.offPool { () throws(DocketError) in
+                (try service.evidence(id, disclosure: disclosure, purpose: purpose).json)
+            }
+            switch made {
+            case .success(let bytes):
+                return Response(
+                    status: .ok,
+                    headers: [
+                        .contentType: "application/json",
+                        .contentDisposition: "attachment; filename=\"docket-evidence-\(id).json\"",
+                        .cacheControl: "no-store",
+                    ],
+                    body: .init(byteBuffer: ByteBuffer(bytes: bytes))
+                )
+            case .failure(let error):
+                return failure(user, error)
+            }
         }
     }
 
@@ -408,21 +417,18 @@ struct ConsoleRoutes: Sendable {
                 message += " (\(code.rawValue))"
             }
         }
-        let purpose: ReadPurpose
-        switch readPurpose(id, request, session, user) {
-        case .success(let p): purpose = p
-        case .failure(let ask): return ask.response
+        return try await withPurpose(id, request, session, user) { purpose in
+            try await renderCase(
+                id,
+                user: user,
+                role: session.holder.role,
+                purpose: purpose,
+                filter: TimelineFilter(query: [:]),
+                saved: false,
+                posted: (command, form, outcome.rejection?.field, message),
+                status: CommandRoutes.status(outcome)
+            )
         }
-        return try await renderCase(
-            id,
-            user: user,
-            role: session.holder.role,
-            purpose: purpose,
-            filter: TimelineFilter(query: [:]),
-            saved: false,
-            posted: (command, form, outcome.rejection?.field, message),
-            status: CommandRoutes.status(outcome)
-        )
     }
 
     func reports(_ request: Request) async throws -> Response {
