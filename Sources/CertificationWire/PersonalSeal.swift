@@ -258,7 +258,7 @@ public enum PersonalSeal {
                 field: "data.sealed.\(name)"
             )
         }
-        guard case .array(let values)? = try? JSONParser.parse(plain),
+        guard let values = PersonalValues.parse(plain) ?? (try? JSONParser.parse(plain))?.arrayValue,
             let restored = PersonalValues.restore(event, group, values)
         else {
             throw Rejection(
@@ -348,8 +348,21 @@ public enum PersonalSeal {
     }
 
     static func associatedData(stream: String, type: String, group: String, generation: Int) -> [UInt8] {
-        Array("docket-seal/1\n\(stream)\n\(type)\n\(group)\n\(generation)".utf8)
+        // Appended piece by piece: string interpolation was a measurable part of opening a box.
+        var out: [UInt8] = []
+        out.reserveCapacity(32 + stream.utf8.count + type.utf8.count)
+        out += associatedPrefix
+        out += stream.utf8
+        out.append(0x0A)
+        out += type.utf8
+        out.append(0x0A)
+        out += group.utf8
+        out.append(0x0A)
+        out += String(generation).utf8
+        return out
     }
+
+    static let associatedPrefix = Array("docket-seal/1\n".utf8)
 
     /// A payload that could not be sealed (no key could be had).
     public struct SealingError: Error, Sendable {

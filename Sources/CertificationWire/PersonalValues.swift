@@ -40,6 +40,72 @@ enum PersonalValues {
         }
     }
 
+    /// A box's values read directly (strings, `null`, lists of strings, no escapes), or `nil`
+    /// for anything else (the general JSON reader then reads it): a box is opened for every
+    /// application a replay folds, and a JSON tree per box was a measurable part of it.
+    static func parse(_ bytes: [UInt8]) -> [JSONValue]? {
+        bytes.withUnsafeBufferPointer { b -> [JSONValue]? in
+            var i = 0
+            func string() -> String? {
+                guard i < b.count, b[i] == 0x22 else { return nil }
+                let start = i + 1
+                var j = start
+                while j < b.count, b[j] != 0x22 {
+                    if b[j] == 0x5C { return nil }
+                    j += 1
+                }
+                guard j < b.count else { return nil }
+                i = j + 1
+                return String(decoding: UnsafeBufferPointer(rebasing: b[start..<j]), as: UTF8.self)
+            }
+            func value(nested: Bool) -> JSONValue? {
+                guard i < b.count else { return nil }
+                switch b[i] {
+                case 0x22: return string().map(JSONValue.string)
+                case 0x6E:
+                    guard i + 4 <= b.count, b[i + 1] == 0x75, b[i + 2] == 0x6C, b[i + 3] == 0x6C else { return nil }
+                    i += 4
+                    return .null
+                case 0x5B where !nested:
+                    i += 1
+                    var items: [JSONValue] = []
+                    if i < b.count, b[i] == 0x5D {
+                        i += 1
+                        return .array(items)
+                    }
+                    while true {
+                        guard let s = string() else { return nil }
+                        items.append(.string(s))
+                        guard i < b.count else { return nil }
+                        if b[i] == 0x2C {
+                            i += 1
+                            continue
+                        }
+                        guard b[i] == 0x5D else { return nil }
+                        i += 1
+                        return .array(items)
+                    }
+                default: return nil
+                }
+            }
+            guard b.first == 0x5B else { return nil }
+            i = 1
+            var out: [JSONValue] = []
+            if i < b.count, b[i] == 0x5D { return i + 1 == b.count ? out : nil }
+            while true {
+                guard let v = value(nested: false) else { return nil }
+                out.append(v)
+                guard i < b.count else { return nil }
+                if b[i] == 0x2C {
+                    i += 1
+                    continue
+                }
+                guard b[i] == 0x5D, i + 1 == b.count else { return nil }
+                return out
+            }
+        }
+    }
+
     /// Whether `values` hide nothing (an approval's empty list of reasons): then they are not
     /// sealed at all.
     static func areEmpty(_ values: [JSONValue]) -> Bool {
