@@ -24,6 +24,9 @@ public final class DocketService: Sendable {
     let snapshots = NSLock()
     /// A lock per build of a past model (two readers asking for the same one build it once).
     nonisolated(unsafe) var snapshotLocks: [String: NSLock] = [:]
+    /// The store's erasure count when its builds of past moments were last swept (guarded by
+    /// ``snapshots``; `nil` before the first).
+    nonisolated(unsafe) var snapshotErasureCount: UInt64?
     /// Whether something else keeps the read models current (a server's follower); if not, a
     /// read that needs a model brings it up to the log first.
     public let modelsFollowLog: Bool
@@ -147,7 +150,14 @@ public final class DocketService: Sendable {
         // Builds are named by the store's erasure count: one made before an erasure completed
         // may hold what it erased, and is deleted rather than used.
         let erasures = store.erasureCount
-        forgetSnapshots(keepingCount: erasures)
+        // Listed again only when the count moved since this service last looked (another
+        // process's erasure, or one completed on open): not on every read of a past moment.
+        if snapshots.withLock({ () -> Bool in
+            defer { snapshotErasureCount = erasures }
+            return snapshotErasureCount != erasures
+        }) {
+            forgetSnapshots(keepingCount: erasures)
+        }
         var include: (@Sendable (RecordedEvent) -> Bool)?
         switch cut {
         case .now:

@@ -1,5 +1,4 @@
 import Chronology
-import Crypto
 import Dispatch
 import DocketJSON
 
@@ -110,7 +109,7 @@ public final class AccessLog: @unchecked Sendable {
     private let lock = Lock()
     /// The file's length and last line's hash and seq as this process last saw them.
     private var knownLength = 0
-    private var lastHash = [UInt8](repeating: 0, count: 32)
+    private var lastHash = AccessLog.firstPrevious
     private var lastSeq: UInt64 = 0
     private var syncPending = false
 
@@ -144,20 +143,12 @@ public final class AccessLog: @unchecked Sendable {
             var out = record
             out.seq = lastSeq + 1
             guard case .object(var object) = out.json else { return out }
-            object.set("prev", .string(Self.hex(lastHash)))
+            object.set("prev", .string(lastHash))
             var line: [UInt8] = []
             JSONWriter.write(.object(object), into: &line)
-            let hash = Array(SHA256.hash(data: line))
+            let hash = SHA256Hex.of(line)
             line.append(0x0A)
-            var done = 0
-            while done < line.count {
-                let n = line.withUnsafeBytes { write(fd, $0.baseAddress! + done, $0.count - done) }
-                if n < 0 {
-                    if errno == EINTR { continue }
-                    throw Posix.error("cannot write the access log", path: path)
-                }
-                done += n
-            }
+            try Posix.writeAll(fd, line, path: path)
             knownLength += line.count
             lastHash = hash
             lastSeq = out.seq
@@ -193,7 +184,7 @@ public final class AccessLog: @unchecked Sendable {
         guard size != knownLength else { return }
         knownLength = size
         guard size > 0 else {
-            lastHash = [UInt8](repeating: 0, count: 32)
+            lastHash = Self.firstPrevious
             lastSeq = 0
             return
         }
@@ -217,7 +208,7 @@ public final class AccessLog: @unchecked Sendable {
         guard let parsed = try? JSONParser.parse(line), let seq = parsed["seq"]?.intValue else {
             throw DocketStoreError(.damaged, "the access log's last record cannot be read: \(path)")
         }
-        lastHash = Array(SHA256.hash(data: line))
+        lastHash = SHA256Hex.of(line)
         lastSeq = UInt64(seq)
     }
 
@@ -234,7 +225,7 @@ public final class AccessLog: @unchecked Sendable {
     /// Checks the chain: each line's `prev` is the hash of the line before, seqs count from 1.
     /// - Returns: the number of records, and the first problem found.
     public func verify() throws(DocketStoreError) -> (records: Int, problem: String?) {
-        var previous = [UInt8](repeating: 0, count: 32)
+        var previous = Self.firstPrevious
         var count = 0
         var problem: String?
         try eachLine { line, number in
@@ -246,11 +237,11 @@ public final class AccessLog: @unchecked Sendable {
                 problem = "line \(number) is not an access record in sequence"
                 return
             }
-            guard prev == Self.hex(previous) else {
+            guard prev == previous else {
                 problem = "line \(number) does not follow the line before it (a record was removed, added or changed)"
                 return
             }
-            previous = Array(SHA256.hash(data: line))
+            previous = SHA256Hex.of(line)
         }
         return (count, problem)
     }
@@ -264,14 +255,6 @@ public final class AccessLog: @unchecked Sendable {
         }
     }
 
-    static func hex(_ bytes: [UInt8]) -> String {
-        let digits = Array("0123456789abcdef".utf8)
-        var out: [UInt8] = []
-        out.reserveCapacity(bytes.count * 2)
-        for b in bytes {
-            out.append(digits[Int(b >> 4)])
-            out.append(digits[Int(b & 0x0F)])
-        }
-        return String(decoding: out, as: UTF8.self)
-    }
+    /// The `prev` of the first record: 64 zeros (there is no line before it).
+    static let firstPrevious = String(repeating: "0", count: 64)
 }

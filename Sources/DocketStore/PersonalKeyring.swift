@@ -235,15 +235,7 @@ public final class PersonalKeyring: PersonalDataKeys, @unchecked Sendable {
     }
 
     private func writeAll(_ bytes: [UInt8], at offset: Int) throws(DocketStoreError) {
-        var done = 0
-        while done < bytes.count {
-            let n = bytes.withUnsafeBytes { pwrite(fd, $0.baseAddress! + done, $0.count - done, off_t(offset + done)) }
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw Posix.error("cannot write the keyring", path: path)
-            }
-            done += n
-        }
+        try Posix.writeAll(fd, bytes, at: offset, path: path)
     }
 
     /// Reads the records past `length`. Call with `lock` held.

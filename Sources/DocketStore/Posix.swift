@@ -25,14 +25,23 @@ enum Posix {
         let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
         guard fd >= 0 else { throw error("cannot create", path: path) }
         defer { close(fd) }
-        var offset = 0
-        while offset < bytes.count {
-            let n = bytes.withUnsafeBytes { write(fd, $0.baseAddress! + offset, $0.count - offset) }
+        try writeAll(fd, bytes, path: path)
+    }
+
+    /// Writes all of `bytes` to `fd`: at `offset` (`pwrite`), or where the file's offset is
+    /// (an `O_APPEND` file's end); retried on `EINTR` and short writes.
+    static func writeAll(_ fd: Int32, _ bytes: [UInt8], at offset: Int? = nil, path: String) throws(DocketStoreError) {
+        var done = 0
+        while done < bytes.count {
+            let n = bytes.withUnsafeBytes { buffer in
+                offset.map { pwrite(fd, buffer.baseAddress! + done, buffer.count - done, off_t($0 + done)) }
+                    ?? write(fd, buffer.baseAddress! + done, buffer.count - done)
+            }
             if n < 0 {
                 if errno == EINTR { continue }
                 throw error("cannot write", path: path)
             }
-            offset += n
+            done += n
         }
     }
 
