@@ -32,6 +32,7 @@ let package = Package(
         .package(url: "https://github.com/adam-fowler/compress-nio", from: "1.5.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
     ],
     targets: [
         // System C libraries (Debian packages), wrapped like GRDB's GRDBSQLite.
@@ -103,6 +104,22 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             path: "Projections",
+            swiftSettings: swiftSettings
+        ),
+
+        // The read models in PostgreSQL (issue 19): the same projections written through the
+        // PostgreSQL side of their storage interface, fed exactly once from one or many stores,
+        // rebuilt blue/green by COPY into a new schema, and reports read back.
+        .target(
+            name: "ProjectionsPostgres",
+            dependencies: [
+                "Certification", "CertificationWire", "Chronology", "EventLog", "Projections",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
             swiftSettings: swiftSettings
         ),
 

@@ -1,10 +1,10 @@
 import CertificationWire
-import GRDB
 
-/// A read model: SQLite tables built from the log's events, one event at a time.
+/// A read model: tables built from the log's events, one event at a time.
 ///
 /// A projection only consumes events. Each keeps its rows and its checkpoint (the last position
-/// applied) in its own database file, written in the same transaction, so it is exactly once:
+/// applied) in its own database file (or its own PostgreSQL schema), written in the same
+/// transaction, so it is exactly once:
 /// a crash loses a whole transaction or nothing, and catch-up resumes after the checkpoint.
 ///
 /// The projector feeds each projection from one thread at a time (projections of one feed run
@@ -21,20 +21,15 @@ public protocol Projection: Sendable {
     /// changes: a file written by another version is rebuilt (blue/green) before it is fed, and
     /// is not read until then (`PRAGMA user_version` holds the file's).
     var schemaVersion: Int { get }
-    /// Its tables and the columns that order their rows, for fingerprints. Private helper tables
-    /// (lookups the projection keeps for itself) are listed too: they are part of its state.
-    var tables: [(table: String, orderBy: String)] { get }
-    /// Creates the tables (no secondary indexes: a rebuild loads first, indexes after).
-    func createTables(_ db: Database) throws
-    /// Creates the secondary indexes.
-    func createIndexes(_ db: Database) throws
+    /// Its tables and secondary indexes, stated once for every storage (``ModelSchema``).
+    var schema: ModelSchema { get }
     /// Called before a run of events is fed (a catch-up or a build). See ``FeedContext``.
     func willFeed(_ context: FeedContext)
-    /// Applies one event.
-    func apply(_ event: RecordedDomainEvent, _ db: Database) throws
+    /// Applies one event, writing through `storage` (SQLite or PostgreSQL: the same code).
+    func apply(_ event: RecordedDomainEvent, _ storage: any ModelStorage) throws
     /// Called last in each transaction, before the checkpoint: projections that defer writes
     /// (a row touched by many events of a transaction is written once) write them here.
-    func willCommit(_ db: Database) throws
+    func willCommit(_ storage: any ModelStorage) throws
     /// Called after a transaction through `position` committed.
     func didCommit(through position: UInt64)
     /// Its report's query with these filters, ages and lapses counted at `today`; `nil` for a
@@ -44,7 +39,9 @@ public protocol Projection: Sendable {
 
 extension Projection {
     public func willFeed(_ context: FeedContext) {}
-    public func willCommit(_ db: Database) throws {}
+    public func willCommit(_ storage: any ModelStorage) throws {}
+    /// Its tables and the columns that order their rows, for fingerprints.
+    public var tables: [(table: String, orderBy: String)] { schema.tables.map { ($0.name, $0.orderBy) } }
     public func didCommit(through position: UInt64) {}
     public func report(_ filters: Report.Filters, today: String) -> ReportQuery? { nil }
 }

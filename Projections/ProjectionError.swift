@@ -9,6 +9,11 @@ public struct ProjectionError: Error, Sendable, CustomStringConvertible {
         case database
         /// A file could not be made durable or swapped in.
         case io
+        /// A reporting target (PostgreSQL) could not be reached, or refused a statement.
+        case target
+        /// A store's log does not go on from what a reporting target recorded of it (restored
+        /// from an older backup, or diverged): the target refuses to be fed from it.
+        case storeDiverged = "store-diverged"
     }
 
     public var code: Code

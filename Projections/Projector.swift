@@ -109,8 +109,7 @@ public final class Projector: @unchecked Sendable {
             targets.append(
                 FeedTarget(
                     projection: projection,
-                    queue: queue,
-                    file: file,
+                    destination: SQLiteDestination(queue: queue, file: file),
                     after: try Self.checkpoint(queue),
                     eventsPerTransaction: batchSize
                 )
@@ -242,6 +241,7 @@ public final class Projector: @unchecked Sendable {
         progress: (UInt64) -> Void
     ) throws(ProjectionError) {
         var targets: [FeedTarget] = []
+        var queues: [DatabaseQueue] = []
         do {
             for (projection, building) in zip(projections, files) {
                 for suffix in ["", "-wal", "-shm", "-journal"] {
@@ -259,38 +259,66 @@ public final class Projector: @unchecked Sendable {
                 let queue = try DatabaseQueue(path: building, configuration: configuration)
                 try queue.write { db in
                     try Self.createCheckpoint(db)
-                    try projection.createTables(db)
+                    try projection.schema.createTables(db)
                     try db.execute(sql: "PRAGMA user_version = \(projection.schemaVersion)")
                 }
                 targets.append(
                     FeedTarget(
                         projection: projection,
-                        queue: queue,
-                        file: building,
+                        destination: SQLiteDestination(queue: queue, file: building),
                         after: 0,
                         eventsPerTransaction: eventsPerBuildTransaction
                     )
                 )
+                queues.append(queue)
             }
             _ = try feed(targets, through: end, include: include, progress: progress)
             // An interrupted build is incomplete: it is never finished nor swapped in.
             if interrupted.isSet {
-                for target in targets { try? target.queue.close() }
+                for queue in queues { try? queue.close() }
                 throw ProjectionError(.io, "the build was interrupted (the server is shutting down)")
             }
-            for target in targets {
-                try target.queue.write { db in
-                    try target.projection.createIndexes(db)
+            for (target, queue) in zip(targets, queues) {
+                try queue.write { db in
+                    try target.projection.schema.createIndexes(db)
                     // Every position through `end` was considered, even those `include` left out.
                     try db.execute(sql: "UPDATE _checkpoint SET position = ?", arguments: [Int64(end)])
                 }
-                try target.queue.close()
+                try queue.close()
             }
         } catch let error as ProjectionError {
             throw error
         } catch {
             throw ProjectionError(.database, "building \(projections.map(\.name).joined(separator: ", ")): \(error)")
         }
+    }
+
+    /// Feeds `projections` into `destinations` (one each, in order) from each destination's
+    /// checkpoint through `end` (the log's last position when `nil`), in one pass over the log
+    /// and transactions of `eventsPerTransaction` events; returns the events applied (summed).
+    ///
+    /// For destinations other than the store's own files (a PostgreSQL target): the
+    /// projections should be instances of their own (``all(storeRoot:)``), since a projection's
+    /// caches belong to one destination.
+    public func feed(
+        _ projections: [any Projection],
+        into destinations: [any ModelDestination],
+        through end: UInt64? = nil,
+        eventsPerTransaction: Int? = nil,
+        progress: (UInt64) -> Void = { _ in }
+    ) throws(ProjectionError) -> Int {
+        var targets: [FeedTarget] = []
+        for (projection, destination) in zip(projections, destinations) {
+            targets.append(
+                FeedTarget(
+                    projection: projection,
+                    destination: destination,
+                    after: try destination.checkpoint(),
+                    eventsPerTransaction: eventsPerTransaction ?? batchSize
+                )
+            )
+        }
+        return try feed(targets, through: end ?? log.lastPosition, progress: progress)
     }
 
     /// Applies the events after each target's position through `end`, in one pass over the log
@@ -308,7 +336,7 @@ public final class Projector: @unchecked Sendable {
         for i in targets.indices {
             targets[i].history = history
             targets[i].projection.willFeed(
-                FeedContext(file: targets[i].file, after: targets[i].after, history: history)
+                FeedContext(file: targets[i].destination.label, after: targets[i].after, history: history)
             )
         }
         var cursor = log.events(from: start)
@@ -472,8 +500,8 @@ public final class Projector: @unchecked Sendable {
             try queue.write { db in
                 guard try !db.tableExists("_checkpoint") else { return }
                 try createCheckpoint(db)
-                try projection.createTables(db)
-                try projection.createIndexes(db)
+                try projection.schema.createTables(db)
+                try projection.schema.createIndexes(db)
                 try db.execute(sql: "PRAGMA user_version = \(projection.schemaVersion)")
             }
         } catch {

@@ -1,11 +1,9 @@
 import CertificationWire
-import GRDB
 
-/// A projection being fed: its database file and the last position it holds.
+/// A projection being fed: where it is written and the last position it holds.
 struct FeedTarget {
     var projection: any Projection
-    var queue: DatabaseQueue
-    var file: String
+    var destination: any ModelDestination
     var after: UInt64
     /// Events per transaction when fed by a ``FeedWorker``: a live model commits often (its
     /// readers see progress, a crash loses little); a build commits rarely, since nobody reads
@@ -13,8 +11,6 @@ struct FeedTarget {
     var eventsPerTransaction: Int
     /// Where projections read a case's earlier events.
     var history = CaseEventSource(log: nil, keys: nil)
-    /// An erasure was applied but the write-ahead log could not yet be truncated.
-    var walHoldsErasedPages = false
 
     /// Applies the events of `batch` after this target's position in one transaction that ends
     /// with the projection's deferred writes and the checkpoint `through`; returns how many.
@@ -33,67 +29,53 @@ struct FeedTarget {
     ) throws(ProjectionError) -> Int {
         guard var current = next() else { return 0 }
         let projection = projection
+        let destination = destination
+        let history = history
         let limit = eventsPerTransaction
         var from = after
         var applied = 0
         var through = after
         var erased = false
         do {
-            try queue.writeWithoutTransaction { db in
-                try db.inTransaction(.immediate) {
-                    // Another process may have fed this file since it was opened (two catch-ups
-                    // at once): go on from the checkpoint it holds, with the projection's
-                    // caches started afresh, so nothing is applied twice.
-                    let stored = UInt64(try Int64.fetchOne(db, sql: "SELECT position FROM _checkpoint") ?? 0)
-                    if stored < from {
-                        throw ProjectionError(
-                            .database,
-                            "\(projection.name) went back to position \(stored) while being fed; run again"
-                        )
-                    }
-                    if stored > from {
-                        from = stored
-                        through = max(through, stored)
-                        projection.willFeed(FeedContext(file: file, after: stored, history: history))
-                    }
-                    try feed(db)
-                    return .commit
+            try destination.transaction { storage, stored in
+                // Another process may have fed this model since it was opened (two catch-ups
+                // at once): go on from the checkpoint it holds, with the projection's caches
+                // started afresh, so nothing is applied twice.
+                if stored < from {
+                    throw ProjectionError(
+                        .database,
+                        "\(projection.name) went back to position \(stored) while being fed; run again"
+                    )
                 }
+                if stored > from {
+                    from = stored
+                    through = max(through, stored)
+                    projection.willFeed(FeedContext(file: destination.label, after: stored, history: history))
+                }
+                while true {
+                    let floor = from
+                    // Borrowed from the shared batch, not copied (a copy retains every field).
+                    try current.batch.withUnsafeBufferPointer { events in
+                        for i in events.indices where events[i].position > floor {
+                            try projection.apply(events[i], storage)
+                            if events[i].type == "PersonalDataErased" { erased = true }
+                            applied += 1
+                        }
+                    }
+                    through = max(through, current.through)
+                    from = through
+                    guard applied < limit, let following = next() else { break }
+                    current = following
+                }
+                try projection.willCommit(storage)
+                return through
             }
         } catch {
-            throw ProjectionError(.database, "\(projection.name) after position \(after): \(error)")
+            throw ProjectionError(.database, "\(projection.name) after position \(after): \(error.message)")
         }
         projection.didCommit(through: through)
         after = through
-        if erased || walHoldsErasedPages {
-            // What an erasure overwrote is zeroed in the file (secure_delete); the write-ahead
-            // log still holds the old pages until it is checkpointed and truncated. A reader
-            // holding the log open makes the checkpoint busy: tried again after the next batch.
-            let busy = try? queue.writeWithoutTransaction { db in
-                try Int.fetchOne(db, sql: "PRAGMA wal_checkpoint(TRUNCATE)") ?? 1
-            }
-            walHoldsErasedPages = busy != 0
-        }
+        if erased { destination.didApplyErasure() }
         return applied
-
-        func feed(_ db: Database) throws {
-            while true {
-                let floor = from
-                // Borrowed from the shared batch, not copied (a copy retains every field).
-                try current.batch.withUnsafeBufferPointer { events in
-                    for i in events.indices where events[i].position > floor {
-                        try projection.apply(events[i], db)
-                        if events[i].type == "PersonalDataErased" { erased = true }
-                        applied += 1
-                    }
-                }
-                through = max(through, current.through)
-                from = through
-                guard applied < limit, let following = next() else { break }
-                current = following
-            }
-            try projection.willCommit(db)
-            try db.execute(sql: "UPDATE _checkpoint SET position = ?", arguments: [Int64(through)])
-        }
     }
 }

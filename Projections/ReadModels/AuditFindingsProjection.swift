@@ -2,7 +2,6 @@ import Certification
 import CertificationWire
 import Chronology
 import Crypto
-import GRDB
 
 /// Audit findings, one row each, for auditors and supervisors:
 /// - `ticket-late`: a ticket sent after the exam's start less 7 days (accepted, but a finding);
@@ -28,54 +27,42 @@ public final class AuditFindingsProjection: Projection, @unchecked Sendable {
     public var name: String { "findings" }
     public var summary: String { "ticket-late, refund-due, score corrections, broken rules, long-open complaints" }
     public var schemaVersion: Int { 1 }
-    public var tables: [(table: String, orderBy: String)] {
+    public var schema: ModelSchema { Self.schema }
+
+    static let findings = ModelTable(
+        "findings",
         [
-            ("findings", "target, kind, key"), ("claims", "kind, key"), ("persons", "person, case_id"),
-            BatchBook.table,
-        ]
-    }
+            .text("target"), .text("kind"), .text("key"), .text("batch", nullable: true), .integer("position"),
+            .text("day"), .text("code", nullable: true), .text("detail"),
+        ],
+        primaryKey: ["target", "kind", "key"]
+    )
+    static let claims = ModelTable(
+        "claims",
+        [.text("kind"), .text("key"), .text("case_id")],
+        primaryKey: ["kind", "key"]
+    )
+    static let persons = ModelTable("persons", [.text("person"), .text("case_id")], primaryKey: ["person", "case_id"])
+    static let schema = ModelSchema(
+        [findings, claims, persons, BatchBook.table],
+        indexes: [ModelIndex("findings_kind", on: "findings", ["kind", "day"])]
+    )
+    static let putFinding = ModelStatement.replace(into: findings)
+    static let clearFinding = ModelStatement.delete(from: findings, where: ["target", "kind", "key"])
+    static let clearFindings = ModelStatement.delete(from: findings, where: ["target", "kind"])
+    static let claimed = ModelStatement.select(["case_id"], from: claims, where: ["kind", "key"])
+    static let claim = ModelStatement.insertIfAbsent(into: claims)
+    static let addPerson = ModelStatement.insertIfAbsent(into: persons)
+    static let forgetPerson = ModelStatement.delete(from: persons, where: ["case_id"])
+    static let personCases = ModelStatement.select(["case_id"], from: persons, where: ["person"])
 
     public func willFeed(_ context: FeedContext) {
         folder.willFeed(context)
         batches.willFeed()
     }
 
-    public func createTables(_ db: Database) throws {
-        try db.execute(
-            sql: """
-                CREATE TABLE findings (
-                    target TEXT NOT NULL,
-                    kind TEXT NOT NULL,
-                    key TEXT NOT NULL,
-                    batch TEXT,
-                    position INTEGER NOT NULL,
-                    day TEXT NOT NULL,
-                    code TEXT,
-                    detail TEXT NOT NULL,
-                    PRIMARY KEY (target, kind, key)
-                ) WITHOUT ROWID;
-                CREATE TABLE claims (
-                    kind TEXT NOT NULL,
-                    key TEXT NOT NULL,
-                    case_id TEXT NOT NULL,
-                    PRIMARY KEY (kind, key)
-                ) WITHOUT ROWID;
-                CREATE TABLE persons (
-                    person TEXT NOT NULL,
-                    case_id TEXT NOT NULL,
-                    PRIMARY KEY (person, case_id)
-                ) WITHOUT ROWID;
-                """
-        )
-        try BatchBook.createTable(db)
-    }
-
-    public func createIndexes(_ db: Database) throws {
-        try db.execute(sql: "CREATE INDEX findings_kind ON findings(kind, day)")
-    }
-
-    public func apply(_ e: RecordedDomainEvent, _ db: Database) throws {
-        try batches.load(db)
+    public func apply(_ e: RecordedDomainEvent, _ storage: any ModelStorage) throws {
+        try batches.load(storage)
         switch e.event {
         case .batchEvent(let event):
             guard let batchID = StreamName.batchID(of: e.stream) else { return }
@@ -89,7 +76,7 @@ public final class AuditFindingsProjection: Projection, @unchecked Sendable {
                     at: e.at,
                     previousAt: batches[batchID]?.lastAt
                 ) { command, actor in
-                    let hasScores = (try? claim("scores", batchID, db)) != nil
+                    let hasScores = (try? claim("scores", batchID, storage)) != nil
                     return BatchDecider.decide(
                         command,
                         batchID: batchID,
@@ -97,17 +84,17 @@ public final class AuditFindingsProjection: Projection, @unchecked Sendable {
                         context: .init(at: e.at, actor: actor, batchHasScores: hasScores)
                     )
                 }
-            if let rejection { try ruleBroken(rejection, target: "batch " + batchID, batch: batchID, e, db) }
-            try batches.apply(e, event, db)
+            if let rejection { try ruleBroken(rejection, target: "batch " + batchID, batch: batchID, e, storage) }
+            try batches.apply(e, event, storage)
         case .caseEvent(let event):
             guard let caseID = e.caseID else { return }
             let entry = try folder.entry(for: e, caseID: caseID)
-            if e.metadata.commandDigest == nil, let rejection = try check(event, entry, caseID, e, db) {
-                try ruleBroken(rejection, target: caseID, batch: entry.state.application?.batch, e, db)
+            if e.metadata.commandDigest == nil, let rejection = try check(event, entry, caseID, e, storage) {
+                try ruleBroken(rejection, target: caseID, batch: entry.state.application?.batch, e, storage)
             }
             let before = entry.state
             folder.advance(entry, e, event)
-            try record(event, before: before, entry, e, db)
+            try record(event, before: before, entry, e, storage)
         }
     }
 
@@ -117,7 +104,7 @@ public final class AuditFindingsProjection: Projection, @unchecked Sendable {
         _ entry: CaseFolder.Entry,
         _ caseID: String,
         _ e: RecordedDomainEvent,
-        _ db: Database
+        _ storage: any ModelStorage
     ) throws -> Rejection? {
         let before = entry.state
         let batches = self.batches
@@ -135,14 +122,14 @@ public final class AuditFindingsProjection: Projection, @unchecked Sendable {
                 status: status,
                 caseID: caseID,
                 batch: { batches[$0] },
-                caseWithPaymentRef: { try? self.claim("payment", $0, db) },
-                caseWithTicketNumber: { try? self.claim("ticket", $0, db) },
-                caseWithCertificateNumber: { try? self.claim("certificate", $0, db) },
-                caseWithComplaintID: { try? self.claim("complaint", $0, db) }
+                caseWithPaymentRef: { try? self.claim("payment", $0, storage) },
+                caseWithTicketNumber: { try? self.claim("ticket", $0, storage) },
+                caseWithCertificateNumber: { try? self.claim("certificate", $0, storage) },
+                caseWithComplaintID: { try? self.claim("complaint", $0, storage) }
             )
             let lookups = CaseDecider.ApplyLookups(
                 hasOpenCase: { document, occupation in
-                    (try? self.hasOpenCase(document, occupation, other: caseID, e, db)) ?? false
+                    (try? self.hasOpenCase(document, occupation, other: caseID, e, storage)) ?? false
                 },
                 sha256: { Hex.of(SHA256.hash(data: $0)) }
             )
@@ -156,23 +143,23 @@ public final class AuditFindingsProjection: Projection, @unchecked Sendable {
         before: CaseState,
         _ entry: CaseFolder.Entry,
         _ e: RecordedDomainEvent,
-        _ db: Database
+        _ storage: any ModelStorage
     ) throws {
         let caseID = entry.caseID
         let batch = entry.state.application?.batch
         switch event {
         case .personalDataErased(let x) where x.groups.contains(.identity):
-            try db.execute(sql: "DELETE FROM persons WHERE case_id = ?", arguments: [caseID])
+            try storage.run(Self.forgetPerson) { $0.text(caseID) }
         case .applied(let a) where !a.candidate.isIdentityErased:
             let key = try person(a.candidate.idDocument, a.occupation)
-            try DirectStatement(db, "INSERT OR IGNORE INTO persons VALUES (?, ?)").run(db) {
+            try storage.run(Self.addPerson) {
                 $0.text(key)
                 $0.text(caseID)
             }
         case .paid(let p):
-            try claim("payment", p.paymentRef, caseID, db)
+            try claim("payment", p.paymentRef, caseID, storage)
         case .ticketSent(let t):
-            try claim("ticket", t.ticketNumber, caseID, db)
+            try claim("ticket", t.ticketNumber, caseID, storage)
             if t.late {
                 try finding(
                     caseID,
@@ -182,11 +169,11 @@ public final class AuditFindingsProjection: Projection, @unchecked Sendable {
                     e,
                     nil,
                     "ticket \(t.ticketNumber) for \(t.batch) sent late",
-                    db
+                    storage
                 )
             }
         case .scored(let s):
-            try claim("scores", s.batch, "", db)
+            try claim("scores", s.batch, "", storage)
         case .scoreCorrected(let c):
             let old = before.results[c.subject].map { String($0.score) } ?? "none"
             try finding(
@@ -197,12 +184,12 @@ public final class AuditFindingsProjection: Projection, @unchecked Sendable {
                 e,
                 nil,
                 "\(c.subject.rawValue) \(old) → \(c.score) (complaint \(c.complaintID))",
-                db
+                storage
             )
         case .certified(let c):
-            try claim("certificate", c.certificateNumber, caseID, db)
+            try claim("certificate", c.certificateNumber, caseID, storage)
         case .complaintLodged(let l):
-            try claim("complaint", l.complaintID, caseID, db)
+            try claim("complaint", l.complaintID, caseID, storage)
             try finding(
                 caseID,
                 "complaint-open",
@@ -211,36 +198,39 @@ public final class AuditFindingsProjection: Projection, @unchecked Sendable {
                 e,
                 nil,
                 "\(l.category.rawValue) complaint \(l.complaintID) open",
-                db
+                storage
             )
         case .complaintResolved(let r):
-            try DirectStatement(db, "DELETE FROM findings WHERE target = ? AND kind = 'complaint-open' AND key = ?")
-                .run(db) {
-                    $0.text(caseID)
-                    $0.text(r.complaintID)
-                }
+            try storage.run(Self.clearFinding) {
+                $0.text(caseID)
+                $0.text("complaint-open")
+                $0.text(r.complaintID)
+            }
         default:
             break
         }
     }
 
     /// Refunds due change with the case's state: rewritten for each case the transaction touched.
-    public func willCommit(_ db: Database) throws {
-        let clear = try DirectStatement(db, "DELETE FROM findings WHERE target = ? AND kind = 'refund-due'")
+    public func willCommit(_ storage: any ModelStorage) throws {
         for entry in folder.touched {
             let state = entry.state
-            try clear.run(db) { $0.text(entry.caseID) }
+            try storage.run(Self.clearFindings) {
+                $0.text(entry.caseID)
+                $0.text("refund-due")
+            }
             guard state.isRejected || state.withdrawn, state.results.isEmpty else { continue }
             for payment in state.payments where !payment.refunded {
-                try DirectStatement(db, "INSERT OR REPLACE INTO findings VALUES (?, 'refund-due', ?, ?, ?, ?, NULL, ?)")
-                    .run(db) { r in
-                        r.text(entry.caseID)
-                        r.text(payment.reference)
-                        r.text(state.application?.batch)
-                        r.int(state.version)
-                        r.text(entry.lastAt.localDate(utcOffsetSeconds: Timestamp.chinaStandardOffset).description)
-                        r.text("\(payment.amountYuan) yuan of \(payment.reference) not refunded")
-                    }
+                try storage.run(Self.putFinding) { r in
+                    r.text(entry.caseID)
+                    r.text("refund-due")
+                    r.text(payment.reference)
+                    r.text(state.application?.batch)
+                    r.int(state.version)
+                    r.text(entry.lastAt.localDate(utcOffsetSeconds: Timestamp.chinaStandardOffset).description)
+                    r.null()
+                    r.text("\(payment.amountYuan) yuan of \(payment.reference) not refunded")
+                }
             }
         }
         folder.clearTouched()
@@ -255,9 +245,18 @@ public final class AuditFindingsProjection: Projection, @unchecked Sendable {
         target: String,
         batch: String?,
         _ e: RecordedDomainEvent,
-        _ db: Database
+        _ storage: any ModelStorage
     ) throws {
-        try finding(target, "rule-broken", String(e.position), batch, e, rejection.code.rawValue, rejection.message, db)
+        try finding(
+            target,
+            "rule-broken",
+            String(e.position),
+            batch,
+            e,
+            rejection.code.rawValue,
+            rejection.message,
+            storage
+        )
     }
 
     private func finding(
@@ -268,9 +267,9 @@ public final class AuditFindingsProjection: Projection, @unchecked Sendable {
         _ e: RecordedDomainEvent,
         _ code: String?,
         _ detail: String,
-        _ db: Database
+        _ storage: any ModelStorage
     ) throws {
-        try DirectStatement(db, "INSERT OR REPLACE INTO findings VALUES (?, ?, ?, ?, ?, ?, ?, ?)").run(db) { r in
+        try storage.run(Self.putFinding) { r in
             r.text(target)
             r.text(kind)
             r.text(key)
@@ -283,15 +282,15 @@ public final class AuditFindingsProjection: Projection, @unchecked Sendable {
     }
 
     /// The case that first claimed `key` of `kind`.
-    private func claim(_ kind: String, _ key: String, _ db: Database) throws -> String? {
-        try DirectStatement(db, "SELECT case_id FROM claims WHERE kind = ? AND key = ?").texts(db) {
+    private func claim(_ kind: String, _ key: String, _ storage: any ModelStorage) throws -> String? {
+        try storage.texts(Self.claimed) {
             $0.text(kind)
             $0.text(key)
         }.first
     }
 
-    private func claim(_ kind: String, _ key: String, _ caseID: String, _ db: Database) throws {
-        try DirectStatement(db, "INSERT OR IGNORE INTO claims VALUES (?, ?, ?)").run(db) {
+    private func claim(_ kind: String, _ key: String, _ caseID: String, _ storage: any ModelStorage) throws {
+        try storage.run(Self.claim) {
             $0.text(kind)
             $0.text(key)
             $0.text(caseID)
@@ -308,10 +307,10 @@ public final class AuditFindingsProjection: Projection, @unchecked Sendable {
         _ occupation: Occupation,
         other caseID: String,
         _ e: RecordedDomainEvent,
-        _ db: Database
+        _ storage: any ModelStorage
     ) throws -> Bool {
         let key = try person(document, occupation)
-        let ids = try DirectStatement(db, "SELECT case_id FROM persons WHERE person = ?").texts(db) { $0.text(key) }
+        let ids = try storage.texts(Self.personCases) { $0.text(key) }
         for id in ids where id != caseID {
             guard let other = try folder.entry(id, before: .max, position: e.position) else { continue }
             if !CaseStatus.of(other.state, batch: { self.batches[$0] }, at: e.at).isClosed { return true }

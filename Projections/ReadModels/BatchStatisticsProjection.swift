@@ -1,6 +1,5 @@
 import Certification
 import CertificationWire
-import GRDB
 
 /// Batch statistics by batch × occupation: how many cases applied, were approved, rejected or
 /// withdrew, were sent a ticket, sat and passed each subject, were certified, and asked for a
@@ -41,30 +40,22 @@ public final class BatchStatisticsProjection: Projection, @unchecked Sendable {
     public var name: String { "batches" }
     public var summary: String { "cases applied, approved, ticketed, sat, passed, certified by batch and occupation" }
     public var schemaVersion: Int { 1 }
-    public var tables: [(table: String, orderBy: String)] { [("batch_stats", "batch, occupation")] }
+    public var schema: ModelSchema { Self.schema }
+
+    static let stats = ModelTable(
+        "batch_stats",
+        [.text("batch"), .text("occupation")] + Measure.allCases.map { ModelTable.Column.integer($0.column) },
+        primaryKey: ["batch", "occupation"]
+    )
+    static let schema = ModelSchema([stats])
+    static let add = ModelStatement.add(into: stats)
 
     public func willFeed(_ context: FeedContext) {
         folder.willFeed(context)
         deltas.removeAll()
     }
 
-    public func createTables(_ db: Database) throws {
-        let counts = Measure.allCases.map { "\($0.column) INTEGER NOT NULL" }.joined(separator: ", ")
-        try db.execute(
-            sql: """
-                CREATE TABLE batch_stats (
-                    batch TEXT NOT NULL,
-                    occupation TEXT NOT NULL,
-                    \(counts),
-                    PRIMARY KEY (batch, occupation)
-                ) WITHOUT ROWID
-                """
-        )
-    }
-
-    public func createIndexes(_ db: Database) throws {}
-
-    public func apply(_ e: RecordedDomainEvent, _ db: Database) throws {
+    public func apply(_ e: RecordedDomainEvent, _ storage: any ModelStorage) throws {
         guard let caseID = e.caseID, case .caseEvent(let event) = e.event else { return }
         let entry = try folder.entry(for: e, caseID: caseID)
         let before = entry.state
@@ -100,22 +91,13 @@ public final class BatchStatisticsProjection: Projection, @unchecked Sendable {
         }
     }
 
-    public func willCommit(_ db: Database) throws {
+    public func willCommit(_ storage: any ModelStorage) throws {
         folder.clearTouched()
         guard !deltas.isEmpty else { return }
-        let columns = Measure.allCases.map(\.column)
-        let upsert = try DirectStatement(
-            db,
-            """
-            INSERT INTO batch_stats VALUES (?, ?, \(columns.map { _ in "?" }.joined(separator: ", ")))
-            ON CONFLICT (batch, occupation) DO UPDATE SET
-            \(columns.map { "\($0) = \($0) + excluded.\($0)" }.joined(separator: ", "))
-            """
-        )
         // In key order, so the file's pages are written alike whatever the dictionary's order.
         for (key, values) in deltas.sorted(by: { ($0.key.batch, $0.key.occupation) < ($1.key.batch, $1.key.occupation) }
         ) {
-            try upsert.run(db) { row in
+            try storage.run(Self.add) { row in
                 row.text(key.batch)
                 row.text(key.occupation)
                 for value in values { row.int(value) }

@@ -3,7 +3,6 @@ import CertificationWire
 import Chronology
 import Crypto
 import Foundation
-import GRDB
 
 /// Candidate search for complaint supervisors: a case found by a fragment of the candidate's
 /// name, or by their full identity number matched through a keyed hash. The number itself is
@@ -19,29 +18,27 @@ public struct CandidateSearchProjection: Projection {
     public var summary: String { "candidates by name fragment or full identity number (hashed)" }
     /// 2: the birth year kept beside the masked number; birth dates masked to the year.
     public var schemaVersion: Int { 2 }
-    public var tables: [(table: String, orderBy: String)] { [("candidates", "case_id")] }
+    public var schema: ModelSchema { Self.schema }
 
-    public func createTables(_ db: Database) throws {
-        try db.execute(
-            sql: """
-                CREATE TABLE candidates (
-                    case_id TEXT PRIMARY KEY,
-                    name TEXT NOT NULL,
-                    id_type TEXT NOT NULL,
-                    id_masked TEXT NOT NULL,
-                    id_hash TEXT NOT NULL,
-                    birth_year INTEGER NOT NULL,
-                    occupation TEXT NOT NULL,
-                    batch TEXT NOT NULL,
-                    applied_on TEXT NOT NULL
-                ) WITHOUT ROWID
-                """
-        )
-    }
-
-    public func createIndexes(_ db: Database) throws {
-        try db.execute(sql: "CREATE INDEX candidates_hash ON candidates(id_hash)")
-    }
+    static let candidates = ModelTable(
+        "candidates",
+        [
+            .text("case_id"), .text("name"), .text("id_type"), .text("id_masked"), .text("id_hash"),
+            .integer("birth_year"), .text("occupation"), .text("batch"), .text("applied_on"),
+        ],
+        primaryKey: ["case_id"]
+    )
+    static let schema = ModelSchema(
+        [candidates],
+        indexes: [ModelIndex("candidates_hash", on: "candidates", ["id_hash"])]
+    )
+    static let put = ModelStatement.replace(into: candidates)
+    static let erase = ModelStatement.update(
+        candidates,
+        set: ["name", "id_masked", "id_hash", "birth_year"],
+        where: ["case_id"]
+    )
+    static let move = ModelStatement.update(candidates, set: ["batch"], where: ["case_id"])
 
     /// The keyed hash of a normalised identity number (upper case, as applications store it);
     /// `nil` when the store has no key yet (then no model holds a hash either).
@@ -49,15 +46,14 @@ public struct CandidateSearchProjection: Projection {
         try key.hash(create: create)?.hex(number.uppercased())
     }
 
-    public func apply(_ e: RecordedDomainEvent, _ db: Database) throws {
+    public func apply(_ e: RecordedDomainEvent, _ storage: any ModelStorage) throws {
         guard let caseID = e.caseID, case .caseEvent(let event) = e.event else { return }
         switch event {
         case .applied(let a):
             let document = a.candidate.idDocument
             let erased = a.candidate.isIdentityErased
             let hash = erased ? "" : try hash(document.number, create: true) ?? ""
-            try DirectStatement(db, "INSERT OR REPLACE INTO candidates VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)").run(db) {
-                row in
+            try storage.run(Self.put) { row in
                 row.text(caseID)
                 row.text(a.candidate.name)
                 row.text(document.type.rawValue)
@@ -70,12 +66,18 @@ public struct CandidateSearchProjection: Projection {
             }
         case .personalDataErased(let x) where x.groups.contains(.identity):
             // Found by nothing the erasure took: no name, no masked number, no hash.
-            try db.cachedStatement(
-                sql: "UPDATE candidates SET name = '', id_masked = '', id_hash = '', birth_year = 0 WHERE case_id = ?"
-            ).execute(arguments: [caseID])
+            try storage.run(Self.erase) { row in
+                row.text("")
+                row.text("")
+                row.text("")
+                row.int(0)
+                row.text(caseID)
+            }
         case .retakeRequested(let r):
-            try db.cachedStatement(sql: "UPDATE candidates SET batch = ? WHERE case_id = ?")
-                .execute(arguments: [r.batch, caseID])
+            try storage.run(Self.move) { row in
+                row.text(r.batch)
+                row.text(caseID)
+            }
         default:
             break
         }

@@ -3,7 +3,6 @@ import CertificationWire
 import Chronology
 import DocketJSON
 import Foundation
-import GRDB
 
 /// Cases: the case view of SPEC §3, one row per case, for queries and reports.
 ///
@@ -24,67 +23,49 @@ public final class CaseProjection: Projection, @unchecked Sendable {
     public var summary: String { "the case view, one row per case (status, subjects, payments, findings)" }
     /// 2: birth dates masked to the year beside masked identity numbers (was: in full).
     public var schemaVersion: Int { 2 }
-    public var tables: [(table: String, orderBy: String)] {
-        [("cases", "case_id"), ("case_views", "case_id"), BatchBook.table]
-    }
+    public var schema: ModelSchema { Self.schema }
+
+    static let cases = ModelTable(
+        "cases",
+        [
+            .text("case_id"), .integer("version"), .text("status"), .text("lapses_on", nullable: true),
+            .text("occupation"), .integer("level"), .text("batch"),
+            .integer("theory_score", nullable: true), .integer("theory_passed", nullable: true),
+            .text("theory_batch", nullable: true),
+            .integer("skill_score", nullable: true), .integer("skill_passed", nullable: true),
+            .text("skill_batch", nullable: true),
+            .integer("paid_yuan"), .integer("refunded_yuan"), .text("certificate_number", nullable: true),
+            .integer("open_complaints"), .text("findings"), .text("applied_on"), .text("last_at"),
+        ],
+        primaryKey: ["case_id"]
+    )
+    /// The view's JSON in a table of its own: reports scan `cases`, which stays narrow.
+    static let views = ModelTable("case_views", [.text("case_id"), .text("view")], primaryKey: ["case_id"])
+    static let schema = ModelSchema(
+        [cases, views, BatchBook.table],
+        indexes: [
+            ModelIndex("cases_batch", on: "cases", ["batch", "occupation"]),
+            ModelIndex("cases_status", on: "cases", ["status"]),
+        ]
+    )
+    static let putCase = ModelStatement.replace(into: cases)
+    static let putView = ModelStatement.replace(into: views)
+    static let inBatch = ModelStatement.select(["case_id"], from: cases, where: ["batch"])
 
     public func willFeed(_ context: FeedContext) {
         folder.willFeed(context)
         batches.willFeed()
     }
 
-    public func createTables(_ db: Database) throws {
-        try db.execute(
-            sql: """
-                CREATE TABLE cases (
-                    case_id TEXT PRIMARY KEY,
-                    version INTEGER NOT NULL,
-                    status TEXT NOT NULL,
-                    lapses_on TEXT,
-                    occupation TEXT NOT NULL,
-                    level INTEGER NOT NULL,
-                    batch TEXT NOT NULL,
-                    theory_score INTEGER, theory_passed INTEGER, theory_batch TEXT,
-                    skill_score INTEGER, skill_passed INTEGER, skill_batch TEXT,
-                    paid_yuan INTEGER NOT NULL,
-                    refunded_yuan INTEGER NOT NULL,
-                    certificate_number TEXT,
-                    open_complaints INTEGER NOT NULL,
-                    findings TEXT NOT NULL,
-                    applied_on TEXT NOT NULL,
-                    last_at TEXT NOT NULL
-                ) WITHOUT ROWID;
-                CREATE TABLE case_views (
-                    case_id TEXT PRIMARY KEY,
-                    view TEXT NOT NULL
-                )
-                """
-        )
-        try BatchBook.createTable(db)
-    }
-
-    public func createIndexes(_ db: Database) throws {
-        try db.execute(
-            sql: """
-                CREATE INDEX cases_batch ON cases(batch, occupation);
-                CREATE INDEX cases_status ON cases(status);
-                """
-        )
-    }
-
-    public func apply(_ e: RecordedDomainEvent, _ db: Database) throws {
-        try batches.load(db)
+    public func apply(_ e: RecordedDomainEvent, _ storage: any ModelStorage) throws {
+        try batches.load(storage)
         switch e.event {
         case .batchEvent(let event):
-            guard let batchID = try batches.apply(e, event, db) else { return }
+            guard let batchID = try batches.apply(e, event, storage) else { return }
             if case .rescheduled = event {
                 // Tickets of this batch are void: every case sitting in it changes, as of now.
-                try willCommit(db)
-                let ids = try String.fetchAll(
-                    db,
-                    sql: "SELECT case_id FROM cases WHERE batch = ?",
-                    arguments: [batchID]
-                )
+                try willCommit(storage)
+                let ids = try storage.texts(Self.inBatch) { $0.text(batchID) }
                 for id in ids {
                     guard let entry = try folder.entry(id, before: .max, position: e.position) else { continue }
                     entry.batchEventAt = e.at
@@ -98,26 +79,15 @@ public final class CaseProjection: Projection, @unchecked Sendable {
     }
 
     /// Writes each case touched in this transaction once, as it stands at its latest event.
-    public func willCommit(_ db: Database) throws {
-        let insert = try DirectStatement(
-            db,
-            "INSERT OR REPLACE INTO cases VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-        )
-        // The view's JSON in a table of its own: reports scan `cases`, which stays narrow.
-        let views = try DirectStatement(db, "INSERT OR REPLACE INTO case_views VALUES (?, ?)")
-        for entry in folder.touched { try write(entry, insert, views, db) }
+    public func willCommit(_ storage: any ModelStorage) throws {
+        for entry in folder.touched { try write(entry, storage) }
         folder.clearTouched()
     }
 
     public func didCommit(through position: UInt64) { folder.didCommit(through: position) }
 
     /// Writes the case's row as its state stands at its latest event.
-    private func write(
-        _ entry: CaseFolder.Entry,
-        _ insert: DirectStatement,
-        _ views: DirectStatement,
-        _ db: Database
-    ) throws {
+    private func write(_ entry: CaseFolder.Entry, _ storage: any ModelStorage) throws {
         guard let application = entry.state.application else { return }
         let status = CaseStatus.of(entry.state, batch: { self.batches[$0] }, at: entry.moment)
         let theory = entry.state.results[.theory]
@@ -136,7 +106,7 @@ public final class CaseProjection: Projection, @unchecked Sendable {
                 moment: entry.moment
             ).json(.masked)
         )
-        try insert.run(db) { row in
+        try storage.run(Self.putCase) { row in
             row.text(entry.caseID)
             row.int(entry.state.version)
             row.text(status.rawValue)
@@ -158,7 +128,7 @@ public final class CaseProjection: Projection, @unchecked Sendable {
             row.text(entry.appliedOn)
             row.text(entry.moment.description)
         }
-        try views.run(db) { row in
+        try storage.run(Self.putView) { row in
             row.text(entry.caseID)
             row.text(view)
         }

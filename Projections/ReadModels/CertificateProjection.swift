@@ -1,7 +1,6 @@
 import Certification
 import CertificationWire
 import Chronology
-import GRDB
 
 /// Certificates by number, for the public look-up of notice §三(五): occupation, level, issue
 /// date and a masked holder (first character of the name, masked identity number).
@@ -10,34 +9,30 @@ public struct CertificateProjection: Projection {
     public var name: String { "certificates" }
     public var summary: String { "certificates by number with a masked holder (public look-up)" }
     public var schemaVersion: Int { 1 }
-    public var tables: [(table: String, orderBy: String)] {
-        [("certificate_holders", "case_id"), ("certificates", "number")]
-    }
+    public var schema: ModelSchema { Self.schema }
 
-    public func createTables(_ db: Database) throws {
-        try db.execute(
-            sql: """
-                CREATE TABLE certificate_holders (
-                    case_id TEXT PRIMARY KEY,
-                    occupation TEXT NOT NULL,
-                    level INTEGER NOT NULL,
-                    holder TEXT NOT NULL
-                ) WITHOUT ROWID;
-                CREATE TABLE certificates (
-                    number TEXT PRIMARY KEY,
-                    case_id TEXT NOT NULL,
-                    occupation TEXT NOT NULL,
-                    level INTEGER NOT NULL,
-                    issued_on TEXT NOT NULL,
-                    holder TEXT NOT NULL
-                ) WITHOUT ROWID;
-                """
-        )
-    }
-
-    public func createIndexes(_ db: Database) throws {
-        try db.execute(sql: "CREATE INDEX certificates_issued ON certificates(issued_on)")
-    }
+    static let holders = ModelTable(
+        "certificate_holders",
+        [.text("case_id"), .text("occupation"), .integer("level"), .text("holder")],
+        primaryKey: ["case_id"]
+    )
+    static let certificates = ModelTable(
+        "certificates",
+        [
+            .text("number"), .text("case_id"), .text("occupation"), .integer("level"), .text("issued_on"),
+            .text("holder"),
+        ],
+        primaryKey: ["number"]
+    )
+    static let schema = ModelSchema(
+        [holders, certificates],
+        indexes: [ModelIndex("certificates_issued", on: "certificates", ["issued_on"])]
+    )
+    static let putHolder = ModelStatement.replace(into: holders)
+    static let holder = ModelStatement.select(["occupation", "level", "holder"], from: holders, where: ["case_id"])
+    static let issue = ModelStatement.replace(into: certificates)
+    static let eraseHolder = ModelStatement.update(holders, set: ["holder"], where: ["case_id"])
+    static let eraseCertificateHolder = ModelStatement.update(certificates, set: ["holder"], where: ["case_id"])
 
     /// The holder as the public look-up shows them: the name's first character and the masked
     /// identity number (`张* 110101********123X`).
@@ -47,22 +42,34 @@ public struct CertificateProjection: Projection {
         return candidate.maskedName + " " + Disclosure.masked.identityNumber(candidate.idDocument.number)
     }
 
-    public func apply(_ e: RecordedDomainEvent, _ db: Database) throws {
+    public func apply(_ e: RecordedDomainEvent, _ storage: any ModelStorage) throws {
         guard let caseID = e.caseID, case .caseEvent(let event) = e.event else { return }
         switch event {
         case .applied(let a):
-            try db.cachedStatement(sql: "INSERT OR REPLACE INTO certificate_holders VALUES (?, ?, ?, ?)")
-                .execute(arguments: [caseID, a.occupation.rawValue, a.level, Self.maskedHolder(a.candidate)])
+            try storage.run(Self.putHolder) { row in
+                row.text(caseID)
+                row.text(a.occupation.rawValue)
+                row.int(a.level)
+                row.text(Self.maskedHolder(a.candidate))
+            }
         case .certified(let c):
-            try db.cachedStatement(
-                sql: """
-                    INSERT OR REPLACE INTO certificates
-                    SELECT ?, case_id, occupation, level, ?, holder FROM certificate_holders WHERE case_id = ?
-                    """
-            ).execute(arguments: [c.certificateNumber, e.localDay, caseID])
+            guard let holder = try storage.rows(Self.holder, { $0.text(caseID) }).first, holder.count == 3 else {
+                return
+            }
+            try storage.run(Self.issue) { row in
+                row.text(c.certificateNumber)
+                row.text(caseID)
+                row.value(holder[0])
+                row.value(holder[1])
+                row.text(e.localDay)
+                row.value(holder[2])
+            }
         case .personalDataErased(let x) where x.groups.contains(.identity):
-            for table in ["certificate_holders", "certificates"] {
-                try db.execute(sql: "UPDATE \(table) SET holder = '[erased]' WHERE case_id = ?", arguments: [caseID])
+            for statement in [Self.eraseHolder, Self.eraseCertificateHolder] {
+                try storage.run(statement) { row in
+                    row.text("[erased]")
+                    row.text(caseID)
+                }
             }
         default:
             break

@@ -1,7 +1,6 @@
 import Certification
 import CertificationWire
 import Chronology
-import GRDB
 
 /// Complaints, open and resolved, with their category, channel and dates (their age is counted
 /// when reported).
@@ -10,44 +9,50 @@ public struct ComplaintProjection: Projection {
     public var name: String { "complaints" }
     public var summary: String { "complaints, open and resolved, by category and age" }
     public var schemaVersion: Int { 1 }
-    public var tables: [(table: String, orderBy: String)] { [("complaints", "complaint_id")] }
+    public var schema: ModelSchema { Self.schema }
 
-    public func createTables(_ db: Database) throws {
-        try db.execute(
-            sql: """
-                CREATE TABLE complaints (
-                    complaint_id TEXT PRIMARY KEY,
-                    case_id TEXT NOT NULL,
-                    channel TEXT NOT NULL,
-                    category TEXT NOT NULL,
-                    lodged_at TEXT NOT NULL,
-                    lodged_on TEXT NOT NULL,
-                    resolved_on TEXT,
-                    outcome TEXT,
-                    status TEXT NOT NULL
-                ) WITHOUT ROWID
-                """
-        )
-    }
+    static let complaints = ModelTable(
+        "complaints",
+        [
+            .text("complaint_id"), .text("case_id"), .text("channel"), .text("category"), .text("lodged_at"),
+            .text("lodged_on"), .text("resolved_on", nullable: true), .text("outcome", nullable: true), .text("status"),
+        ],
+        primaryKey: ["complaint_id"]
+    )
+    static let schema = ModelSchema(
+        [complaints],
+        indexes: [ModelIndex("complaints_status", on: "complaints", ["status", "category"])]
+    )
+    static let lodge = ModelStatement.replace(into: complaints)
+    static let resolve = ModelStatement.update(
+        complaints,
+        set: ["resolved_on", "outcome", "status"],
+        where: ["complaint_id", "case_id"]
+    )
 
-    public func createIndexes(_ db: Database) throws {
-        try db.execute(sql: "CREATE INDEX complaints_status ON complaints(status, category)")
-    }
-
-    public func apply(_ e: RecordedDomainEvent, _ db: Database) throws {
+    public func apply(_ e: RecordedDomainEvent, _ storage: any ModelStorage) throws {
         guard let caseID = e.caseID, case .caseEvent(let event) = e.event else { return }
         switch event {
         case .complaintLodged(let l):
-            try db.cachedStatement(
-                sql: "INSERT OR REPLACE INTO complaints VALUES (?, ?, ?, ?, ?, ?, NULL, NULL, 'open')"
-            ).execute(arguments: [
-                l.complaintID, caseID, l.channel.rawValue, l.category.rawValue, e.at.description, e.localDay,
-            ])
+            try storage.run(Self.lodge) { row in
+                row.text(l.complaintID)
+                row.text(caseID)
+                row.text(l.channel.rawValue)
+                row.text(l.category.rawValue)
+                row.text(e.at.description)
+                row.text(e.localDay)
+                row.null()
+                row.null()
+                row.text("open")
+            }
         case .complaintResolved(let r):
-            try db.cachedStatement(
-                sql:
-                    "UPDATE complaints SET resolved_on = ?, outcome = ?, status = 'resolved' WHERE complaint_id = ? AND case_id = ?"
-            ).execute(arguments: [e.localDay, r.outcome.rawValue, r.complaintID, caseID])
+            try storage.run(Self.resolve) { row in
+                row.text(e.localDay)
+                row.text(r.outcome.rawValue)
+                row.text("resolved")
+                row.text(r.complaintID)
+                row.text(caseID)
+            }
         default:
             break
         }

@@ -1,7 +1,6 @@
 import Certification
 import CertificationWire
 import Chronology
-import GRDB
 
 /// Retakes: one row per case that passed one subject and not the other, so may sit the other
 /// once more while its pass is kept (notice §三(四)): the subject owed, the day the kept pass
@@ -16,41 +15,34 @@ public final class RetakeProjection: Projection, @unchecked Sendable {
     public var name: String { "retakes" }
     public var summary: String { "cases owed one subject: the retake window, requested, sat, passed" }
     public var schemaVersion: Int { 1 }
-    public var tables: [(table: String, orderBy: String)] { [("retakes", "case_id"), BatchBook.table] }
+    public var schema: ModelSchema { Self.schema }
+
+    static let retakes = ModelTable(
+        "retakes",
+        [
+            .text("case_id"), .text("occupation"), .text("batch"), .text("subject"), .text("kept_subject"),
+            .text("window_closes_on", nullable: true), .text("retake_batch", nullable: true), .integer("sat"),
+            .integer("passed"),
+        ],
+        primaryKey: ["case_id"]
+    )
+    static let schema = ModelSchema(
+        [retakes, BatchBook.table],
+        indexes: [ModelIndex("retakes_window", on: "retakes", ["window_closes_on"])]
+    )
+    static let upsert = ModelStatement.replace(into: retakes)
+    static let delete = ModelStatement.delete(from: retakes, where: ["case_id"])
 
     public func willFeed(_ context: FeedContext) {
         folder.willFeed(context)
         batches.willFeed()
     }
 
-    public func createTables(_ db: Database) throws {
-        try db.execute(
-            sql: """
-                CREATE TABLE retakes (
-                    case_id TEXT PRIMARY KEY,
-                    occupation TEXT NOT NULL,
-                    batch TEXT NOT NULL,
-                    subject TEXT NOT NULL,
-                    kept_subject TEXT NOT NULL,
-                    window_closes_on TEXT,
-                    retake_batch TEXT,
-                    sat INTEGER NOT NULL,
-                    passed INTEGER NOT NULL
-                ) WITHOUT ROWID
-                """
-        )
-        try BatchBook.createTable(db)
-    }
-
-    public func createIndexes(_ db: Database) throws {
-        try db.execute(sql: "CREATE INDEX retakes_window ON retakes(window_closes_on)")
-    }
-
-    public func apply(_ e: RecordedDomainEvent, _ db: Database) throws {
-        try batches.load(db)
+    public func apply(_ e: RecordedDomainEvent, _ storage: any ModelStorage) throws {
+        try batches.load(storage)
         switch e.event {
         case .batchEvent(let event):
-            try batches.apply(e, event, db)
+            try batches.apply(e, event, storage)
         case .caseEvent(let event):
             guard let caseID = e.caseID else { return }
             try folder.evolve(e, event, caseID: caseID)
@@ -58,15 +50,13 @@ public final class RetakeProjection: Projection, @unchecked Sendable {
     }
 
     /// Writes (or removes) the row of each case touched in this transaction.
-    public func willCommit(_ db: Database) throws {
-        let upsert = try DirectStatement(db, "INSERT OR REPLACE INTO retakes VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")
-        let delete = try DirectStatement(db, "DELETE FROM retakes WHERE case_id = ?")
+    public func willCommit(_ storage: any ModelStorage) throws {
         for entry in folder.touched {
             guard let row = retake(entry.state) else {
-                try delete.run(db) { $0.text(entry.caseID) }
+                try storage.run(Self.delete) { $0.text(entry.caseID) }
                 continue
             }
-            try upsert.run(db) { r in
+            try storage.run(Self.upsert) { r in
                 r.text(entry.caseID)
                 r.text(row.occupation)
                 r.text(row.batch)

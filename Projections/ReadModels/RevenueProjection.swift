@@ -1,7 +1,6 @@
 import Certification
 import CertificationWire
 import Chronology
-import GRDB
 
 /// Revenue by batch × occupation × day (Asia/Shanghai): paid, refunded and net yuan. A payment
 /// counts for the batch of the sitting it pays for (the retake's batch for a retake's fee).
@@ -10,52 +9,50 @@ public struct RevenueProjection: Projection {
     public var name: String { "revenue" }
     public var summary: String { "paid, refunded and net yuan by batch, occupation and day" }
     public var schemaVersion: Int { 1 }
-    public var tables: [(table: String, orderBy: String)] {
-        [("revenue_cases", "case_id"), ("revenue", "batch, occupation, day")]
-    }
+    public var schema: ModelSchema { Self.schema }
 
-    public func createTables(_ db: Database) throws {
-        try db.execute(
-            sql: """
-                CREATE TABLE revenue_cases (
-                    case_id TEXT PRIMARY KEY,
-                    batch TEXT NOT NULL,
-                    occupation TEXT NOT NULL
-                ) WITHOUT ROWID;
-                CREATE TABLE revenue (
-                    batch TEXT NOT NULL,
-                    occupation TEXT NOT NULL,
-                    day TEXT NOT NULL,
-                    paid_yuan INTEGER NOT NULL,
-                    refunded_yuan INTEGER NOT NULL,
-                    PRIMARY KEY (batch, occupation, day)
-                ) WITHOUT ROWID;
-                """
-        )
-    }
+    static let cases = ModelTable(
+        "revenue_cases",
+        [.text("case_id"), .text("batch"), .text("occupation")],
+        primaryKey: ["case_id"]
+    )
+    static let revenue = ModelTable(
+        "revenue",
+        [.text("batch"), .text("occupation"), .text("day"), .integer("paid_yuan"), .integer("refunded_yuan")],
+        primaryKey: ["batch", "occupation", "day"]
+    )
+    static let schema = ModelSchema([cases, revenue])
+    static let putCase = ModelStatement.replace(into: cases)
+    static let moveCase = ModelStatement.update(cases, set: ["batch"], where: ["case_id"])
+    static let sitting = ModelStatement.select(["batch", "occupation"], from: cases, where: ["case_id"])
+    static let add = ModelStatement.add(into: revenue)
 
-    public func createIndexes(_ db: Database) throws {}
-
-    public func apply(_ e: RecordedDomainEvent, _ db: Database) throws {
+    public func apply(_ e: RecordedDomainEvent, _ storage: any ModelStorage) throws {
         guard let caseID = e.caseID, case .caseEvent(let event) = e.event else { return }
         func add(paid: Int, refunded: Int) throws {
-            try db.cachedStatement(
-                sql: """
-                    INSERT INTO revenue
-                    SELECT batch, occupation, ?, ?, ? FROM revenue_cases WHERE case_id = ?
-                    ON CONFLICT(batch, occupation, day) DO UPDATE SET
-                        paid_yuan = paid_yuan + excluded.paid_yuan,
-                        refunded_yuan = refunded_yuan + excluded.refunded_yuan
-                    """
-            ).execute(arguments: [e.localDay, paid, refunded, caseID])
+            guard let sitting = try storage.rows(Self.sitting, { $0.text(caseID) }).first, sitting.count == 2 else {
+                return
+            }
+            try storage.run(Self.add) { row in
+                row.value(sitting[0])
+                row.value(sitting[1])
+                row.text(e.localDay)
+                row.int(paid)
+                row.int(refunded)
+            }
         }
         switch event {
         case .applied(let a):
-            try db.cachedStatement(sql: "INSERT OR REPLACE INTO revenue_cases VALUES (?, ?, ?)")
-                .execute(arguments: [caseID, a.batch, a.occupation.rawValue])
+            try storage.run(Self.putCase) { row in
+                row.text(caseID)
+                row.text(a.batch)
+                row.text(a.occupation.rawValue)
+            }
         case .retakeRequested(let r):
-            try db.cachedStatement(sql: "UPDATE revenue_cases SET batch = ? WHERE case_id = ?")
-                .execute(arguments: [r.batch, caseID])
+            try storage.run(Self.moveCase) { row in
+                row.text(r.batch)
+                row.text(caseID)
+            }
         case .paid(let p):
             try add(paid: p.amountYuan, refunded: 0)
         case .refunded(let r):

@@ -7,7 +7,8 @@ extension TimelineProjection {
         conditions.add("substr(at, 1, 10) <= ?", filters.to)
         return ReportQuery(
             columns: ["case", "version", "position", "at", "actor", "role", "type", "summary"],
-            sql: "SELECT case_id AS \"case\", version, position, at, actor_id AS actor, actor_role AS role, type, summary FROM timeline"
+            sql:
+                "SELECT case_id AS \"case\", version, position, at, actor_id AS actor, actor_role AS role, type, summary FROM timeline"
                 + conditions.clause + " ORDER BY case_id, version",
             arguments: conditions.arguments
         )

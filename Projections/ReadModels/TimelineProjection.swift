@@ -2,7 +2,6 @@ import Certification
 import CertificationWire
 import Chronology
 import DocketJSON
-import GRDB
 
 /// Timelines: one row per case event with its actor, business and recorded times, and the
 /// one-line summary a supervisor reads on the phone (no identity numbers, no names), and the
@@ -13,36 +12,34 @@ public struct TimelineProjection: Projection {
     public var summary: String { "one row per case event: who, when, what, in one line" }
     /// 2: birth dates masked to the year beside masked identity numbers (was: in full).
     public var schemaVersion: Int { 2 }
-    public var tables: [(table: String, orderBy: String)] { [("timeline", "position")] }
+    public var schema: ModelSchema { Self.schema }
 
-    public func createTables(_ db: Database) throws {
-        try db.execute(
-            sql: """
-                CREATE TABLE timeline (
-                    position INTEGER PRIMARY KEY,
-                    case_id TEXT NOT NULL,
-                    version INTEGER NOT NULL,
-                    type TEXT NOT NULL,
-                    at TEXT NOT NULL,
-                    recorded_at TEXT NOT NULL,
-                    actor_id TEXT NOT NULL,
-                    actor_role TEXT NOT NULL,
-                    command_id TEXT,
-                    summary TEXT NOT NULL,
-                    data TEXT NOT NULL
-                )
-                """
-        )
-    }
+    static let timeline = ModelTable(
+        "timeline",
+        [
+            .integer("position"), .text("case_id"), .integer("version"), .text("type"), .text("at"),
+            .text("recorded_at"), .text("actor_id"), .text("actor_role"), .text("command_id", nullable: true),
+            .text("summary"), .text("data"),
+        ],
+        primaryKey: ["position"]
+    )
+    static let schema = ModelSchema(
+        [timeline],
+        indexes: [ModelIndex("timeline_case", on: "timeline", ["case_id", "version"], unique: true)]
+    )
+    static let insert = ModelStatement.insert(into: timeline)
+    static let caseRows = ModelStatement.select(
+        ["position", "type", "summary", "data"],
+        from: timeline,
+        where: ["case_id"],
+        orderBy: ["position"]
+    )
+    static let rewrite = ModelStatement.update(timeline, set: ["summary", "data"], where: ["position"])
 
-    public func createIndexes(_ db: Database) throws {
-        try db.execute(sql: "CREATE UNIQUE INDEX timeline_case ON timeline(case_id, version)")
-    }
-
-    public func apply(_ e: RecordedDomainEvent, _ db: Database) throws {
+    public func apply(_ e: RecordedDomainEvent, _ storage: any ModelStorage) throws {
         guard let caseID = e.caseID, case .caseEvent(let event) = e.event else { return }
-        if case .personalDataErased(let erased) = event { try forget(erased.groups, of: caseID, db) }
-        try DirectStatement(db, "INSERT INTO timeline VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)").run(db) { row in
+        if case .personalDataErased(let erased) = event { try forget(erased.groups, of: caseID, storage) }
+        try storage.run(Self.insert) { row in
             row.int(e.position)
             row.text(caseID)
             row.int(e.version)
@@ -53,25 +50,21 @@ public struct TimelineProjection: Projection {
             row.text(e.metadata.role)
             row.text(e.metadata.commandID)
             row.text(EventSummary.summary(of: e.event))
-            row.blobText(Disclosure.masked.data(of: e.event, stored: e.payload))
+            row.utf8(Disclosure.masked.data(of: e.event, stored: e.payload))
         }
     }
 
     /// Rewrites the case's earlier rows without the erased groups' fields: their data loses
     /// them (named in `erased`), and a summary quoting a free text says `[erased]`.
-    private func forget(_ groups: PersonalDataGroups, of caseID: String, _ db: Database) throws {
+    private func forget(_ groups: PersonalDataGroups, of caseID: String, _ storage: any ModelStorage) throws {
         var rewrites: [(position: Int64, summary: String, data: [UInt8])] = []
-        let rows = try Row.fetchAll(
-            db,
-            sql: "SELECT position, type, summary, data FROM timeline WHERE case_id = ?",
-            arguments: [caseID]
-        )
-        for row in rows {
-            let type: String = row["type"]
+        for row in try storage.rows(Self.caseRows, { $0.text(caseID) }) {
+            guard row.count == 4, let position = row[0].int, let type = row[1].text, let old = row[3].bytes else {
+                continue
+            }
             guard PersonalFields.fields(of: type).contains(where: { groups.contains($0.group) }) else { continue }
-            let old: String = row["data"]
-            let data = PersonalSeal.erase(Array(old.utf8), type: type, groups: groups)
-            var summary: String = row["summary"]
+            let data = PersonalSeal.erase(old, type: type, groups: groups)
+            var summary = row[2].text ?? ""
             if type != "Applied", let parsed = try? JSONParser.parse(data),
                 let event = try? EventCoding.decode(
                     type: type,
@@ -82,13 +75,14 @@ public struct TimelineProjection: Projection {
             {
                 summary = EventSummary.summary(of: event)
             }
-            rewrites.append((row["position"], summary, data))
+            rewrites.append((position, summary, data))
         }
         for r in rewrites {
-            try db.execute(
-                sql: "UPDATE timeline SET summary = ?, data = ? WHERE position = ?",
-                arguments: [r.summary, String(decoding: r.data, as: UTF8.self), r.position]
-            )
+            try storage.run(Self.rewrite) { row in
+                row.text(r.summary)
+                row.utf8(r.data)
+                row.int(r.position)
+            }
         }
     }
 }

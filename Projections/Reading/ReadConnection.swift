@@ -46,7 +46,7 @@ final class ReadConnection {
                         to: CChar.self
                     ),
                     Int32(bytes.count),
-                    DirectStatement.Binder.transient
+                    ModelBinder.transient
                 )
             }
         }

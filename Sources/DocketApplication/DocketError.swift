@@ -38,14 +38,21 @@ public struct DocketError: Error, Sendable, Hashable, CustomStringConvertible {
         case evidenceInvalid = "evidence-invalid"
         /// A read of personal data that names no purpose (issue 17).
         case purposeRequired = "purpose-required"
+        /// A reporting target (PostgreSQL) could not be reached or refused (issue 19).
+        case targetFailed = "target-failed"
+        /// No reporting target of that kind is configured for the store.
+        case noTarget = "no-target"
+        /// The store's log does not go on from what the reporting target recorded of it.
+        case storeDiverged = "store-diverged"
 
         /// What kind of failure, which the adapters map to exit codes and HTTP statuses.
         public var kind: Kind {
             switch self {
             case .invalidParameter, .beforeLog, .unknownFilterValue, .evidenceInvalid, .purposeRequired:
                 return .invalidInput
-            case .caseNotFound, .batchNotFound, .unknownReport, .noCheckpoint: return .notFound
-            case .storeLocked: return .unavailable
+            case .caseNotFound, .batchNotFound, .unknownReport, .noCheckpoint, .noTarget: return .notFound
+            case .storeLocked, .targetFailed: return .unavailable
+            case .storeDiverged: return .invalidInput
             case .storeNotFound, .storeFailed, .readModelFailed: return .storeFailure
             }
         }
@@ -94,6 +101,8 @@ public struct DocketError: Error, Sendable, Hashable, CustomStringConvertible {
         case .unknownProjection: return DocketError(.unknownReport, error.message)
         case .log: return DocketError(.storeFailed, error.message)
         case .database, .io: return DocketError(.readModelFailed, error.message)
+        case .target: return DocketError(.targetFailed, error.message)
+        case .storeDiverged: return DocketError(.storeDiverged, error.message)
         }
     }
 

@@ -66,8 +66,9 @@ public struct APIError: HTTPResponseError, Sendable {
         switch error.code {
         case .invalidParameter, .unknownFilterValue, .evidenceInvalid, .purposeRequired: status = .badRequest
         case .beforeLog: status = .unprocessableContent
-        case .caseNotFound, .batchNotFound, .unknownReport, .noCheckpoint: status = .notFound
-        case .storeLocked: status = .serviceUnavailable
+        case .caseNotFound, .batchNotFound, .unknownReport, .noCheckpoint, .noTarget: status = .notFound
+        case .storeLocked, .targetFailed: status = .serviceUnavailable
+        case .storeDiverged: status = .conflict
         case .storeNotFound, .storeFailed, .readModelFailed: status = .internalServerError
         }
         let code = error.code == .invalidParameter ? "invalid-query" : error.code.rawValue
