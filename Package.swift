@@ -33,6 +33,7 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
         .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
     ],
     targets: [
         // System C libraries (Debian packages), wrapped like GRDB's GRDBSQLite.
@@ -115,6 +116,7 @@ let package = Package(
             dependencies: [
                 "Certification", "CertificationWire", "Chronology", "EventLog", "Projections",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -284,6 +286,14 @@ let package = Package(
                 "Certification", "CertificationWire", "Chronology", "Evidence",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "ProjectionsPostgresTests",
+            dependencies: [
+                "DocketApplication", "DocketStore", "DocketTestSupport", "DocketWorkload", "EventLog", "Projections",
+                "ProjectionsPostgres",
             ],
             swiftSettings: swiftSettings
         ),

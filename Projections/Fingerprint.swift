@@ -1,38 +1,69 @@
 import Crypto
-import Foundation
 import GRDB
 
 /// A digest of a table's rows in key order: two builds from the same log have equal
-/// fingerprints, and `--check` names the table that differs.
+/// fingerprints, and `--check` names the table that differs. The same rows give the same
+/// fingerprint in every storage (an SQLite file, a PostgreSQL target).
 public enum Fingerprint {
     /// Lower-case hex SHA-256 over every row of `table` ordered by `orderBy`, each value typed
     /// and length-prefixed (so no two different tables of rows hash alike).
     public static func of(table: String, orderBy: String, in db: Database) throws -> String {
-        var hasher = SHA256()
+        var hasher = Hasher()
         let rows = try Row.fetchCursor(db, sql: "SELECT * FROM \(table) ORDER BY \(orderBy)")
-        var count: UInt64 = 0
         while let row = try rows.next() {
-            count += 1
             for value in row.databaseValues {
                 switch value.storage {
-                case .null: feed(0, [], into: &hasher)
-                case .int64(let v): feed(1, Array(String(v).utf8), into: &hasher)
-                case .double(let v): feed(2, Array(String(v).utf8), into: &hasher)
-                case .string(let s): feed(3, Array(s.utf8), into: &hasher)
-                case .blob(let d): feed(4, Array(d), into: &hasher)
+                case .null: hasher.add(.null)
+                case .int64(let v): hasher.add(.int(v))
+                case .double(let v): hasher.add(double: v)
+                case .string(let s): hasher.add(.text(s))
+                case .blob(let d): hasher.add(.blob(Array(d)))
                 }
             }
-            feed(5, [], into: &hasher)
+            hasher.endRow()
         }
-        feed(6, Array(String(count).utf8), into: &hasher)
-        return Hex.of(hasher.finalize())
+        return hasher.finish()
     }
 
-    private static func feed(_ tag: UInt8, _ bytes: [UInt8], into hasher: inout SHA256) {
-        var header = [tag]
-        var n = UInt64(bytes.count).littleEndian
-        withUnsafeBytes(of: &n) { header.append(contentsOf: $0) }
-        hasher.update(data: header)
-        hasher.update(data: bytes)
+    /// Hashes rows value by value, as ``of(table:orderBy:in:)`` does: for storages that read
+    /// their rows themselves.
+    public struct Hasher {
+        private var sha = SHA256()
+        private var count: UInt64 = 0
+
+        public init() {}
+
+        /// Adds the next value of the current row.
+        public mutating func add(_ value: ModelValue) {
+            switch value {
+            case .null: feed(0, [])
+            case .int(let v): feed(1, Array(String(v).utf8))
+            case .text(let s): feed(3, Array(s.utf8))
+            case .blob(let b): feed(4, b)
+            }
+        }
+
+        /// Adds a real number (no read model stores one; kept so any table hashes).
+        public mutating func add(double value: Double) { feed(2, Array(String(value).utf8)) }
+
+        /// Ends the current row.
+        public mutating func endRow() {
+            count += 1
+            feed(5, [])
+        }
+
+        /// The fingerprint of the rows added.
+        public mutating func finish() -> String {
+            feed(6, Array(String(count).utf8))
+            return Hex.of(sha.finalize())
+        }
+
+        private mutating func feed(_ tag: UInt8, _ bytes: [UInt8]) {
+            var header = [tag]
+            var n = UInt64(bytes.count).littleEndian
+            withUnsafeBytes(of: &n) { header.append(contentsOf: $0) }
+            sha.update(data: header)
+            sha.update(data: bytes)
+        }
     }
 }

@@ -35,6 +35,28 @@ public struct Report: Sendable {
     /// The sums of the report's countable columns over its rows (yuan, cases), when it has any.
     public var totals: [(column: String, value: Int64)]?
 
+    /// A report of `query`'s rows, with the totals of its summed columns.
+    public init(_ query: ReportQuery, rows: [[Value]]) {
+        columns = query.columns
+        self.rows = rows
+        if !query.summed.isEmpty {
+            totals = query.summed.compactMap { column in
+                guard let i = query.columns.firstIndex(of: column) else { return nil }
+                let sum = rows.reduce(Int64(0)) { total, row in
+                    if case .int(let v) = row[i] { return total &+ v }
+                    return total
+                }
+                return (column, sum)
+            }
+        }
+    }
+
+    public init(columns: [String], rows: [[Value]], totals: [(column: String, value: Int64)]? = nil) {
+        self.columns = columns
+        self.rows = rows
+        self.totals = totals
+    }
+
     /// The states `Filters.status` may name for report `name` (empty when it takes none).
     public static func statuses(of name: String, projector: Projector) -> [String] {
         guard let projection = try? projector.select([name]).first else { return [] }
@@ -80,18 +102,7 @@ public struct Report: Sendable {
                 )
             }
             let rows = try queue.read { db in try Self.rows(query, db) }
-            var report = Report(columns: query.columns, rows: rows)
-            if !query.summed.isEmpty {
-                report.totals = query.summed.compactMap { column in
-                    guard let i = query.columns.firstIndex(of: column) else { return nil }
-                    let sum = rows.reduce(Int64(0)) { total, row in
-                        if case .int(let v) = row[i] { return total &+ v }
-                        return total
-                    }
-                    return (column, sum)
-                }
-            }
-            return report
+            return Report(query, rows: rows)
         } catch let error as ProjectionError {
             throw error
         } catch {

@@ -9,8 +9,10 @@ import GRDB
 public struct ReportQuery: Sendable {
     /// The columns, in camelCase (the same keys in JSON and CSV headers as in every view).
     public var columns: [String]
-    var sql: String
-    var arguments: [String]
+    /// The query, with a `?` for each argument (SQL that SQLite and PostgreSQL both read).
+    public internal(set) var sql: String
+    /// The arguments, in order.
+    public internal(set) var arguments: [String]
     /// The column `--status` filters, and the values it may take; `nil` when the report has none.
     public var status: (column: String, values: [String])?
     /// The columns a totals row sums.
@@ -31,10 +33,10 @@ public struct ReportQuery: Sendable {
     }
 
     /// The query with its rows kept to one status (the outer query names the aliased column).
-    func filtered(status value: String?) -> ReportQuery {
+    public func filtered(status value: String?) -> ReportQuery {
         guard let value, let status else { return self }
         var query = self
-        query.sql = "SELECT * FROM (" + sql + ") WHERE \"\(status.column)\" = ?"
+        query.sql = "SELECT * FROM (" + sql + ") AS report WHERE \"\(status.column)\" = ?"
         query.arguments.append(value)
         return query
     }

@@ -251,6 +251,28 @@ public final class EventLog: Sendable {
         return LogDigest(position: p, head: try reader.recomputedHead(at: p))
     }
 
+    /// The digest (chain head) at `position` from the index's head before the block holding it,
+    /// extended over that block's records: O(one block), where ``digest(at:)`` recomputes from
+    /// the first event. It trusts the index (which `docket verify` checks); what a reporting
+    /// target records of a store, to tell a store that went back or diverged, is this.
+    public func indexedDigest(at position: UInt64) throws(EventLogError) -> LogDigest {
+        guard position <= index.lastPosition else {
+            throw EventLogError(
+                .positionOutOfRange,
+                "position \(position) is beyond the end of the log (\(index.lastPosition))",
+                position: position
+            )
+        }
+        guard position > 0, let block = index.block(atOrBefore: position) else {
+            return LogDigest(position: 0, head: .genesis)
+        }
+        var head = block.headBefore
+        try reader.forEachRecord(from: block.firstPosition, through: position) { p, record in
+            head = head.extended(position: p, record: record)
+        }
+        return LogDigest(position: position, head: head)
+    }
+
     /// Every event from `first` through `last` (default: the end), in order, each lent to `body`
     /// in place (``BorrowedEvent``: nothing copied; copy what must outlive the call). Blocks are
     /// checked (checksums) and decompressed once each, as ``events(from:)`` does.

@@ -1,1 +1,325 @@
+import EventLog
+import Foundation
 import Projections
+
+/// The read models of one store in a PostgreSQL database, beside (or instead of) its SQLite
+/// files: the same projections, the same rows and fingerprints, written through the
+/// PostgreSQL side of ``ModelStorage``.
+///
+/// - Exactly once: each model's rows and this store's checkpoint change in one PostgreSQL
+///   transaction (``PostgresDestination``).
+/// - Many stores, one database: every row carries the store's id; each model's schema holds
+///   every store's rows and a checkpoint per store.
+/// - A store that went back (restored from an older backup, cut back) or whose log diverged is
+///   refused: the target keeps, per store, the position it holds and the log's digest there,
+///   and a catch-up first checks the log still has that digest at that position.
+/// - Blue/green rebuilds: the model is built into a scratch SQLite file, copied with COPY into
+///   `docket_<model>_next` with the other stores' rows, and renamed over the live schema in one
+///   transaction (``rebuild(_:projector:progress:)``).
+///
+/// A target is used from one thread at a time (its calls block); each model is fed through a
+/// connection of its own, so the models of one catch-up run in parallel as they do in SQLite.
+public final class PostgresTarget: @unchecked Sendable {
+    public let url: PostgresURL
+    /// The store's id in the target (every row carries it).
+    public let storeID: String
+    /// The models the target holds (all when empty at creation).
+    public let models: [String]
+    /// Projections of the target's own (their caches belong to the target's feeds).
+    let projections: [any Projection]
+    private let storeRoot: String
+    private let lock = NSLock()
+    private var sessions: [String: PostgresSession] = [:]
+    private var prepared = false
+
+    /// A target for the store at `storeRoot`. Connects lazily.
+    public init(url: PostgresURL, storeID: String, models: [String], storeRoot: String) throws(ProjectionError) {
+        self.url = url
+        self.storeID = storeID
+        self.storeRoot = storeRoot
+        let all = Projector.all(storeRoot: storeRoot)
+        for name in models where !all.contains(where: { $0.name == name }) {
+            throw ProjectionError(
+                .unknownProjection,
+                "no projection \(name); the projections are \(all.map(\.name).joined(separator: ", "))"
+            )
+        }
+        projections = models.isEmpty ? all : all.filter { models.contains($0.name) }
+        self.models = projections.map(\.name)
+    }
+
+    /// A store id: 1 to 64 of a–z, 0–9, `.`, `_`, `-`, starting with a letter or digit.
+    public static func isValidStoreID(_ id: String) -> Bool {
+        guard let first = id.unicodeScalars.first, id.unicodeScalars.count <= 64 else { return false }
+        let allowed = { (c: Unicode.Scalar) in
+            ("a"..."z").contains(c) || ("0"..."9").contains(c) || c == "-" || c == "_" || c == "."
+        }
+        return id.unicodeScalars.allSatisfy(allowed) && first != "-" && first != "." && first != "_"
+    }
+
+    // MARK: Sessions
+
+    /// The connection model `name` is fed through (kept for the next catch-up).
+    func session(_ name: String) throws(ProjectionError) -> PostgresSession {
+        if let open = sessions[name] { return open }
+        let session = try PostgresSession(url)
+        sessions[name] = session
+        return session
+    }
+
+    /// Forgets every connection (after a failure: the next call connects again).
+    private func dropSessions() { sessions.removeAll() }
+
+    private func schema(_ name: String) -> PostgresSchema? {
+        projections.first { $0.name == name }.map(PostgresSchema.init)
+    }
+
+    /// Creates what is missing: the shared functions, each model's schema, tables, indexes and
+    /// version. Serialised across processes by an advisory lock.
+    public func prepare() throws(ProjectionError) {
+        lock.lock()
+        defer { lock.unlock() }
+        try prepareLocked()
+    }
+
+    private func prepareLocked() throws(ProjectionError) {
+        guard !prepared else { return }
+        let session = try session("_admin")
+        try session.transaction { () throws(ProjectionError) in
+            try session.execute("SELECT pg_advisory_xact_lock(hashtext('docket:prepare'))")
+            for statement in PostgresSchema.functionStatements { try session.execute(statement) }
+            for projection in projections {
+                let schema = PostgresSchema(projection: projection)
+                for statement in schema.createTables(in: schema.name) + schema.createIndexes(in: schema.name) {
+                    try session.execute(statement)
+                }
+                let version = try session.execute("SELECT schema_version FROM \(schema.name)._model")
+                if version.isEmpty {
+                    try session.execute("INSERT INTO \(schema.name)._model VALUES (\(projection.schemaVersion))")
+                }
+            }
+        }
+        prepared = true
+    }
+
+    // MARK: Catch-up
+
+    /// What the target holds of this store for model `name`: its schema version, and the
+    /// store's position and digest (`nil` when the store was never loaded).
+    func held(_ name: String) throws(ProjectionError) -> (version: Int, position: UInt64, digest: String)? {
+        let session = try session("_admin")
+        let schema = PostgresSchema.name(name)
+        let version = try session.execute("SELECT schema_version FROM \(schema)._model")
+        let row = try session.execute(
+            "SELECT position, digest FROM \(schema)._checkpoints WHERE store_id = \(PostgresLiteral.text(storeID))"
+        )
+        guard case .int(let v)? = version.first?.first else { return nil }
+        guard let first = row.first, case .int(let position) = first[0], case .text(let digest) = first[1] else {
+            return (Int(v), 0, "")
+        }
+        return (Int(v), UInt64(position), digest)
+    }
+
+    /// Why the target refuses to be fed from `log`, or `nil`: the log no longer reaches the
+    /// position the target holds, or has another digest there.
+    static func divergence(
+        storeID: String,
+        model: String,
+        position: UInt64,
+        digest: String,
+        log: EventLog
+    ) throws(ProjectionError) -> String? {
+        guard position > 0 else { return nil }
+        if position > log.lastPosition {
+            return
+                "the target holds store \(storeID)'s \(model) at position \(position), but its log ends at \(log.lastPosition): the store was restored from an older backup or cut back. The target refuses it; to load the store afresh under its id, run `docket projections rebuild --target postgres`"
+        }
+        let actual: String
+        do { actual = try log.indexedDigest(at: position).head.hex } catch {
+            throw ProjectionError(.log, error.message)
+        }
+        guard actual == digest else {
+            return
+                "store \(storeID)'s log differs at position \(position) from what the target recorded of it (digest \(digest.prefix(16))…, the log has \(actual.prefix(16))…): it diverged, or another store uses the id \(storeID). The target refuses it; to replace its rows, run `docket projections rebuild --target postgres`"
+        }
+        return nil
+    }
+
+    /// Brings the target up to the log's last position: models the target does not hold for
+    /// this store yet (or holds at another schema version) are loaded by a rebuild, the rest
+    /// fed the events they lack. Refuses a store that went back or diverged
+    /// (`store-diverged`). Returns the events applied (summed over models).
+    @discardableResult
+    public func catchUp(
+        projector: Projector,
+        progress: (String, UInt64) -> Void = { _, _ in }
+    ) throws(ProjectionError) -> Int {
+        lock.lock()
+        defer { lock.unlock() }
+        do throws(ProjectionError) {
+            try prepareLocked()
+            let log = projector.log
+            var feed: [any Projection] = []
+            var load: [String] = []
+            for projection in projections {
+                guard let held = try held(projection.name), held.version == projection.schemaVersion,
+                    !held.digest.isEmpty
+                else {
+                    load.append(projection.name)
+                    continue
+                }
+                if let reason = try Self.divergence(
+                    storeID: storeID,
+                    model: projection.name,
+                    position: held.position,
+                    digest: held.digest,
+                    log: log
+                ) {
+                    throw ProjectionError(.storeDiverged, reason)
+                }
+                feed.append(projection)
+            }
+            var applied = 0
+            if !load.isEmpty { applied += try rebuildLocked(load, projector: projector, progress: progress) }
+            guard !feed.isEmpty else { return applied }
+            var destinations: [any ModelDestination] = []
+            for projection in feed {
+                destinations.append(
+                    PostgresDestination(
+                        session: try session(projection.name),
+                        schema: PostgresSchema(projection: projection),
+                        storeID: storeID,
+                        digest: { position in try log.indexedDigest(at: position).head.hex }
+                    )
+                )
+            }
+            applied += try projector.feed(feed, into: destinations) { progress("postgres", $0) }
+            return applied
+        } catch {
+            dropSessions()
+            prepared = false
+            throw error
+        }
+    }
+
+    // MARK: Rebuild
+
+    /// Rebuilds models `names` (all the target holds when empty) for this store, blue/green:
+    /// each is built from the log into a scratch SQLite file, copied with COPY into a new
+    /// schema together with the other stores' rows, and swapped in with one transaction.
+    /// Replaces whatever the target held of this store (a diverged store is loaded afresh).
+    /// Returns the events the builds applied.
+    @discardableResult
+    public func rebuild(
+        _ names: [String] = [],
+        projector: Projector,
+        progress: (String, UInt64) -> Void = { _, _ in }
+    ) throws(ProjectionError) -> Int {
+        lock.lock()
+        defer { lock.unlock() }
+        do throws(ProjectionError) {
+            try prepareLocked()
+            for name in names where !models.contains(name) {
+                throw ProjectionError(
+                    .unknownProjection,
+                    "the target holds no model \(name); it holds \(models.joined(separator: ", "))"
+                )
+            }
+            return try rebuildLocked(names.isEmpty ? models : names, projector: projector, progress: progress)
+        } catch {
+            dropSessions()
+            prepared = false
+            throw error
+        }
+    }
+
+    private func rebuildLocked(
+        _ names: [String],
+        projector: Projector,
+        progress: (String, UInt64) -> Void
+    ) throws(ProjectionError) -> Int {
+        let end = projector.log.lastPosition
+        let head: String
+        do { head = try projector.log.indexedDigest(at: end).head.hex } catch {
+            throw ProjectionError(.log, error.message)
+        }
+        var events = 0
+        for name in names {
+            guard let schema = schema(name) else { continue }
+            let scratch = projector.path(name) + ".postgres-build"
+            defer {
+                for suffix in ["", "-wal", "-shm", "-journal", ".building"] {
+                    try? FileManager.default.removeItem(atPath: scratch + suffix)
+                }
+            }
+            progress("building \(name)", 0)
+            try projector.build(name, through: end, at: scratch)
+            events += Int(end)
+            progress("copying \(name) into PostgreSQL", end)
+            try load(schema, from: scratch, through: end, digest: head)
+        }
+        return events
+    }
+
+    /// Copies the model file `scratch` into `<schema>_next`, adds the other stores' rows, and
+    /// swaps it in.
+    private func load(_ schema: PostgresSchema, from scratch: String, through end: UInt64, digest: String)
+        throws(ProjectionError)
+    {
+        let session = try session("_admin")
+        let next = schema.building
+        try session.execute("DROP SCHEMA IF EXISTS \(next) CASCADE")
+        for statement in schema.createTables(in: next) { try session.execute(statement) }
+        let store = ModelValue.text(storeID)
+        for table in schema.projection.schema.tables {
+            let reader = try ModelRowReader(file: scratch, table: table)
+            try session.execute("SET search_path TO \(next)")
+            defer { _ = try? session.execute("RESET search_path") }
+            try session.copy(into: table.name, columns: ["store_id"] + table.columnNames) {
+                var chunk: [UInt8] = []
+                chunk.reserveCapacity(1 << 20)
+                while chunk.count < 1 << 20, let row = try reader.next() {
+                    PostgresLiteral.copy(store, into: &chunk)
+                    for value in row {
+                        chunk.append(0x09)
+                        PostgresLiteral.copy(value, into: &chunk)
+                    }
+                    chunk.append(0x0A)
+                }
+                return chunk.isEmpty ? nil : chunk
+            }
+        }
+        try session.transaction { () throws(ProjectionError) in
+            // No feed writes into the live schema from here until it is retired.
+            try session.execute("SELECT pg_advisory_xact_lock(\(schema.lockKey))")
+            let me = PostgresLiteral.text(storeID)
+            let live = try session.execute(
+                "SELECT schema_version FROM \(schema.name)._model"
+            )
+            if case .int(let version)? = live.first?.first, Int(version) == schema.projection.schemaVersion {
+                // The other stores' rows and checkpoints move over as they are.
+                for table in schema.projection.schema.tables {
+                    try session.execute(
+                        "INSERT INTO \(next).\(table.name) SELECT * FROM \(schema.name).\(table.name) WHERE store_id <> \(me)"
+                    )
+                }
+                try session.execute(
+                    "INSERT INTO \(next)._checkpoints SELECT * FROM \(schema.name)._checkpoints WHERE store_id <> \(me)"
+                )
+            }
+            try session.execute(
+                "INSERT INTO \(next)._checkpoints VALUES (\(me), \(end), \(PostgresLiteral.text(digest)), now())"
+            )
+            try session.execute("INSERT INTO \(next)._model VALUES (\(schema.projection.schemaVersion))")
+            for statement in schema.createIndexes(in: next) { try session.execute(statement) }
+            try session.execute("ANALYZE")
+            try session.execute("DROP SCHEMA IF EXISTS \(schema.retired) CASCADE")
+            try session.execute("ALTER SCHEMA \(schema.name) RENAME TO \(schema.retired)")
+            try session.execute("ALTER SCHEMA \(next) RENAME TO \(schema.name)")
+            try session.execute("DROP SCHEMA \(schema.retired) CASCADE")
+        }
+        // The model's own feed connection caches nothing about the retired schema's tables
+        // (names are resolved per statement), but its projection's caches describe the old
+        // rows: the next feed starts them afresh (its label's position differs).
+    }
+}
