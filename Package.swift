@@ -144,7 +144,7 @@ let package = Package(
             name: "DocketApplication",
             dependencies: [
                 "Certification", "CertificationWire", "Chronology", "DocketJSON", "DocketStore", "EventLog",
-                "Evidence", "MerkleTree", "Projections",
+                "Evidence", "MerkleTree", "Projections", "ProjectionsPostgres",
             ],
             swiftSettings: swiftSettings
         ),
@@ -179,7 +179,7 @@ let package = Package(
             name: "DocketCLI",
             dependencies: [
                 "Certification", "CertificationWire", "Chronology", "DocketApplication", "DocketJSON", "DocketStore",
-                "EventLog", "Evidence", "MerkleTree", "Projections", "DocketServer",
+                "EventLog", "Evidence", "MerkleTree", "Projections", "ProjectionsPostgres", "DocketServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),

@@ -3,6 +3,7 @@ import DocketJSON
 import DocketApplication
 import EventLog
 import Projections
+import ProjectionsPostgres
 
 /// `docket projections status|update`: each read model's position, lag and fingerprints, and
 /// bringing them up to date.
@@ -10,7 +11,7 @@ struct ProjectionsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "projections",
         abstract: "Inspect the read models.",
-        subcommands: [Status.self, Update.self]
+        subcommands: [Status.self, Update.self, TargetCommand.self]
     )
 
     struct Update: ParsableCommand {
@@ -19,6 +20,8 @@ struct ProjectionsCommand: ParsableCommand {
             abstract: "Bring the read models up to the log's last position (after an import, say).",
             discussion: """
                 Applies the events each model has not seen, in transactions that end with the model's checkpoint: interrupted, it loses nothing and applies nothing twice, and the next run goes on from where it stopped. `docket submit` does this by itself when it ends.
+
+                A PostgreSQL target (`docket projections target add`) is brought up to date too, unless --sqlite-only; a store the target refuses as diverged exits 1 (store-diverged) after the SQLite models are updated.
 
                 Examples:
                   docket projections update
@@ -33,6 +36,9 @@ struct ProjectionsCommand: ParsableCommand {
 
         @Option(help: .hidden)
         var eventsPerTransaction: Int?
+
+        @Flag(help: "Leave the PostgreSQL target as it is.")
+        var sqliteOnly = false
 
         func validate() throws {
             if let n = eventsPerTransaction, n < 1 {
@@ -56,6 +62,13 @@ struct ProjectionsCommand: ParsableCommand {
                 }
                 Terminal.endProgress()
                 print("read models at position \(last) (\(applied) event applications)")
+                if !sqliteOnly, let target = try service.postgresTarget(required: false) {
+                    let fed = try service.updateTarget(target) { step, position in
+                        Terminal.progress("bringing the PostgreSQL target up to date (\(step)): \(position) of \(last) events…")
+                    }
+                    Terminal.endProgress()
+                    print("postgres \(target.url.redacted) at position \(last) (\(fed) event applications)")
+                }
             } catch {
                 throw Terminal.fail(error)
             }
@@ -80,12 +93,15 @@ struct ProjectionsCommand: ParsableCommand {
 
         func run() throws {
             let status: ReadModelStatus
+            let target: TargetStatus?
             do {
                 let service = try DocketService.open(at: options.path, readOnly: true)
                 status = try service.readModelStatus(check: check)
+                target = try service.targetStatus()
             } catch {
                 throw Terminal.fail(error)
             }
+            let diverged = target?.models.contains { $0.divergence != nil } ?? false
             let differences = status.differences ?? []
             let models = Listing(
                 columns: ["name", "position", "lag", "schemaVersion", "fileSchemaVersion", "rebuildReason", "fingerprints"],
@@ -99,7 +115,12 @@ struct ProjectionsCommand: ParsableCommand {
             )
             switch output.format {
             case .json:
-                print(JSONWriter.string(status.json))
+                var json = status.json
+                if case .object(var object) = json, let target {
+                    object.set("postgres", target.json)
+                    json = .object(object)
+                }
+                print(JSONWriter.string(json))
             case .jsonl, .csv:
                 Output.write(models.rendered(output.format, csvBOM: output.csvBOM))
             case .table:
@@ -127,7 +148,23 @@ struct ProjectionsCommand: ParsableCommand {
                     for d in differences { print("  \(d)") }
                 }
             }
-            if !differences.isEmpty { throw ExitStatus.problem }
+            if output.format == .table, let target {
+                print("")
+                print("postgres \(target.url) (store \(target.storeID); the database holds \(target.stores.count) store(s))")
+                var table = TextTable(["projection", "position", "lag", "schema", "table", "fingerprint"])
+                for m in target.models {
+                    let prints = m.fingerprints.isEmpty ? [("-", "not loaded")] : m.fingerprints
+                    for (i, (t, f)) in prints.enumerated() {
+                        table.add([
+                            i == 0 ? m.name : "", i == 0 ? "\(m.position)" : "", i == 0 ? "\(m.lag)" : "",
+                            i == 0 ? "v\(m.schemaVersion)" : "", t, String(f.prefix(16)),
+                        ])
+                    }
+                }
+                print(table.rendered, terminator: "")
+                for m in target.models { if let reason = m.divergence { print("\(m.name): refused: \(reason)") } }
+            }
+            if !differences.isEmpty || diverged { throw ExitStatus.problem }
         }
     }
 }

@@ -14,6 +14,8 @@ struct RebuildCommand: ParsableCommand {
 
             --known-at T builds a separate file as the store held it at T (what did the reports show on date T?): <store>/projections/NAME.known-POSITION.sqlite, POSITION being the last event recorded by T. --as-of T builds one from the events whose business time is by T: NAME.asof-T.sqlite. The live model is untouched; `docket report NAME --as-of/--known-at T` reads these (and builds them itself when missing).
 
+            --target postgres rebuilds the models in the store's PostgreSQL target instead (blue/green there too: built, copied by COPY into a new schema with the other stores' rows, swapped in one transaction); it also loads afresh a store the target refused as diverged.
+
             Projections: \(Projector.names.joined(separator: ", ")).
 
             Examples:
@@ -21,6 +23,7 @@ struct RebuildCommand: ParsableCommand {
               docket rebuild revenue complaints
               docket rebuild revenue --known-at 2024-05-01
               docket rebuild cases --as-of 2024-05-01T00:00:00+08:00
+              docket rebuild --target postgres
             """
     )
 
@@ -31,7 +34,13 @@ struct RebuildCommand: ParsableCommand {
 
     @OptionGroup var cut: CutOptions
 
+    @Option(help: ArgumentHelp("Where: sqlite (the store's files, the default) or postgres (its target).", valueName: "target"))
+    var target: String = "sqlite"
+
     func validate() throws {
+        guard ["sqlite", "postgres"].contains(target) else {
+            throw ValidationError("--target is sqlite or postgres, not \(target)")
+        }
         let unknown = names.filter { !Projector.names.contains($0) }
         if !unknown.isEmpty {
             throw ValidationError(
@@ -53,6 +62,17 @@ struct RebuildCommand: ParsableCommand {
                 return
             }
             let last = service.logPosition
+            if target == "postgres" {
+                guard cut == .now else {
+                    throw DocketError(.invalidParameter, "--target postgres rebuilds the live models only", field: "target")
+                }
+                try service.rebuildTarget(names) { step, position in
+                    Terminal.progress("\(step): \(position) of \(last) events…")
+                }
+                Terminal.endProgress()
+                for name in selected { print("rebuilt \(name) in postgres through position \(last)") }
+                return
+            }
             try service.rebuild(names) { name, position in
                 Terminal.progress("rebuilding \(name): \(position) of \(last) events…")
             }

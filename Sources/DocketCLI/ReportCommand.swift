@@ -5,6 +5,7 @@ import DocketApplication
 import DocketJSON
 import Foundation
 import Projections
+import ProjectionsPostgres
 
 /// `docket report NAME`: a read model as a table, JSON or CSV.
 struct ReportCommand: ParsableCommand {
@@ -33,6 +34,9 @@ struct ReportCommand: ParsableCommand {
               docket report retakes --expiring-within 30
               docket report revenue --known-at 2024-06-30 --output csv
               docket report findings --complaint-days 10 --output jsonl
+              docket report batches --target postgres --target-store all
+
+            --target postgres answers from the store's PostgreSQL target (`docket projections target add`) with the same rows as from SQLite; --target-store ID answers for another store the database holds, --target-store all for every store (a leading `store` column). The target is read as it stands (`docket projections update` or `docket serve` keep it current); --as-of and --known-at are answered from SQLite only.
             """
     )
 
@@ -85,7 +89,19 @@ struct ReportCommand: ParsableCommand {
 
     @OptionGroup var cut: CutOptions
 
+    @Option(help: ArgumentHelp("Where to answer from: sqlite or postgres (default: sqlite, unless the target was added with --reports-by-default).", valueName: "target"))
+    var target: String?
+
+    @Option(help: ArgumentHelp("With --target postgres: the id of another store the database holds, or all.", valueName: "id"))
+    var targetStore: String?
+
     func validate() throws {
+        if let target, !["sqlite", "postgres"].contains(target) {
+            throw ValidationError("--target is sqlite or postgres, not \(target)")
+        }
+        if targetStore != nil && target == "sqlite" {
+            throw ValidationError("--target-store names a store in the PostgreSQL target; it goes with --target postgres")
+        }
         guard Report.names.contains(name) else {
             throw ValidationError("no report \(name); the reports are \(Report.names.joined(separator: ", "))")
         }
@@ -107,7 +123,31 @@ struct ReportCommand: ParsableCommand {
             filters.complaintDays = complaintDays
             filters.expiringWithinDays = expiringWithin
             filters.status = status
-            answer = try service.report(name, filters: filters, cut: try cut.cut, today: today.flatMap(LocalDate.init))
+            let cut = try self.cut.cut
+            let byDefault = (try service.reportingTargets()?.postgres?.reportsByDefault ?? false) && cut == .now
+            if target == "postgres" || (target == nil && (byDefault || targetStore != nil)) {
+                guard cut == .now else {
+                    throw DocketError(
+                        .invalidParameter,
+                        "--as-of and --known-at are answered from SQLite; leave out --target postgres",
+                        field: "target"
+                    )
+                }
+                let stores: PostgresTarget.StoreSelection =
+                    switch targetStore {
+                    case nil: .this
+                    case "all": .all
+                    case let id?: .store(id)
+                    }
+                answer = try service.targetReport(
+                    name,
+                    filters: filters,
+                    stores: stores,
+                    today: today.flatMap(LocalDate.init)
+                )
+            } else {
+                answer = try service.report(name, filters: filters, cut: cut, today: today.flatMap(LocalDate.init))
+            }
         } catch {
             throw Terminal.fail(error)
         }
