@@ -156,7 +156,7 @@ let package = Package(
             name: "DocketServer",
             dependencies: [
                 "Certification", "CertificationWire", "Chronology", "DocketApplication", "DocketJSON", "DocketStore",
-                "EventLog", "Evidence", "MerkleTree", "Projections",
+                "EventLog", "Evidence", "MerkleTree", "Projections", "ProjectionsPostgres",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -244,7 +244,7 @@ let package = Package(
             dependencies: [
                 "Certification", "CertificationWire", "DocketApplication", "DocketJSON", "DocketStore",
                 "DocketWorkload",
-                "Projections",
+                "Projections", "ProjectionsPostgres",
             ],
             path: "Tests/DocketTestSupport",
             swiftSettings: swiftSettings
@@ -312,7 +312,8 @@ let package = Package(
         .testTarget(
             name: "DocketCLITests",
             dependencies: [
-                "DocketCLI", "DocketJSON", "DocketStore", "DocketWorkload", "EventLog", "Projections",
+                "DocketCLI", "DocketJSON", "DocketStore", "DocketTestSupport", "DocketWorkload", "EventLog", "Projections",
+                "ProjectionsPostgres",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],
             swiftSettings: swiftSettings

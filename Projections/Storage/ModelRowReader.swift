@@ -21,7 +21,8 @@ public final class ModelRowReader: @unchecked Sendable {
             db = nil
             throw ProjectionError(.database, "cannot open \(file): \(message)")
         }
-        let sql = "SELECT " + table.columnNames.joined(separator: ", ") + " FROM \(table.name) ORDER BY \(table.orderBy)"
+        let sql =
+            "SELECT " + table.columnNames.joined(separator: ", ") + " FROM \(table.name) ORDER BY \(table.orderBy)"
         guard sqlite3_prepare_v2(db, sql, -1, &statement, nil) == SQLITE_OK else {
             let message = String(cString: sqlite3_errmsg(db))
             sqlite3_close(db)
@@ -56,7 +57,9 @@ public final class ModelRowReader: @unchecked Sendable {
                 row.append(.int(sqlite3_column_int64(statement, i)))
             case SQLITE_BLOB:
                 let count = Int(sqlite3_column_bytes(statement, i))
-                let bytes = sqlite3_column_blob(statement, i).map { Array(UnsafeRawBufferPointer(start: $0, count: count)) }
+                let bytes = sqlite3_column_blob(statement, i).map {
+                    Array(UnsafeRawBufferPointer(start: $0, count: count))
+                }
                 row.append(.blob(bytes ?? []))
             default:
                 let count = Int(sqlite3_column_bytes(statement, i))

@@ -112,7 +112,10 @@ extension DocketService {
 
     /// Rebuilds models `names` of the PostgreSQL target (all it holds when empty) for this
     /// store, blue/green; loads a store the target refused as diverged afresh.
-    public func rebuildTarget(_ names: [String] = [], progress: (String, UInt64) -> Void = { _, _ in })
+    public func rebuildTarget(
+        _ names: [String] = [],
+        progress: (String, UInt64) -> Void = { _, _ in }
+    )
         throws(DocketError)
     {
         guard let target = try postgresTarget() else { return }

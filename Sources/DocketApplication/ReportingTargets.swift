@@ -66,7 +66,12 @@ public struct ReportingTargets: Sendable, Equatable {
         let temporary = path + ".tmp"
         let bytes = Array((JSONWriter.string(.object(object)) + "\n").utf8)
         try? FileManager.default.createDirectory(atPath: storeRoot + "/projections", withIntermediateDirectories: true)
-        guard FileManager.default.createFile(atPath: temporary, contents: Data(bytes), attributes: [.posixPermissions: 0o600]),
+        guard
+            FileManager.default.createFile(
+                atPath: temporary,
+                contents: Data(bytes),
+                attributes: [.posixPermissions: 0o600]
+            ),
             rename(temporary, path) == 0
         else {
             throw DocketError(.storeFailed, "cannot write \(path): \(String(cString: strerror(errno)))")

@@ -1,6 +1,6 @@
 import ArgumentParser
-import DocketJSON
 import DocketApplication
+import DocketJSON
 import EventLog
 import Projections
 import ProjectionsPostgres
@@ -64,7 +64,9 @@ struct ProjectionsCommand: ParsableCommand {
                 print("read models at position \(last) (\(applied) event applications)")
                 if !sqliteOnly, let target = try service.postgresTarget(required: false) {
                     let fed = try service.updateTarget(target) { step, position in
-                        Terminal.progress("bringing the PostgreSQL target up to date (\(step)): \(position) of \(last) events…")
+                        Terminal.progress(
+                            "bringing the PostgreSQL target up to date (\(step)): \(position) of \(last) events…"
+                        )
                     }
                     Terminal.endProgress()
                     print("postgres \(target.url.redacted) at position \(last) (\(fed) event applications)")
@@ -104,10 +106,13 @@ struct ProjectionsCommand: ParsableCommand {
             let diverged = target?.models.contains { $0.divergence != nil } ?? false
             let differences = status.differences ?? []
             let models = Listing(
-                columns: ["name", "position", "lag", "schemaVersion", "fileSchemaVersion", "rebuildReason", "fingerprints"],
+                columns: [
+                    "name", "position", "lag", "schemaVersion", "fileSchemaVersion", "rebuildReason", "fingerprints",
+                ],
                 rows: status.models.map { s in
                     [
-                        .string(s.name), .int(s.position), .int(s.lag), .int(s.schemaVersion), .int(s.fileSchemaVersion),
+                        .string(s.name), .int(s.position), .int(s.lag), .int(s.schemaVersion),
+                        .int(s.fileSchemaVersion),
                         .optional(s.rebuildReason),
                         .object(JSONObject(s.fingerprints.map { (key: $0.table, value: .string($0.fingerprint)) })),
                     ]
@@ -150,7 +155,9 @@ struct ProjectionsCommand: ParsableCommand {
             }
             if output.format == .table, let target {
                 print("")
-                print("postgres \(target.url) (store \(target.storeID); the database holds \(target.stores.count) store(s))")
+                print(
+                    "postgres \(target.url) (store \(target.storeID); the database holds \(target.stores.count) store(s))"
+                )
                 var table = TextTable(["projection", "position", "lag", "schema", "table", "fingerprint"])
                 for m in target.models {
                     let prints = m.fingerprints.isEmpty ? [("-", "not loaded")] : m.fingerprints

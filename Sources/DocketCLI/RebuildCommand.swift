@@ -34,7 +34,12 @@ struct RebuildCommand: ParsableCommand {
 
     @OptionGroup var cut: CutOptions
 
-    @Option(help: ArgumentHelp("Where: sqlite (the store's files, the default) or postgres (its target).", valueName: "target"))
+    @Option(
+        help: ArgumentHelp(
+            "Where: sqlite (the store's files, the default) or postgres (its target).",
+            valueName: "target"
+        )
+    )
     var target: String = "sqlite"
 
     func validate() throws {
@@ -64,7 +69,11 @@ struct RebuildCommand: ParsableCommand {
             let last = service.logPosition
             if target == "postgres" {
                 guard cut == .now else {
-                    throw DocketError(.invalidParameter, "--target postgres rebuilds the live models only", field: "target")
+                    throw DocketError(
+                        .invalidParameter,
+                        "--target postgres rebuilds the live models only",
+                        field: "target"
+                    )
                 }
                 try service.rebuildTarget(names) { step, position in
                     Terminal.progress("\(step): \(position) of \(last) events…")

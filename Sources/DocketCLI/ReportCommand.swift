@@ -84,15 +84,30 @@ struct ReportCommand: ParsableCommand {
     @Option(help: ArgumentHelp("The same as --output (kept for scripts written for it).", visibility: .hidden))
     var format: Format?
 
-    @Option(help: ArgumentHelp("Only rows in this state (cases: a status; complaints: open or resolved; retakes: eligible, requested, passed, not-passed, lapsed).", valueName: "state"))
+    @Option(
+        help: ArgumentHelp(
+            "Only rows in this state (cases: a status; complaints: open or resolved; retakes: eligible, requested, passed, not-passed, lapsed).",
+            valueName: "state"
+        )
+    )
     var status: String?
 
     @OptionGroup var cut: CutOptions
 
-    @Option(help: ArgumentHelp("Where to answer from: sqlite or postgres (default: sqlite, unless the target was added with --reports-by-default).", valueName: "target"))
+    @Option(
+        help: ArgumentHelp(
+            "Where to answer from: sqlite or postgres (default: sqlite, unless the target was added with --reports-by-default).",
+            valueName: "target"
+        )
+    )
     var target: String?
 
-    @Option(help: ArgumentHelp("With --target postgres: the id of another store the database holds, or all.", valueName: "id"))
+    @Option(
+        help: ArgumentHelp(
+            "With --target postgres: the id of another store the database holds, or all.",
+            valueName: "id"
+        )
+    )
     var targetStore: String?
 
     func validate() throws {
@@ -100,7 +115,9 @@ struct ReportCommand: ParsableCommand {
             throw ValidationError("--target is sqlite or postgres, not \(target)")
         }
         if targetStore != nil && target == "sqlite" {
-            throw ValidationError("--target-store names a store in the PostgreSQL target; it goes with --target postgres")
+            throw ValidationError(
+                "--target-store names a store in the PostgreSQL target; it goes with --target postgres"
+            )
         }
         guard Report.names.contains(name) else {
             throw ValidationError("no report \(name); the reports are \(Report.names.joined(separator: ", "))")

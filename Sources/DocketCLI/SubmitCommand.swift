@@ -1,5 +1,6 @@
 import ArgumentParser
 import CertificationWire
+import DocketApplication
 import DocketServer
 import DocketStore
 import EventLog
@@ -81,14 +82,34 @@ struct SubmitCommand: ParsableCommand {
         if let error = lines.error { Terminal.error(error.message) }
         // The read models are current when submit returns.
         var projectionsFailed = false
+        let projector = Projector(storeRoot: options.path, log: store.log, keys: store.personalKeys)
         do {
             let last = store.log.lastPosition
-            try Projector(storeRoot: options.path, log: store.log, keys: store.personalKeys).catchUp { _, position in
+            try projector.catchUp { _, position in
                 Terminal.progress("bringing the read models up to date: \(position) of \(last) events…")
             }
             Terminal.endProgress()
         } catch {
             Terminal.error("the read models could not be brought up to date: \(error.message) (run `docket rebuild`)")
+            projectionsFailed = true
+        }
+        // And the PostgreSQL target, if the store has one (a target that cannot be reached
+        // is reported; the commands are durable whatever it says).
+        do {
+            let service = DocketService(store: store, projector: projector)
+            if let target = try service.postgresTarget(required: false) {
+                let last = store.log.lastPosition
+                try service.updateTarget(target) { step, position in
+                    Terminal.progress(
+                        "bringing the PostgreSQL target up to date (\(step)): \(position) of \(last) events…"
+                    )
+                }
+                Terminal.endProgress()
+            }
+        } catch {
+            Terminal.error(
+                "the PostgreSQL target could not be brought up to date: \(error) (run `docket projections update`)"
+            )
             projectionsFailed = true
         }
         do {

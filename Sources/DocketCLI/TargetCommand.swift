@@ -49,7 +49,12 @@ struct TargetCommand: ParsableCommand {
         )
         var models: [String] = []
 
-        @Option(help: ArgumentHelp("The store's id in the database (default: the store's id, or a new one).", valueName: "id"))
+        @Option(
+            help: ArgumentHelp(
+                "The store's id in the database (default: the store's id, or a new one).",
+                valueName: "id"
+            )
+        )
         var storeID: String?
 
         @Flag(help: "Answer `docket report` from the target unless --target sqlite is given.")
@@ -108,13 +113,17 @@ struct TargetCommand: ParsableCommand {
             } catch {
                 throw Terminal.fail(error)
             }
-            let rows: [[JSONValue]] = (targets?.postgres).map { pg in
-                let url = (try? PostgresURL(pg.url))?.redacted ?? "(invalid URL)"
-                return [[
-                    .string("postgres"), .string(url), .string(targets?.storeID ?? ""),
-                    .string(pg.models.isEmpty ? "all" : pg.models.joined(separator: ",")), .bool(pg.reportsByDefault),
-                ]]
-            } ?? []
+            let rows: [[JSONValue]] =
+                (targets?.postgres).map { pg in
+                    let url = (try? PostgresURL(pg.url))?.redacted ?? "(invalid URL)"
+                    return [
+                        [
+                            .string("postgres"), .string(url), .string(targets?.storeID ?? ""),
+                            .string(pg.models.isEmpty ? "all" : pg.models.joined(separator: ",")),
+                            .bool(pg.reportsByDefault),
+                        ]
+                    ]
+                } ?? []
             let listing = Listing(columns: ["kind", "url", "storeID", "models", "reportsByDefault"], rows: rows)
             if output.format == .table && rows.isEmpty {
                 print("no targets; add one with `docket projections target add postgres URL`")

@@ -9,6 +9,7 @@ import Hummingbird
 import Logging
 import NIOCore
 import Projections
+import ProjectionsPostgres
 import ServiceLifecycle
 import UnixSignals
 
@@ -113,7 +114,14 @@ public enum DocketServer {
             }
             let projector = Projector(storeRoot: configuration.storePath, log: store.log, keys: store.personalKeys)
             let service = DocketService(store: store, projector: projector, modelsFollowLog: true)
-            let follower = ProjectionFollower(projector: projector, log: store.log, logger: logger)
+            // A PostgreSQL target is fed after each catch-up of the SQLite models; a target that
+            // cannot be reached is logged and retried, never holding the server up.
+            let target: PostgresTarget?
+            do { target = try service.postgresTarget(required: false) } catch {
+                logger.error("the PostgreSQL target's settings cannot be read", metadata: ["error": "\(error)"])
+                target = nil
+            }
+            let follower = ProjectionFollower(projector: projector, log: store.log, target: target, logger: logger)
             let limits = configuration.limits
             let router = Self.router(
                 service: service,

@@ -3,6 +3,7 @@ import EventLog
 import Foundation
 import Logging
 import Projections
+import ProjectionsPostgres
 import ServiceLifecycle
 
 /// Keeps the read models current while the server runs: a catch-up when it starts, then one
@@ -16,6 +17,12 @@ import ServiceLifecycle
 /// views rewritten).
 final class ProjectionFollower: Service, @unchecked Sendable {
     private let projector: Projector
+    /// The store's PostgreSQL target, fed after each catch-up of the SQLite models.
+    private let target: PostgresTarget?
+    /// When the target last failed (its next attempt waits a second: a server down, a
+    /// refused store, do not turn the follower into a busy loop).
+    private var targetFailedAt: ContinuousClock.Instant?
+    private var targetCaughtUpTo: UInt64 = 0
     private let log: EventLog
     private let logger: Logger
     private let queue = DispatchQueue(label: "docket.projection-follower")
@@ -25,8 +32,9 @@ final class ProjectionFollower: Service, @unchecked Sendable {
     /// The shortest time from one catch-up's start to the next one's.
     let minimumInterval: Duration = .milliseconds(50)
 
-    init(projector: Projector, log: EventLog, logger: Logger) {
+    init(projector: Projector, log: EventLog, target: PostgresTarget? = nil, logger: Logger) {
         self.projector = projector
+        self.target = target
         self.log = log
         self.logger = logger
     }
@@ -35,6 +43,13 @@ final class ProjectionFollower: Service, @unchecked Sendable {
     var lag: UInt64 {
         let last = log.lastPosition
         return lock.withLock { last > caughtUpTo ? last - caughtUpTo : 0 }
+    }
+
+    /// Events in the log not yet in the PostgreSQL target (`nil` without one).
+    var targetLag: UInt64? {
+        guard target != nil else { return nil }
+        let last = log.lastPosition
+        return lock.withLock { last > targetCaughtUpTo ? last - targetCaughtUpTo : 0 }
     }
 
     /// Whether the first catch-up has finished.
@@ -79,6 +94,24 @@ final class ProjectionFollower: Service, @unchecked Sendable {
         }
     }
 
+    /// Brings the PostgreSQL target up to `end` (on the follower's queue). A failure is logged
+    /// once per attempt and the target is tried again at most once a second.
+    private func feedTarget(through end: UInt64) {
+        guard let target else { return }
+        if let failed = targetFailedAt, ContinuousClock.now < failed + .seconds(1) { return }
+        do {
+            try target.catchUp(projector: projector)
+            targetFailedAt = nil
+            lock.withLock { targetCaughtUpTo = end }
+        } catch {
+            targetFailedAt = .now
+            logger.error(
+                "the PostgreSQL target could not be brought up to date",
+                metadata: ["target": "\(target.url.redacted)", "error": "\(error.message)"]
+            )
+        }
+    }
+
     /// One catch-up, off the caller's thread; returns the position the models now hold (on a
     /// failure, logged, what they held before: the next append retries).
     private func catchUp() async -> (UInt64, Bool) {
@@ -91,6 +124,7 @@ final class ProjectionFollower: Service, @unchecked Sendable {
                         caughtUpTo = end
                         caughtUpOnce = true
                     }
+                    feedTarget(through: end)
                     continuation.resume(returning: (end, true))
                 } catch {
                     logger.error("the read models could not be brought up to date", metadata: ["error": "\(error)"])

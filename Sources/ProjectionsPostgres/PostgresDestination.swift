@@ -11,7 +11,8 @@ final class PostgresDestination: ModelDestination {
     /// The log's digest at a position (``EventLog/indexedDigest(at:)``, as hex).
     let digest: (UInt64) throws -> String
 
-    init(session: PostgresSession, schema: PostgresSchema, storeID: String, digest: @escaping (UInt64) throws -> String) {
+    init(session: PostgresSession, schema: PostgresSchema, storeID: String, digest: @escaping (UInt64) throws -> String)
+    {
         self.session = session
         self.schema = schema
         self.storeID = storeID

@@ -6,21 +6,22 @@ import NIOPosix
 import PostgresNIO
 import Projections
 
-/// One connection to a PostgreSQL target, used from one thread at a time, with blocking calls.
+/// One connection to a PostgreSQL target, used from one thread at a time, with blocking calls
+/// (public for tools and tests that look at a target directly).
 ///
 /// The feed that writes the read models runs on threads of its own (``Projector``'s feed
 /// workers), not on Swift concurrency's pool: it waits for PostgresNIO's futures there (NIO
 /// forbids only waiting on an event loop). COPY, which PostgresNIO offers only as an `async`
 /// function, is bridged the same way (``blocking(_:)``).
-final class PostgresSession: @unchecked Sendable {
-    let url: PostgresURL
+public final class PostgresSession: @unchecked Sendable {
+    public let url: PostgresURL
     private let connection: PostgresConnection
     private let logger: Logger
     private static let counter = Counter()
 
     /// Connects; the session's settings make literals and text comparisons behave as the
     /// read models expect (standard strings, UTC, byte order is per column: `COLLATE "C"`).
-    init(_ url: PostgresURL) throws(ProjectionError) {
+    public init(_ url: PostgresURL) throws(ProjectionError) {
         self.url = url
         logger = Logger(label: "docket.postgres") { _ in SwiftLogNoOpLogHandler() }
         let configuration = try url.configuration()
@@ -43,7 +44,7 @@ final class PostgresSession: @unchecked Sendable {
 
     /// Runs one statement; returns its rows.
     @discardableResult
-    func execute(_ sql: String) throws(ProjectionError) -> [[PostgresValue]] {
+    public func execute(_ sql: String) throws(ProjectionError) -> [[PostgresValue]] {
         do {
             let result = try connection.query(PostgresQuery(unsafeSQL: sql), logger: logger).wait()
             var rows: [[PostgresValue]] = []

@@ -52,7 +52,10 @@ extension PostgresTarget {
 
     /// The fingerprints of model `name`'s tables over store `store`'s rows (this store's when
     /// `nil`), hashed as ``Fingerprint`` hashes an SQLite table.
-    public func fingerprints(_ name: String, store: String? = nil) throws(ProjectionError) -> [(
+    public func fingerprints(
+        _ name: String,
+        store: String? = nil
+    ) throws(ProjectionError) -> [(
         table: String, fingerprint: String
     )] {
         guard let projection = projections.first(where: { $0.name == name }) else {
@@ -64,7 +67,8 @@ extension PostgresTarget {
         for table in projection.schema.tables {
             let hasher = LockedHasher()
             try session.stream(
-                "SELECT " + table.columnNames.joined(separator: ", ") + " FROM \(schema.name).\(table.name) WHERE store_id = "
+                "SELECT " + table.columnNames.joined(separator: ", ")
+                    + " FROM \(schema.name).\(table.name) WHERE store_id = "
                     + PostgresLiteral.text(store ?? storeID) + " ORDER BY " + table.orderBy
             ) { row in hasher.add(row.map(\.model)) }
             out.append((table.name, hasher.finish()))

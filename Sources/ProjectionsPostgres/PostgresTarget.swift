@@ -263,7 +263,12 @@ public final class PostgresTarget: @unchecked Sendable {
 
     /// Copies the model file `scratch` into `<schema>_next`, adds the other stores' rows, and
     /// swaps it in.
-    private func load(_ schema: PostgresSchema, from scratch: String, through end: UInt64, digest: String)
+    private func load(
+        _ schema: PostgresSchema,
+        from scratch: String,
+        through end: UInt64,
+        digest: String
+    )
         throws(ProjectionError)
     {
         let session = try session("_admin")

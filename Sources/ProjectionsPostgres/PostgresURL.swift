@@ -64,7 +64,10 @@ public struct PostgresURL: Sendable, Equatable, CustomStringConvertible {
                     tls = mode
                 }
             default:
-                throw ProjectionError(.target, "the PostgreSQL URL's parameter \(item.name) is not known (only sslmode)")
+                throw ProjectionError(
+                    .target,
+                    "the PostgreSQL URL's parameter \(item.name) is not known (only sslmode)"
+                )
             }
         }
         self.host = host

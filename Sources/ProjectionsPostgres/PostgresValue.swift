@@ -4,7 +4,7 @@ import PostgresNIO
 import Projections
 
 /// A value read back from PostgreSQL.
-enum PostgresValue: Sendable, Equatable {
+public enum PostgresValue: Sendable, Equatable {
     case null
     case int(Int64)
     case real(Double)

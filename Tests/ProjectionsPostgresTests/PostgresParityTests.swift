@@ -6,6 +6,7 @@ import EventLog
 import Foundation
 import Projections
 import Testing
+
 @testable import ProjectionsPostgres
 
 /// The read models in PostgreSQL hold the same rows as in SQLite: every table's fingerprint
