@@ -56,5 +56,12 @@ import Testing
         #expect(
             try [1, 999, 1000, 1001, 1777, 2500, 2510, 2520].map { try reopened.digest(at: UInt64($0)) } == bulkDigests
         )
+        // From the nearest block's head in the index: the same digests, writer or reader.
+        #expect(
+            try [1, 999, 1000, 1001, 1777, 2500, 2510, 2520].map { try reopened.indexedDigest(at: UInt64($0)) }
+                == bulkDigests
+        )
+        #expect(try reopened.indexedDigest(at: 0) == LogDigest(position: 0, head: .genesis))
+        #expect(throws: EventLogError.self) { try reopened.indexedDigest(at: 2521) }
     }
 }
