@@ -198,7 +198,7 @@ let package = Package(
             name: "DocketBench",
             dependencies: [
                 "Certification", "CertificationWire", "Chronology", "DocketApplication", "DocketJSON", "DocketStore",
-                "DocketWorkload", "EventLog", "Evidence", "MerkleTree", "Projections", "DocketServer",
+                "DocketWorkload", "EventLog", "Evidence", "MerkleTree", "Projections", "ProjectionsPostgres", "DocketServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],

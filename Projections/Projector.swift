@@ -219,6 +219,18 @@ public final class Projector: @unchecked Sendable {
         try Self.replace(path, with: building)
     }
 
+    /// Builds projections `names` into `paths` (one each, not swapped in) from the events
+    /// through `position`, in one pass over the log: what a copy into another storage loads.
+    public func build(_ names: [String], through position: UInt64, at paths: [String]) throws(ProjectionError) {
+        feeding.lock()
+        defer { feeding.unlock() }
+        try makeDirectory()
+        let selected = try select(names)
+        let building = paths.map { $0 + ".building" }
+        try build(selected, at: building, through: min(position, log.lastPosition)) { _ in }
+        for (path, file) in zip(paths, building) { try Self.replace(path, with: file) }
+    }
+
     /// The last position whose `recordedAt` is at or before `moment` (what the log held then).
     public func position(asOf moment: Timestamp) throws(ProjectionError) -> UInt64 {
         var cursor = log.events(from: 1)

@@ -243,22 +243,23 @@ public final class PostgresTarget: @unchecked Sendable {
         do { head = try projector.log.indexedDigest(at: end).head.hex } catch {
             throw ProjectionError(.log, error.message)
         }
-        var events = 0
-        for name in names {
-            guard let schema = schema(name) else { continue }
-            let scratch = projector.path(name) + ".postgres-build"
-            defer {
+        // Every model in one pass over the log (as `docket rebuild` does), then each copied.
+        let scratch = names.map { projector.path($0) + ".postgres-build" }
+        defer {
+            for file in scratch {
                 for suffix in ["", "-wal", "-shm", "-journal", ".building"] {
-                    try? FileManager.default.removeItem(atPath: scratch + suffix)
+                    try? FileManager.default.removeItem(atPath: file + suffix)
                 }
             }
-            progress("building \(name)", 0)
-            try projector.build(name, through: end, at: scratch)
-            events += Int(end)
-            progress("copying \(name) into PostgreSQL", end)
-            try load(schema, from: scratch, through: end, digest: head)
         }
-        return events
+        progress("building \(names.joined(separator: ", "))", 0)
+        try projector.build(names, through: end, at: scratch)
+        for (name, file) in zip(names, scratch) {
+            guard let schema = schema(name) else { continue }
+            progress("copying \(name) into PostgreSQL", end)
+            try load(schema, from: file, through: end, digest: head)
+        }
+        return Int(end) * names.count
     }
 
     /// Copies the model file `scratch` into `<schema>_next`, adds the other stores' rows, and

@@ -11,7 +11,7 @@ struct DocketBench: AsyncParsableCommand {
             """,
         subcommands: [
             LogBenchmark.self, SubmitBenchmark.self, RebuildBenchmark.self, HTTPBenchmark.self, JSONBenchmark.self,
-            EvidenceBenchmark.self,
+            EvidenceBenchmark.self, PostgresBenchmark.self,
         ]
     )
 }
