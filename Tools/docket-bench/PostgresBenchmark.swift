@@ -1,6 +1,8 @@
 import ArgumentParser
+import CertificationWire
 import Chronology
 import DocketStore
+import EventLog
 import Foundation
 import Projections
 import ProjectionsPostgres
