@@ -29,14 +29,16 @@ final class PostgresDestination: ModelDestination {
         return UInt64(position)
     }
 
+    /// Four round trips: `BEGIN`; the store's checkpoint row locked with the model's shared
+    /// advisory lock taken; the events' writes and the new checkpoint in one `DO` block (or
+    /// more, for a large transaction); `COMMIT`. The session's search path names the model's
+    /// schema (``PostgresTarget`` sets it when it opens the model's connection).
     func transaction(_ body: (any ModelStorage, UInt64) throws -> UInt64) throws(ProjectionError) {
         try session.transaction { () throws(ProjectionError) in
-            try session.execute("SET LOCAL search_path TO \(schema.name), \(PostgresSchema.functions)")
-            // Shared with other feeds; a rebuild's swap takes it exclusively.
-            try session.execute("SELECT pg_advisory_xact_lock_shared(\(schema.lockKey))")
-            // The row lock serialises two feeds of one store (two catch-ups at once).
+            // The row lock serialises two feeds of one store (two catch-ups at once); the
+            // advisory lock is shared with other feeds, taken exclusively by a rebuild's swap.
             let rows = try session.execute(
-                "SELECT position FROM _checkpoints WHERE store_id = \(store) FOR UPDATE"
+                "SELECT position, pg_advisory_xact_lock_shared(\(schema.lockKey)) FROM _checkpoints WHERE store_id = \(store) FOR UPDATE"
             )
             guard case .int(let stored)? = rows.first?.first else {
                 throw ProjectionError(
@@ -45,20 +47,18 @@ final class PostgresDestination: ModelDestination {
                 )
             }
             let storage = PostgresModelStorage(session: session, storeID: storeID)
-            let through: UInt64
-            let head: String
             do {
-                through = try body(storage, UInt64(stored))
+                let through = try body(storage, UInt64(stored))
+                let head = try digest(through)
+                storage.hold(
+                    "UPDATE _checkpoints SET position = \(through), digest = \(PostgresLiteral.text(head)), updated_at = now() WHERE store_id = \(store)"
+                )
                 try storage.flush()
-                head = try digest(through)
             } catch let error as ProjectionError {
                 throw error
             } catch {
                 throw ProjectionError(.target, "\(error)")
             }
-            try session.execute(
-                "UPDATE _checkpoints SET position = \(through), digest = \(PostgresLiteral.text(head)), updated_at = now() WHERE store_id = \(store)"
-            )
         }
     }
 

@@ -65,6 +65,31 @@ enum PostgresLiteral {
         }
     }
 
+    /// Appends a column lent by a model file to a COPY stream (as ``copy(_:into:)`` does for
+    /// a value).
+    static func copy(_ value: ModelRowReader.RawValue, into out: inout [UInt8]) {
+        switch value {
+        case .null:
+            out.append(contentsOf: [0x5C, 0x4E])
+        case .int(let v):
+            out.append(contentsOf: String(v).utf8)
+        case .text(let bytes):
+            for byte in bytes {
+                switch byte {
+                case 0x5C: out.append(contentsOf: [0x5C, 0x5C])
+                case 0x09: out.append(contentsOf: [0x5C, 0x74])
+                case 0x0A: out.append(contentsOf: [0x5C, 0x6E])
+                case 0x0D: out.append(contentsOf: [0x5C, 0x72])
+                case 0x00: out.append(contentsOf: [0xEF, 0xBF, 0xBD])
+                default: out.append(byte)
+                }
+            }
+        case .blob(let bytes):
+            out.append(contentsOf: [0x5C, 0x5C, 0x78])
+            out.append(contentsOf: hex(Array(bytes)).utf8)
+        }
+    }
+
     static func hex(_ bytes: [UInt8]) -> String {
         let digits = Array("0123456789abcdef".utf8)
         var out: [UInt8] = []

@@ -100,7 +100,9 @@ final class PostgresModelStorage: ModelStorage {
         try session.execute("DO " + tag + " BEGIN\n" + body + ";\nEND " + tag)
     }
 
-    private func hold(_ sql: String) {
+    /// Holds a statement of the caller's own (the checkpoint's update) to go with the rest.
+    func hold(_ sql: String) {
+        closeInsert()
         held.append(sql)
         heldBytes += sql.utf8.count
     }

@@ -1,3 +1,4 @@
+import Dispatch
 import EventLog
 import Foundation
 import Projections
@@ -59,10 +60,15 @@ public final class PostgresTarget: @unchecked Sendable {
 
     // MARK: Sessions
 
-    /// The connection model `name` is fed through (kept for the next catch-up).
+    /// The connection model `name` is fed through (kept for the next catch-up), its search
+    /// path on the model's schema; other names (`_admin`, `_copy0`) search nothing but
+    /// PostgreSQL's own.
     func session(_ name: String) throws(ProjectionError) -> PostgresSession {
         if let open = sessions[name] { return open }
         let session = try PostgresSession(url)
+        if projections.contains(where: { $0.name == name }) {
+            try session.execute("SET search_path TO \(PostgresSchema.name(name)), \(PostgresSchema.functions)")
+        }
         sessions[name] = session
         return session
     }
@@ -120,6 +126,27 @@ public final class PostgresTarget: @unchecked Sendable {
         return (Int(v), UInt64(position), digest)
     }
 
+    /// ``held(_:)`` for every model the target holds, in one round trip (a live feed asks on
+    /// every catch-up).
+    func heldAll() throws(ProjectionError) -> [String: (version: Int, position: UInt64, digest: String)] {
+        let store = PostgresLiteral.text(storeID)
+        let sql = projections.map { projection in
+            let schema = PostgresSchema.name(projection.name)
+            return
+                "SELECT \(PostgresLiteral.text(projection.name)), (SELECT schema_version FROM \(schema)._model LIMIT 1), c.position, c.digest FROM (SELECT 1) AS one LEFT JOIN \(schema)._checkpoints AS c ON c.store_id = \(store)"
+        }.joined(separator: " UNION ALL ")
+        var out: [String: (version: Int, position: UInt64, digest: String)] = [:]
+        for row in try session("_admin").execute(sql) {
+            guard row.count == 4, case .text(let name) = row[0], case .int(let version) = row[1] else { continue }
+            if case .int(let position) = row[2], case .text(let digest) = row[3] {
+                out[name] = (Int(version), UInt64(position), digest)
+            } else {
+                out[name] = (Int(version), 0, "")
+            }
+        }
+        return out
+    }
+
     /// Why the target refuses to be fed from `log`, or `nil`: the log no longer reaches the
     /// position the target holds, or has another digest there.
     static func divergence(
@@ -127,17 +154,15 @@ public final class PostgresTarget: @unchecked Sendable {
         model: String,
         position: UInt64,
         digest: String,
-        log: EventLog
+        log: EventLog,
+        digests: DigestCache? = nil
     ) throws(ProjectionError) -> String? {
         guard position > 0 else { return nil }
         if position > log.lastPosition {
             return
                 "the target holds store \(storeID)'s \(model) at position \(position), but its log ends at \(log.lastPosition): the store was restored from an older backup or cut back. The target refuses it; to load the store afresh under its id, run `docket projections rebuild --target postgres`"
         }
-        let actual: String
-        do { actual = try log.indexedDigest(at: position).head.hex } catch {
-            throw ProjectionError(.log, error.message)
-        }
+        let actual = try (digests ?? DigestCache(log)).digest(at: position)
         guard actual == digest else {
             return
                 "store \(storeID)'s log differs at position \(position) from what the target recorded of it (digest \(digest.prefix(16))…, the log has \(actual.prefix(16))…): it diverged, or another store uses the id \(storeID). The target refuses it; to replace its rows, run `docket projections rebuild --target postgres`"
@@ -159,10 +184,12 @@ public final class PostgresTarget: @unchecked Sendable {
         do throws(ProjectionError) {
             try prepareLocked()
             let log = projector.log
+            let digests = DigestCache(log)
+            let all = try heldAll()
             var feed: [any Projection] = []
             var load: [String] = []
             for projection in projections {
-                guard let held = try held(projection.name), held.version == projection.schemaVersion,
+                guard let held = all[projection.name], held.version == projection.schemaVersion,
                     !held.digest.isEmpty
                 else {
                     load.append(projection.name)
@@ -173,7 +200,8 @@ public final class PostgresTarget: @unchecked Sendable {
                     model: projection.name,
                     position: held.position,
                     digest: held.digest,
-                    log: log
+                    log: log,
+                    digests: digests
                 ) {
                     throw ProjectionError(.storeDiverged, reason)
                 }
@@ -189,7 +217,7 @@ public final class PostgresTarget: @unchecked Sendable {
                         session: try session(projection.name),
                         schema: PostgresSchema(projection: projection),
                         storeID: storeID,
-                        digest: { position in try log.indexedDigest(at: position).head.hex }
+                        digest: { position in try digests.digest(at: position) }
                     )
                 )
             }
@@ -254,11 +282,25 @@ public final class PostgresTarget: @unchecked Sendable {
         }
         progress("building \(names.joined(separator: ", "))", 0)
         try projector.build(names, through: end, at: scratch)
-        for (name, file) in zip(names, scratch) {
-            guard let schema = schema(name) else { continue }
-            progress("copying \(name) into PostgreSQL", end)
-            try load(schema, from: file, through: end, digest: head)
+        progress("copying \(names.joined(separator: ", ")) into PostgreSQL", end)
+        // Two copies at a time, each on a connection of its own: the client encodes while
+        // the server parses (measured: 13.5 s one at a time for 100,000 cases).
+        let work = zip(names, scratch).compactMap { name, file in schema(name).map { ($0, file) } }
+        let lanes = min(2, work.count)
+        var connections: [PostgresSession] = []
+        for lane in 0..<lanes { connections.append(try session("_copy\(lane)")) }
+        let queue = WorkQueue(count: work.count)
+        let lanesSessions = connections
+        DispatchQueue.concurrentPerform(iterations: lanes) { lane in
+            while let i = queue.take() {
+                do throws(ProjectionError) {
+                    try load(work[i].0, from: work[i].1, through: end, digest: head, session: lanesSessions[lane])
+                } catch {
+                    queue.fail(error)
+                }
+            }
         }
+        if let error = queue.failure { throw error }
         return Int(end) * names.count
     }
 
@@ -268,27 +310,33 @@ public final class PostgresTarget: @unchecked Sendable {
         _ schema: PostgresSchema,
         from scratch: String,
         through end: UInt64,
-        digest: String
-    )
-        throws(ProjectionError)
-    {
-        let session = try session("_admin")
+        digest: String,
+        session: PostgresSession
+    ) throws(ProjectionError) {
         let next = schema.building
         try session.execute("DROP SCHEMA IF EXISTS \(next) CASCADE")
         for statement in schema.createTables(in: next) { try session.execute(statement) }
-        let store = ModelValue.text(storeID)
+        var store: [UInt8] = []
+        PostgresLiteral.copy(ModelValue.text(storeID), into: &store)
+        let prefix = store + [0x09]
         for table in schema.projection.schema.tables {
             let reader = try ModelRowReader(file: scratch, table: table)
             try session.execute("SET search_path TO \(next)")
             defer { _ = try? session.execute("RESET search_path") }
             try session.copy(into: table.name, columns: ["store_id"] + table.columnNames) {
                 var chunk: [UInt8] = []
-                chunk.reserveCapacity(1 << 20)
-                while chunk.count < 1 << 20, let row = try reader.next() {
-                    PostgresLiteral.copy(store, into: &chunk)
-                    for value in row {
-                        chunk.append(0x09)
+                chunk.reserveCapacity(1 << 20 + 65_536)
+                while chunk.count < 1 << 20 {
+                    var first = true
+                    chunk.append(contentsOf: prefix)
+                    let more = try reader.nextRow { value in
+                        if !first { chunk.append(0x09) }
+                        first = false
                         PostgresLiteral.copy(value, into: &chunk)
+                    }
+                    guard more else {
+                        chunk.removeLast(prefix.count)
+                        break
                     }
                     chunk.append(0x0A)
                 }
@@ -318,7 +366,7 @@ public final class PostgresTarget: @unchecked Sendable {
             )
             try session.execute("INSERT INTO \(next)._model VALUES (\(schema.projection.schemaVersion))")
             for statement in schema.createIndexes(in: next) { try session.execute(statement) }
-            try session.execute("ANALYZE")
+            for table in schema.projection.schema.tables { try session.execute("ANALYZE \(next).\(table.name)") }
             try session.execute("DROP SCHEMA IF EXISTS \(schema.retired) CASCADE")
             try session.execute("ALTER SCHEMA \(schema.name) RENAME TO \(schema.retired)")
             try session.execute("ALTER SCHEMA \(next) RENAME TO \(schema.name)")
@@ -327,5 +375,42 @@ public final class PostgresTarget: @unchecked Sendable {
         // The model's own feed connection caches nothing about the retired schema's tables
         // (names are resolved per statement), but its projection's caches describe the old
         // rows: the next feed starts them afresh (its label's position differs).
+    }
+}
+
+/// Indexes handed out to workers, and the first failure (which stops the rest).
+private final class WorkQueue: @unchecked Sendable {
+    private let lock = NSLock()
+    private var next = 0
+    private let count: Int
+    private(set) var failure: ProjectionError?
+
+    init(count: Int) { self.count = count }
+
+    func take() -> Int? {
+        lock.withLock {
+            guard failure == nil, next < count else { return nil }
+            next += 1
+            return next - 1
+        }
+    }
+
+    func fail(_ error: ProjectionError) { lock.withLock { failure = failure ?? error } }
+}
+
+/// The log's digest at positions, each computed once (every model of a catch-up records it).
+final class DigestCache: @unchecked Sendable {
+    private let lock = NSLock()
+    private var known: [UInt64: String] = [:]
+    private let log: EventLog
+
+    init(_ log: EventLog) { self.log = log }
+
+    func digest(at position: UInt64) throws(ProjectionError) -> String {
+        if let hit = lock.withLock({ known[position] }) { return hit }
+        let head: String
+        do { head = try log.indexedDigest(at: position).head.hex } catch { throw ProjectionError(.log, error.message) }
+        lock.withLock { known[position] = head }
+        return head
     }
 }

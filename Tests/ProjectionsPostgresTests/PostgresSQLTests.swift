@@ -47,13 +47,13 @@ import Testing
 
     @Test func copyTextEscapesItsSeparatorsAndMarksNull() {
         var out: [UInt8] = []
-        PostgresLiteral.copy(.text("a\tb\nc\\d\re"), into: &out)
+        PostgresLiteral.copy(ModelValue.text("a\tb\nc\\d\re"), into: &out)
         #expect(String(decoding: out, as: UTF8.self) == "a\\tb\\nc\\\\d\\re")
         out = []
-        PostgresLiteral.copy(.null, into: &out)
+        PostgresLiteral.copy(ModelValue.null, into: &out)
         #expect(String(decoding: out, as: UTF8.self) == "\\N")
         out = []
-        PostgresLiteral.copy(.blob([0xab]), into: &out)
+        PostgresLiteral.copy(ModelValue.blob([0xab]), into: &out)
         #expect(String(decoding: out, as: UTF8.self) == "\\\\xab")
     }
 
