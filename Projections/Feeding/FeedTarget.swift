@@ -71,6 +71,9 @@ struct FeedTarget {
                 return through
             }
         } catch {
+            // The projection's caches hold what the rolled-back transaction applied: start them
+            // afresh (a context no cache matches), or the next feed would apply it again.
+            projection.willFeed(FeedContext(file: "", after: 0, history: history))
             throw ProjectionError(.database, "\(projection.name) after position \(after): \(error.message)")
         }
         projection.didCommit(through: through)
