@@ -156,12 +156,28 @@ extension DocketService {
             )
         }
         try Self.validate(filters)
-        try checkKnown(filters, report: name)
+        if case .store(let id) = stores, !PostgresTarget.isValidStoreID(id) {
+            throw DocketError(
+                .invalidParameter,
+                "\(id) is not a store id (1 to 64 of a-z, 0-9, '.', '_', '-') nor all",
+                field: "target-store"
+            )
+        }
+        // A batch is checked against this store's log; another store's batches are its own.
+        if stores == .this { try checkKnown(filters, report: name) }
         guard let target = try postgresTarget() else { throw DocketError(.noTarget, "no target", field: "target") }
         let day = today ?? self.today()
         do throws(ProjectionError) {
             let report = try target.report(name, filters: filters, today: day.description, stores: stores)
-            let position = try target.status(log: store.log, fingerprints: false).first { $0.name == name }?.position
+            // What the rows reflect: the store's position in the target (the lowest over
+            // stores for all of them).
+            let held = try target.stores()
+            let position: UInt64? =
+                switch stores {
+                case .this: held.first { $0.store == target.storeID }?.position
+                case .store(let id): held.first { $0.store == id }?.position
+                case .all: held.map(\.position).min()
+                }
             return ReportAnswer(
                 name: name,
                 report: report,

@@ -114,6 +114,11 @@ struct ReportCommand: ParsableCommand {
         if let target, !["sqlite", "postgres"].contains(target) {
             throw ValidationError("--target is sqlite or postgres, not \(target)")
         }
+        if let targetStore, targetStore != "all", !PostgresTarget.isValidStoreID(targetStore) {
+            throw ValidationError(
+                "--target-store \(targetStore) is not a store id (1 to 64 of a-z, 0-9, '.', '_', '-') nor all"
+            )
+        }
         if targetStore != nil && target == "sqlite" {
             throw ValidationError(
                 "--target-store names a store in the PostgreSQL target; it goes with --target postgres"

@@ -19,10 +19,14 @@ final class ProjectionFollower: Service, @unchecked Sendable {
     private let projector: Projector
     /// The store's PostgreSQL target, fed after each catch-up of the SQLite models.
     private let target: PostgresTarget?
-    /// When the target last failed (its next attempt waits a second: a server down, a
-    /// refused store, do not turn the follower into a busy loop).
-    private var targetFailedAt: ContinuousClock.Instant?
-    private var targetCaughtUpTo: UInt64 = 0
+    /// The target's feeds run here, never holding up the SQLite models' queue (a connection
+    /// timing out, a load by COPY take seconds).
+    private let targetQueue = DispatchQueue(label: "docket.postgres-follower")
+    /// Guarded by ``lock``: a target feed is queued or running; another is wanted after it.
+    private var targetBusy = false
+    private var targetAgain = false
+    /// Seconds before retrying a failed target feed (doubling to a minute), on the target's queue.
+    private var targetBackoff = 1.0
     private let log: EventLog
     private let logger: Logger
     private let queue = DispatchQueue(label: "docket.projection-follower")
@@ -43,13 +47,6 @@ final class ProjectionFollower: Service, @unchecked Sendable {
     var lag: UInt64 {
         let last = log.lastPosition
         return lock.withLock { last > caughtUpTo ? last - caughtUpTo : 0 }
-    }
-
-    /// Events in the log not yet in the PostgreSQL target (`nil` without one).
-    var targetLag: UInt64? {
-        guard target != nil else { return nil }
-        let last = log.lastPosition
-        return lock.withLock { last > targetCaughtUpTo ? last - targetCaughtUpTo : 0 }
     }
 
     /// Whether the first catch-up has finished.
@@ -94,22 +91,47 @@ final class ProjectionFollower: Service, @unchecked Sendable {
         }
     }
 
-    /// Brings the PostgreSQL target up to `end` (on the follower's queue). A failure is logged
-    /// once per attempt and the target is tried again at most once a second.
-    private func feedTarget(through end: UInt64) {
+    /// Asks for a feed of the PostgreSQL target after the SQLite models moved: one runs on
+    /// the target's queue, and one more after it when asked meanwhile.
+    private func wantTarget() {
+        guard target != nil else { return }
+        let start = lock.withLock { () -> Bool in
+            if targetBusy {
+                targetAgain = true
+                return false
+            }
+            targetBusy = true
+            return true
+        }
+        if start { targetQueue.async { [self] in feedTarget() } }
+    }
+
+    /// Feeds the target until nobody asks again; a failure is logged and retried after a
+    /// pause that doubles up to a minute (a server down, a refused store), even on a quiet log.
+    private func feedTarget() {
         guard let target else { return }
-        if let failed = targetFailedAt, ContinuousClock.now < failed + .seconds(1) { return }
         do {
             try target.catchUp(projector: projector)
-            targetFailedAt = nil
-            lock.withLock { targetCaughtUpTo = end }
+            targetBackoff = 1
         } catch {
-            targetFailedAt = .now
             logger.error(
-                "the PostgreSQL target could not be brought up to date",
+                "the PostgreSQL target could not be brought up to date; retrying in \(Int(targetBackoff)) s",
                 metadata: ["target": "\(target.url.redacted)", "error": "\(error.message)"]
             )
+            let delay = targetBackoff
+            targetBackoff = min(60, targetBackoff * 2)
+            targetQueue.asyncAfter(deadline: .now() + delay) { [self] in feedTarget() }
+            return
         }
+        let again = lock.withLock { () -> Bool in
+            if targetAgain {
+                targetAgain = false
+                return true
+            }
+            targetBusy = false
+            return false
+        }
+        if again { targetQueue.async { [self] in feedTarget() } }
     }
 
     /// One catch-up, off the caller's thread; returns the position the models now hold (on a
@@ -124,7 +146,7 @@ final class ProjectionFollower: Service, @unchecked Sendable {
                         caughtUpTo = end
                         caughtUpOnce = true
                     }
-                    feedTarget(through: end)
+                    wantTarget()
                     continuation.resume(returning: (end, true))
                 } catch {
                     logger.error("the read models could not be brought up to date", metadata: ["error": "\(error)"])

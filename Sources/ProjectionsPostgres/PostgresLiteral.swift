@@ -36,9 +36,6 @@ enum PostgresLiteral {
         return out
     }
 
-    /// A quoted identifier.
-    static func identifier(_ name: String) -> String { "\"" + name.replacingOccurrences(of: "\"", with: "\"\"") + "\"" }
-
     /// Appends `value` to a COPY stream in text format (tab-separated, `\N` for NULL, with
     /// backslash, tab, newline and carriage return escaped).
     static func copy(_ value: ModelValue, into out: inout [UInt8]) {
@@ -48,20 +45,10 @@ enum PostgresLiteral {
         case .int(let v):
             out.append(contentsOf: String(v).utf8)
         case .text(let s):
-            for byte in s.utf8 {
-                switch byte {
-                case 0x5C: out.append(contentsOf: [0x5C, 0x5C])
-                case 0x09: out.append(contentsOf: [0x5C, 0x74])
-                case 0x0A: out.append(contentsOf: [0x5C, 0x6E])
-                case 0x0D: out.append(contentsOf: [0x5C, 0x72])
-                case 0x00: out.append(contentsOf: [0xEF, 0xBF, 0xBD])
-                default: out.append(byte)
-                }
-            }
+            var s = s
+            s.withUTF8 { copyText(UnsafeRawBufferPointer($0), into: &out) }
         case .blob(let b):
-            // bytea's hex input `\x…`, its backslash escaped for COPY.
-            out.append(contentsOf: [0x5C, 0x5C, 0x78])
-            out.append(contentsOf: hex(b).utf8)
+            b.withUnsafeBytes { copyBlob($0, into: &out) }
         }
     }
 
@@ -73,21 +60,30 @@ enum PostgresLiteral {
             out.append(contentsOf: [0x5C, 0x4E])
         case .int(let v):
             out.append(contentsOf: String(v).utf8)
-        case .text(let bytes):
-            for byte in bytes {
-                switch byte {
-                case 0x5C: out.append(contentsOf: [0x5C, 0x5C])
-                case 0x09: out.append(contentsOf: [0x5C, 0x74])
-                case 0x0A: out.append(contentsOf: [0x5C, 0x6E])
-                case 0x0D: out.append(contentsOf: [0x5C, 0x72])
-                case 0x00: out.append(contentsOf: [0xEF, 0xBF, 0xBD])
-                default: out.append(byte)
-                }
-            }
-        case .blob(let bytes):
-            out.append(contentsOf: [0x5C, 0x5C, 0x78])
-            out.append(contentsOf: hex(Array(bytes)).utf8)
+        case .text(let bytes): copyText(bytes, into: &out)
+        case .blob(let bytes): copyBlob(bytes, into: &out)
         }
+    }
+
+    /// Text in COPY's text format: backslash, tab, newline and carriage return escaped, NUL
+    /// as U+FFFD (as in literals).
+    private static func copyText(_ bytes: UnsafeRawBufferPointer, into out: inout [UInt8]) {
+        for byte in bytes {
+            switch byte {
+            case 0x5C: out.append(contentsOf: [0x5C, 0x5C])
+            case 0x09: out.append(contentsOf: [0x5C, 0x74])
+            case 0x0A: out.append(contentsOf: [0x5C, 0x6E])
+            case 0x0D: out.append(contentsOf: [0x5C, 0x72])
+            case 0x00: out.append(contentsOf: [0xEF, 0xBF, 0xBD])
+            default: out.append(byte)
+            }
+        }
+    }
+
+    /// Bytes as bytea's hex input `\x…`, its backslash escaped for COPY.
+    private static func copyBlob(_ bytes: UnsafeRawBufferPointer, into out: inout [UInt8]) {
+        out.append(contentsOf: [0x5C, 0x5C, 0x78])
+        out.append(contentsOf: hex(Array(bytes)).utf8)
     }
 
     static func hex(_ bytes: [UInt8]) -> String {

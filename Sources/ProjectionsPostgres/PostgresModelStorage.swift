@@ -39,7 +39,7 @@ final class PostgresModelStorage: ModelStorage {
             row += ")"
             let head = String(parts[0].dropLast())  // without its "("
             let tail = String(parts[parts.count - 1].dropFirst())  // without its ")"
-            if let current = open, current.head == head {
+            if let current = open, current.head == head, current.tail == tail {
                 open!.sql += ", " + row
             } else {
                 closeInsert()
@@ -47,16 +47,7 @@ final class PostgresModelStorage: ModelStorage {
             }
             heldBytes += row.utf8.count
         default:
-            closeInsert()
-            var sql = ""
-            let parts = statement.postgres
-            let order = statement.postgresValueOrder
-            for i in order.indices {
-                sql += parts[i]
-                sql += PostgresLiteral.sql(values[order[i]])
-            }
-            sql += parts[parts.count - 1]
-            hold(sql)
+            hold(Self.render(statement, values))
         }
         if heldBytes >= Self.flushBytes { try flush() }
     }
@@ -65,16 +56,19 @@ final class PostgresModelStorage: ModelStorage {
         try flush()
         var binder = ModelBinder(collecting: [storeID])
         bind(&binder)
-        let values = binder.values
-        var sql = ""
+        return try session.execute(Self.render(statement, binder.values)).map { $0.map(\.model) }
+    }
+
+    /// The statement's PostgreSQL text with `values` (the store's id first) as literals.
+    static func render(_ statement: ModelStatement, _ values: [ModelValue]) -> String {
         let parts = statement.postgres
         let order = statement.postgresValueOrder
+        var sql = ""
         for i in order.indices {
             sql += parts[i]
             sql += PostgresLiteral.sql(values[order[i]])
         }
-        sql += parts[parts.count - 1]
-        return try session.execute(sql).map { $0.map(\.model) }
+        return sql + parts[parts.count - 1]
     }
 
     /// Sends what is held (one statement as itself, more as one `DO` block).

@@ -25,6 +25,9 @@ struct PostgresSchema {
     /// so no feed writes into a schema being retired.
     var lockKey: String { "hashtext(" + PostgresLiteral.text("docket:" + projection.name) + ")" }
 
+    /// A session-level advisory lock per model held by a load (build schema, COPY, swap).
+    var loadLockKey: String { "hashtext(" + PostgresLiteral.text("docket-load:" + projection.name) + ")" }
+
     /// Statements that create the model's tables in `schema` (indexes separately).
     func createTables(in schema: String) -> [String] {
         var out = ["CREATE SCHEMA IF NOT EXISTS \(schema)"]

@@ -139,7 +139,12 @@ public final class PostgresSession: @unchecked Sendable {
         return "\(error)"
     }
 
-    private static func excerpt(_ sql: String) -> String { sql.count > 200 ? String(sql.prefix(200)) + "…" : sql }
+    /// The start of a statement, for a message: up to its first value (statements carry
+    /// candidates' data inlined, which must not reach a log), at most 60 characters.
+    static func excerpt(_ sql: String) -> String {
+        let head = sql.prefix { $0 != "'" && $0 != "(" && $0 != "$" }.prefix(60)
+        return head.count < sql.count ? head.trimmingCharacters(in: .whitespaces) + " …" : String(head)
+    }
 
     /// Runs a task's jobs on a serial dispatch queue.
     private final class QueueExecutor: TaskExecutor, @unchecked Sendable {

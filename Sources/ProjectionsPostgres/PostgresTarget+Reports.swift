@@ -28,8 +28,13 @@ extension PostgresTarget {
                 "no report \(name) in the target; it holds \(models.filter { Report.names.contains($0) }.joined(separator: ", "))"
             )
         }
-        try prepare()
-        let session = try session("_admin")
+        guard try existingModels().contains(name) else {
+            throw ProjectionError(
+                .target,
+                "the target does not hold the \(name) model yet; run `docket projections update`"
+            )
+        }
+        let session = try session("_report")
         switch selection {
         case .this, .store:
             let id: String
@@ -47,23 +52,23 @@ extension PostgresTarget {
         }
     }
 
-    /// The query's rows over store `store`: each table the query names is read as the store's
-    /// rows of the model's schema (a subquery in its place: no temporary objects, so a read-only
-    /// replica answers too), and its `?` are the arguments as literals.
+    /// The query's rows over store `store`: each table the query names is, for the query, a
+    /// common table expression of the store's rows of the model's schema (the report's own SQL
+    /// is untouched; no temporary objects, so a read-only replica answers too), and its `?`
+    /// are the arguments as literals. The session's search path finds the shared functions.
     static func rows(
         _ query: ReportQuery,
         _ projection: any Projection,
         store: String,
         _ session: PostgresSession
     ) throws(ProjectionError) -> [[Report.Value]] {
+        guard isValidStoreID(store) else { throw ProjectionError(.target, "\(store) is not a store id") }
         let schema = PostgresSchema.name(projection.name)
-        var sql = inline(query.sql, query.arguments)
-        for table in projection.schema.tables {
-            let scoped =
-                "(SELECT * FROM \(schema).\(table.name) WHERE store_id = \(PostgresLiteral.text(store))) AS \(table.name)"
-            sql = replacingTable(table.name, with: scoped, in: sql)
+        let scoped = projection.schema.tables.map { table in
+            "\(table.name) AS (SELECT " + table.columnNames.joined(separator: ", ")
+                + " FROM \(schema).\(table.name) WHERE store_id = \(PostgresLiteral.text(store)))"
         }
-        sql = sql.replacingOccurrences(of: "julianday(", with: "\(PostgresSchema.functions).julianday(")
+        let sql = "WITH " + scoped.joined(separator: ", ") + " " + inline(query.sql, query.arguments)
         return try session.execute(sql).map { $0.map(\.report) }
     }
 
@@ -86,20 +91,5 @@ extension PostgresTarget {
             }
         }
         return out
-    }
-
-    /// `sql` with `FROM table` (the word, outside quotes) replaced by `replacement`.
-    static func replacingTable(_ table: String, with replacement: String, in sql: String) -> String {
-        let needle = "FROM " + table
-        var out = ""
-        var rest = Substring(sql)
-        while let range = rest.range(of: needle) {
-            let after = rest[range.upperBound...].first
-            let isWord = after.map { $0.isLetter || $0.isNumber || $0 == "_" } ?? false
-            out += rest[..<range.lowerBound]
-            out += isWord ? needle : "FROM " + replacement
-            rest = rest[range.upperBound...]
-        }
-        return out + rest
     }
 }

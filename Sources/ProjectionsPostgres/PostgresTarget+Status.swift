@@ -20,11 +20,13 @@ extension PostgresTarget {
     }
 
     /// Every model's position, lag and fingerprints in the target for this store.
+    /// Read-only: nothing is created (a replica answers; a model not loaded shows position 0).
     public func status(log: EventLog, fingerprints: Bool = true) throws(ProjectionError) -> [ModelStatus] {
-        try prepare()
+        let all = try heldAll()
+        let digests = DigestCache(log)
         var out: [ModelStatus] = []
         for projection in projections {
-            let held = try held(projection.name)
+            let held = all[projection.name]
             let position = held?.position ?? 0
             var divergence: String?
             if let held, !held.digest.isEmpty {
@@ -33,7 +35,8 @@ extension PostgresTarget {
                     model: projection.name,
                     position: held.position,
                     digest: held.digest,
-                    log: log
+                    log: log,
+                    digests: digests
                 )
             }
             out.append(
@@ -42,7 +45,7 @@ extension PostgresTarget {
                     position: position,
                     lag: log.lastPosition > position ? log.lastPosition - position : 0,
                     schemaVersion: held?.version ?? 0,
-                    fingerprints: fingerprints ? try self.fingerprints(projection.name) : [],
+                    fingerprints: fingerprints && held != nil ? try self.fingerprints(projection.name) : [],
                     divergence: divergence
                 )
             )
@@ -79,10 +82,13 @@ extension PostgresTarget {
     /// The stores the target holds, each with the position it holds of them (per model, the
     /// lowest).
     public func stores() throws(ProjectionError) -> [(store: String, position: UInt64)] {
-        try prepare()
         let session = try session("_admin")
-        let union = projections.map { "SELECT store_id, position FROM \(PostgresSchema.name($0.name))._checkpoints" }
-            .joined(separator: " UNION ALL ")
+        let existing = try existingModels()
+        guard !existing.isEmpty else { return [] }
+        let union = projections.filter { existing.contains($0.name) }.map {
+            "SELECT store_id, position FROM \(PostgresSchema.name($0.name))._checkpoints"
+        }
+        .joined(separator: " UNION ALL ")
         let rows = try session.execute(
             "SELECT store_id, min(position) FROM (\(union)) AS held GROUP BY store_id ORDER BY store_id"
         )

@@ -68,6 +68,8 @@ public final class PostgresTarget: @unchecked Sendable {
         let session = try PostgresSession(url)
         if projections.contains(where: { $0.name == name }) {
             try session.execute("SET search_path TO \(PostgresSchema.name(name)), \(PostgresSchema.functions)")
+        } else if name == "_report" {
+            try session.execute("SET search_path TO \(PostgresSchema.functions), pg_catalog")
         }
         sessions[name] = session
         return session
@@ -110,27 +112,14 @@ public final class PostgresTarget: @unchecked Sendable {
 
     // MARK: Catch-up
 
-    /// What the target holds of this store for model `name`: its schema version, and the
-    /// store's position and digest (`nil` when the store was never loaded).
-    func held(_ name: String) throws(ProjectionError) -> (version: Int, position: UInt64, digest: String)? {
-        let session = try session("_admin")
-        let schema = PostgresSchema.name(name)
-        let version = try session.execute("SELECT schema_version FROM \(schema)._model")
-        let row = try session.execute(
-            "SELECT position, digest FROM \(schema)._checkpoints WHERE store_id = \(PostgresLiteral.text(storeID))"
-        )
-        guard case .int(let v)? = version.first?.first else { return nil }
-        guard let first = row.first, case .int(let position) = first[0], case .text(let digest) = first[1] else {
-            return (Int(v), 0, "")
-        }
-        return (Int(v), UInt64(position), digest)
-    }
-
-    /// ``held(_:)`` for every model the target holds, in one round trip (a live feed asks on
-    /// every catch-up).
+    /// What the target holds of this store, per model it has a schema for: the schema
+    /// version, and the store's position and digest (0 and "" when the store was never loaded),
+    /// in one round trip (a live feed asks on every catch-up).
     func heldAll() throws(ProjectionError) -> [String: (version: Int, position: UInt64, digest: String)] {
         let store = PostgresLiteral.text(storeID)
-        let sql = projections.map { projection in
+        let existing = try existingModels()
+        guard !existing.isEmpty else { return [:] }
+        let sql = projections.filter { existing.contains($0.name) }.map { projection in
             let schema = PostgresSchema.name(projection.name)
             return
                 "SELECT \(PostgresLiteral.text(projection.name)), (SELECT schema_version FROM \(schema)._model LIMIT 1), c.position, c.digest FROM (SELECT 1) AS one LEFT JOIN \(schema)._checkpoints AS c ON c.store_id = \(store)"
@@ -145,6 +134,20 @@ public final class PostgresTarget: @unchecked Sendable {
             }
         }
         return out
+    }
+
+    /// The models whose schema the database holds (read-only: a replica answers).
+    func existingModels() throws(ProjectionError) -> Set<String> {
+        let names = projections.map { PostgresLiteral.text(PostgresSchema.name($0.name)) }.joined(separator: ", ")
+        let rows = try session("_admin").execute(
+            "SELECT nspname FROM pg_namespace n WHERE nspname IN (\(names)) AND EXISTS (SELECT 1 FROM pg_class c WHERE c.relnamespace = n.oid AND c.relname = '_checkpoints')"
+        )
+        return Set(
+            rows.compactMap { row in
+                guard case .text(let schema)? = row.first else { return nil }
+                return String(schema.dropFirst("docket_".count))
+            }
+        )
     }
 
     /// Why the target refuses to be fed from `log`, or `nil`: the log no longer reaches the
@@ -314,6 +317,17 @@ public final class PostgresTarget: @unchecked Sendable {
         session: PostgresSession
     ) throws(ProjectionError) {
         let next = schema.building
+        // One load of a model at a time, across processes and stores: two would share the
+        // `_next` schema (a session lock, held across the COPYs and released at the end).
+        try session.execute("SELECT pg_advisory_lock(\(schema.loadLockKey))")
+        defer { _ = try? session.execute("SELECT pg_advisory_unlock(\(schema.loadLockKey))") }
+        let held = try session.execute("SELECT schema_version FROM \(schema.name)._model")
+        if case .int(let version)? = held.first?.first, Int(version) > schema.projection.schemaVersion {
+            throw ProjectionError(
+                .target,
+                "the target holds \(schema.projection.name) at schema version \(version), newer than this Docket's \(schema.projection.schemaVersion) (another store runs a newer Docket): upgrade this one; loading would drop the other stores' rows"
+            )
+        }
         try session.execute("DROP SCHEMA IF EXISTS \(next) CASCADE")
         for statement in schema.createTables(in: next) { try session.execute(statement) }
         var store: [UInt8] = []
@@ -366,11 +380,14 @@ public final class PostgresTarget: @unchecked Sendable {
             )
             try session.execute("INSERT INTO \(next)._model VALUES (\(schema.projection.schemaVersion))")
             for statement in schema.createIndexes(in: next) { try session.execute(statement) }
-            for table in schema.projection.schema.tables { try session.execute("ANALYZE \(next).\(table.name)") }
             try session.execute("DROP SCHEMA IF EXISTS \(schema.retired) CASCADE")
             try session.execute("ALTER SCHEMA \(schema.name) RENAME TO \(schema.retired)")
             try session.execute("ALTER SCHEMA \(next) RENAME TO \(schema.name)")
             try session.execute("DROP SCHEMA \(schema.retired) CASCADE")
+        }
+        // Statistics for the planner, after the swap (ANALYZE inside it would hold its locks).
+        for table in schema.projection.schema.tables {
+            _ = try? session.execute("ANALYZE \(schema.name).\(table.name)")
         }
         // The model's own feed connection caches nothing about the retired schema's tables
         // (names are resolved per statement), but its projection's caches describe the old

@@ -85,6 +85,14 @@ struct PostgresParityTests {
                 #expect(sqlite.totals?.map(\.value) == postgres.totals?.map(\.value))
             }
         }
+        // Filter values are values, whatever they hold: no rows, as from SQLite, and no error.
+        var hostile = Report.Filters()
+        hostile.caseID = "x' FROM cases WHERE '1' = '1"
+        #expect(try target.report("cases", filters: hostile, today: "2024-06-01").rows.isEmpty)
+        #expect(try Report.run("cases", filters: hostile, projector: projector, today: "2024-06-01").rows.isEmpty)
+        #expect(throws: ProjectionError.self) {
+            try target.report("cases", filters: Report.Filters(), today: "2024-06-01", stores: .store("' OR TRUE --"))
+        }
         filters.status = "open"
         #expect(
             try Report.run("complaints", filters: filters, projector: projector, today: "2024-06-01").rows

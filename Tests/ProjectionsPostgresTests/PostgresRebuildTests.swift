@@ -4,6 +4,7 @@ import DocketWorkload
 import Foundation
 import Projections
 import Testing
+
 @testable import ProjectionsPostgres
 
 /// A rebuild swaps a model's schema in one transaction: a reader asking again and again while
@@ -34,7 +35,12 @@ struct PostgresRebuildTests {
 
         try projector.catchUp()
         let expected = try Report.run("revenue", filters: Report.Filters(), projector: projector, today: "2025-01-01")
-        let expectedCases = try Report.run("cases", filters: Report.Filters(), projector: projector, today: "2025-01-01")
+        let expectedCases = try Report.run(
+            "cases",
+            filters: Report.Filters(),
+            projector: projector,
+            today: "2025-01-01"
+        )
         #expect(expected.rows.count > 10)
         let reads = Reads()
         let url = db.url
@@ -91,7 +97,9 @@ struct PostgresRebuildTests {
         let erased = s.submit(Line.erase(id))
         #expect(erased.code == nil, "\(erased)")
         try target.catchUp(projector: projector)
-        #expect(try session.execute("SELECT name FROM docket_search.candidates WHERE case_id = '\(id)'") == [[.text("")]])
+        #expect(
+            try session.execute("SELECT name FROM docket_search.candidates WHERE case_id = '\(id)'") == [[.text("")]]
+        )
         #expect(
             try session.execute("SELECT holder FROM docket_certificates.certificates WHERE case_id = '\(id)'")
                 == [[.text("[erased]")]]

@@ -1,5 +1,6 @@
 import Projections
 import Testing
+
 @testable import ProjectionsPostgres
 
 /// What reaches PostgreSQL as text: URLs read as libpq reads them (and never shown with their
@@ -102,8 +103,6 @@ import Testing
     @Test func aReportsQueryIsScopedToOneStoreWithItsArgumentsInlined() {
         let sql = PostgresTarget.inline("SELECT '?' AS q, x FROM t WHERE a = ? AND \"b?\" = ?", ["it's", "2"])
         #expect(sql == "SELECT '?' AS q, x FROM t WHERE a = 'it''s' AND \"b?\" = '2'")
-        let scoped = PostgresTarget.replacingTable("cases", with: "(…) AS cases", in: "SELECT 1 FROM cases WHERE x FROM cases_x")
-        #expect(scoped == "SELECT 1 FROM (…) AS cases WHERE x FROM cases_x")
     }
 
     @Test func storeIdsAreShortWordsOfLowerCaseLettersDigitsAndPunctuation() {

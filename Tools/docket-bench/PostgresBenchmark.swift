@@ -80,7 +80,10 @@ struct PostgresBenchmark: ParsableCommand {
             var postgres = Double.infinity
             var sqlite = Double.infinity
             for _ in 0..<3 {
-                postgres = min(postgres, try Bench.seconds { _ = try target.report(name, filters: filters, today: today) })
+                postgres = min(
+                    postgres,
+                    try Bench.seconds { _ = try target.report(name, filters: filters, today: today) }
+                )
                 sqlite = min(
                     sqlite,
                     try Bench.seconds { _ = try Report.run(name, filters: filters, projector: projector, today: today) }
