@@ -18,6 +18,14 @@ public final class PostgresSession: @unchecked Sendable {
     private let connection: PostgresConnection
     private let logger: Logger
     private static let counter = Counter()
+    /// Set once the connection failed (closed by the server, a network error, no answer):
+    /// every later call fails at once rather than waiting on a connection that will never
+    /// answer (PostgresNIO was seen leaving a query's future pending forever after the server
+    /// terminated the connection).
+    private var broken: String?
+    /// The longest wait for one statement before the connection is given up: a safety net
+    /// (statements here take milliseconds; a swap's copy of other stores' rows, minutes).
+    static let answerTimeout: TimeInterval = 1_800
 
     /// Connects; the session's settings make literals and text comparisons behave as the
     /// read models expect (standard strings, UTC, byte order is per column: `COLLATE "C"`).
@@ -40,13 +48,20 @@ public final class PostgresSession: @unchecked Sendable {
         try execute("SET client_min_messages = warning")
     }
 
-    deinit { try? connection.close().wait() }
+    /// Closes the connection, waiting for it a few seconds at most (a broken one may never
+    /// answer; PostgresNIO wants a connection closed before it goes).
+    deinit {
+        let closed = DispatchSemaphore(value: 0)
+        connection.close().whenComplete { _ in closed.signal() }
+        _ = closed.wait(timeout: .now() + 5)
+    }
 
     /// Runs one statement; returns its rows.
     @discardableResult
     public func execute(_ sql: String) throws(ProjectionError) -> [[PostgresValue]] {
+        try requireUsable()
         do {
-            let result = try connection.query(PostgresQuery(unsafeSQL: sql), logger: logger).wait()
+            let result = try answer(connection.query(PostgresQuery(unsafeSQL: sql), logger: logger))
             var rows: [[PostgresValue]] = []
             for row in result.rows {
                 var values: [PostgresValue] = []
@@ -57,20 +72,82 @@ public final class PostgresSession: @unchecked Sendable {
         } catch let error as ProjectionError {
             throw error
         } catch {
+            noteFailure(error)
             throw ProjectionError(.target, "\(url.redacted): \(Self.describe(error)) in: \(Self.excerpt(sql))")
         }
+    }
+
+    /// Fails at once when the connection broke earlier.
+    private func requireUsable() throws(ProjectionError) {
+        if let broken { throw ProjectionError(.target, "\(url.redacted): the connection was lost (\(broken))") }
+    }
+
+    /// Marks the connection broken unless `error` is PostgreSQL refusing a statement on a
+    /// connection that goes on (a constraint, a syntax error); closes it if so.
+    private func noteFailure(_ error: any Error) {
+        if let error = error as? PSQLError, error.code == .server {
+            let severity = error.serverInfo?[.severity] ?? ""
+            let state = error.serverInfo?[.sqlState] ?? ""
+            // FATAL/PANIC end the session; class 08 is a connection exception, 57P an
+            // administrator's or the server's shutdown.
+            guard severity == "FATAL" || severity == "PANIC" || state.hasPrefix("08") || state.hasPrefix("57P") else {
+                return
+            }
+        }
+        broken = Self.describe(error)
+        connection.close().whenComplete { _ in }
+    }
+
+    /// Waits for `future`, at most ``answerTimeout``, or until the connection closes (a query
+    /// sent as the server terminated the connection was seen never to complete); a
+    /// connection that does not answer is closed and marked broken.
+    private func answer<T: Sendable>(_ future: EventLoopFuture<T>) throws -> T {
+        let done = DispatchSemaphore(value: 0)
+        let box = ResultBox<T>()
+        future.whenComplete { result in
+            box.set(result)
+            done.signal()
+        }
+        connection.closeFuture.whenComplete { _ in
+            box.set(.failure(ConnectionClosed()), onlyIfUnset: true)
+            done.signal()
+        }
+        guard done.wait(timeout: .now() + Self.answerTimeout) == .success, let result = box.result else {
+            broken = "no answer within \(Int(Self.answerTimeout)) s"
+            connection.close().whenComplete { _ in }
+            throw ProjectionError(.target, "\(url.redacted): no answer within \(Int(Self.answerTimeout)) s; the connection was closed")
+        }
+        return try result.get()
+    }
+
+    /// The connection closed before a statement's answer came.
+    private struct ConnectionClosed: Error, CustomStringConvertible {
+        var description: String { "the connection was closed (by the server, or the network)" }
+    }
+
+    private final class ResultBox<T>: @unchecked Sendable {
+        private let lock = NSLock()
+        private var value: Result<T, any Error>?
+        func set(_ result: Result<T, any Error>, onlyIfUnset: Bool = false) {
+            lock.withLock { if !onlyIfUnset || value == nil { value = result } }
+        }
+        var result: Result<T, any Error>? { lock.withLock { value } }
     }
 
     /// Runs one statement, handing each row to `body` as it arrives (a table of any size in
     /// bounded memory).
     func stream(_ sql: String, _ body: @escaping @Sendable ([PostgresValue]) throws -> Void) throws(ProjectionError) {
+        try requireUsable()
         do {
-            _ = try connection.query(PostgresQuery(unsafeSQL: sql), logger: logger) { row in
-                var values: [PostgresValue] = []
-                for cell in row { values.append(try PostgresValue(cell)) }
-                try body(values)
-            }.wait()
+            _ = try answer(
+                connection.query(PostgresQuery(unsafeSQL: sql), logger: logger) { row in
+                    var values: [PostgresValue] = []
+                    for cell in row { values.append(try PostgresValue(cell)) }
+                    try body(values)
+                }
+            )
         } catch {
+            noteFailure(error)
             throw ProjectionError(.target, "\(url.redacted): \(Self.describe(error)) in: \(Self.excerpt(sql))")
         }
     }
@@ -82,6 +159,7 @@ public final class PostgresSession: @unchecked Sendable {
         columns: [String],
         _ next: @escaping @Sendable () throws -> [UInt8]?
     ) throws(ProjectionError) {
+        try requireUsable()
         let connection = connection
         let logger = logger
         do {
@@ -95,6 +173,7 @@ public final class PostgresSession: @unchecked Sendable {
         } catch let error as ProjectionError {
             throw error
         } catch {
+            noteFailure(error)
             throw ProjectionError(.target, "\(url.redacted): COPY into \(table): \(Self.describe(error))")
         }
     }
@@ -107,7 +186,7 @@ public final class PostgresSession: @unchecked Sendable {
             try execute("COMMIT")
             return value
         } catch {
-            _ = try? execute("ROLLBACK")
+            if broken == nil { _ = try? execute("ROLLBACK") }
             throw error
         }
     }
