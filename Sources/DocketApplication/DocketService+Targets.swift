@@ -63,10 +63,10 @@ extension DocketService {
         }
         var targets = try reportingTargets() ?? ReportingTargets(storeID: storeID ?? ReportingTargets.newStoreID())
         if let storeID {
-            guard PostgresTarget.isValidStoreID(storeID) else {
+            guard PostgresTarget.isValidStoreID(storeID), storeID != "all" else {
                 throw DocketError(
                     .invalidParameter,
-                    "store id \(storeID) is not 1 to 64 of a-z, 0-9, '.', '_', '-' starting with a letter or digit",
+                    "store id \(storeID) is not 1 to 64 of a-z, 0-9, '.', '_', '-' starting with a letter or digit (and not \"all\")",
                     field: "store-id"
                 )
             }
@@ -79,17 +79,24 @@ extension DocketService {
         } catch {
             throw DocketError.from(error)
         }
+        // Saved once the target holds the store: a target that refuses it (another store under
+        // this id) or a load that fails leaves the store's settings as they were.
+        try updateTarget(target, progress: progress)
         targets.postgres = ReportingTargets.Postgres(url: text, models: models, reportsByDefault: reportsByDefault)
         try targets.save(store.root)
-        try updateTarget(target, progress: progress)
         return target
     }
 
-    /// Forgets the store's PostgreSQL target (what the database holds stays there).
-    /// - Throws: `no-target` when none is set.
-    public func removePostgresTarget() throws(DocketError) {
+    /// Forgets the store's PostgreSQL target; with `dropRows`, first deletes every row the
+    /// database holds of this store (otherwise they stay there, frozen).
+    /// - Throws: `no-target` when none is set; `target-failed` when the rows cannot be dropped
+    ///   (the target is then kept).
+    public func removePostgresTarget(dropRows: Bool = false) throws(DocketError) {
         guard var targets = try reportingTargets(), targets.postgres != nil else {
             throw DocketError(.noTarget, "this store has no PostgreSQL target", field: "target")
+        }
+        if dropRows, let target = try postgresTarget() {
+            do throws(ProjectionError) { try target.dropRows() } catch { throw DocketError.from(error) }
         }
         targets.postgres = nil
         try targets.save(store.root)
@@ -168,10 +175,26 @@ extension DocketService {
         guard let target = try postgresTarget() else { throw DocketError(.noTarget, "no target", field: "target") }
         let day = today ?? self.today()
         do throws(ProjectionError) {
+            let held = try target.stores()
+            switch stores {
+            case .this:
+                // Rows of a store the target refuses would be another log's: not shown as ours.
+                if let refused = try target.status(log: store.log, fingerprints: false).first(where: {
+                    $0.name == name && $0.divergence != nil
+                }) {
+                    throw ProjectionError(.storeDiverged, refused.divergence ?? "")
+                }
+            case .store(let id) where !held.contains(where: { $0.store == id }):
+                throw ProjectionError(
+                    .unknownProjection,
+                    "the target holds no store \(id); it holds \(held.map(\.store).joined(separator: ", "))"
+                )
+            default:
+                break
+            }
             let report = try target.report(name, filters: filters, today: day.description, stores: stores)
             // What the rows reflect: the store's position in the target (the lowest over
             // stores for all of them).
-            let held = try target.stores()
             let position: UInt64? =
                 switch stores {
                 case .this: held.first { $0.store == target.storeID }?.position

@@ -60,7 +60,10 @@ struct BatchCommand: ParsableCommand {
         facts.add(["exam starts", answer.state.examStartsAt.map(TimelineCommand.local).map { $0 + " (UTC+8)" } ?? "-"])
         facts.add(["occupations", answer.state.occupations.map(\.rawValue).joined(separator: ", ")])
         for r in answer.reschedules {
-            facts.add(["rescheduled", "on \(TimelineCommand.local(r.at)) to \(TimelineCommand.local(r.examStartsAt)): \(r.reason)"])
+            facts.add([
+                "rescheduled",
+                "on \(TimelineCommand.local(r.at)) to \(TimelineCommand.local(r.examStartsAt)): \(r.reason)",
+            ])
         }
         facts.add(["scores", answer.state.scoresPublishedAt == nil ? "not published" : "published"])
         print(facts.rendered)

@@ -7,7 +7,8 @@ struct ClockSkewOption: ParsableArguments {
         name: .customLong("max-clock-skew"),
         help: ArgumentHelp(
             "How far ahead of this machine's clock a command's `at` may be.",
-            discussion: "A later `at` is refused as invalid-field on `at` (a typo'd year would block the case for good). Default: 300 seconds.",
+            discussion:
+                "A later `at` is refused as invalid-field on `at` (a typo'd year would block the case for good). Default: 300 seconds.",
             valueName: "seconds"
         )
     )

@@ -7,7 +7,8 @@ struct CutOptions: ParsableArguments {
     @Option(
         help: ArgumentHelp(
             "Show it as it stood at this business time: events whose `at` is by then.",
-            discussion: "A date (2024-05-01, the start of that day in UTC+08:00) or an RFC 3339 time (2024-05-01T09:30:00+08:00).",
+            discussion:
+                "A date (2024-05-01, the start of that day in UTC+08:00) or an RFC 3339 time (2024-05-01T09:30:00+08:00).",
             valueName: "time"
         )
     )

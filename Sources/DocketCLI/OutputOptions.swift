@@ -16,7 +16,8 @@ struct OutputOptions: ParsableArguments {
         name: [.customShort("o"), .long],
         help: ArgumentHelp(
             "table (for people), or json, jsonl, csv (for programs).",
-            discussion: "jsonl prints one JSON object per line: a list's items (a report's first line is its header: report, logPosition, today, filters, columns)."
+            discussion:
+                "jsonl prints one JSON object per line: a list's items (a report's first line is its header: report, logPosition, today, filters, columns)."
         )
     )
     var output: Format = .table
@@ -95,7 +96,11 @@ struct Listing {
         var rows: [[JSONValue]] = []
         for (key, member) in object.members {
             let path = prefix.isEmpty ? key : prefix + "." + key
-            if case .object = member { rows += fields(of: member, prefix: path) } else { rows.append([.string(path), member]) }
+            if case .object = member {
+                rows += fields(of: member, prefix: path)
+            } else {
+                rows.append([.string(path), member])
+            }
         }
         return rows
     }

@@ -95,11 +95,13 @@ struct ProjectionsCommand: ParsableCommand {
 
         func run() throws {
             let status: ReadModelStatus
-            let target: TargetStatus?
+            var target: TargetStatus?
+            // The target's failure (unreachable, say) is reported after the SQLite models.
+            var targetFailure: DocketError?
             do {
                 let service = try DocketService.open(at: options.path, readOnly: true)
                 status = try service.readModelStatus(check: check)
-                target = try service.targetStatus()
+                do throws(DocketError) { target = try service.targetStatus() } catch { targetFailure = error }
             } catch {
                 throw Terminal.fail(error)
             }
@@ -171,6 +173,7 @@ struct ProjectionsCommand: ParsableCommand {
                 print(table.rendered, terminator: "")
                 for m in target.models { if let reason = m.divergence { print("\(m.name): refused: \(reason)") } }
             }
+            if let targetFailure { throw Terminal.fail(targetFailure) }
             if !differences.isEmpty || diverged { throw ExitStatus.problem }
         }
     }

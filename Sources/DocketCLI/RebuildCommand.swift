@@ -46,6 +46,11 @@ struct RebuildCommand: ParsableCommand {
         guard ["sqlite", "postgres"].contains(target) else {
             throw ValidationError("--target is sqlite or postgres, not \(target)")
         }
+        if target == "postgres" && (cut.asOf != nil || cut.knownAt != nil) {
+            throw ValidationError(
+                "--target postgres rebuilds the live models; --as-of and --known-at build SQLite files"
+            )
+        }
         let unknown = names.filter { !Projector.names.contains($0) }
         if !unknown.isEmpty {
             throw ValidationError(

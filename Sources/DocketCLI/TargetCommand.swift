@@ -24,7 +24,7 @@ struct TargetCommand: ParsableCommand {
             commandName: "add",
             abstract: "Add a PostgreSQL target and load the read models into it.",
             discussion: """
-                URL is postgres://USER:PASSWORD@HOST:PORT/DATABASE, with ?sslmode=disable|prefer|require|verify-full (default prefer). The URL is kept in <store>/projections/targets.json, readable by the store's owner only; give the password by a ~/.pgpass-free URL or a role without one if that file must not hold it. The database is reached and prepared before anything is saved; then every model is loaded by COPY (blue/green: each is built, copied into a new schema and swapped in).
+                URL is postgres://USER:PASSWORD@HOST:PORT/DATABASE, with ?sslmode=disable|prefer|require|verify-full (default prefer). The URL, password included, is kept in <store>/projections/targets.json, readable by the store's owner only (PGPASSWORD and ~/.pgpass are not read); where that file must not hold a password, give the role a trust or certificate login on the server instead. The database is reached, prepared and loaded before anything is saved: every model is loaded by COPY (blue/green: built, copied into a new schema, swapped in). Each model lives in a schema of its own, docket_<model>, shared by every store of the database: grants on those schemas and tables carry over a swap; views of your own over them do not (keep them in a schema of yours and create them again after `docket rebuild --target postgres`).
 
                 For a local server: `bash Tools/postgres start` prints a URL.
 
@@ -67,9 +67,9 @@ struct TargetCommand: ParsableCommand {
                     "--models: no projection \(name); the projections are \(Projector.names.joined(separator: ", "))"
                 )
             }
-            if let storeID, !PostgresTarget.isValidStoreID(storeID) {
+            if let storeID, !PostgresTarget.isValidStoreID(storeID) || storeID == "all" {
                 throw ValidationError(
-                    "--store-id \(storeID) is not 1 to 64 of a-z, 0-9, '.', '_', '-' starting with a letter or digit"
+                    "--store-id \(storeID) is not 1 to 64 of a-z, 0-9, '.', '_', '-' starting with a letter or digit (\"all\" is reserved for reports of every store)"
                 )
             }
         }
@@ -136,10 +136,16 @@ struct TargetCommand: ParsableCommand {
     struct Remove: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "remove",
-            abstract: "Stop keeping the read models in the target (its rows stay in the database)."
+            abstract: "Stop keeping the read models in the target.",
+            discussion: """
+                Without --drop-rows the database keeps this store's rows as they are (frozen, still in reports of every store). With it they are deleted first — personal data included, which an erasure in the store no longer reaches once the target is removed.
+                """
         )
 
         @OptionGroup var options: StoreOptions
+
+        @Flag(help: "Delete every row the database holds of this store first.")
+        var dropRows = false
 
         @Argument(help: ArgumentHelp("The kind of target: postgres.", valueName: "kind"))
         var kind: String
@@ -151,8 +157,12 @@ struct TargetCommand: ParsableCommand {
         func run() throws {
             do {
                 let service = try DocketService.open(at: options.path, readOnly: true)
-                try service.removePostgresTarget()
-                print("removed the postgres target (the database keeps the rows it holds)")
+                try service.removePostgresTarget(dropRows: dropRows)
+                print(
+                    dropRows
+                        ? "removed the postgres target and this store's rows there"
+                        : "removed the postgres target (the database keeps this store's rows; --drop-rows deletes them)"
+                )
             } catch {
                 throw Terminal.fail(error)
             }

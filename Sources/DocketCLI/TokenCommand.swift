@@ -94,7 +94,9 @@ struct TokenCommand: ParsableCommand {
                 let entries = try TokenFile(path: path).entries
                 let listing = Listing(
                     columns: ["id", "actor", "role", "createdAt"],
-                    rows: entries.map { [.string($0.id), .string($0.actor), .string($0.role.rawValue), .string($0.createdAt)] }
+                    rows: entries.map {
+                        [.string($0.id), .string($0.actor), .string($0.role.rawValue), .string($0.createdAt)]
+                    }
                 )
                 Output.write(listing.rendered(output.format, csvBOM: output.csvBOM))
             } catch {

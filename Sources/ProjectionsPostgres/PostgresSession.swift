@@ -115,7 +115,10 @@ public final class PostgresSession: @unchecked Sendable {
         guard done.wait(timeout: .now() + Self.answerTimeout) == .success, let result = box.result else {
             broken = "no answer within \(Int(Self.answerTimeout)) s"
             connection.close().whenComplete { _ in }
-            throw ProjectionError(.target, "\(url.redacted): no answer within \(Int(Self.answerTimeout)) s; the connection was closed")
+            throw ProjectionError(
+                .target,
+                "\(url.redacted): no answer within \(Int(Self.answerTimeout)) s; the connection was closed"
+            )
         }
         return try result.get()
     }

@@ -163,12 +163,12 @@ public final class PostgresTarget: @unchecked Sendable {
         guard position > 0 else { return nil }
         if position > log.lastPosition {
             return
-                "the target holds store \(storeID)'s \(model) at position \(position), but its log ends at \(log.lastPosition): the store was restored from an older backup or cut back. The target refuses it; to load the store afresh under its id, run `docket projections rebuild --target postgres`"
+                "the target holds store \(storeID)'s \(model) at position \(position), but its log ends at \(log.lastPosition): the store was restored from an older backup or cut back, or another store uses the id \(storeID). The target refuses it. Another store: give this one its own id (`docket projections target add postgres URL --store-id NAME`); this store restored: `docket rebuild --target postgres` replaces what the target holds under \(storeID)"
         }
         let actual = try (digests ?? DigestCache(log)).digest(at: position)
         guard actual == digest else {
             return
-                "store \(storeID)'s log differs at position \(position) from what the target recorded of it (digest \(digest.prefix(16))…, the log has \(actual.prefix(16))…): it diverged, or another store uses the id \(storeID). The target refuses it; to replace its rows, run `docket projections rebuild --target postgres`"
+                "store \(storeID)'s log differs at position \(position) from what the target recorded of it (digest \(digest.prefix(16))…, the log has \(actual.prefix(16))…): it diverged, or another store uses the id \(storeID). The target refuses it. Another store: give this one its own id (`docket projections target add postgres URL --store-id NAME`); this store: `docket rebuild --target postgres` replaces what the target holds under \(storeID)"
         }
         return nil
     }
@@ -307,6 +307,49 @@ public final class PostgresTarget: @unchecked Sendable {
         return Int(end) * names.count
     }
 
+    /// The GRANT statements that give again what is granted on schema `name` and its tables
+    /// to roles other than their owner (PUBLIC included).
+    static func grants(on name: String, _ session: PostgresSession) throws(ProjectionError) -> [String] {
+        let schema = PostgresLiteral.text(name)
+        let grantee = "CASE WHEN a.grantee = 0 THEN 'PUBLIC' ELSE a.grantee::regrole::text END"
+        let rows = try session.execute(
+            """
+            SELECT 'SCHEMA ' || quote_ident(n.nspname), \(grantee), a.privilege_type, a.is_grantable
+            FROM pg_namespace n, aclexplode(n.nspacl) a WHERE n.nspname = \(schema) AND a.grantee <> n.nspowner
+            UNION ALL
+            SELECT 'TABLE ' || quote_ident(n.nspname) || '.' || quote_ident(c.relname), \(grantee), a.privilege_type, a.is_grantable
+            FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace, aclexplode(c.relacl) a
+            WHERE n.nspname = \(schema) AND c.relkind = 'r' AND a.grantee <> c.relowner
+            """
+        )
+        return rows.compactMap { row in
+            guard row.count == 4, case .text(let object) = row[0], case .text(let role) = row[1],
+                case .text(let privilege) = row[2]
+            else { return nil }
+            let grantable = row[3] == .int(1)
+            return "GRANT \(privilege) ON \(object) TO \(role)" + (grantable ? " WITH GRANT OPTION" : "")
+        }
+    }
+
+    /// Deletes every row the target holds of this store, and its checkpoints (a store leaving
+    /// the database: `docket projections target remove postgres --drop-rows`).
+    public func dropRows() throws(ProjectionError) {
+        lock.lock()
+        defer { lock.unlock() }
+        let session = try session("_admin")
+        let me = PostgresLiteral.text(storeID)
+        for projection in projections where try existingModels().contains(projection.name) {
+            let schema = PostgresSchema(projection: projection)
+            try session.transaction { () throws(ProjectionError) in
+                try session.execute("SELECT pg_advisory_xact_lock(\(schema.lockKey))")
+                for table in projection.schema.tables {
+                    try session.execute("DELETE FROM \(schema.name).\(table.name) WHERE store_id = \(me)")
+                }
+                try session.execute("DELETE FROM \(schema.name)._checkpoints WHERE store_id = \(me)")
+            }
+        }
+    }
+
     /// Copies the model file `scratch` into `<schema>_next`, adds the other stores' rows, and
     /// swaps it in.
     private func load(
@@ -380,6 +423,14 @@ public final class PostgresTarget: @unchecked Sendable {
             )
             try session.execute("INSERT INTO \(next)._model VALUES (\(schema.projection.schemaVersion))")
             for statement in schema.createIndexes(in: next) { try session.execute(statement) }
+            // What was granted on the live schema and its tables is granted on the new ones:
+            // analysts' roles keep reading across a swap.
+            for grant in try Self.grants(on: schema.name, session) {
+                try session.execute(
+                    grant.replacingOccurrences(of: " ON SCHEMA \(schema.name) ", with: " ON SCHEMA \(next) ")
+                        .replacingOccurrences(of: " ON TABLE \(schema.name).", with: " ON TABLE \(next).")
+                )
+            }
             try session.execute("DROP SCHEMA IF EXISTS \(schema.retired) CASCADE")
             try session.execute("ALTER SCHEMA \(schema.name) RENAME TO \(schema.retired)")
             try session.execute("ALTER SCHEMA \(next) RENAME TO \(schema.name)")

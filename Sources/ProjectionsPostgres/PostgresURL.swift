@@ -7,8 +7,8 @@ import Projections
 /// `postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE[?sslmode=disable|prefer|require|verify-full]`.
 ///
 /// `sslmode` means what it means to libpq: `prefer` (the default) and `require` encrypt without
-/// checking the server's certificate, `verify-full` checks it and its name, `disable` sends in
-/// clear (fine on loopback). The password is never shown: ``redacted`` stands in for the URL in
+/// checking the server's certificate, `verify-full` checks it and its name (`verify-ca` is
+/// taken as `verify-full`: the stricter check), `disable` sends in clear (fine on loopback). The password is never shown: ``redacted`` stands in for the URL in
 /// every message and status.
 public struct PostgresURL: Sendable, Equatable, CustomStringConvertible {
     public enum TLSMode: String, Sendable, Equatable {
@@ -113,6 +113,8 @@ public struct PostgresURL: Sendable, Equatable, CustomStringConvertible {
             tls: mode
         )
         configuration.options.connectTimeout = .seconds(10)
+        // Named in pg_stat_activity, so a database's operator sees whose connections these are.
+        configuration.options.additionalStartupParameters = [("application_name", "docket")]
         return configuration
     }
 }

@@ -110,6 +110,22 @@ struct PostgresTargetCommandLineTests {
             #expect(stores.contains("body-a") && stores.contains("body-b"), "\(all.output)")
             let status = try Self.status(a)
             #expect(status["postgres"]?["stores"]?.arrayValue?.count == 2)
+            let unknown = try CLI.run([
+                "report", "cases", "--target", "postgres", "--target-store", "nosuch", "--store", a,
+            ])
+            #expect(unknown.status == 1)
+            #expect(unknown.error.contains("holds no store nosuch"), "\(unknown.error)")
+            // A third store under a's id is refused, and nothing of it is saved.
+            let c = a + "-c"
+            defer { try? FileManager.default.removeItem(atPath: c) }
+            _ = try CLI.run(["init", "--store", c])
+            try Self.submit(c, CommandWorkload(cases: 30, seed: 77))
+            let clash = try CLI.run([
+                "projections", "target", "add", "postgres", database.urlText, "--store-id", "body-a", "--store", c,
+            ])
+            #expect(clash.status == 1)
+            #expect(clash.error.contains("another store uses the id body-a"), "\(clash.error)")
+            #expect(!FileManager.default.fileExists(atPath: c + "/projections/targets.json"))
         }
     }
 
@@ -143,6 +159,10 @@ struct PostgresTargetCommandLineTests {
             let refused = try CLI.run(["projections", "status", "--store", backup])
             #expect(refused.status == 1)
             #expect(refused.output.contains("refused"))
+            // Its reports from the target would be another log's rows: refused too.
+            let report = try CLI.run(["report", "cases", "--target", "postgres", "--store", backup])
+            #expect(report.status == 1)
+            #expect(report.error.contains("differs at position"), "\(report.error)")
             // The store itself still feeds; the backup is loaded afresh only when asked.
             #expect(try CLI.run(["projections", "update", "--store", store]).status == 0)
             let rebuilt = try CLI.run(["rebuild", "--target", "postgres", "--store", backup])

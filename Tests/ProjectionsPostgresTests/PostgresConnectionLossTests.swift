@@ -4,6 +4,7 @@ import DocketWorkload
 import Foundation
 import Projections
 import Testing
+
 @testable import ProjectionsPostgres
 
 /// The target's connections terminated by the server while a feed runs: the feed fails
@@ -32,7 +33,9 @@ struct PostgresConnectionLossTests {
         for round in 0..<3 {
             let outcome = Outcome()
             let feeder = Thread {
-                do { try target.catchUp(projector: projector) } catch { outcome.lock.withLock { outcome.error = error } }
+                do { try target.catchUp(projector: projector) } catch {
+                    outcome.lock.withLock { outcome.error = error }
+                }
                 outcome.lock.withLock { outcome.finished = true }
             }
             feeder.start()
@@ -42,7 +45,10 @@ struct PostgresConnectionLossTests {
             )
             let deadline = Date().addingTimeInterval(120)
             while !outcome.lock.withLock({ outcome.finished }), Date() < deadline { usleep(20_000) }
-            #expect(outcome.lock.withLock { outcome.finished }, "the feed still waits two minutes after its connections were terminated")
+            #expect(
+                outcome.lock.withLock { outcome.finished },
+                "the feed still waits two minutes after its connections were terminated"
+            )
             guard outcome.lock.withLock({ outcome.finished }) else { return }
             if outcome.lock.withLock({ outcome.error }) != nil { failures += 1 }
         }

@@ -79,6 +79,34 @@ struct PostgresRebuildTests {
         try PostgresParityTests.assertSameFingerprints(projector, target)
     }
 
+    @Test func grantsOnTheModelsSchemasSurviveASwapAndAStoreCanLeaveWithItsRows() throws {
+        let db = try PostgresTestDatabase()
+        let s = try TemporaryStore()
+        s.submit(PostgresParityTests.history(cases: 20, seed: 23))
+        let projector = PostgresParityTests.projector(s)
+        let target = try PostgresTarget(url: db.url, storeID: "body-a", models: [], storeRoot: s.path)
+        try target.catchUp(projector: projector)
+        let session = try db.session()
+        let role = "docket_test_reader_" + UUID().uuidString.prefix(8).lowercased()
+        try session.execute("CREATE ROLE \(role)")
+        defer { _ = try? session.execute("DROP OWNED BY \(role); DROP ROLE \(role)") }
+        try session.execute("GRANT USAGE ON SCHEMA docket_revenue TO \(role)")
+        try session.execute("GRANT SELECT ON docket_revenue.revenue TO \(role)")
+        func allowed() throws -> [[PostgresValue]] {
+            try session.execute(
+                "SELECT has_schema_privilege('\(role)', 'docket_revenue', 'USAGE'), has_table_privilege('\(role)', 'docket_revenue.revenue', 'SELECT'), has_table_privilege('\(role)', 'docket_revenue.revenue_cases', 'SELECT')"
+            )
+        }
+        #expect(try allowed() == [[.int(1), .int(1), .int(0)]])
+        try target.rebuild(["revenue"], projector: projector)
+        #expect(try allowed() == [[.int(1), .int(1), .int(0)]])
+        // Leaving: no row of the store stays behind, in any model.
+        #expect(try !target.stores().isEmpty)
+        try target.dropRows()
+        #expect(try target.stores().isEmpty)
+        #expect(try session.execute("SELECT count(*) FROM docket_timelines.timeline") == [[.int(0)]])
+    }
+
     @Test func aTargetKeepsNoRowsOfAnErasedPersonOnceFed() throws {
         let db = try PostgresTestDatabase()
         let s = try TemporaryStore()
