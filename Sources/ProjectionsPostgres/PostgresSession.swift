@@ -77,6 +77,10 @@ public final class PostgresSession: @unchecked Sendable {
         }
     }
 
+    /// Whether the connection can still be used (not failed, not closed by the server while
+    /// idle): a target opens a new one in its place otherwise.
+    var isUsable: Bool { broken == nil && !connection.isClosed }
+
     /// Fails at once when the connection broke earlier.
     private func requireUsable() throws(ProjectionError) {
         if let broken { throw ProjectionError(.target, "\(url.redacted): the connection was lost (\(broken))") }

@@ -64,7 +64,7 @@ public final class PostgresTarget: @unchecked Sendable {
     /// path on the model's schema; other names (`_admin`, `_copy0`) search nothing but
     /// PostgreSQL's own.
     func session(_ name: String) throws(ProjectionError) -> PostgresSession {
-        if let open = sessions[name] { return open }
+        if let open = sessions[name], open.isUsable { return open }
         let session = try PostgresSession(url)
         if projections.contains(where: { $0.name == name }) {
             try session.execute("SET search_path TO \(PostgresSchema.name(name)), \(PostgresSchema.functions)")

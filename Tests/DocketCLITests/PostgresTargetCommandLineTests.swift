@@ -38,7 +38,13 @@ struct PostgresTargetCommandLineTests {
         try opened.close()
     }
 
-    @Test func anUpdateFeedingTheTargetKilledAtAnyMomentLosesNothingAndAppliesNothingTwice() throws {
+    @Test func anUpdateFeedingTheTargetKilledAtAnyMomentLosesNothingAndAppliesNothingTwice() async throws {
+        try await offThePool {
+            try Self.anUpdateFeedingTheTargetKilledAtAnyMomentLosesNothingAndAppliesNothingTwiceBody()
+        }
+    }
+
+    static func anUpdateFeedingTheTargetKilledAtAnyMomentLosesNothingAndAppliesNothingTwiceBody() throws {
         let database = try PostgresTestDatabase()
         try CLI.withStorePath { (store: String) throws in
             _ = try CLI.run(["init", "--store", store])
@@ -73,7 +79,11 @@ struct PostgresTargetCommandLineTests {
         }
     }
 
-    @Test func twoStoresShareOneDatabaseAndAnswerForThemselvesOrTogether() throws {
+    @Test func twoStoresShareOneDatabaseAndAnswerForThemselvesOrTogether() async throws {
+        try await offThePool { try Self.twoStoresShareOneDatabaseAndAnswerForThemselvesOrTogetherBody() }
+    }
+
+    static func twoStoresShareOneDatabaseAndAnswerForThemselvesOrTogetherBody() throws {
         let database = try PostgresTestDatabase()
         try CLI.withStorePath { (a: String) throws in
             let b = a + "-b"
@@ -129,7 +139,11 @@ struct PostgresTargetCommandLineTests {
         }
     }
 
-    @Test func aStoreRestoredFromAnOlderBackupOrDivergedIsRefused() throws {
+    @Test func aStoreRestoredFromAnOlderBackupOrDivergedIsRefused() async throws {
+        try await offThePool { try Self.aStoreRestoredFromAnOlderBackupOrDivergedIsRefusedBody() }
+    }
+
+    static func aStoreRestoredFromAnOlderBackupOrDivergedIsRefusedBody() throws {
         let database = try PostgresTestDatabase()
         try CLI.withStorePath { (store: String) throws in
             let backup = store + "-backup"
@@ -173,7 +187,11 @@ struct PostgresTargetCommandLineTests {
         }
     }
 
-    @Test func targetCommandsRefuseBadInputNamingTheField() throws {
+    @Test func targetCommandsRefuseBadInputNamingTheField() async throws {
+        try await offThePool { try Self.targetCommandsRefuseBadInputNamingTheFieldBody() }
+    }
+
+    static func targetCommandsRefuseBadInputNamingTheFieldBody() throws {
         try CLI.withStorePath { (store: String) throws in
             _ = try CLI.run(["init", "--store", store])
             let wrongKind = try CLI.run(["projections", "target", "add", "mysql", "x", "--store", store])

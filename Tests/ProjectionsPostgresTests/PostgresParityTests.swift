@@ -38,7 +38,11 @@ struct PostgresParityTests {
         }
     }
 
-    @Test func aTargetFedInChunksHoldsTheSameRowsAsSQLite() throws {
+    @Test func aTargetFedInChunksHoldsTheSameRowsAsSQLite() async throws {
+        try await offThePool { try Self.aTargetFedInChunksHoldsTheSameRowsAsSQLiteBody() }
+    }
+
+    static func aTargetFedInChunksHoldsTheSameRowsAsSQLiteBody() throws {
         let db = try PostgresTestDatabase()
         let s = try TemporaryStore()
         let lines = Self.history(cases: 60, seed: 5)
@@ -62,7 +66,11 @@ struct PostgresParityTests {
         try Self.assertSameFingerprints(Self.projector(t), fed)
     }
 
-    @Test func everyReportAnswersTheSameFromPostgreSQLAsFromSQLite() throws {
+    @Test func everyReportAnswersTheSameFromPostgreSQLAsFromSQLite() async throws {
+        try await offThePool { try Self.everyReportAnswersTheSameFromPostgreSQLAsFromSQLiteBody() }
+    }
+
+    static func everyReportAnswersTheSameFromPostgreSQLAsFromSQLiteBody() throws {
         let db = try PostgresTestDatabase()
         let s = try TemporaryStore()
         s.submit(Self.history(cases: 80, seed: 9))

@@ -19,7 +19,11 @@ struct PostgresRebuildTests {
         var stop = false
     }
 
-    @Test func reportsReadDuringRebuildSwapsAreAlwaysWhole() throws {
+    @Test func reportsReadDuringRebuildSwapsAreAlwaysWhole() async throws {
+        try await offThePool { try Self.reportsReadDuringRebuildSwapsAreAlwaysWholeBody() }
+    }
+
+    static func reportsReadDuringRebuildSwapsAreAlwaysWholeBody() throws {
         let db = try PostgresTestDatabase()
         let s = try TemporaryStore()
         s.submit(PostgresParityTests.history(cases: 120, seed: 21))
@@ -79,7 +83,11 @@ struct PostgresRebuildTests {
         try PostgresParityTests.assertSameFingerprints(projector, target)
     }
 
-    @Test func grantsOnTheModelsSchemasSurviveASwapAndAStoreCanLeaveWithItsRows() throws {
+    @Test func grantsOnTheModelsSchemasSurviveASwapAndAStoreCanLeaveWithItsRows() async throws {
+        try await offThePool { try Self.grantsOnTheModelsSchemasSurviveASwapAndAStoreCanLeaveWithItsRowsBody() }
+    }
+
+    static func grantsOnTheModelsSchemasSurviveASwapAndAStoreCanLeaveWithItsRowsBody() throws {
         let db = try PostgresTestDatabase()
         let s = try TemporaryStore()
         s.submit(PostgresParityTests.history(cases: 20, seed: 23))
@@ -107,7 +115,11 @@ struct PostgresRebuildTests {
         #expect(try session.execute("SELECT count(*) FROM docket_timelines.timeline") == [[.int(0)]])
     }
 
-    @Test func aTargetKeepsNoRowsOfAnErasedPersonOnceFed() throws {
+    @Test func aTargetKeepsNoRowsOfAnErasedPersonOnceFed() async throws {
+        try await offThePool { try Self.aTargetKeepsNoRowsOfAnErasedPersonOnceFedBody() }
+    }
+
+    static func aTargetKeepsNoRowsOfAnErasedPersonOnceFedBody() throws {
         let db = try PostgresTestDatabase()
         let s = try TemporaryStore()
         let id = "2024-04-000001"
