@@ -84,28 +84,6 @@ public final class ModelRowReader: @unchecked Sendable {
     /// The next row, or `nil` after the last.
     public func next() throws(ProjectionError) -> [ModelValue]? {
         guard try step(), let statement else { return nil }
-        var row: [ModelValue] = []
-        row.reserveCapacity(Int(columns))
-        for i in 0..<columns {
-            switch sqlite3_column_type(statement, i) {
-            case SQLITE_NULL:
-                row.append(.null)
-            case SQLITE_INTEGER:
-                row.append(.int(sqlite3_column_int64(statement, i)))
-            case SQLITE_BLOB:
-                let count = Int(sqlite3_column_bytes(statement, i))
-                let bytes = sqlite3_column_blob(statement, i).map {
-                    Array(UnsafeRawBufferPointer(start: $0, count: count))
-                }
-                row.append(.blob(bytes ?? []))
-            default:
-                let count = Int(sqlite3_column_bytes(statement, i))
-                let text = sqlite3_column_text(statement, i).map {
-                    String(decoding: UnsafeBufferPointer(start: $0, count: count), as: UTF8.self)
-                }
-                row.append(.text(text ?? ""))
-            }
-        }
-        return row
+        return SQLiteModelStorage.row(statement, columns: columns)
     }
 }

@@ -16,29 +16,32 @@ public final class SQLiteModelStorage: ModelStorage {
         var rows: [[ModelValue]] = []
         let types = statement.resultColumns
         try step(statement, bind) { raw in
-            var row: [ModelValue] = []
-            row.reserveCapacity(types.count)
-            for i in 0..<Int32(types.count) {
-                switch sqlite3_column_type(raw, i) {
-                case SQLITE_NULL: row.append(.null)
-                case SQLITE_INTEGER: row.append(.int(sqlite3_column_int64(raw, i)))
-                case SQLITE_BLOB:
-                    let count = Int(sqlite3_column_bytes(raw, i))
-                    let bytes = sqlite3_column_blob(raw, i).map {
-                        Array(UnsafeRawBufferPointer(start: $0, count: count))
-                    }
-                    row.append(.blob(bytes ?? []))
-                default:
-                    let count = Int(sqlite3_column_bytes(raw, i))
-                    let text = sqlite3_column_text(raw, i).map {
-                        String(decoding: UnsafeBufferPointer(start: $0, count: count), as: UTF8.self)
-                    }
-                    row.append(.text(text ?? ""))
-                }
-            }
-            rows.append(row)
+            rows.append(Self.row(raw, columns: Int32(types.count)))
         }
         return rows
+    }
+
+    /// The current row of `raw`'s first `columns` columns as values.
+    static func row(_ raw: OpaquePointer, columns: Int32) -> [ModelValue] {
+        var row: [ModelValue] = []
+        row.reserveCapacity(Int(columns))
+        for i in 0..<columns {
+            switch sqlite3_column_type(raw, i) {
+            case SQLITE_NULL: row.append(.null)
+            case SQLITE_INTEGER: row.append(.int(sqlite3_column_int64(raw, i)))
+            case SQLITE_BLOB:
+                let count = Int(sqlite3_column_bytes(raw, i))
+                let bytes = sqlite3_column_blob(raw, i).map { Array(UnsafeRawBufferPointer(start: $0, count: count)) }
+                row.append(.blob(bytes ?? []))
+            default:
+                let count = Int(sqlite3_column_bytes(raw, i))
+                let text = sqlite3_column_text(raw, i).map {
+                    String(decoding: UnsafeBufferPointer(start: $0, count: count), as: UTF8.self)
+                }
+                row.append(.text(text ?? ""))
+            }
+        }
+        return row
     }
 
     /// Binds, steps through every row (handing each to `row`) and resets the statement.

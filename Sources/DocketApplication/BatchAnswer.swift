@@ -1,8 +1,8 @@
 import Certification
 import CertificationWire
 import Chronology
-import DocketStore
 import DocketJSON
+import DocketStore
 
 /// A batch and its history: its exam start now, its occupations, each reschedule with its
 /// reason, whether scores are published, and every event of its stream with a summary.

@@ -27,13 +27,7 @@ extension DocketService {
         offset: Int = 0,
         limit: Int? = nil
     ) throws(DocketError) -> ReportAnswer {
-        guard Report.names.contains(name) else {
-            throw DocketError(
-                .unknownReport,
-                "no report \(name); the reports are \(Report.names.joined(separator: ", "))",
-                field: "name"
-            )
-        }
+        try Self.requireReport(name)
         try Self.validate(filters)
         guard offset >= 0 else { throw DocketError(.invalidParameter, "offset is 0 or more", field: "offset") }
         if let limit, limit < 1 { throw DocketError(.invalidParameter, "limit is 1 or more", field: "limit") }
@@ -118,6 +112,17 @@ extension DocketService {
     /// The position report `name` would answer from now (its live model's), for validators.
     public func reportPosition(_ name: String) -> UInt64 {
         min(logPosition, (try? projector.livePosition(of: name)) ?? 0)
+    }
+
+    /// Refuses a name that is no report's.
+    static func requireReport(_ name: String) throws(DocketError) {
+        guard Report.names.contains(name) else {
+            throw DocketError(
+                .unknownReport,
+                "no report \(name); the reports are \(Report.names.joined(separator: ", "))",
+                field: "name"
+            )
+        }
     }
 
     /// Checks the filters a client sent: dates that are dates, counts in range.

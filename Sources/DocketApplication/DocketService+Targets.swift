@@ -155,13 +155,7 @@ extension DocketService {
         stores: PostgresTarget.StoreSelection = .this,
         today: LocalDate? = nil
     ) throws(DocketError) -> ReportAnswer {
-        guard Report.names.contains(name) else {
-            throw DocketError(
-                .unknownReport,
-                "no report \(name); the reports are \(Report.names.joined(separator: ", "))",
-                field: "name"
-            )
-        }
+        try Self.requireReport(name)
         try Self.validate(filters)
         if case .store(let id) = stores, !PostgresTarget.isValidStoreID(id) {
             throw DocketError(

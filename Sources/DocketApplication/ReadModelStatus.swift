@@ -13,9 +13,12 @@ public struct ReadModelStatus: Sendable {
         let items: [JSONValue] = models.map { s in
             .object([
                 "name": .string(s.name), "summary": .string(s.summary), "position": .int(s.position),
-                "lag": .int(s.lag), "schemaVersion": .int(s.schemaVersion), "fileSchemaVersion": .int(s.fileSchemaVersion),
+                "lag": .int(s.lag), "schemaVersion": .int(s.schemaVersion),
+                "fileSchemaVersion": .int(s.fileSchemaVersion),
                 "rebuildReason": .optional(s.rebuildReason), "fingerprintedAt": .int(s.fingerprintedAt),
-                "fingerprints": .object(JSONObject(s.fingerprints.map { (key: $0.table, value: .string($0.fingerprint)) })),
+                "fingerprints": .object(
+                    JSONObject(s.fingerprints.map { (key: $0.table, value: .string($0.fingerprint)) })
+                ),
             ])
         }
         var object = JSONObject([("logPosition", .int(logPosition)), ("projections", .array(items))])

@@ -182,9 +182,7 @@ public final class PostgresTarget: @unchecked Sendable {
         projector: Projector,
         progress: (String, UInt64) -> Void = { _, _ in }
     ) throws(ProjectionError) -> Int {
-        lock.lock()
-        defer { lock.unlock() }
-        do throws(ProjectionError) {
+        try locked { () throws(ProjectionError) -> Int in
             try prepareLocked()
             let log = projector.log
             let digests = DigestCache(log)
@@ -226,6 +224,16 @@ public final class PostgresTarget: @unchecked Sendable {
             }
             applied += try projector.feed(feed, into: destinations) { progress("postgres", $0) }
             return applied
+        }
+    }
+
+    /// Runs `body` holding the target's lock; on a failure its connections are dropped and
+    /// its preparation forgotten (the next call connects and checks again).
+    private func locked<T>(_ body: () throws(ProjectionError) -> T) throws(ProjectionError) -> T {
+        lock.lock()
+        defer { lock.unlock() }
+        do throws(ProjectionError) {
+            return try body()
         } catch {
             dropSessions()
             prepared = false
@@ -246,9 +254,7 @@ public final class PostgresTarget: @unchecked Sendable {
         projector: Projector,
         progress: (String, UInt64) -> Void = { _, _ in }
     ) throws(ProjectionError) -> Int {
-        lock.lock()
-        defer { lock.unlock() }
-        do throws(ProjectionError) {
+        try locked { () throws(ProjectionError) -> Int in
             try prepareLocked()
             for name in names where !models.contains(name) {
                 throw ProjectionError(
@@ -257,10 +263,6 @@ public final class PostgresTarget: @unchecked Sendable {
                 )
             }
             return try rebuildLocked(names.isEmpty ? models : names, projector: projector, progress: progress)
-        } catch {
-            dropSessions()
-            prepared = false
-            throw error
         }
     }
 

@@ -114,46 +114,9 @@ struct PostgresBenchmark: ParsableCommand {
     /// models (as `docket serve` does): a batch is visible once the target holds it.
     func measureLag(_ store: DocketStore, _ storePath: String, _ target: PostgresTarget) throws -> [Double] {
         let follower = Projector(storeRoot: storePath, log: store.log, keys: store.personalKeys)
-        let state = LagState()
-        let lines = RebuildBenchmark.fresh(count: commands)
-        let batch = self.batch
-        let rate = self.rate
-        let submitter = Thread {
-            let interval = Double(batch) / Double(rate)
-            var next = ContinuousClock.now
-            for start in stride(from: 0, to: lines.count, by: batch) {
-                let chunk = Array(lines[start..<min(lines.count, start + batch)])
-                let done = DispatchSemaphore(value: 0)
-                let counter = Counter(chunk.count)
-                let highest = HighestPosition()
-                store.submit(chunk) { _, outcome in
-                    highest.note(outcome.events.map(\.position).max() ?? 0)
-                    if counter.decrement() { done.signal() }
-                }
-                done.wait()
-                state.durable(position: highest.value, at: ContinuousClock.now)
-                next = next.advanced(by: .seconds(interval))
-                let wait = next - ContinuousClock.now
-                if wait > .zero { Thread.sleep(forTimeInterval: wait.seconds) }
-            }
-            state.finish()
+        return try RebuildBenchmark.measureLag(store, commands: commands, batch: batch, rate: rate) {
+            try follower.catchUp()
+            try target.catchUp(projector: follower)
         }
-        submitter.start()
-        var failure: (any Error)?
-        while !state.isFinished || state.hasPending {
-            let before = store.log.lastPosition
-            do {
-                try follower.catchUp()
-                try target.catchUp(projector: follower)
-            } catch {
-                failure = error
-                break
-            }
-            state.visible(through: before, at: ContinuousClock.now)
-            if !state.hasPending { Thread.sleep(forTimeInterval: 0.001) }
-        }
-        while !state.isFinished { Thread.sleep(forTimeInterval: 0.01) }
-        if let failure { throw failure }
-        return state.lags
     }
 }

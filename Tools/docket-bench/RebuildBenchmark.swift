@@ -102,7 +102,20 @@ struct RebuildBenchmark: ParsableCommand {
     /// from the moment its last command is durable to the end of the first catch-up that
     /// includes it.
     func measureLag(_ store: DocketStore, _ storePath: String) throws -> [Double] {
-        let follower = try Projector(storeRoot: storePath, log: store.log, keys: store.personalKeys)
+        let follower = Projector(storeRoot: storePath, log: store.log, keys: store.personalKeys)
+        return try Self.measureLag(store, commands: commands, batch: batch, rate: rate) { try follower.catchUp() }
+    }
+
+    /// One thread submits `commands` new commands at `rate` per second in batches of `batch`;
+    /// this one runs `catchUp` over and over. Each batch's lag runs from the moment its last
+    /// command is durable to the end of the first `catchUp` that began after it.
+    static func measureLag(
+        _ store: DocketStore,
+        commands: Int,
+        batch: Int,
+        rate: Int,
+        catchUp: () throws -> Void
+    ) throws -> [Double] {
         let state = LagState()
         let lines = Self.fresh(count: commands)
         let submitter = Thread {
@@ -129,7 +142,7 @@ struct RebuildBenchmark: ParsableCommand {
         var failure: (any Error)?
         while !state.isFinished || state.hasPending {
             let before = store.log.lastPosition
-            do { try follower.catchUp() } catch {
+            do { try catchUp() } catch {
                 failure = error
                 break
             }
