@@ -40,7 +40,8 @@ public enum SubmitPipeline {
                     numbers.append(sequencer.reserve())
                     batch.append(prepared)
                 }
-                if batch.count >= batchSize || (!batch.isEmpty && !reader.lines.hasBufferedLine) { hand() }
+                // A batch goes on when full, or when the next line would have to be waited for.
+                if batch.count >= batchSize || (!batch.isEmpty && !reader.lines.nextLineIsReady()) { hand() }
             }
             if !batch.isEmpty { hand() }
             handoff.close()
