@@ -131,17 +131,13 @@ struct ProjectionsCommand: ParsableCommand {
             case .jsonl, .csv:
                 Output.write(models.rendered(output.format, csvBOM: output.csvBOM))
             case .table:
-                var table = TextTable(["projection", "position", "lag", "schema", "table", "fingerprint"])
-                for s in status.models {
-                    let prints = s.fingerprints.isEmpty ? [("-", "not built")] : s.fingerprints
-                    for (i, (t, f)) in prints.enumerated() {
-                        table.add([
-                            i == 0 ? s.name : "", i == 0 ? "\(s.position)" : "", i == 0 ? "\(s.lag)" : "",
-                            i == 0 ? "v\(s.fileSchemaVersion)" : "", t, String(f.prefix(16)),
-                        ])
-                    }
-                }
-                print(table.rendered, terminator: "")
+                print(
+                    Self.fingerprintTable(
+                        status.models.map { ($0.name, $0.position, $0.lag, $0.fileSchemaVersion, $0.fingerprints) },
+                        none: "not built"
+                    ),
+                    terminator: ""
+                )
                 for s in status.models {
                     if let reason = s.rebuildReason {
                         print("\(s.name): rebuilt on the next `docket projections update` (\(reason))")
@@ -160,21 +156,37 @@ struct ProjectionsCommand: ParsableCommand {
                 print(
                     "postgres \(target.url) (store \(target.storeID); the database holds \(target.stores.count) store(s))"
                 )
-                var table = TextTable(["projection", "position", "lag", "schema", "table", "fingerprint"])
-                for m in target.models {
-                    let prints = m.fingerprints.isEmpty ? [("-", "not loaded")] : m.fingerprints
-                    for (i, (t, f)) in prints.enumerated() {
-                        table.add([
-                            i == 0 ? m.name : "", i == 0 ? "\(m.position)" : "", i == 0 ? "\(m.lag)" : "",
-                            i == 0 ? "v\(m.schemaVersion)" : "", t, String(f.prefix(16)),
-                        ])
-                    }
-                }
-                print(table.rendered, terminator: "")
+                print(
+                    Self.fingerprintTable(
+                        target.models.map { ($0.name, $0.position, $0.lag, $0.schemaVersion, $0.fingerprints) },
+                        none: "not loaded"
+                    ),
+                    terminator: ""
+                )
                 for m in target.models { if let reason = m.divergence { print("\(m.name): refused: \(reason)") } }
             }
             if let targetFailure { throw Terminal.fail(targetFailure) }
             if !differences.isEmpty || diverged { throw ExitStatus.problem }
+        }
+
+        /// Models as a table for people: a row per table, the model's figures on its first.
+        static func fingerprintTable(
+            _ models: [(
+                name: String, position: UInt64, lag: UInt64, schema: Int, prints: [(table: String, fingerprint: String)]
+            )],
+            none: String
+        ) -> String {
+            var table = TextTable(["projection", "position", "lag", "schema", "table", "fingerprint"])
+            for m in models {
+                let prints = m.prints.isEmpty ? [("-", none)] : m.prints
+                for (i, (t, f)) in prints.enumerated() {
+                    table.add([
+                        i == 0 ? m.name : "", i == 0 ? "\(m.position)" : "", i == 0 ? "\(m.lag)" : "",
+                        i == 0 ? "v\(m.schema)" : "", t, String(f.prefix(16)),
+                    ])
+                }
+            }
+            return table.rendered
         }
     }
 }

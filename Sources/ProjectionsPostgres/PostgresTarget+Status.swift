@@ -28,16 +28,8 @@ extension PostgresTarget {
         for projection in projections {
             let held = all[projection.name]
             let position = held?.position ?? 0
-            var divergence: String?
-            if let held, !held.digest.isEmpty {
-                divergence = try Self.divergence(
-                    storeID: storeID,
-                    model: projection.name,
-                    position: held.position,
-                    digest: held.digest,
-                    log: log,
-                    digests: digests
-                )
+            let divergence = try held.flatMap { held throws(ProjectionError) in
+                try self.divergence(projection.name, held: (held.position, held.digest), digests)
             }
             out.append(
                 ModelStatus(

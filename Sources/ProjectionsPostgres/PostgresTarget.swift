@@ -152,20 +152,19 @@ public final class PostgresTarget: @unchecked Sendable {
 
     /// Why the target refuses to be fed from `log`, or `nil`: the log no longer reaches the
     /// position the target holds, or has another digest there.
-    static func divergence(
-        storeID: String,
-        model: String,
-        position: UInt64,
-        digest: String,
-        log: EventLog,
-        digests: DigestCache? = nil
+    func divergence(
+        _ model: String,
+        held: (position: UInt64, digest: String),
+        _ digests: DigestCache
     ) throws(ProjectionError) -> String? {
-        guard position > 0 else { return nil }
+        let (position, digest) = (held.position, held.digest)
+        let log = digests.log
+        guard position > 0, !digest.isEmpty else { return nil }
         if position > log.lastPosition {
             return
                 "the target holds store \(storeID)'s \(model) at position \(position), but its log ends at \(log.lastPosition): the store was restored from an older backup or cut back, or another store uses the id \(storeID). The target refuses it. Another store: give this one its own id (`docket projections target add postgres URL --store-id NAME`); this store restored: `docket rebuild --target postgres` replaces what the target holds under \(storeID)"
         }
-        let actual = try (digests ?? DigestCache(log)).digest(at: position)
+        let actual = try digests.digest(at: position)
         guard actual == digest else {
             return
                 "store \(storeID)'s log differs at position \(position) from what the target recorded of it (digest \(digest.prefix(16))…, the log has \(actual.prefix(16))…): it diverged, or another store uses the id \(storeID). The target refuses it. Another store: give this one its own id (`docket projections target add postgres URL --store-id NAME`); this store: `docket rebuild --target postgres` replaces what the target holds under \(storeID)"
@@ -196,14 +195,7 @@ public final class PostgresTarget: @unchecked Sendable {
                     load.append(projection.name)
                     continue
                 }
-                if let reason = try Self.divergence(
-                    storeID: storeID,
-                    model: projection.name,
-                    position: held.position,
-                    digest: held.digest,
-                    log: log,
-                    digests: digests
-                ) {
+                if let reason = try divergence(projection.name, held: (held.position, held.digest), digests) {
                     throw ProjectionError(.storeDiverged, reason)
                 }
                 feed.append(projection)
@@ -472,7 +464,7 @@ private final class WorkQueue: @unchecked Sendable {
 final class DigestCache: @unchecked Sendable {
     private let lock = NSLock()
     private var known: [UInt64: String] = [:]
-    private let log: EventLog
+    let log: EventLog
 
     init(_ log: EventLog) { self.log = log }
 

@@ -13,6 +13,17 @@ import Testing
         return (fds[0], fds[1])
     }
 
+    /// Puts `fd` in place of standard input; returns what puts it back (and closes `fd`).
+    static func standardInput(_ fd: Int32) -> () -> Void {
+        let saved = dup(0)
+        dup2(fd, 0)
+        return {
+            dup2(saved, 0)
+            close(saved)
+            close(fd)
+        }
+    }
+
     @Test func linesArrivingInPiecesComeOutWholeWhateverTheirLength() throws {
         let (r, w) = Self.pipe()
         let long = String(repeating: "x", count: 3 << 20)  // longer than a read's 1 MiB
@@ -28,13 +39,8 @@ import Testing
             close(w)
         }
         writer.start()
-        let saved = dup(0)
-        dup2(r, 0)
-        defer {
-            dup2(saved, 0)
-            close(saved)
-            close(r)
-        }
+        let restore = Self.standardInput(r)
+        defer { restore() }
         var lines = LineReader.standardInput()
         var out: [String] = []
         while let line = lines.next() { out.append(String(decoding: line, as: UTF8.self)) }
@@ -45,13 +51,8 @@ import Testing
 
     @Test func askingWhetherTheNextLineIsReadyNeverWaits() throws {
         let (r, w) = Self.pipe()
-        let saved = dup(0)
-        dup2(r, 0)
-        defer {
-            dup2(saved, 0)
-            close(saved)
-            close(r)
-        }
+        let restore = Self.standardInput(r)
+        defer { restore() }
         var lines = LineReader.standardInput()
         var ready = lines.nextLineIsReady()
         #expect(!ready)  // nothing written: no wait, no line
