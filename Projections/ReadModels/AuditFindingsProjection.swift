@@ -92,9 +92,13 @@ public final class AuditFindingsProjection: Projection, @unchecked Sendable {
             if e.metadata.commandDigest == nil, let rejection = try check(event, entry, caseID, e, storage) {
                 try ruleBroken(rejection, target: caseID, batch: entry.state.application?.batch, e, storage)
             }
-            let before = entry.state
+            // Only what `record` reads of the state before the event: copying the whole state
+            // here made every event's fold copy the case's arrays and dictionaries on write
+            // (a tenth of this model's time in a rebuild).
+            var correctedFrom: CaseState.SubjectResult?
+            if case .scoreCorrected(let c) = event { correctedFrom = entry.state.results[c.subject] }
             folder.advance(entry, e, event)
-            try record(event, before: before, entry, e, storage)
+            try record(event, correctedFrom: correctedFrom, entry, e, storage)
         }
     }
 
@@ -140,7 +144,7 @@ public final class AuditFindingsProjection: Projection, @unchecked Sendable {
     /// Records what the event claims across cases, and the findings it makes or clears.
     private func record(
         _ event: CaseEvent,
-        before: CaseState,
+        correctedFrom: CaseState.SubjectResult?,
         _ entry: CaseFolder.Entry,
         _ e: RecordedDomainEvent,
         _ storage: any ModelStorage
@@ -175,7 +179,7 @@ public final class AuditFindingsProjection: Projection, @unchecked Sendable {
         case .scored(let s):
             try claim("scores", s.batch, "", storage)
         case .scoreCorrected(let c):
-            let old = before.results[c.subject].map { String($0.score) } ?? "none"
+            let old = correctedFrom.map { String($0.score) } ?? "none"
             try finding(
                 caseID,
                 "score-corrected",

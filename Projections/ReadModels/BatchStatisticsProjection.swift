@@ -58,14 +58,19 @@ public final class BatchStatisticsProjection: Projection, @unchecked Sendable {
     public func apply(_ e: RecordedDomainEvent, _ storage: any ModelStorage) throws {
         guard let caseID = e.caseID, case .caseEvent(let event) = e.event else { return }
         let entry = try folder.entry(for: e, caseID: caseID)
-        let before = entry.state
+        // Only what the counts read of the state before the event (a copy of the whole state
+        // made the fold copy the case's arrays and dictionaries on write, every event).
+        let sittingBefore = entry.state.sittingBatch
+        let ticketBatchBefore = entry.state.ticket?.batch
+        var correctedFrom: CaseState.SubjectResult?
+        if case .scoreCorrected(let c) = event { correctedFrom = entry.state.results[c.subject] }
         folder.advance(entry, e, event)
         guard let application = entry.state.application else { return }
         func count(_ measure: Measure, _ batch: String, _ delta: Int = 1) {
             let key = Key(batch: batch, occupation: application.occupation.rawValue)
             deltas[key, default: Array(repeating: 0, count: Measure.allCases.count)][measure.rawValue] += delta
         }
-        let sitting = before.sittingBatch ?? application.batch
+        let sitting = sittingBefore ?? application.batch
         switch event {
         case .applied(let a):
             count(.applied, a.batch)
@@ -74,12 +79,12 @@ public final class BatchStatisticsProjection: Projection, @unchecked Sendable {
         case .withdrawn:
             count(.withdrawn, sitting)
         case .ticketSent(let t):
-            if before.ticket?.batch != t.batch { count(.ticketed, t.batch) }
+            if ticketBatchBefore != t.batch { count(.ticketed, t.batch) }
         case .scored(let s):
             count(.sat(s.subject), s.batch)
             if s.score >= Subject.passMark { count(.passed(s.subject), s.batch) }
         case .scoreCorrected(let c):
-            guard let old = before.results[c.subject] else { break }
+            guard let old = correctedFrom else { break }
             let change = (c.score >= Subject.passMark ? 1 : 0) - (old.passed ? 1 : 0)
             if change != 0 { count(.passed(c.subject), old.batch, change) }
         case .certified:
