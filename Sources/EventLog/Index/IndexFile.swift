@@ -14,8 +14,8 @@
 ///   event count u32, first position
 /// string pool, then XXH3-64 of everything before it (8 B)
 /// ```
-/// Loading is one read and one checksum — no parsing per stream — so opening a large log with a
-/// current index costs milliseconds. The file is derived data: when it is missing, damaged or
+/// Loading is one map and one checksum — no parsing per stream — so opening a large log with a
+/// current index costs milliseconds, and the file is read in place (``init(mapping:length:)``). The file is derived data: when it is missing, damaged or
 /// does not match the log, the log is scanned and the index rebuilt.
 final class IndexFile: @unchecked Sendable {
     // Immutable after init; lookups only read.
@@ -28,8 +28,11 @@ final class IndexFile: @unchecked Sendable {
     static let streamSize = 32
     static let keySize = 32
 
-    private let storage: UnsafeMutableRawBufferPointer
-    var bytes: UnsafeRawBufferPointer { UnsafeRawBufferPointer(storage) }
+    private let storage: UnsafeRawBufferPointer
+    /// The map the bytes are read through, or `nil` when they were copied into memory (and so
+    /// are freed with the file).
+    private let map: MappedFile?
+    var bytes: UnsafeRawBufferPointer { storage }
 
     let coverage: IndexCoverage
     let anchorCount: Int
@@ -45,24 +48,50 @@ final class IndexFile: @unchecked Sendable {
     private let poolOffset: Int
     private let poolSize: Int
 
-    deinit { storage.deallocate() }
+    deinit {
+        if map == nil { UnsafeMutableRawBufferPointer(mutating: storage).deallocate() }
+    }
 
-    /// Checks and adopts `data` as an index file.
-    init(data: [UInt8]) throws(DecodeError) {
-        guard data.count >= Self.headerSize + 8, Array(data[0..<8]) == Self.magic else {
+    /// Checks and adopts `data` as an index file (copied into memory of its own).
+    convenience init(data: [UInt8]) throws(DecodeError) {
+        let storage = UnsafeMutableRawBufferPointer.allocate(byteCount: max(data.count, 1), alignment: 8)
+        data.withUnsafeBytes { storage.copyMemory(from: $0) }
+        do {
+            try self.init(checking: UnsafeRawBufferPointer(rebasing: storage[0..<data.count]), map: nil)
+        } catch {
+            storage.deallocate()
+            throw error
+        }
+    }
+
+    /// Checks the first `length` bytes of `file` as an index file and reads it through a
+    /// read-only map from then on.
+    ///
+    /// The index grows with the log (about 66 bytes an event: 57 MB at 100,000 cases): read into
+    /// memory it stayed resident for the store's life, and a checkpoint held the old file, the
+    /// new one being built and its copy at once. Mapped, its pages are the kernel's page cache:
+    /// after the check has read them all they are dropped from this process
+    /// (`MADV_DONTNEED`), and only what lookups touch comes back.
+    convenience init(mapping file: FileHandle, length: Int) throws(DecodeError) {
+        guard length >= Self.headerSize + 8 else { throw DecodeError(reason: "not a Docket index file", offset: 0) }
+        guard let map = MappedFile(file: file, length: length) else {
+            throw DecodeError(reason: "the index file cannot be mapped", offset: 0)
+        }
+        try self.init(checking: map.bytes, map: map)
+        map.dropResidentPages()
+    }
+
+    private init(checking b: UnsafeRawBufferPointer, map: MappedFile?) throws(DecodeError) {
+        guard b.count >= Self.headerSize + 8, b[0..<8].elementsEqual(Self.magic) else {
             throw DecodeError(reason: "not a Docket index file", offset: 0)
         }
-        let stored = data.withUnsafeBytes { $0.loadUnaligned(fromByteOffset: data.count - 8, as: UInt64.self) }
-        let computed = data.withUnsafeBytes {
-            Checksum.xxh3(UnsafeRawBufferPointer(rebasing: $0[0..<(data.count - 8)]))
-        }
+        let stored = b.loadUnaligned(fromByteOffset: b.count - 8, as: UInt64.self)
+        let computed = Checksum.xxh3(UnsafeRawBufferPointer(rebasing: b[0..<(b.count - 8)]))
         guard UInt64(littleEndian: stored) == computed else {
-            throw DecodeError(reason: "index checksum mismatch", offset: data.count - 8)
+            throw DecodeError(reason: "index checksum mismatch", offset: b.count - 8)
         }
-        let storage = UnsafeMutableRawBufferPointer.allocate(byteCount: data.count, alignment: 8)
-        data.withUnsafeBytes { storage.copyMemory(from: $0) }
-        self.storage = storage
-        let b = UnsafeRawBufferPointer(storage)
+        storage = b
+        self.map = map
         func u64(_ o: Int) -> UInt64 { UInt64(littleEndian: b.loadUnaligned(fromByteOffset: o, as: UInt64.self)) }
         guard b.loadUnaligned(fromByteOffset: 8, as: UInt32.self) == 1 else {
             throw DecodeError(reason: "unsupported index version", offset: 8)
@@ -89,10 +118,9 @@ final class IndexFile: @unchecked Sendable {
         entriesOffset = streamsOffset + streamCount * Self.streamSize
         keysOffset = entriesOffset + entryCount * Self.entrySize
         poolOffset = keysOffset + keyCount * Self.keySize
-        guard poolOffset + poolSize + 8 == data.count,
+        guard poolOffset + poolSize + 8 == b.count,
             anchorCount == (blockCount + Self.anchorInterval - 1) / Self.anchorInterval
         else {
-            storage.deallocate()
             throw DecodeError(reason: "index sections do not add up to the file size", offset: 80)
         }
     }

@@ -206,10 +206,10 @@ enum LogRecovery {
         }
         guard FileSystem.exists(layout.indexPath) else { return rebuild("no index file") }
         let handle = try FileHandle.open(layout.indexPath, name: "log/" + StoreLayout.indexName, flags: O_RDONLY)
-        let data = try handle.read(count: Int(try handle.size()), at: 0)
+        let length = Int(try handle.size())
         let file: IndexFile
         do throws(DecodeError) {
-            file = try IndexFile(data: data)
+            file = try IndexFile(mapping: handle, length: length)
         } catch {
             return rebuild("index file unreadable (\(error.reason))")
         }

@@ -19,5 +19,14 @@ final class MappedFile: @unchecked Sendable {
         bytes = UnsafeRawBufferPointer(start: address, count: length)
     }
 
+    /// Drops the pages read so far from this process (they stay in the kernel's page cache; a
+    /// later access maps them again), and asks for no read-ahead around later faults (look-ups
+    /// land at random): resident memory then holds only what look-ups touch.
+    func dropResidentPages() {
+        let start = UnsafeMutableRawPointer(mutating: bytes.baseAddress!)
+        _ = madvise(start, bytes.count, MADV_DONTNEED)
+        _ = madvise(start, bytes.count, MADV_RANDOM)
+    }
+
     deinit { munmap(UnsafeMutableRawPointer(mutating: bytes.baseAddress!), bytes.count) }
 }

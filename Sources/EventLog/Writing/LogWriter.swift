@@ -666,13 +666,20 @@ final class LogWriter: @unchecked Sendable {
         Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
     }
 
-    /// Persists the index (temp → fsync → rename → fsync dir) and adopts it as the new base.
+    /// Persists the index (temp → fsync → rename → fsync dir) and adopts it as the new base,
+    /// read back through a map of the file written (the bytes built here are freed on return).
     private func checkpointIndex() throws(EventLogError) {
-        let (bytes, coverage) = index.serialized()
-        guard coverage.lastPosition > 0 else { return }
-        try FileSystem.writeAtomically(bytes, to: layout.indexPath, name: "log/" + StoreLayout.indexName)
+        let name = "log/" + StoreLayout.indexName
+        let length: Int
+        do {
+            let (bytes, coverage) = index.serialized()
+            guard coverage.lastPosition > 0 else { return }
+            try FileSystem.writeAtomically(bytes, to: layout.indexPath, name: name)
+            length = bytes.count
+        }
+        let handle = try FileHandle.open(layout.indexPath, name: name, flags: O_RDONLY)
         do throws(DecodeError) {
-            index.adopt(try IndexFile(data: bytes))
+            index.adopt(try IndexFile(mapping: handle, length: length))
         } catch {
             throw EventLogError(
                 .io,
