@@ -47,11 +47,13 @@ struct SubmitBenchmark: ParsableCommand {
         defer { if self.directory == nil { try? FileManager.default.removeItem(atPath: directory) } }
         let storePath = directory + "/store"
         if replayOnly {
+            let memory = MemorySampler()
             let (cases, events, seconds) = try Self.replay(storePath)
+            let (anon, _) = memory.stop()
             Bench.printJSON([
                 ("replayedCases", cases), ("replaySeconds", seconds),
                 ("replayCasesPerSec", Double(cases) / seconds), ("replayEventsPerSec", Double(events) / seconds),
-                ("peakRSSMiB", Self.peakRSSMiB()),
+                ("peakRSSMiB", Self.peakRSSMiB()), ("replayPeakAnonMiB", anon),
             ])
             return
         }
@@ -85,6 +87,7 @@ struct SubmitBenchmark: ParsableCommand {
         try store.prepareForCommands()
 
         Bench.progress("submitting …")
+        let memory = MemorySampler()
         let counts = Counts()
         var lines = try LineReader.file(file)
         let submitSeconds = Bench.seconds {
@@ -102,10 +105,13 @@ struct SubmitBenchmark: ParsableCommand {
         lines.close()
         try store.close()
         let submitRSS = Self.peakRSSMiB()
+        let (submitAnon, submitFile) = memory.stop()
         let (commands, accepted, events) = counts.totals
 
         Bench.progress("replaying every case from the log …")
+        let replayMemory = MemorySampler()
         let (replayedCases, replayedEvents, replaySeconds) = try Self.replay(storePath)
+        let (replayAnon, _) = replayMemory.stop()
         Bench.printJSON([
             ("cases", cases),
             ("commands", commands),
@@ -122,6 +128,10 @@ struct SubmitBenchmark: ParsableCommand {
             ("sealing", sealing),
             ("caseCacheCapacity", cacheCapacity),
             ("submitPeakRSSMiB", submitRSS),
+            // The write side's own memory, apart from the log's files read through maps.
+            ("submitPeakAnonMiB", submitAnon),
+            ("submitPeakMappedFileMiB", submitFile),
+            ("replayPeakAnonMiB", replayAnon),
             ("peakRSSMiB", Self.peakRSSMiB()),
         ])
     }

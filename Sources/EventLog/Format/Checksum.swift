@@ -14,6 +14,17 @@ enum Checksum {
         bytes.withUnsafeBytes { xxh3($0, seed: seed) }
     }
 
+    /// XXH3-64 of `parts` one after another (as if they were one buffer), hashed in place.
+    static func xxh3(_ parts: [[UInt8]]) -> UInt64 {
+        guard let state = XXH3_createState() else {
+            return xxh3(parts.flatMap { $0 })
+        }
+        defer { XXH3_freeState(state) }
+        XXH3_64bits_reset(state)
+        for part in parts { part.withUnsafeBytes { _ = XXH3_64bits_update(state, $0.baseAddress, $0.count) } }
+        return XXH3_64bits_digest(state)
+    }
+
     /// The 32-bit frame checksum: the low half of XXH3-64.
     static func frame(_ bytes: UnsafeRawBufferPointer, seed: UInt64) -> UInt32 {
         UInt32(truncatingIfNeeded: xxh3(bytes, seed: seed))

@@ -46,7 +46,7 @@ final class IndexFile: @unchecked Sendable {
     private let entriesOffset: Int
     private let keysOffset: Int
     private let poolOffset: Int
-    private let poolSize: Int
+    let poolSize: Int
 
     deinit {
         if map == nil { UnsafeMutableRawBufferPointer(mutating: storage).deallocate() }

@@ -165,8 +165,8 @@ final class StreamIndex: @unchecked Sendable {
     /// How many events the in-memory tail holds.
     var tailEventCount: Int { lock.withLock { entries.count } }
 
-    /// The bytes of an index file covering everything, for the writer to persist.
-    func serialized() -> (bytes: [UInt8], coverage: IndexCoverage) {
+    /// An index file covering everything, as its sections in file order, for the writer to persist.
+    func serialized() -> (sections: [[UInt8]], coverage: IndexCoverage) {
         lock.withLock {
             var tail = IndexTail()
             tail.blocks = blocks

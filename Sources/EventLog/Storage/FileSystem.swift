@@ -67,9 +67,18 @@ enum FileSystem {
 
     /// Replaces `path` with `bytes` atomically and durably: temp file → fsync → rename → fsync dir.
     static func writeAtomically(_ bytes: [UInt8], to path: String, name: String) throws(EventLogError) {
+        try writeAtomically(sections: [bytes], to: path, name: name)
+    }
+
+    /// Replaces `path` with `sections` written one after another, atomically and durably.
+    static func writeAtomically(sections: [[UInt8]], to path: String, name: String) throws(EventLogError) {
         let temp = path + ".tmp"
         let file = try FileHandle.open(temp, name: name + ".tmp", flags: O_WRONLY | O_CREAT | O_TRUNC)
-        try file.write(bytes, at: 0)
+        var offset: UInt64 = 0
+        for section in sections where !section.isEmpty {
+            try file.write(section, at: offset)
+            offset += UInt64(section.count)
+        }
         try file.syncAll()
         guard rename(temp, path) == 0 else {
             let e = errno

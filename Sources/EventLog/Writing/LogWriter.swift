@@ -667,15 +667,15 @@ final class LogWriter: @unchecked Sendable {
     }
 
     /// Persists the index (temp → fsync → rename → fsync dir) and adopts it as the new base,
-    /// read back through a map of the file written (the bytes built here are freed on return).
+    /// read back through a map of the file written (the sections built here are freed on return).
     private func checkpointIndex() throws(EventLogError) {
         let name = "log/" + StoreLayout.indexName
         let length: Int
         do {
-            let (bytes, coverage) = index.serialized()
+            let (sections, coverage) = index.serialized()
             guard coverage.lastPosition > 0 else { return }
-            try FileSystem.writeAtomically(bytes, to: layout.indexPath, name: name)
-            length = bytes.count
+            try FileSystem.writeAtomically(sections: sections, to: layout.indexPath, name: name)
+            length = sections.reduce(0) { $0 + $1.count }
         }
         let handle = try FileHandle.open(layout.indexPath, name: name, flags: O_RDONLY)
         do throws(DecodeError) {
