@@ -47,6 +47,7 @@ final class MemorySampler: @unchecked Sendable {
     }
 
     private static func kib(_ line: Substring) -> Int {
-        Int(line.split(separator: " ", omittingEmptySubsequences: true).dropFirst().first ?? "") ?? 0
+        // `RssAnon:\t   1234 kB`: a tab, then spaces only when the number is short.
+        Int(line.split(whereSeparator: { $0 == " " || $0 == "\t" }).dropFirst().first ?? "") ?? 0
     }
 }

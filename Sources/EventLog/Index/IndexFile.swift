@@ -29,9 +29,9 @@ final class IndexFile: @unchecked Sendable {
     static let keySize = 32
 
     private let storage: UnsafeRawBufferPointer
-    /// The map the bytes are read through, or `nil` when they were copied into memory (and so
-    /// are freed with the file).
-    private let map: MappedFile?
+    /// What holds the bytes: the map they are read through, or a copy in memory. It frees them
+    /// when released, so no path of a failed init frees them twice.
+    private let owner: AnyObject
     var bytes: UnsafeRawBufferPointer { storage }
 
     let coverage: IndexCoverage
@@ -48,20 +48,10 @@ final class IndexFile: @unchecked Sendable {
     private let poolOffset: Int
     let poolSize: Int
 
-    deinit {
-        if map == nil { UnsafeMutableRawBufferPointer(mutating: storage).deallocate() }
-    }
-
-    /// Checks and adopts `data` as an index file (copied into memory of its own).
+    /// Checks and adopts `data` as an index file (copied into memory of its own, aligned).
     convenience init(data: [UInt8]) throws(DecodeError) {
-        let storage = UnsafeMutableRawBufferPointer.allocate(byteCount: max(data.count, 1), alignment: 8)
-        data.withUnsafeBytes { storage.copyMemory(from: $0) }
-        do {
-            try self.init(checking: UnsafeRawBufferPointer(rebasing: storage[0..<data.count]), map: nil)
-        } catch {
-            storage.deallocate()
-            throw error
-        }
+        let copy = AlignedBytes(copying: data)
+        try self.init(checking: copy.bytes, owner: copy)
     }
 
     /// Checks the first `length` bytes of `file` as an index file and reads it through a
@@ -71,17 +61,17 @@ final class IndexFile: @unchecked Sendable {
     /// memory it stayed resident for the store's life, and a checkpoint held the old file, the
     /// new one being built and its copy at once. Mapped, its pages are the kernel's page cache:
     /// after the check has read them all they are dropped from this process
-    /// (`MADV_DONTNEED`), and only what lookups touch comes back.
+    /// (`MADV_DONTNEED`), and only what look-ups touch comes back.
     convenience init(mapping file: FileHandle, length: Int) throws(DecodeError) {
         guard length >= Self.headerSize + 8 else { throw DecodeError(reason: "not a Docket index file", offset: 0) }
         guard let map = MappedFile(file: file, length: length) else {
             throw DecodeError(reason: "the index file cannot be mapped", offset: 0)
         }
-        try self.init(checking: map.bytes, map: map)
+        try self.init(checking: map.bytes, owner: map)
         map.dropResidentPages()
     }
 
-    private init(checking b: UnsafeRawBufferPointer, map: MappedFile?) throws(DecodeError) {
+    private init(checking b: UnsafeRawBufferPointer, owner: AnyObject) throws(DecodeError) {
         guard b.count >= Self.headerSize + 8, b[0..<8].elementsEqual(Self.magic) else {
             throw DecodeError(reason: "not a Docket index file", offset: 0)
         }
@@ -91,7 +81,7 @@ final class IndexFile: @unchecked Sendable {
             throw DecodeError(reason: "index checksum mismatch", offset: b.count - 8)
         }
         storage = b
-        self.map = map
+        self.owner = owner
         func u64(_ o: Int) -> UInt64 { UInt64(littleEndian: b.loadUnaligned(fromByteOffset: o, as: UInt64.self)) }
         guard b.loadUnaligned(fromByteOffset: 8, as: UInt32.self) == 1 else {
             throw DecodeError(reason: "unsupported index version", offset: 8)

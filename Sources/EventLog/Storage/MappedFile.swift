@@ -20,12 +20,9 @@ final class MappedFile: @unchecked Sendable {
     }
 
     /// Drops the pages read so far from this process (they stay in the kernel's page cache; a
-    /// later access maps them again), and asks for no read-ahead around later faults (look-ups
-    /// land at random): resident memory then holds only what look-ups touch.
+    /// later access maps them again): resident memory then holds only what is touched later.
     func dropResidentPages() {
-        let start = UnsafeMutableRawPointer(mutating: bytes.baseAddress!)
-        _ = madvise(start, bytes.count, MADV_DONTNEED)
-        _ = madvise(start, bytes.count, MADV_RANDOM)
+        _ = madvise(UnsafeMutableRawPointer(mutating: bytes.baseAddress!), bytes.count, MADV_DONTNEED)
     }
 
     deinit { munmap(UnsafeMutableRawPointer(mutating: bytes.baseAddress!), bytes.count) }

@@ -679,7 +679,14 @@ final class LogWriter: @unchecked Sendable {
         }
         let handle = try FileHandle.open(layout.indexPath, name: name, flags: O_RDONLY)
         do throws(DecodeError) {
-            index.adopt(try IndexFile(mapping: handle, length: length))
+            // A map that cannot be made (the address space exhausted) is no reason to stop the
+            // writer: the file is read into memory then.
+            if let mapped = try? IndexFile(mapping: handle, length: length) {
+                index.adopt(mapped)
+            } else {
+                let copy: [UInt8] = (try? handle.read(count: length, at: 0)) ?? []
+                index.adopt(try IndexFile(data: copy))
+            }
         } catch {
             throw EventLogError(
                 .io,
