@@ -86,7 +86,7 @@ public enum HistoryVerifier {
             if let rejection = try check(recorded, event, core: core) {
                 finding(rejection.code.rawValue, rejection.message)
             }
-            try core.observeDurable(recorded, indexOnly: false)
+            try core.observeDurable(recorded)
             if let caseID = StreamName.caseID(of: recorded.stream) { verified.set(caseID, recorded.version) }
         }
         var check = PhotoCheck()
