@@ -22,14 +22,8 @@ struct PostgresConnectionLossTests {
     }
 
     static func aFeedWhoseConnectionsAreTerminatedFailsAndTheNextOneRepairsBody() throws {
-        let db = try PostgresTestDatabase()
-        let s = try TemporaryStore()
         let lines = PostgresParityTests.history(cases: 240, seed: 31)
-        s.submit(Array(lines.prefix(200)))
-        let root = s.path
-        let projector = PostgresParityTests.projector(s)
-        let target = try PostgresTarget(url: db.url, storeID: "body-a", models: [], storeRoot: root)
-        try target.catchUp(projector: projector)
+        let (db, s, projector, target) = try PostgresParityTests.fedTarget(Array(lines.prefix(200)))
         s.submit(Array(lines.dropFirst(200)))
         projector.batchSize = 8
         let admin = try db.session()

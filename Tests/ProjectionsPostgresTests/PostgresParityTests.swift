@@ -21,6 +21,21 @@ struct PostgresParityTests {
         Projector(storeRoot: s.path, log: s.store.log, keys: s.store.personalKeys)
     }
 
+    /// How most of these tests begin: a test database, a store holding `lines`, its projector,
+    /// and a target (store id `body-a`, every model) brought up to date. The database and the
+    /// store are cleaned up when the caller lets go of them.
+    static func fedTarget(
+        _ lines: [String]
+    ) throws -> (db: PostgresTestDatabase, store: TemporaryStore, projector: Projector, target: PostgresTarget) {
+        let db = try PostgresTestDatabase()
+        let s = try TemporaryStore()
+        s.submit(lines)
+        let projector = Self.projector(s)
+        let target = try PostgresTarget(url: db.url, storeID: "body-a", models: [], storeRoot: s.path)
+        try target.catchUp(projector: projector)
+        return (db, s, projector, target)
+    }
+
     /// Every table's fingerprint in SQLite (brought up to date) and in the target.
     static func assertSameFingerprints(_ projector: Projector, _ target: PostgresTarget) throws {
         try projector.catchUp()
@@ -71,12 +86,9 @@ struct PostgresParityTests {
     }
 
     static func everyReportAnswersTheSameFromPostgreSQLAsFromSQLiteBody() throws {
-        let db = try PostgresTestDatabase()
-        let s = try TemporaryStore()
-        s.submit(Self.history(cases: 80, seed: 9))
-        let projector = Self.projector(s)
-        let target = try PostgresTarget(url: db.url, storeID: "body-a", models: [], storeRoot: s.path)
-        try target.catchUp(projector: projector)
+        let fed = try Self.fedTarget(Self.history(cases: 80, seed: 9))
+        defer { withExtendedLifetime(fed) {} }  // the database and the store live to the end
+        let (projector, target) = (fed.projector, fed.target)
         try projector.catchUp()
         var filters = Report.Filters()
         for name in Report.names {

@@ -24,12 +24,9 @@ struct PostgresRebuildTests {
     }
 
     static func reportsReadDuringRebuildSwapsAreAlwaysWholeBody() throws {
-        let db = try PostgresTestDatabase()
-        let s = try TemporaryStore()
-        s.submit(PostgresParityTests.history(cases: 120, seed: 21))
-        let projector = PostgresParityTests.projector(s)
-        let target = try PostgresTarget(url: db.url, storeID: "body-a", models: [], storeRoot: s.path)
-        try target.catchUp(projector: projector)
+        let (db, s, projector, target) = try PostgresParityTests.fedTarget(
+            PostgresParityTests.history(cases: 120, seed: 21)
+        )
         // A second store in the same database, whose rows must come through every swap.
         let other = try TemporaryStore()
         other.submit(PostgresParityTests.history(cases: 30, seed: 22))
@@ -88,12 +85,9 @@ struct PostgresRebuildTests {
     }
 
     static func grantsOnTheModelsSchemasSurviveASwapAndAStoreCanLeaveWithItsRowsBody() throws {
-        let db = try PostgresTestDatabase()
-        let s = try TemporaryStore()
-        s.submit(PostgresParityTests.history(cases: 20, seed: 23))
-        let projector = PostgresParityTests.projector(s)
-        let target = try PostgresTarget(url: db.url, storeID: "body-a", models: [], storeRoot: s.path)
-        try target.catchUp(projector: projector)
+        let (db, s, projector, target) = try PostgresParityTests.fedTarget(
+            PostgresParityTests.history(cases: 20, seed: 23)
+        )
         let session = try db.session()
         let role = "docket_test_reader_" + UUID().uuidString.prefix(8).lowercased()
         try session.execute("CREATE ROLE \(role)")
