@@ -94,15 +94,13 @@ final class DecisionCore {
         let stream = e.streamName
         let id = isCase ? StreamName.caseID(of: stream) : StreamName.batchID(of: stream)
         guard let id else { return }
-        let event: DomainEvent
-        do throws(EventCoding.DecodingError) {
-            event = try EventCoding.decode(type: type, payload: e.payload, stream: stream, keys: keys)
-        } catch {
-            throw DocketStoreError(
-                .undecodableEvent,
-                "the event at position \(e.position) (\(stream) version \(e.version)) cannot be read: \(error)"
-            )
-        }
+        let event = try StoredEvent.decode(
+            type: type,
+            payload: e.payload,
+            stream: stream,
+            at: (e.position, e.version),
+            keys: keys
+        )
         switch event {
         case .batchEvent(let batchEvent) where !isCase:
             batches[id, default: BatchState()].evolve(with: batchEvent, at: e.occurredAt, position: e.position)

@@ -19,11 +19,35 @@ enum StoredEvent {
                 keys: keys
             )
         } catch {
-            throw DocketStoreError(
-                .undecodableEvent,
-                "the event at position \(recorded.position) (\(recorded.stream) version \(recorded.version)) cannot be read: \(error)"
-            )
+            throw undecodable(error, stream: recorded.stream, at: (recorded.position, recorded.version))
         }
+    }
+
+    /// The event whose stored payload is `payload` (lent, as a scan lends it), its personal
+    /// data opened under `keys`; `at` (position, version) names it when it cannot be read.
+    static func decode(
+        type: String,
+        payload: UnsafeRawBufferPointer,
+        stream: String,
+        at: (position: UInt64, version: UInt64),
+        keys: (any PersonalDataKeys)?
+    ) throws(DocketStoreError) -> DomainEvent {
+        do throws(EventCoding.DecodingError) {
+            return try EventCoding.decode(type: type, payload: payload, stream: stream, keys: keys)
+        } catch {
+            throw undecodable(error, stream: stream, at: at)
+        }
+    }
+
+    private static func undecodable(
+        _ error: EventCoding.DecodingError,
+        stream: String,
+        at: (position: UInt64, version: UInt64)
+    ) -> DocketStoreError {
+        DocketStoreError(
+            .undecodableEvent,
+            "the event at position \(at.position) (\(stream) version \(at.version)) cannot be read: \(error)"
+        )
     }
 
     /// The interchange form of a recorded event: its stored payload as it is, or opened under

@@ -15,8 +15,9 @@
 /// string pool, then XXH3-64 of everything before it (8 B)
 /// ```
 /// Loading is one map and one checksum — no parsing per stream — so opening a large log with a
-/// current index costs milliseconds, and the file is read in place (``init(mapping:length:)``). The file is derived data: when it is missing, damaged or
-/// does not match the log, the log is scanned and the index rebuilt.
+/// current index costs milliseconds, and the file is read in place (``init(mapping:length:)``).
+/// The file is derived data: when it is missing, damaged or does not match the log, the log is
+/// scanned and the index rebuilt.
 final class IndexFile: @unchecked Sendable {
     // Immutable after init; lookups only read.
     static let magic: [UInt8] = Array("DOCKETIX".utf8)
