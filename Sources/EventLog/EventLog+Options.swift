@@ -43,7 +43,7 @@ extension EventLog {
         /// Where the log reports what it does (no event content is ever logged).
         public var logger = Logger(label: "docket.event-log")
         /// Called by the writer after each group commit (for metrics): the events it held and how
-        /// long its write and its sync took. Runs on the writer thread: it must be quick.
+        /// long its write and its sync took. Runs on the writer's or the syncer's thread: it must be quick.
         public var onGroupCommitted: (@Sendable (GroupCommit) -> Void)?
         /// Called by the writer before it writes a group holding events, so that what those
         /// events refer to outside the log (files the caller wrote before appending) is made

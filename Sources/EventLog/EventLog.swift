@@ -155,8 +155,9 @@ public final class EventLog: Sendable {
         return try box.get()!.get()
     }
 
-    /// Queues an append and calls `completion` (on the writer thread) once it is durable or
-    /// refused. Appends queued together share one sync; completions run in queue order.
+    /// Queues an append and calls `completion` (on the log's writing or syncing thread) once it
+    /// is durable or refused. Appends queued together share one sync; completions run in queue
+    /// order.
     public func append(
         _ request: AppendRequest,
         completion: @escaping @Sendable (Result<AppendResult, EventLogError>) -> Void

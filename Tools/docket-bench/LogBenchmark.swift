@@ -45,6 +45,15 @@ struct LogBenchmark: AsyncParsableCommand {
     @Option(help: "With --workload: the streams to read one at a time (one name a line).")
     var sample: String?
 
+    @Option(
+        help: """
+            With --workload: commits kept in flight by the appending client (1: each waits for the one \
+            before; 2: the next is written while the one before syncs). Each is acknowledged only \
+            after an fdatasync that began after it was written.
+            """
+    )
+    var inFlight = 2
+
     mutating func run() async throws {
         let root = directory ?? Bench.temporaryDirectory("log")
         try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
@@ -262,7 +271,12 @@ struct LogBenchmark: AsyncParsableCommand {
         let storePath = root + "/peer"
         try? FileManager.default.removeItem(atPath: storePath)
         try EventLog.create(at: storePath)
-        var log = try EventLog.open(at: storePath, options: options)
+        // How many syncs the appends took (groups may take more than one commit each when the
+        // client keeps several in flight): printed beside the rate, so that it is read as such.
+        let groups = GroupCounter()
+        var appendOptions = options
+        appendOptions.onGroupCommitted = { if $0.syncSeconds > 0 { groups.countSync() } }
+        var log = try EventLog.open(at: storePath, options: appendOptions)
         let requests = stride(from: 0, to: workload.events.count, by: batch).map { i in
             AppendRequest(
                 streams: workload.events[i..<min(i + batch, workload.events.count)].map {
@@ -272,9 +286,10 @@ struct LogBenchmark: AsyncParsableCommand {
         }
         Bench.progress("append (\(workload.events.count) events, \(batch) a durable commit) …")
         let appendSeconds = try Bench.seconds {
-            for request in requests { _ = try log.appendAndWait(request) }
+            try Self.append(requests, to: log, inFlight: max(1, inFlight))
             try log.flush()
         }
+        let syncs = groups.synced
         try log.close()
         let logBytes = Bench.directorySize(storePath + "/log")
         let treeBytes = Bench.directorySize(storePath + "/merkle")
@@ -318,6 +333,7 @@ struct LogBenchmark: AsyncParsableCommand {
         Bench.printJSON([
             ("system", "docket"), ("events", workload.events.count), ("batch", batch),
             ("appendSeconds", appendSeconds), ("appendEventsPerSec", n / appendSeconds),
+            ("appendCommits", requests.count), ("appendCommitsInFlight", max(1, inFlight)), ("appendSyncs", syncs),
             ("scanEventsPerSec", n / scanSeconds),
             ("scanInPlaceEventsPerSec", n / lentSeconds),
             ("oneStreamSamples", workload.sample.count),
@@ -327,6 +343,26 @@ struct LogBenchmark: AsyncParsableCommand {
             ("logBytesPerEvent", Double(logBytes) / n), ("treeBytesPerEvent", Double(treeBytes) / n),
             ("inputBytesPerEvent", Double(workload.inputBytes) / n), ("checksum", payloadBytes),
         ])
+    }
+
+    /// Appends `requests` in order, keeping up to `inFlight` of them queued at once, and waits
+    /// for the last; the first failure is thrown.
+    static func append(_ requests: [AppendRequest], to log: EventLog, inFlight: Int) throws {
+        let window = DispatchSemaphore(value: inFlight)
+        let done = DispatchGroup()
+        let failure = FailureBox()
+        for request in requests {
+            window.wait()
+            if let error = failure.first { throw error }
+            done.enter()
+            log.append(request) { result in
+                if case .failure(let error) = result { failure.record(error) }
+                window.signal()
+                done.leave()
+            }
+        }
+        done.wait()
+        if let error = failure.first { throw error }
     }
 
     /// Runs read phases against an existing bulk store (for profiling one phase at a time).
@@ -393,4 +429,20 @@ final class ManagedAtomicFlag: @unchecked Sendable {
     func waitDone() {
         condition.withLock { while !done { condition.wait() } }
     }
+}
+
+/// Counts the log's synced groups from its commit reports (which arrive on its threads).
+final class GroupCounter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var count = 0
+    func countSync() { lock.withLock { count += 1 } }
+    var synced: Int { lock.withLock { count } }
+}
+
+/// The first error of appends answered on the log's threads.
+final class FailureBox: @unchecked Sendable {
+    private let lock = NSLock()
+    private var error: (any Error)?
+    func record(_ e: any Error) { lock.withLock { if error == nil { error = e } } }
+    var first: (any Error)? { lock.withLock { error } }
 }

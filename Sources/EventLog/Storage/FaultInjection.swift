@@ -20,6 +20,11 @@ enum FaultInjection {
         case diskFull
         /// Writes the first half of the bytes, then fails with ENOSPC (a sync: fails with EIO).
         case shortWrite
+        /// A sync only: waits until ``release(under:)`` (a slow disk, the writer going on
+        /// meanwhile), then syncs.
+        case held
+        /// A sync only: waits until ``release(under:)``, then fails with EIO.
+        case heldThenIOError
     }
 
     /// The file operations a script counts.
@@ -31,6 +36,9 @@ enum FaultInjection {
     private struct Script {
         var counts: [Operation: Int] = [:]
         var faults: [Operation: [Int: Fault]] = [:]
+        /// Syncs waiting in ``hold(path:)``.
+        var holding = 0
+        var released = false
     }
 
     private static let lock = ConditionLock()
@@ -55,6 +63,34 @@ enum FaultInjection {
         lock.withLock {
             scripts[directory] = nil
             scripted.store(!scripts.isEmpty, ordering: .releasing)
+            lock.broadcast()
+        }
+    }
+
+    /// Waits (a held sync) until ``release(under:)`` is called for the directory holding `path`
+    /// or its script is cleared.
+    static func hold(path: String) {
+        lock.withLock {
+            guard let directory = scripts.keys.first(where: { path.hasPrefix($0 + "/") }) else { return }
+            scripts[directory]!.holding += 1
+            lock.broadcast()
+            while let script = scripts[directory], !script.released { lock.wait() }
+            scripts[directory]?.holding -= 1
+        }
+    }
+
+    /// Waits until a sync under `directory` is held.
+    static func waitUntilHeld(under directory: String) {
+        lock.withLock {
+            while (scripts[directory]?.holding ?? 0) == 0 { lock.wait() }
+        }
+    }
+
+    /// Lets every held sync under `directory` (and any held later) go on.
+    static func release(under directory: String) {
+        lock.withLock {
+            scripts[directory]?.released = true
+            lock.broadcast()
         }
     }
 

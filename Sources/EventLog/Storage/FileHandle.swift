@@ -86,7 +86,7 @@ final class FileHandle: @unchecked Sendable {
         case .shortWrite?:
             limit = bytes.count / 2
             injected = ENOSPC
-        case nil: break
+        case .held?, .heldThenIOError?, nil: break  // syncs only
         }
         while done < limit {
             let n = pwrite(descriptor, bytes.baseAddress! + done, limit - done, off_t(offset) + off_t(done))
@@ -109,8 +109,14 @@ final class FileHandle: @unchecked Sendable {
 
     /// Makes written data durable (`fdatasync`). A failure must be treated as fatal by the caller.
     func syncData() throws(EventLogError) {
-        if let fault = FaultInjection.take(.sync, path: path) {
-            throw injectedError("fdatasync", fault == .diskFull ? ENOSPC : EIO)
+        switch FaultInjection.take(.sync, path: path) {
+        case .held?: FaultInjection.hold(path: path)
+        case .heldThenIOError?:
+            FaultInjection.hold(path: path)
+            throw injectedError("fdatasync", EIO)
+        case .diskFull?: throw injectedError("fdatasync", ENOSPC)
+        case .ioError?, .shortWrite?: throw injectedError("fdatasync", EIO)
+        case nil: break
         }
         guard fdatasync(descriptor) == 0 else { throw ioError("fdatasync") }
     }

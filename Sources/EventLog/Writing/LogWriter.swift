@@ -5,12 +5,17 @@ import LZ4Codec
 import Logging
 
 /// The single writer of a store: a dedicated thread that drains queued appends in groups,
-/// writes each group with one `pwrite` and one `fdatasync`, and only then acknowledges.
+/// writes each group with one `pwrite`, has it made durable with one `fdatasync`, and only
+/// then acknowledges.
 ///
 /// Group commit (after EventStoreDB's flush delay and PostgreSQL's commit_delay, but without a
-/// timer): while one group syncs, new appends queue; the next group takes them all. Any write or
-/// sync failure is fatal: the writer fails every waiting and later append with
-/// ``EventLogError/Code/writerFailed`` rather than retrying a sync that the kernel may have
+/// timer): while one group syncs, new appends queue; the next group takes them all. The sync
+/// runs on a thread of its own (``GroupSyncer``), so the writer encodes and writes the next
+/// group meanwhile; that group's versions and idempotency keys are checked against the group
+/// in flight (not yet in the index, which holds only durable events), and it is handed to the
+/// syncer only once the group before it is durable. Any write or sync failure is fatal: the
+/// writer cuts the log back to its acknowledged end and fails every waiting and later append
+/// with ``EventLogError/Code/writerFailed`` rather than retrying a sync that the kernel may have
 /// already marked clean (fsyncgate).
 final class LogWriter: @unchecked Sendable {
     // Queue state is guarded by `queueLock`; everything else is touched only by the writer
@@ -45,6 +50,24 @@ final class LogWriter: @unchecked Sendable {
     private var outputBuffer: [UInt8] = []
     private var unsyncedWrites = false
     private var lastRecordedAt = Timestamp(microseconds: 0)
+    /// Makes written groups durable beside the writer (with ``EventLog/Durability/sync``).
+    private let syncer: GroupSyncer
+    /// The group written and being synced, if any.
+    private var inFlight: InFlightGroup?
+    /// Where the acknowledged log ends: a failure cuts the active segment back to here, so a
+    /// reopened store holds nothing its writer did not acknowledge.
+    private var acknowledgedEnd: (segment: UInt64, end: UInt64)
+
+    /// A group handed to the syncer: what the next group is checked against until it is durable
+    /// (and in the index), and who to fail if its sync fails.
+    private struct InFlightGroup {
+        /// Versions of the streams it appended to (by index id), after it.
+        var versions: [Int32: UInt64]
+        var keys: [String: AppendResult]
+        var completions: [Completion]
+        /// Where the log ends once it is durable.
+        var end: (segment: UInt64, end: UInt64)
+    }
 
     init(opened: OpenedLog, layout: StoreLayout, options: EventLog.Options, watcher: HeadWatcher) {
         self.layout = layout
@@ -58,6 +81,8 @@ final class LogWriter: @unchecked Sendable {
         head = opened.head
         builder = BlockBuilder(blockSize: options.blockSize)
         hasher = ChainHasher(head: opened.head)
+        syncer = GroupSyncer(lock: queueLock)
+        acknowledgedEnd = (opened.active.segment.header.segmentNumber, opened.active.end)
     }
 
     /// Starts the writer thread; seals a segment left sealed by a crash by starting the next.
@@ -68,7 +93,8 @@ final class LogWriter: @unchecked Sendable {
         thread.start()
     }
 
-    /// Queues an append; `completion` runs on the writer thread once it is durable or refused.
+    /// Queues an append; `completion` runs on the writer's or the syncer's thread once it is
+    /// durable or refused, in queue order.
     func submit(_ request: AppendRequest?, completion: @escaping Completion) {
         queueLock.lock()
         if let failure {
@@ -116,14 +142,19 @@ final class LogWriter: @unchecked Sendable {
     private func run() {
         while true {
             queueLock.lock()
-            while queue.isEmpty && !stopping { queueLock.wait() }
+            while queue.isEmpty && !stopping && !syncer.hasEndedLocked { queueLock.wait() }
             let batch = queue
             queue.removeAll(keepingCapacity: true)
             let finishing = stopping && batch.isEmpty
+            let syncEnded = syncer.hasEndedLocked
             queueLock.unlock()
+            // A sync that ended is collected at once: one that failed stops the writer before
+            // anything more is written.
+            if syncEnded { settleInFlight() }
             if finishing { break }
-            process(batch)
+            if !batch.isEmpty { process(batch) }
         }
+        settleInFlight()
         var result: Result<Void, EventLogError> = .success(())
         if failureSnapshot == nil {
             do {
@@ -134,6 +165,7 @@ final class LogWriter: @unchecked Sendable {
             }
         }
         hasher.stop()
+        syncer.stop()
         queueLock.lock()
         closeResult = result
         stopped = true
@@ -142,6 +174,25 @@ final class LogWriter: @unchecked Sendable {
     }
 
     private var failureSnapshot: EventLogError? { queueLock.withLock { failure } }
+
+    /// Waits for the group in flight, if any, and collects it. Durable: its end is now the
+    /// acknowledged end (the syncer has acknowledged it). Failed: its appends are failed, the
+    /// writer stops, and the error is returned; the caller cuts the log back.
+    private func collectInFlight() -> EventLogError? {
+        guard let group = inFlight else { return nil }
+        inFlight = nil
+        if let error = syncer.finish() {
+            fail(error, pending: group.completions)
+            return error
+        }
+        acknowledgedEnd = group.end
+        return nil
+    }
+
+    /// ``collectInFlight()``, cutting the log back to its acknowledged end if the sync failed.
+    private func settleInFlight() {
+        if collectInFlight() != nil { cutBack(to: acknowledgedEnd) }
+    }
 
     // MARK: Processing a group
 
@@ -211,16 +262,13 @@ final class LogWriter: @unchecked Sendable {
             swap(&staged.bytes, &outputBuffer)
             outputBuffer.removeAll(keepingCapacity: true)
         }
-        // Where the acknowledged log ends: a failure below cuts the file back to here, so a
-        // reopened store holds nothing its writer did not acknowledge.
-        let acknowledgedEnd = (segment: active.segment.header.segmentNumber, end: active.end)
         let eventCount = batch.reduce(0) { $0 + ($1.request?.eventCount ?? 0) }
         staged.offloadHashing = eventCount >= options.parallelHashingThreshold
         if staged.offloadHashing { hasher.reset(head: head) }
         staged.versions.reserveCapacity(eventCount)
         staged.update.streamEvents.reserveCapacity(eventCount)
         var isFlushRequest = false
-        do {
+        do throws(EventLogError) {
             for pending in batch {
                 guard let request = pending.request else {
                     isFlushRequest = true
@@ -238,41 +286,73 @@ final class LogWriter: @unchecked Sendable {
                 active.end += UInt64(staged.bytes.count)
                 unsyncedWrites = true
             }
-            let syncStart = ContinuousClock.now
-            if unsyncedWrites && (options.durability == .sync || isFlushRequest) {
-                try active.segment.file.syncData()
-                unsyncedWrites = false
-            }
-            if let report = options.onGroupCommitted {
-                let end = ContinuousClock.now
-                report(
-                    GroupCommit(
-                        events: eventCount,
-                        writeSeconds: Self.seconds(syncStart - writeStart),
-                        syncSeconds: Self.seconds(end - syncStart)
-                    )
+            let writeSeconds = Self.seconds(ContinuousClock.now - writeStart)
+            // The group before this one must be durable before this one is handed over (or
+            // answered: a deduplicated append may name that group's events).
+            if let error = collectInFlight() { throw error }
+            if staged.wroteEvents {
+                staged.update.coverage = IndexCoverage(
+                    lastPosition: nextPosition - 1,
+                    head: head,
+                    segment: active.segment.header.segmentNumber,
+                    lastFrameOffset: staged.update.blocks.last!.offset,
+                    endOffset: staged.lastFrameEnd
                 )
+            }
+            let acknowledge = acknowledgement(
+                of: staged,
+                lastPosition: nextPosition - 1,
+                events: eventCount,
+                writeSeconds: writeSeconds
+            )
+            let end = (segment: active.segment.header.segmentNumber, end: active.end)
+            if unsyncedWrites && (options.durability == .sync || isFlushRequest) {
+                syncer.start(GroupSyncer.Job(file: active.segment.file, onDurable: acknowledge))
+                inFlight = InFlightGroup(
+                    versions: staged.versions,
+                    keys: staged.keys,
+                    completions: staged.results.map(\.0),
+                    end: end
+                )
+                unsyncedWrites = false
+            } else {
+                // Nothing to sync (or `noSync`): written is acknowledged.
+                acknowledgedEnd = end
+                acknowledge(0)
             }
         } catch {
             if staged.offloadHashing { _ = hasher.finishAll() }
+            _ = collectInFlight()
             cutBack(to: acknowledgedEnd)
             fail(error, pending: batch.map(\.completion))
             return
         }
-        if staged.wroteEvents {
-            staged.update.coverage = IndexCoverage(
-                lastPosition: nextPosition - 1,
-                head: head,
-                segment: active.segment.header.segmentNumber,
-                lastFrameOffset: staged.update.blocks.last!.offset,
-                endOffset: staged.lastFrameEnd
-            )
-            index.apply(staged.update)
-        }
-        for (completion, result) in staged.results { completion(result) }
-        if staged.wroteEvents { watcher.advance(to: nextPosition - 1) }
         if staged.rolled || index.tailEventCount >= options.indexCheckpointEvents {
+            // The index file holds durable events only: the group in flight first.
+            if collectInFlight() != nil {
+                cutBack(to: acknowledgedEnd)
+                return
+            }
             do { try checkpointIndex() } catch { fail(error, pending: []) }
+        }
+    }
+
+    /// What runs once a group is durable: the index takes its events, its appends are answered
+    /// in order, live readers wake, and the group is reported.
+    private func acknowledgement(
+        of staged: Staged,
+        lastPosition: UInt64,
+        events: Int,
+        writeSeconds: Double
+    ) -> (Double) -> Void {
+        let update = staged.wroteEvents ? staged.update : nil
+        let results = staged.results
+        let (index, watcher, report) = (index, watcher, options.onGroupCommitted)
+        return { syncSeconds in
+            if let update { index.apply(update) }
+            for (completion, result) in results { completion(result) }
+            if update != nil { watcher.advance(to: lastPosition) }
+            report?(GroupCommit(events: events, writeSeconds: writeSeconds, syncSeconds: syncSeconds))
         }
     }
 
@@ -302,8 +382,11 @@ final class LogWriter: @unchecked Sendable {
     }
 
     private func fail(_ error: EventLogError, pending: [Completion]) {
-        options.logger.critical("event log writer stopped", metadata: ["error": "\(error)"])
-        queueLock.withLock { failure = error }
+        let first = queueLock.withLock {
+            defer { if failure == nil { failure = error } }
+            return failure == nil
+        }
+        if first { options.logger.critical("event log writer stopped", metadata: ["error": "\(error)"]) }
         let wrapped = EventLogError(
             .writerFailed,
             "the write failed and the writer stopped: \(error.message)",
@@ -321,7 +404,7 @@ final class LogWriter: @unchecked Sendable {
     ) throws(EventLogError) -> Result<AppendResult, EventLogError> {
         if let problem = validate(request) { return .failure(problem) }
         if let key = request.idempotencyKey {
-            if var first = staged.keys[key] {
+            if var first = staged.keys[key] ?? inFlight?.keys[key] {
                 first.deduplicated = true
                 return .success(first)
             }
@@ -347,7 +430,8 @@ final class LogWriter: @unchecked Sendable {
         for part in request.streams {
             let (id, indexed) = index.idAndVersion(of: part.stream)
             let previous = staged.versions[id]
-            let current = previous ?? indexed
+            // The group in flight is not in the index until it is durable.
+            let current = previous ?? inFlight?.versions[id] ?? indexed
             guard part.expectedVersion.admits(current) else {
                 for (id, old) in undo.reversed() { staged.versions[id] = old }
                 let expected: String
@@ -577,6 +661,8 @@ final class LogWriter: @unchecked Sendable {
     }
 
     private func rollSegment(_ staged: inout Staged) throws(EventLogError) {
+        // The sealed segment holds durable events only: the group in flight first.
+        if let error = collectInFlight() { throw error }
         layOut(&staged)
         // The events written here are sealed (durable) before the group ends: what they name
         // must be durable first, as for any group.
