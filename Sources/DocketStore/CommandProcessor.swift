@@ -23,7 +23,7 @@ final class CommandProcessor {
         case retry(AppendRequest, outcome: CommandOutcome, types: [String])
     }
 
-    private let core: DecisionCore
+    let core: DecisionCore
     private let log: EventLog
     private let photos: PhotoStore
     private let inflight: InflightCommands

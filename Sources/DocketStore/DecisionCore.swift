@@ -15,7 +15,7 @@ final class DecisionCore {
 
     private(set) var batches: [String: BatchState] = [:]
     private var cache: CaseCache
-    private(set) var index = CrossCaseIndex()
+    private(set) var index: CrossCaseIndex
     /// The position the next decided event will take.
     var nextPosition: UInt64
     /// Events through this position are durable (and so readable from the log): the store's
@@ -44,33 +44,87 @@ final class DecisionCore {
         cacheCapacity: Int,
         nextPosition: UInt64,
         keys: (any PersonalDataKeys)?,
+        index: CrossCaseIndex,
         loader: @escaping CaseLoader
     ) {
         self.keys = keys
+        self.index = index
         cache = CaseCache(capacity: cacheCapacity)
         self.nextPosition = nextPosition
         observedDurable = nextPosition - 1
         self.loader = loader
     }
 
-    /// A core for the store's log: batches and the index from a scan of the whole log, cases
-    /// read on demand.
+    /// A core for the store's log, cases read on demand: batches and the index from `snapshot`
+    /// and the log after it when the snapshot can be used (``CrossCaseIndexSnapshot``), else
+    /// from a scan of the whole log. `reason` says why a snapshot given was not used.
     static func load(
         from log: EventLog,
         cacheCapacity: Int,
-        keys: (any PersonalDataKeys)?
-    ) throws(DocketStoreError) -> DecisionCore {
-        let core = DecisionCore(cacheCapacity: cacheCapacity, nextPosition: log.lastPosition + 1, keys: keys) {
-            (id: String) throws(DocketStoreError) -> CaseState? in
-            try Self.readCase(id, from: log, keys: keys)
+        keys: (any PersonalDataKeys)?,
+        persons: PersonTokenizer,
+        snapshot: CrossCaseIndexSnapshot? = nil
+    ) throws(DocketStoreError) -> (core: DecisionCore, unusedSnapshot: String?) {
+        func made(_ index: CrossCaseIndex) -> DecisionCore {
+            DecisionCore(cacheCapacity: cacheCapacity, nextPosition: log.lastPosition + 1, keys: keys, index: index) {
+                (id: String) throws(DocketStoreError) -> CaseState? in
+                try Self.readCase(id, from: log, keys: keys)
+            }
         }
+        var reason: String?
+        if let snapshot {
+            let core = made(snapshot.index)
+            reason = try core.resume(from: snapshot, log: log)
+            if reason == nil { return (core, nil) }
+        }
+        let core = made(CrossCaseIndex(persons: persons))
+        try core.scan(log, from: 1)
+        return (core, reason)
+    }
+
+    /// Brings a core holding `snapshot`'s index up to the log: its batches read again through
+    /// its position, then the log after it scanned. Returns why it cannot be used (the core is
+    /// then discarded), or `nil`.
+    private func resume(from snapshot: CrossCaseIndexSnapshot, log: EventLog) throws(DocketStoreError) -> String? {
+        let at = snapshot.digest.position
+        guard at <= log.lastPosition else {
+            return "it is of position \(at), beyond the end of the log (\(log.lastPosition)): the log went back"
+        }
+        guard (try? log.indexedDigest(at: at)) == snapshot.digest else {
+            return "the log's chain head at position \(at) is not the snapshot's: another or a rewritten log"
+        }
+        for id in snapshot.batchIDs {
+            let events: [RecordedEvent]
+            do throws(EventLogError) {
+                events = try log.read(stream: StreamName.forBatch(id))
+            } catch {
+                throw DocketStoreError.from(error)
+            }
+            for recorded in events where recorded.position <= at {
+                guard case .batchEvent(let event) = try StoredEvent.decode(recorded, keys: keys) else { continue }
+                batches[id, default: BatchState()].evolve(
+                    with: event,
+                    at: recorded.occurredAt,
+                    position: recorded.position
+                )
+            }
+        }
+        try scan(log, from: at + 1)
+        guard erasures.isEmpty else {
+            return "the log after it holds an erasure (a person it holds may have to be forgotten)"
+        }
+        return nil
+    }
+
+    /// Observes the log from `first` to its end: batches and the index, no case states.
+    private func scan(_ log: EventLog, from first: UInt64) throws(DocketStoreError) {
         // Every event lent in place, and only batch events and the case events the index needs
         // decoded: copying each of the log's events out was a tenth of this scan (`perf`), which
         // every `docket submit` and server start pays.
         var failure: DocketStoreError?
         do throws(EventLogError) {
-            try log.scan { (e) throws(EventLogError) in
-                do throws(DocketStoreError) { try core.observeAtOpen(e) } catch {
+            try log.scan(from: first) { (e) throws(EventLogError) in
+                do throws(DocketStoreError) { try observeAtOpen(e) } catch {
                     failure = error
                     throw EventLogError(.corruption, error.message, position: e.position)
                 }
@@ -78,7 +132,12 @@ final class DecisionCore {
         } catch {
             throw failure ?? DocketStoreError.from(error)
         }
-        return core
+    }
+
+    /// The index and batches as a snapshot at `digest` (which must be the log's digest at the
+    /// last position this core has observed or decided).
+    func snapshot(at digest: LogDigest) -> CrossCaseIndexSnapshot {
+        CrossCaseIndexSnapshot(digest: digest, index: index, batchIDs: Array(batches.keys))
     }
 
     /// Adds an event of the open scan: batches and the cross-case index, no case states.
@@ -274,6 +333,13 @@ final class DecisionCore {
                 let sha = record.application?.photo.sha256, !sha.isEmpty
             {
                 index.releasePhoto(sha)
+            }
+            // An erased identity can no longer be opened: the person is forgotten, as a scan of
+            // the log would (and a snapshot written later must not hold them).
+            if case .personalDataErased(let erased) = event, erased.groups.contains(.identity),
+                let application = record.application, !application.candidate.isIdentityErased
+            {
+                index.forget(caseID: caseID, of: application.candidate.idDocument, for: application.occupation)
             }
             record.evolve(with: event, at: at, position: nextPosition)
             index.observe(event, caseID: caseID)

@@ -28,6 +28,10 @@ public final class DocketStore: @unchecked Sendable {
         /// Events the log keeps in its in-memory index before writing the index file (bounds
         /// the writer's memory; the log's own default is 1,000,000).
         public var indexCheckpointEvents = 200_000
+        /// Closing rewrites the log's index file only when at least this many events are not
+        /// in it yet (``EventLog/Options/closeCheckpointEvents``): a `docket submit` of a few
+        /// commands no longer rewrites a file that grows with the log.
+        public var closeCheckpointEvents = 65_536
         public var logger = Logger(label: "docket.store")
         /// Called after each group commit of the log (for metrics).
         public var onGroupCommitted: (@Sendable (GroupCommit) -> Void)?
@@ -36,6 +40,11 @@ public final class DocketStore: @unchecked Sendable {
         public var clockSkewLimit: ClockSkewLimit? = .standard
         /// Who holds the store for writing, for another writer's error (`docket serve`).
         public var lockHolder = ""
+        /// The write side saves its cross-case index at close (``CrossCaseIndexSnapshot``) once
+        /// the log has grown by this many events since the snapshot it opened from: the next
+        /// opening then reads the snapshot and the log after it, not the whole log. Below it,
+        /// the log after the snapshot is short enough to scan.
+        public var indexSnapshotEvents: UInt64 = 10_000
 
         public init() {}
     }
@@ -63,6 +72,13 @@ public final class DocketStore: @unchecked Sendable {
     /// Serialises decisions and the queueing of their appends (positions are predicted from it).
     private let decisionLock = Lock()
     private var processor: CommandProcessor?
+    /// The log position of the snapshot the write side opened from (0: it scanned the log).
+    private var snapshotPosition: UInt64 = 0
+    /// The person tokens' key (``PersonTokenizer``), or `nil` when the store cannot keep one
+    /// (opened read-only without it): the write side then tokenizes under a key kept nowhere
+    /// and neither reads nor writes snapshots.
+    private var persons: PersonTokenizer?
+    private let readOnly: Bool
     private let inflight = InflightCommands()
     private let erasureLock = Lock()
     private var erasureHandlers: [@Sendable (String) -> Void] = []
@@ -108,8 +124,16 @@ public final class DocketStore: @unchecked Sendable {
     /// keyring such a store is not opened for writing (new data would go in clear).
     static func sealedMarker(_ root: String) -> String { root + "/keys/sealed" }
 
-    private init(root: String, log: EventLog, photos: PhotoStore, keyring: PersonalKeyring?, options: Options) {
+    private init(
+        root: String,
+        log: EventLog,
+        photos: PhotoStore,
+        keyring: PersonalKeyring?,
+        readOnly: Bool,
+        options: Options
+    ) {
         self.root = root
+        self.readOnly = readOnly
         self.log = log
         self.options = options
         self.photos = photos
@@ -149,6 +173,7 @@ public final class DocketStore: @unchecked Sendable {
         logOptions.durability = options.durability
         logOptions.logger = options.logger
         logOptions.indexCheckpointEvents = options.indexCheckpointEvents
+        logOptions.closeCheckpointEvents = options.closeCheckpointEvents
         logOptions.onGroupCommitted = options.onGroupCommitted
         logOptions.lockHolder = options.lockHolder
         // Photos staged by a group's applications are written and made durable before the
@@ -180,14 +205,29 @@ public final class DocketStore: @unchecked Sendable {
         }
         // Holding the log's lock now: the one writer repairs the keyring's tail.
         if !readOnly { try keyring?.repairTail() }
-        return DocketStore(root: path, log: log, photos: photos, keyring: keyring, options: options)
+        return DocketStore(root: path, log: log, photos: photos, keyring: keyring, readOnly: readOnly, options: options)
     }
 
     /// The write side, built on first use (a scan of the log for batches and the cross-case
     /// index). Call with `decisionLock` held.
     private func writeSide() throws(DocketStoreError) -> CommandProcessor {
         if let processor { return processor }
-        let core = try DecisionCore.load(from: log, cacheCapacity: options.caseCacheCapacity, keys: keyring)
+        persons = try PersonTokenizer.load(storeRoot: root, create: !readOnly)
+        let snapshot = readSnapshot()
+        let (core, unused) = try DecisionCore.load(
+            from: log,
+            cacheCapacity: options.caseCacheCapacity,
+            keys: keyring,
+            persons: persons ?? .ephemeral(),
+            snapshot: snapshot
+        )
+        if let unused {
+            options.logger.notice(
+                "the cross-case index snapshot was not used; the whole log was read",
+                metadata: ["reason": "\(unused)"]
+            )
+        }
+        snapshotPosition = unused == nil ? snapshot?.digest.position ?? 0 : 0
         try completeErasures(core)
         inflight.durable(through: log.lastPosition)
         let inflight = self.inflight
@@ -195,6 +235,52 @@ public final class DocketStore: @unchecked Sendable {
         let made = CommandProcessor(core: core, log: log, photos: photos, inflight: inflight, keyring: keyring)
         processor = made
         return made
+    }
+
+    /// The snapshot of the cross-case index, when there is one this store can read and check.
+    private func readSnapshot() -> CrossCaseIndexSnapshot? {
+        let path = CrossCaseIndexSnapshot.path(storeRoot: root)
+        guard let persons, access(path, F_OK) == 0 else { return nil }
+        let bytes: [UInt8]
+        do throws(DocketStoreError) { bytes = try Posix.readFile(path) } catch {
+            options.logger.warning("cannot read the cross-case index snapshot", metadata: ["error": "\(error.message)"])
+            return nil
+        }
+        switch CrossCaseIndexSnapshot.decode(bytes, persons: persons) {
+        case .success(let snapshot): return snapshot
+        case .failure(let problem):
+            options.logger.warning("the cross-case index snapshot is not used", metadata: ["reason": "\(problem)"])
+            return nil
+        }
+    }
+
+    /// Saves the write side's cross-case index for the next opening, when the store is healthy,
+    /// every decided event is durable and answered (erasures completed), and the log has grown
+    /// enough since the last snapshot. Never fails the close: without a snapshot the next
+    /// opening reads the whole log, as it always could.
+    private func saveSnapshot() {
+        decisionLock.withLock {
+            guard !readOnly, let processor, persons != nil, inflight.failure == nil else { return }
+            // Every append answered (their completions run in order before the flush's).
+            guard (try? log.flush()) != nil, inflight.failure == nil else { return }
+            let last = log.lastPosition
+            guard processor.core.nextPosition == last + 1, last >= snapshotPosition + options.indexSnapshotEvents,
+                last > 0
+            else { return }
+            do throws(DocketStoreError) {
+                let digest: LogDigest
+                do throws(EventLogError) { digest = try log.indexedDigest(at: last) } catch {
+                    throw DocketStoreError.from(error)
+                }
+                try processor.core.snapshot(at: digest).write(storeRoot: root)
+                snapshotPosition = last
+            } catch {
+                options.logger.warning(
+                    "cannot save the cross-case index snapshot; the next opening reads the whole log",
+                    metadata: ["error": "\(error.message)"]
+                )
+            }
+        }
     }
 
     /// Completes erasures recorded in the log whose keys a crash left (the event was durable,
@@ -353,6 +439,7 @@ public final class DocketStore: @unchecked Sendable {
 
     /// Waits for pending appends, writes the log's index and releases the store.
     public func close() throws(DocketStoreError) {
+        saveSnapshot()
         do throws(EventLogError) { try log.close() } catch { throw DocketStoreError.from(error) }
     }
 }

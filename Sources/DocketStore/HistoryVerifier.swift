@@ -43,7 +43,12 @@ public enum HistoryVerifier {
     ) throws(DocketStoreError) -> (events: Int, cases: Int, findings: [Finding], photos: PhotoCheck) {
         // Cases missing from the cache are read back only up to the version verified so far.
         let verified = VersionTable()
-        let core = DecisionCore(cacheCapacity: cacheCapacity, nextPosition: 1, keys: keys) {
+        let core = DecisionCore(
+            cacheCapacity: cacheCapacity,
+            nextPosition: 1,
+            keys: keys,
+            index: CrossCaseIndex(persons: .ephemeral())
+        ) {
             (id: String) throws(DocketStoreError) -> CaseState? in
             let version = verified.version(of: id)
             guard version > 0 else { return nil }

@@ -38,6 +38,11 @@ extension EventLog {
         /// The index file is rewritten once this many events are held only in memory, which
         /// bounds the scan after a crash.
         public var indexCheckpointEvents = 1_000_000
+        /// Closing rewrites the index file only when at least this many events are held only
+        /// in memory (0: always); fewer are found again by the next opening's scan of the log
+        /// after the file, which costs far less than rewriting a file that grows with the log
+        /// (57 MB at 100,000 cases: a third of a one-command `docket submit`).
+        public var closeCheckpointEvents = 0
         /// Groups of at least this many events have their hash chain computed on a second core.
         var parallelHashingThreshold = 256
         /// Where the log reports what it does (no event content is ever logged).

@@ -83,6 +83,9 @@ struct SubmitBenchmark: ParsableCommand {
         if !sealing { try FileManager.default.removeItem(atPath: PersonalKeyring.path(storeRoot: storePath)) }
         var storeOptions = DocketStore.Options()
         storeOptions.caseCacheCapacity = cacheCapacity
+        // How many group commits the log made (each one `fdatasync`): the writer's share.
+        let groups = GroupCounter()
+        storeOptions.onGroupCommitted = { if $0.syncSeconds > 0 { groups.countSync() } }
         let store = try DocketStore.open(at: storePath, options: storeOptions)
         try store.prepareForCommands()
 
@@ -121,6 +124,7 @@ struct SubmitBenchmark: ParsableCommand {
             ("submitSeconds", submitSeconds),
             ("commandsPerSec", Double(commands) / submitSeconds),
             ("eventsPerSec", Double(events) / submitSeconds),
+            ("groupCommits", groups.synced),
             ("replayedCases", replayedCases),
             ("replaySeconds", replaySeconds),
             ("replayCasesPerSec", Double(replayedCases) / replaySeconds),

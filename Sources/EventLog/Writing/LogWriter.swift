@@ -159,7 +159,7 @@ final class LogWriter: @unchecked Sendable {
         if failureSnapshot == nil {
             do {
                 if unsyncedWrites { try active.segment.file.syncData() }
-                try checkpointIndex()
+                if index.tailEventCount >= options.closeCheckpointEvents { try checkpointIndex() }
             } catch {
                 result = .failure(error)
             }
@@ -758,6 +758,10 @@ final class LogWriter: @unchecked Sendable {
         let name = "log/" + StoreLayout.indexName
         let length: Int
         do {
+            // Nothing since the file was written (a session that appended nothing): the file
+            // already holds it all; rewriting it was a third of a refused one-command submit on
+            // a 100,000-case store (57 MB written again).
+            guard index.tailEventCount > 0 || access(layout.indexPath, F_OK) != 0 else { return }
             let (sections, coverage) = index.serialized()
             guard coverage.lastPosition > 0 else { return }
             try FileSystem.writeAtomically(sections: sections, to: layout.indexPath, name: name)
