@@ -15,6 +15,7 @@ import Glibc
 /// <store>/log/      the event log (see docs/LOG_FORMAT.md)
 /// <store>/photos/   candidates' photos by SHA-256
 /// <store>/keys/personal-data.keys   per-case keys of sealed personal data (PersonalKeyring)
+/// <store>/keys/cross-case-index.*   the write side's index saved at close (CrossCaseIndexSnapshot)
 /// ```
 public final class DocketStore: @unchecked Sendable {
     /// How to open a store.
