@@ -65,7 +65,7 @@ public final class ServerMetrics: @unchecked Sendable {
         commandSeconds.record(seconds)
     }
 
-    /// Records a group commit (called on the log's writer thread).
+    /// Records a group commit (called on the log's writing or syncing thread).
     func groupCommitted(_ group: GroupCommit) {
         groupEvents.record(Double(group.events))
         writeSeconds.record(group.writeSeconds)

@@ -98,7 +98,7 @@ struct CrossCaseIndexSnapshot {
         var batchIDs: [String] = []
         var section = "people"
         let whole: Bool = {
-            guard let people = input.count() else { return false }
+            guard let people = input.count(itemSize: 20) else { return false }
             casesByPerson.reserveCapacity(people)
             for _ in 0..<people {
                 guard let high = input.u64(), let low = input.u64(), let n = input.count() else { return false }
@@ -112,7 +112,7 @@ struct CrossCaseIndexSnapshot {
             }
             for name in ["payment references", "ticket numbers", "certificate numbers", "complaint ids"] {
                 section = name
-                guard let n = input.count() else { return false }
+                guard let n = input.count(itemSize: 8) else { return false }
                 var map: [String: String] = [:]
                 map.reserveCapacity(n)
                 for _ in 0..<n {
@@ -128,7 +128,7 @@ struct CrossCaseIndexSnapshot {
                 batchesWithScores.insert(id)
             }
             section = "photos"
-            guard let photos = input.count() else { return false }
+            guard let photos = input.count(itemSize: 8) else { return false }
             photoUsers.reserveCapacity(photos)
             for _ in 0..<photos {
                 guard let sha = input.string(), let count = input.u32() else { return false }
@@ -234,15 +234,15 @@ private struct SnapshotReader {
         return v
     }
 
-    /// A u32 count of items, at most the bytes left (each item takes at least one byte): a
-    /// damaged count never reserves room for billions.
-    mutating func count() -> Int? {
+    /// A u32 count of items each encoded in at least `itemSize` bytes, refused when the bytes
+    /// left cannot hold them: a damaged or hostile count never reserves room for billions.
+    mutating func count(itemSize: Int = 4) -> Int? {
         guard let v = u32() else { return nil }
-        return v <= bytes.count - offset ? v : nil
+        return v <= (bytes.count - offset) / itemSize ? v : nil
     }
 
     mutating func string() -> String? {
-        guard let n = count(), let utf8 = take(n) else { return nil }
+        guard let n = count(itemSize: 1), let utf8 = take(n) else { return nil }
         return String(decoding: utf8, as: UTF8.self)
     }
 }

@@ -262,6 +262,13 @@ final class DecisionCore {
     /// One case fewer keeps photo `sha256` (an erasure completed on open).
     func releasePhoto(_ sha256: String) { index.releasePhoto(sha256) }
 
+    /// Forgets the person of case `caseID`'s application (an identity erasure completed on
+    /// open, whose application the scan could still open and so indexed).
+    func forgetPerson(of caseID: String, applied: CaseEvent.Applied) {
+        guard !applied.candidate.isIdentityErased else { return }
+        index.forget(caseID: caseID, of: applied.candidate.idDocument, for: applied.occupation)
+    }
+
     /// Forgets the erasures of the open scan once the store has completed them.
     func clearErasures() { erasures.removeAll() }
 

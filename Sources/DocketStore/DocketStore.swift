@@ -209,11 +209,21 @@ public final class DocketStore: @unchecked Sendable {
         return DocketStore(root: path, log: log, photos: photos, keyring: keyring, readOnly: readOnly, options: options)
     }
 
-    /// The write side, built on first use (a scan of the log for batches and the cross-case
-    /// index). Call with `decisionLock` held.
+    /// The write side, built on first use: batches and the cross-case index from the snapshot
+    /// saved at the last clean close and the log after it, or from a scan of the whole log
+    /// (``CrossCaseIndexSnapshot``). Call with `decisionLock` held.
     private func writeSide() throws(DocketStoreError) -> CommandProcessor {
         if let processor { return processor }
-        persons = try PersonTokenizer.load(storeRoot: root, create: !readOnly)
+        // Without the key (it cannot be read or made: a full disk, a directory the service may
+        // not write), the write side works as before, from the whole log, saving no snapshot.
+        do throws(DocketStoreError) {
+            persons = try PersonTokenizer.load(storeRoot: root, create: !readOnly)
+        } catch {
+            options.logger.warning(
+                "no key for the cross-case index snapshot; the whole log is read on every opening",
+                metadata: ["error": "\(error.message)"]
+            )
+        }
         let snapshot = readSnapshot()
         let (core, unused) = try DecisionCore.load(
             from: log,
@@ -241,7 +251,13 @@ public final class DocketStore: @unchecked Sendable {
     /// The snapshot of the cross-case index, when there is one this store can read and check.
     private func readSnapshot() -> CrossCaseIndexSnapshot? {
         let path = CrossCaseIndexSnapshot.path(storeRoot: root)
-        guard let persons, access(path, F_OK) == 0 else { return nil }
+        var info = stat()
+        guard let persons, stat(path, &info) == 0 else { return nil }
+        // Far beyond any real index (about 180 bytes a case): not read into memory at all.
+        guard info.st_size <= 4 << 30 else {
+            options.logger.warning("the cross-case index snapshot is too large to be one; not used")
+            return nil
+        }
         let bytes: [UInt8]
         do throws(DocketStoreError) { bytes = try Posix.readFile(path) } catch {
             options.logger.warning("cannot read the cross-case index snapshot", metadata: ["error": "\(error.message)"])
@@ -299,17 +315,20 @@ public final class DocketStore: @unchecked Sendable {
         }
         for erasure in core.erasures
         where keyring.hasLiveKeys(caseID: erasure.caseID, groups: erasure.groups, before: erasure.position) {
-            if erasure.groups.contains(.details) {
-                let first: [RecordedEvent]
-                do throws(EventLogError) {
-                    first = try log.read(stream: StreamName.forCase(erasure.caseID), from: 1, to: 1)
-                } catch {
-                    throw DocketStoreError.from(error)
-                }
-                if let recorded = first.first,
-                    case .caseEvent(.applied(let applied)) = try StoredEvent.decode(recorded, keys: keyring),
-                    !applied.photo.sha256.isEmpty
-                {
+            // The application, read while its keys still open it: the scan indexed its person
+            // and counted its photo, as if nothing were erased.
+            let first: [RecordedEvent]
+            do throws(EventLogError) {
+                first = try log.read(stream: StreamName.forCase(erasure.caseID), from: 1, to: 1)
+            } catch {
+                throw DocketStoreError.from(error)
+            }
+            if let recorded = first.first,
+                case .caseEvent(.applied(let applied)) = try StoredEvent.decode(recorded, keys: keyring)
+            {
+                // Forgotten as when the erasure was decided: no snapshot saved later holds them.
+                if erasure.groups.contains(.identity) { core.forgetPerson(of: erasure.caseID, applied: applied) }
+                if erasure.groups.contains(.details), !applied.photo.sha256.isEmpty {
                     if !core.photoIsShared(applied.photo.sha256) { try photos.delete(sha256: applied.photo.sha256) }
                     core.releasePhoto(applied.photo.sha256)
                 }
@@ -351,7 +370,9 @@ public final class DocketStore: @unchecked Sendable {
     /// Decides command lines in order and appends the accepted ones.
     ///
     /// `deliver(i, outcome)` is called once for each line `i`: at once for a refused command,
-    /// on the log's writer thread once an accepted command's events are durable. Deliveries of
+    /// on the log's writing or syncing thread once an accepted command's events are durable
+    /// (a delivery must never wait for the store's decision lock: closing holds it while it
+    /// waits for every delivery, ``close()``). Deliveries of
     /// one call may interleave with another's; ``OrderedOutcomes`` puts them back in order.
     /// Every command of one call shares the log's group commit.
     ///
@@ -438,7 +459,9 @@ public final class DocketStore: @unchecked Sendable {
         do throws(EventLogError) { try log.flush() } catch { throw DocketStoreError.from(error) }
     }
 
-    /// Waits for pending appends, writes the log's index and releases the store.
+    /// Waits for pending appends and their answers, saves the cross-case index snapshot (when
+    /// due), closes the log (which writes its index file when enough is not in it yet) and
+    /// releases the store.
     public func close() throws(DocketStoreError) {
         saveSnapshot()
         do throws(EventLogError) { try log.close() } catch { throw DocketStoreError.from(error) }

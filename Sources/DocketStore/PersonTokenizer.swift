@@ -91,10 +91,15 @@ struct PersonTokenizer: @unchecked Sendable {
             guard fsync(fd) == 0 else { throw Posix.error("cannot sync", path: temporary) }
         } catch {
             close(fd)
+            unlink(temporary)
             throw error
         }
         close(fd)
-        guard rename(temporary, path) == 0 else { throw Posix.error("cannot rename into place", path: path) }
+        guard rename(temporary, path) == 0 else {
+            let error = Posix.error("cannot rename into place", path: path)
+            unlink(temporary)
+            throw error
+        }
         try Posix.syncDirectory(storeRoot + "/keys")
         return PersonTokenizer(key: key)
     }

@@ -38,8 +38,9 @@ public final class PersonalKeyring: PersonalDataKeys, @unchecked Sendable {
         var position: UInt64
         /// Where the record starts in the file (`-1` while staged).
         var offset: Int
-        /// `nil` once destroyed.
-        var key: SymmetricKey?
+        /// The key's place in ``slots``; `-1` once destroyed.
+        var slot: Int32
+        var isLive: Bool { slot >= 0 }
         /// An erasure of its group is decided: it seals nothing more (data decided after the
         /// erasure goes under a new generation, which the erasure does not destroy).
         var retired = false
@@ -50,6 +51,8 @@ public final class PersonalKeyring: PersonalDataKeys, @unchecked Sendable {
     private let lock = Lock()
     private var fd: Int32
     private var entries: [String: [Entry]] = [:]
+    /// Every key read or made, by ``Entry/slot``.
+    private let slots = KeySlots()
     /// The file's length as read (records appended by another process are read on a miss).
     private var length = 0
     private var staged: [(caseID: String, entry: Entry)] = []
@@ -89,10 +92,11 @@ public final class PersonalKeyring: PersonalDataKeys, @unchecked Sendable {
 
     public func key(caseID: String, group: PersonalDataGroups, generation: Int) -> SymmetricKey? {
         lock.withLock {
-            if let found = lookup(caseID, group, generation) { return found.key }
+            if let found = lookup(caseID, group, generation) { return found.isLive ? slots.key(found.slot) : nil }
             // Written by the store's writer since this reader opened it.
             try? readNew(truncateTornTail: false)
-            return lookup(caseID, group, generation)?.key
+            guard let found = lookup(caseID, group, generation), found.isLive else { return nil }
+            return slots.key(found.slot)
         }
     }
 
@@ -103,19 +107,20 @@ public final class PersonalKeyring: PersonalDataKeys, @unchecked Sendable {
     ) -> (generation: Int, key: SymmetricKey)? {
         lock.withLock {
             let existing = entries[caseID, default: []].filter { $0.group == group }
-            if let live = existing.last, !live.retired, let key = live.key { return (live.generation, key) }
+            if let live = existing.last, !live.retired, live.isLive { return (live.generation, slots.key(live.slot)) }
             guard !readOnly else { return nil }
             let generation = (existing.map(\.generation).max() ?? 0) + 1
+            let key = SymmetricKey(size: .bits256)
             let entry = Entry(
                 group: group,
                 generation: generation,
                 position: position,
                 offset: -1,
-                key: SymmetricKey(size: .bits256)
+                slot: slots.add(key)
             )
             entries[caseID, default: []].append(entry)
             staged.append((caseID, entry))
-            return (generation, entry.key!)
+            return (generation, key)
         }
     }
 
@@ -136,7 +141,7 @@ public final class PersonalKeyring: PersonalDataKeys, @unchecked Sendable {
             var offsets: [Int] = []
             for (caseID, entry) in staged {
                 offsets.append(length + bytes.count)
-                bytes += Self.record(caseID: caseID, entry: entry)
+                bytes += Self.record(caseID: caseID, entry: entry, key: slots.bytes(entry.slot))
             }
             try writeAll(bytes, at: length)
             guard fdatasync(fd) == 0 else { throw Posix.error("cannot sync the keyring", path: path) }
@@ -161,7 +166,7 @@ public final class PersonalKeyring: PersonalDataKeys, @unchecked Sendable {
             guard var list = entries[caseID] else { return 0 }
             var destroyed = 0
             for i in list.indices
-            where groups.contains(list[i].group) && list[i].position < before && list[i].key != nil {
+            where groups.contains(list[i].group) && list[i].position < before && list[i].isLive {
                 if list[i].offset >= 0 {
                     let idLength = caseID.utf8.count
                     try writeAll([UInt8](repeating: 0, count: 40), at: list[i].offset + 15 + idLength)
@@ -171,7 +176,8 @@ public final class PersonalKeyring: PersonalDataKeys, @unchecked Sendable {
                             && $0.entry.group == list[i].group
                     }
                 }
-                list[i].key = nil
+                slots.erase(list[i].slot)
+                list[i].slot = -1
                 destroyed += 1
             }
             entries[caseID] = list
@@ -194,7 +200,7 @@ public final class PersonalKeyring: PersonalDataKeys, @unchecked Sendable {
     /// erasure the store has not yet completed).
     func hasLiveKeys(caseID: String, groups: PersonalDataGroups, before: UInt64) -> Bool {
         lock.withLock {
-            entries[caseID]?.contains { groups.contains($0.group) && $0.position < before && $0.key != nil } ?? false
+            entries[caseID]?.contains { groups.contains($0.group) && $0.position < before && $0.isLive } ?? false
         }
     }
 
@@ -203,7 +209,7 @@ public final class PersonalKeyring: PersonalDataKeys, @unchecked Sendable {
     public func liveKeys(of caseID: String) -> [(group: PersonalDataGroups, generation: Int, key: [UInt8])] {
         lock.withLock {
             (entries[caseID] ?? []).compactMap { entry in
-                entry.key.map { key in (entry.group, entry.generation, key.withUnsafeBytes { Array($0) }) }
+                entry.isLive ? (entry.group, entry.generation, slots.bytes(entry.slot)) : nil
             }
         }
     }
@@ -214,7 +220,7 @@ public final class PersonalKeyring: PersonalDataKeys, @unchecked Sendable {
             var live = 0
             var destroyed = 0
             for list in entries.values {
-                for e in list { if e.key == nil { destroyed += 1 } else { live += 1 } }
+                for e in list { if e.isLive { live += 1 } else { destroyed += 1 } }
             }
             return (entries.count, live, destroyed)
         }
@@ -222,14 +228,14 @@ public final class PersonalKeyring: PersonalDataKeys, @unchecked Sendable {
 
     // MARK: File
 
-    static func record(caseID: String, entry: Entry) -> [UInt8] {
+    static func record(caseID: String, entry: Entry, key: [UInt8]) -> [UInt8] {
         var out: [UInt8] = [entry.group.rawValue]
         withUnsafeBytes(of: UInt32(entry.generation).littleEndian) { out += $0 }
         withUnsafeBytes(of: entry.position.littleEndian) { out += $0 }
         let id = Array(caseID.utf8)
         withUnsafeBytes(of: UInt16(id.count).littleEndian) { out += $0 }
         out += id
-        entry.key!.withUnsafeBytes { out += $0 }
+        out += key
         out += Array(SHA256.hash(data: out).prefix(8))
         return out
     }
@@ -264,10 +270,14 @@ public final class PersonalKeyring: PersonalDataKeys, @unchecked Sendable {
             let idLength = Int(bytes[at + 13]) | Int(bytes[at + 14]) << 8
             let recordLength = headerLength + idLength + 40
             guard done - at >= recordLength else { break }
-            let record = bytes[at..<(at + recordLength)]
-            let body = Array(record.prefix(recordLength - 8))
-            let intact = Array(SHA256.hash(data: body).prefix(8)) == Array(record.suffix(8))
-            let keyBytes = Array(record.dropFirst(headerLength + idLength).prefix(32))
+            let keyStart = at + headerLength + idLength
+            let slot = bytes.withUnsafeBytes { all -> Int32 in
+                let check = SHA256.hash(data: UnsafeRawBufferPointer(rebasing: all[at..<(keyStart + 32)]))
+                let intact = check.withUnsafeBytes { digest in
+                    (0..<8).allSatisfy { digest[$0] == all[keyStart + 32 + $0] }
+                }
+                return intact ? slots.add(UnsafeRawBufferPointer(rebasing: all[keyStart..<(keyStart + 32)])) : -1
+            }
             // A whole record whose check fails was being destroyed (or torn while appended,
             // in which case no event used it): either way it counts as destroyed, and keeps
             // its generation number taken. Only a record cut short is a torn append.
@@ -282,12 +292,14 @@ public final class PersonalKeyring: PersonalDataKeys, @unchecked Sendable {
                     generation: Int(UInt32(littleEndian: generation)),
                     position: UInt64(littleEndian: position),
                     offset: length + at,
-                    key: intact ? SymmetricKey(data: keyBytes) : nil
+                    slot: slot
                 )
             )
             at += recordLength
         }
         length += at
+        // The keys are in their slots now: no copy of them is left in freed memory.
+        bytes.withUnsafeMutableBytes { $0.initializeMemory(as: UInt8.self, repeating: 0) }
         if at < done, truncateTornTail { try cutTornTail() }
     }
 

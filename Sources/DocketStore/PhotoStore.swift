@@ -14,6 +14,12 @@ public final class PhotoStore: @unchecked Sendable {
     /// `<store>/photos`.
     public let directory: String
     private let lock = Lock()
+    /// Held by a deletion from its mark's removal to the unlink, and by ``writeStaged()``
+    /// across its look-ups and writes: they run on different threads (an erasure completes on
+    /// the log's syncing thread while the writer prepares the next group), and a photo staged
+    /// again in between must be seen as gone and written, not skipped as stored and then
+    /// deleted. Taken before `lock`, never inside it.
+    private let ioLock = Lock()
     /// Photos of decided applications not yet on disk, by SHA-256.
     private var staged: [String: [UInt8]] = [:]
     /// Photos of decided erasures, to delete once the erasure is durable (unless an
@@ -44,8 +50,10 @@ public final class PhotoStore: @unchecked Sendable {
 
     /// Deletes a photo marked by ``markForDeletion(_:)`` (and still marked).
     func deleteIfMarked(sha256: String) throws(DocketStoreError) {
-        let marked = lock.withLock { markedForDeletion.remove(sha256) != nil }
-        if marked { try delete(sha256: sha256) }
+        try ioLock.withLock { () throws(DocketStoreError) in
+            let marked = lock.withLock { markedForDeletion.remove(sha256) != nil }
+            if marked { try delete(sha256: sha256) }
+        }
     }
 
     /// Deletes a stored photo and syncs its directory (nothing when it is not stored).
@@ -61,6 +69,10 @@ public final class PhotoStore: @unchecked Sendable {
     /// - Throws: when a photo cannot be written or synced (the group then fails, as a failed
     ///   sync of the log would).
     func writeStaged() throws(DocketStoreError) {
+        try ioLock.withLock { () throws(DocketStoreError) in try writeStagedLocked() }
+    }
+
+    private func writeStagedLocked() throws(DocketStoreError) {
         let pending = lock.withLock { staged }
         guard !pending.isEmpty else { return }
         var wrote = false

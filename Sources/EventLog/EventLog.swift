@@ -174,7 +174,8 @@ public final class EventLog: Sendable {
         try writer?.flush()
     }
 
-    /// Drains pending appends, syncs, writes the index file and releases the lock.
+    /// Drains pending appends, syncs, writes the index file (when at least
+    /// ``Options/closeCheckpointEvents`` events are not in it) and releases the lock.
     public func close() throws(EventLogError) {
         watcher.close()
         defer { lock?.release() }

@@ -236,6 +236,27 @@ import Testing
         #expect(core.index.hasSameEntries(as: scan.index))
     }
 
+    /// An erasure left half done by a crash (the event durable, the keys not destroyed) is
+    /// completed by the next opening, whose scan could still open the person: the person is
+    /// forgotten then, so the snapshot saved afterwards is what a scan of the log builds.
+    @Test func anErasureCompletedOnOpenForgetsThePersonBeforeTheNextSnapshot() throws {
+        let t = try Self.store()
+        try t.reopen()
+        try ErasureTests.appendErasureOnly(t, caseID: "2024-04-000002")
+        try t.reopen()  // the write side was not opened: nothing saved
+        try t.store.prepareForCommands()  // the whole log read (an erasure follows the snapshot)
+        #expect(t.store.keyring?.liveKeys(of: "2024-04-000002").isEmpty == true)
+        try t.reopen()
+        let persons = try Self.persons(t)
+        let snapshot = try Self.snapshot(t)
+        #expect(snapshot.digest.position == t.store.log.lastPosition)
+        let document = Candidate.IdentityDocument(type: .residentIDCard, number: Self.second)
+        #expect(snapshot.index.casesByPerson[persons.token(document, .blockchainOperator)] == nil)
+        let (core, reason, scan) = try Self.opened(t)
+        #expect(reason == nil)
+        #expect(core.index.hasSameEntries(as: scan.index))
+    }
+
     @Test func anErasureAfterTheSnapshotHasTheWholeLogRead() throws {
         let t = try Self.store()
         try t.reopen()  // a snapshot of the log as it is

@@ -33,12 +33,19 @@ final class GroupSyncer: @unchecked Sendable {
     private let lock: ConditionLock
     private var state = State.idle
     private var stopping = false
+    private var started = false
     private var stopped = false
 
     /// A syncer whose state is guarded by `lock` (the writer's queue lock: its waits wake on
-    /// both new appends and ended syncs).
+    /// both new appends and ended syncs). Its thread starts with ``launch()``.
     init(lock: ConditionLock) {
         self.lock = lock
+    }
+
+    /// Starts the syncer's thread (once the writer is sure to start: a log that fails to open
+    /// leaves no thread behind).
+    func launch() {
+        lock.withLock { started = true }
         let thread = Thread { [self] in run() }
         thread.name = "docket-log-syncer"
         thread.start()
@@ -80,6 +87,7 @@ final class GroupSyncer: @unchecked Sendable {
     /// Stops the thread once no group is in flight.
     func stop() {
         lock.withLock {
+            guard started else { return }
             stopping = true
             lock.broadcast()
             while !stopped { lock.wait() }

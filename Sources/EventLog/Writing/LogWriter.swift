@@ -87,7 +87,11 @@ final class LogWriter: @unchecked Sendable {
 
     /// Starts the writer thread; seals a segment left sealed by a crash by starting the next.
     func start() throws(EventLogError) {
-        if active.sealed { try startNextSegment() }
+        if active.sealed {
+            try startNextSegment()
+            acknowledgedEnd = (active.segment.header.segmentNumber, active.end)
+        }
+        syncer.launch()
         let thread = Thread { [self] in run() }
         thread.name = "docket-log-writer"
         thread.start()
