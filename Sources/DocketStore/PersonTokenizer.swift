@@ -57,7 +57,7 @@ struct PersonTokenizer: @unchecked Sendable {
 
     /// A MAC of `bytes` under the same key, for the snapshot to prove it was written by this
     /// store's write side (domain-separated from tokens).
-    func seal(_ bytes: [UInt8]) -> [UInt8] {
+    func seal(_ bytes: UnsafeRawBufferPointer) -> [UInt8] {
         var mac = HMAC<SHA256>(key: key)
         mac.update(data: Array("snapshot\u{0}".utf8))
         mac.update(data: bytes)

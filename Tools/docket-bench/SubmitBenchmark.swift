@@ -41,11 +41,37 @@ struct SubmitBenchmark: ParsableCommand {
     @Flag(help: "Only replay the store already in --directory (from an earlier run).")
     var replayOnly = false
 
+    @Flag(
+        help: """
+            Only open the write side of the store already in --directory, as every `docket submit` \
+            and server start does, and close it (openSeconds, openPeakAnonMiB; whether it read the \
+            cross-case index snapshot or the whole log is in the log's notice).
+            """
+    )
+    var openOnly = false
+
     func run() throws {
         let directory = self.directory ?? Bench.temporaryDirectory("submit")
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         defer { if self.directory == nil { try? FileManager.default.removeItem(atPath: directory) } }
         let storePath = directory + "/store"
+        if openOnly {
+            let memory = MemorySampler()
+            var options = DocketStore.Options()
+            options.caseCacheCapacity = cacheCapacity
+            var store: DocketStore?
+            let openSeconds = try Bench.seconds {
+                store = try DocketStore.open(at: storePath, options: options)
+                try store?.prepareForCommands()
+            }
+            let closeSeconds = try Bench.seconds { try store?.close() }
+            let (anon, _) = memory.stop()
+            Bench.printJSON([
+                ("events", store?.log.lastPosition ?? 0), ("openSeconds", openSeconds),
+                ("closeSeconds", closeSeconds), ("openPeakAnonMiB", anon), ("peakRSSMiB", Self.peakRSSMiB()),
+            ])
+            return
+        }
         if replayOnly {
             let memory = MemorySampler()
             let (cases, events, seconds) = try Self.replay(storePath)
