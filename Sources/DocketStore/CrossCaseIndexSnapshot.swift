@@ -1,9 +1,5 @@
 import EventLog
 
-#if canImport(Glibc)
-import Glibc
-#endif
-
 /// The write side's cross-case index saved at a log position, so that opening the write side
 /// reads it and the log after it instead of the whole log.
 ///
@@ -172,21 +168,7 @@ struct CrossCaseIndexSnapshot {
     /// Writes the snapshot whole: a temporary file, synced, renamed over the old one, and the
     /// directory synced.
     func write(storeRoot: String) throws(DocketStoreError) {
-        let path = Self.path(storeRoot: storeRoot)
-        let temporary = path + ".tmp"
-        let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
-        guard fd >= 0 else { throw Posix.error("cannot create", path: temporary) }
-        do throws(DocketStoreError) {
-            try Posix.writeAll(fd, encoded(), path: temporary)
-            guard fsync(fd) == 0 else { throw Posix.error("cannot sync", path: temporary) }
-        } catch {
-            close(fd)
-            unlink(temporary)
-            throw error
-        }
-        close(fd)
-        guard rename(temporary, path) == 0 else { throw Posix.error("cannot rename into place", path: path) }
-        try Posix.syncDirectory(storeRoot + "/keys")
+        try Posix.replaceDurably(Self.path(storeRoot: storeRoot), with: encoded())
     }
 }
 

@@ -112,12 +112,7 @@ public final class DocketStore: @unchecked Sendable {
     /// and tells the handlers.
     private func erasureReached(_ caseID: String, position: UInt64) throws(DocketStoreError) {
         let (count, latest) = erasureState
-        let temporary = erasureCounter + ".tmp"
-        try Posix.writeFile(temporary, Array("\(count + 1) \(max(latest, position))\n".utf8))
-        guard rename(temporary, erasureCounter) == 0 else {
-            throw Posix.error("cannot write the erasure counter", path: erasureCounter)
-        }
-        try Posix.syncDirectory(root + "/keys")
+        try Posix.replaceDurably(erasureCounter, with: Array("\(count + 1) \(max(latest, position))\n".utf8))
         for handler in erasureLock.withLock({ erasureHandlers }) { handler(caseID) }
     }
 

@@ -1,6 +1,5 @@
 import Certification
 import Crypto
-import Foundation
 
 #if canImport(Glibc)
 import Glibc
@@ -83,24 +82,7 @@ struct PersonTokenizer: @unchecked Sendable {
         guard create else { return nil }
         try Posix.makeDirectory(storeRoot + "/keys")
         let key = SymmetricKey(size: .bits256)
-        let temporary = path + ".tmp"
-        let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
-        guard fd >= 0 else { throw Posix.error("cannot create", path: temporary) }
-        do throws(DocketStoreError) {
-            try Posix.writeAll(fd, key.withUnsafeBytes { Array($0) }, path: temporary)
-            guard fsync(fd) == 0 else { throw Posix.error("cannot sync", path: temporary) }
-        } catch {
-            close(fd)
-            unlink(temporary)
-            throw error
-        }
-        close(fd)
-        guard rename(temporary, path) == 0 else {
-            let error = Posix.error("cannot rename into place", path: path)
-            unlink(temporary)
-            throw error
-        }
-        try Posix.syncDirectory(storeRoot + "/keys")
+        try Posix.replaceDurably(path, with: key.withUnsafeBytes { Array($0) })
         return PersonTokenizer(key: key)
     }
 }

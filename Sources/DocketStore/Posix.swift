@@ -45,6 +45,31 @@ enum Posix {
         }
     }
 
+    /// Replaces the file at `path` with `bytes` so that a crash leaves the old file or the new
+    /// one, whole: a temporary file written and synced, renamed over it, and its directory
+    /// synced. The temporary file is removed on failure. Owner-only.
+    static func replaceDurably(_ path: String, with bytes: [UInt8]) throws(DocketStoreError) {
+        let temporary = path + ".tmp"
+        let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
+        guard fd >= 0 else { throw error("cannot create", path: temporary) }
+        do throws(DocketStoreError) {
+            try writeAll(fd, bytes, path: temporary)
+            guard fsync(fd) == 0 else { throw error("cannot sync", path: temporary) }
+        } catch {
+            close(fd)
+            unlink(temporary)
+            throw error
+        }
+        close(fd)
+        guard rename(temporary, path) == 0 else {
+            let failure = error("cannot rename into place", path: path)
+            unlink(temporary)
+            throw failure
+        }
+        let slash = path.lastIndex(of: "/")
+        try syncDirectory(slash.map { String(path[..<$0]) } ?? ".")
+    }
+
     static func readFile(_ path: String) throws(DocketStoreError) -> [UInt8] {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { throw error("cannot open", path: path) }
