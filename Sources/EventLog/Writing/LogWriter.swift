@@ -163,7 +163,11 @@ final class LogWriter: @unchecked Sendable {
         if failureSnapshot == nil {
             do {
                 if unsyncedWrites { try active.segment.file.syncData() }
-                if index.tailEventCount >= options.closeCheckpointEvents { try checkpointIndex() }
+                // A log with no index file yet gets one however short it is (it costs little,
+                // and its absence would be reported as a recovery on every opening).
+                if index.tailEventCount >= options.closeCheckpointEvents || !FileSystem.exists(layout.indexPath) {
+                    try checkpointIndex()
+                }
             } catch {
                 result = .failure(error)
             }
