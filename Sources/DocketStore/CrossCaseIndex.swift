@@ -7,60 +7,61 @@ import Certification
 /// Built by observing every event in log order (on open, from the log or from a snapshot and
 /// the log after it; afterwards, as each command is decided), so it always reflects decided
 /// events, durable or about to be. A person whose identity is erased is forgotten, as a scan
-/// of the log (which can no longer open their identity) would. People and ids are held as
-/// ``IndexToken``s (keyed hashes), never as their text.
+/// of the log (which can no longer open their identity) would.
 struct CrossCaseIndex {
-    /// Makes the keys below.
-    let tokens: IndexTokenizer
-    /// Case ids by person.
-    private(set) var casesByPerson: [IndexToken: [String]] = [:]
-    /// The case that first used each id, by kind (payment references, ticket, certificate and
-    /// complaint ids).
-    private(set) var firstCase: [IndexToken: String] = [:]
+    /// Makes the person keys below.
+    let persons: PersonTokenizer
+    /// Case ids by person (a keyed hash of occupation, document type and normalised number).
+    private(set) var casesByPerson: [PersonToken: [String]] = [:]
+    private(set) var paymentRefs: [String: String] = [:]
+    private(set) var ticketNumbers: [String: String] = [:]
+    private(set) var certificateNumbers: [String: String] = [:]
+    private(set) var complaintIDs: [String: String] = [:]
     private(set) var batchesWithScores: Set<String> = []
     /// How many cases name each stored photo and still keep it (their details not erased):
     /// photos are stored once by content, and candidates may send the same bytes.
-    private(set) var photoUsers: [IndexToken: Int] = [:]
+    private(set) var photoUsers: [String: Int] = [:]
 
-    init(tokens: IndexTokenizer) { self.tokens = tokens }
+    /// One case fewer keeps photo `sha256` (its details were erased).
+    mutating func releasePhoto(_ sha256: String) {
+        guard let count = photoUsers[sha256] else { return }
+        photoUsers[sha256] = count > 1 ? count - 1 : nil
+    }
+
+    init(persons: PersonTokenizer) { self.persons = persons }
 
     /// An index as saved (``CrossCaseIndexSnapshot``).
     init(
-        tokens: IndexTokenizer,
-        casesByPerson: [IndexToken: [String]],
-        firstCase: [IndexToken: String],
+        persons: PersonTokenizer,
+        casesByPerson: [PersonToken: [String]],
+        paymentRefs: [String: String],
+        ticketNumbers: [String: String],
+        certificateNumbers: [String: String],
+        complaintIDs: [String: String],
         batchesWithScores: Set<String>,
-        photoUsers: [IndexToken: Int]
+        photoUsers: [String: Int]
     ) {
-        self.tokens = tokens
+        self.persons = persons
         self.casesByPerson = casesByPerson
-        self.firstCase = firstCase
+        self.paymentRefs = paymentRefs
+        self.ticketNumbers = ticketNumbers
+        self.certificateNumbers = certificateNumbers
+        self.complaintIDs = complaintIDs
         self.batchesWithScores = batchesWithScores
         self.photoUsers = photoUsers
     }
 
     /// Whether both hold the same entries (the tokenizers aside).
     func hasSameEntries(as other: CrossCaseIndex) -> Bool {
-        casesByPerson == other.casesByPerson && firstCase == other.firstCase
-            && batchesWithScores == other.batchesWithScores && photoUsers == other.photoUsers
-    }
-
-    /// The case that first used `value` as an id of `kind`.
-    func firstCase(with kind: IndexTokenKind, _ value: String) -> String? { firstCase[tokens.id(kind, value)] }
-
-    /// How many cases keep photo `sha256`.
-    func photoUserCount(_ sha256: String) -> Int { photoUsers[tokens.id(.photo, sha256), default: 0] }
-
-    /// One case fewer keeps photo `sha256` (its details were erased).
-    mutating func releasePhoto(_ sha256: String) {
-        let token = tokens.id(.photo, sha256)
-        guard let count = photoUsers[token] else { return }
-        photoUsers[token] = count > 1 ? count - 1 : nil
+        casesByPerson == other.casesByPerson && paymentRefs == other.paymentRefs
+            && ticketNumbers == other.ticketNumbers && certificateNumbers == other.certificateNumbers
+            && complaintIDs == other.complaintIDs && batchesWithScores == other.batchesWithScores
+            && photoUsers == other.photoUsers
     }
 
     /// Forgets that case `caseID` is this person's (their identity is being erased).
     mutating func forget(caseID: String, of document: Candidate.IdentityDocument, for occupation: Occupation) {
-        let token = tokens.person(document, occupation)
+        let token = persons.token(document, occupation)
         guard var cases = casesByPerson[token] else { return }
         cases.removeAll { $0 == caseID }
         casesByPerson[token] = cases.isEmpty ? nil : cases
@@ -71,17 +72,17 @@ struct CrossCaseIndex {
         switch event {
         case .applied(let a):
             if !a.candidate.isIdentityErased {
-                casesByPerson[tokens.person(a.candidate.idDocument, a.occupation), default: []].append(caseID)
+                casesByPerson[persons.token(a.candidate.idDocument, a.occupation), default: []].append(caseID)
             }
-            if !a.photo.sha256.isEmpty { photoUsers[tokens.id(.photo, a.photo.sha256), default: 0] += 1 }
+            if !a.photo.sha256.isEmpty { photoUsers[a.photo.sha256, default: 0] += 1 }
         case .paid(let p):
-            firstUse(.paymentRef, p.paymentRef, by: caseID)
+            if paymentRefs[p.paymentRef] == nil { paymentRefs[p.paymentRef] = caseID }
         case .ticketSent(let t):
-            firstUse(.ticketNumber, t.ticketNumber, by: caseID)
+            if ticketNumbers[t.ticketNumber] == nil { ticketNumbers[t.ticketNumber] = caseID }
         case .certified(let c):
-            firstUse(.certificateNumber, c.certificateNumber, by: caseID)
+            if certificateNumbers[c.certificateNumber] == nil { certificateNumbers[c.certificateNumber] = caseID }
         case .complaintLodged(let l):
-            firstUse(.complaintID, l.complaintID, by: caseID)
+            if complaintIDs[l.complaintID] == nil { complaintIDs[l.complaintID] = caseID }
         case .scored(let s):
             batchesWithScores.insert(s.batch)
         default:
@@ -89,13 +90,8 @@ struct CrossCaseIndex {
         }
     }
 
-    private mutating func firstUse(_ kind: IndexTokenKind, _ value: String, by caseID: String) {
-        let token = tokens.id(kind, value)
-        if firstCase[token] == nil { firstCase[token] = caseID }
-    }
-
     /// The cases this person has had for the occupation.
     func cases(of document: Candidate.IdentityDocument, for occupation: Occupation) -> [String] {
-        casesByPerson[tokens.person(document, occupation)] ?? []
+        casesByPerson[persons.token(document, occupation)] ?? []
     }
 }

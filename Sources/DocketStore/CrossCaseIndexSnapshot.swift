@@ -14,17 +14,17 @@ import EventLog
 /// and the next clean close writes a new one.
 ///
 /// `<store>/keys/cross-case-index.snapshot`, owner-only, written whole (temporary file,
-/// `fsync`, rename, directory `fsync`). People, ids and photos are held as ``IndexToken``s,
-/// never as document numbers or text; case and batch ids are what the log holds in clear.
-/// Little-endian binary:
+/// `fsync`, rename, directory `fsync`). People are held as ``PersonToken``s, never as document
+/// numbers; the rest (payment references, ticket, certificate and complaint ids, photo hashes,
+/// batch ids) is what the log holds in clear. Little-endian binary:
 ///
 /// ```
-/// "DKCI" | u8 version (2) | digest (string: docket-log-v1:P:head)
-/// persons:    u32 n, n × (16-byte token, u32 m, m × case id)
-/// first uses: u32 n, n × (16-byte token, case id)   (payment references, ticket, certificate, complaint ids)
+/// "DKCI" | u8 version | digest (string: docket-log-v1:P:head)
+/// persons:   u32 n, n × (16-byte token, u32 m, m × case id)
+/// paymentRefs, ticketNumbers, certificateNumbers, complaintIDs: u32 n, n × (key, case id)
 /// batchesWithScores: u32 n, n × batch id
-/// photoUsers: u32 n, n × (16-byte token, u32 count)
-/// batches:    u32 n, n × batch id (their streams are read again from the log)
+/// photoUsers: u32 n, n × (sha256, u32 count)
+/// batches:   u32 n, n × batch id (their streams are read again from the log)
 /// 32-byte HMAC-SHA256 of everything before it, under the index key
 /// ```
 ///
@@ -32,7 +32,7 @@ import EventLog
 struct CrossCaseIndexSnapshot {
     static func path(storeRoot: String) -> String { storeRoot + "/keys/cross-case-index.snapshot" }
     static let magic: [UInt8] = Array("DKCI".utf8)
-    static let version: UInt8 = 2
+    static let version: UInt8 = 1
 
     /// Where in the log the index stands: through this position, at this chain head.
     var digest: LogDigest
@@ -53,23 +53,23 @@ struct CrossCaseIndexSnapshot {
             out.u32(cases.count)
             for id in cases { out.string(id) }
         }
-        out.u32(index.firstCase.count)
-        for (token, id) in index.firstCase {
-            out.u64(token.high)
-            out.u64(token.low)
-            out.string(id)
+        for map in [index.paymentRefs, index.ticketNumbers, index.certificateNumbers, index.complaintIDs] {
+            out.u32(map.count)
+            for (key, id) in map {
+                out.string(key)
+                out.string(id)
+            }
         }
         out.u32(index.batchesWithScores.count)
         for id in index.batchesWithScores { out.string(id) }
         out.u32(index.photoUsers.count)
-        for (token, count) in index.photoUsers {
-            out.u64(token.high)
-            out.u64(token.low)
+        for (sha, count) in index.photoUsers {
+            out.string(sha)
             out.u32(count)
         }
         out.u32(batchIDs.count)
         for id in batchIDs { out.string(id) }
-        out.bytes += out.bytes.withUnsafeBytes { index.tokens.seal($0) }
+        out.bytes += out.bytes.withUnsafeBytes { index.persons.seal($0) }
         return out.bytes
     }
 
@@ -77,22 +77,22 @@ struct CrossCaseIndexSnapshot {
     /// key, another format). Never trusts a count or a length it has not checked. Read in place
     /// (the file is 170 MB at 1,000,000 cases: a copy of its body, and an array per field, were
     /// a third of opening from it).
-    static func decode(_ bytes: [UInt8], tokens: IndexTokenizer) -> Result<CrossCaseIndexSnapshot, Unusable> {
+    static func decode(_ bytes: [UInt8], persons: PersonTokenizer) -> Result<CrossCaseIndexSnapshot, Unusable> {
         guard bytes.count >= magic.count + 1 + 32 else { return .failure(Unusable("too short")) }
         return bytes.withUnsafeBytes { raw in
             let body = UnsafeRawBufferPointer(rebasing: raw[..<(raw.count - 32)])
-            let mac = tokens.seal(body)
+            let mac = persons.seal(body)
             guard mac.elementsEqual(raw[(raw.count - 32)...]) else {
                 return .failure(Unusable("its MAC does not hold (damaged, or not made under this store's key)"))
             }
             var input = SnapshotReader(bytes: body)
-            return decode(&input, tokens: tokens)
+            return decode(&input, persons: persons)
         }
     }
 
     private static func decode(
         _ input: inout SnapshotReader,
-        tokens: IndexTokenizer
+        persons: PersonTokenizer
     ) -> Result<CrossCaseIndexSnapshot, Unusable> {
         guard input.matches(magic) else { return .failure(Unusable("not a snapshot")) }
         guard input.matches([version]) else { return .failure(Unusable("another format version")) }
@@ -103,7 +103,7 @@ struct CrossCaseIndexSnapshot {
             .failure(Unusable("its sections do not add up (at \(section))"))
         }
         guard let people = input.count(itemSize: 20) else { return failed("people") }
-        var casesByPerson: [IndexToken: [String]] = [:]
+        var casesByPerson: [PersonToken: [String]] = [:]
         casesByPerson.reserveCapacity(people)
         for _ in 0..<people {
             guard let high = input.u64(), let low = input.u64(), let n = input.count() else { return failed("people") }
@@ -113,16 +113,18 @@ struct CrossCaseIndexSnapshot {
                 guard let id = input.string() else { return failed("people") }
                 cases.append(id)
             }
-            casesByPerson[IndexToken(high: high, low: low)] = cases
+            casesByPerson[PersonToken(high: high, low: low)] = cases
         }
-        guard let uses = input.count(itemSize: 20) else { return failed("first uses") }
-        var firstCase: [IndexToken: String] = [:]
-        firstCase.reserveCapacity(uses)
-        for _ in 0..<uses {
-            guard let high = input.u64(), let low = input.u64(), let id = input.string() else {
-                return failed("first uses")
+        var maps: [[String: String]] = []
+        for name in ["payment references", "ticket numbers", "certificate numbers", "complaint ids"] {
+            guard let n = input.count(itemSize: 8) else { return failed(name) }
+            var map: [String: String] = [:]
+            map.reserveCapacity(n)
+            for _ in 0..<n {
+                guard let key = input.string(), let id = input.string() else { return failed(name) }
+                map[key] = id
             }
-            firstCase[IndexToken(high: high, low: low)] = id
+            maps.append(map)
         }
         guard let scored = input.count() else { return failed("batches with scores") }
         var batchesWithScores = Set<String>()
@@ -130,14 +132,12 @@ struct CrossCaseIndexSnapshot {
             guard let id = input.string() else { return failed("batches with scores") }
             batchesWithScores.insert(id)
         }
-        guard let photos = input.count(itemSize: 20) else { return failed("photos") }
-        var photoUsers: [IndexToken: Int] = [:]
+        guard let photos = input.count(itemSize: 8) else { return failed("photos") }
+        var photoUsers: [String: Int] = [:]
         photoUsers.reserveCapacity(photos)
         for _ in 0..<photos {
-            guard let high = input.u64(), let low = input.u64(), let count = input.u32() else {
-                return failed("photos")
-            }
-            photoUsers[IndexToken(high: high, low: low)] = count
+            guard let sha = input.string(), let count = input.u32() else { return failed("photos") }
+            photoUsers[sha] = count
         }
         guard let batches = input.count() else { return failed("batches") }
         var batchIDs: [String] = []
@@ -147,9 +147,12 @@ struct CrossCaseIndexSnapshot {
         }
         guard input.isAtEnd else { return failed("the end") }
         let index = CrossCaseIndex(
-            tokens: tokens,
+            persons: persons,
             casesByPerson: casesByPerson,
-            firstCase: firstCase,
+            paymentRefs: maps[0],
+            ticketNumbers: maps[1],
+            certificateNumbers: maps[2],
+            complaintIDs: maps[3],
             batchesWithScores: batchesWithScores,
             photoUsers: photoUsers
         )

@@ -62,7 +62,7 @@ final class DecisionCore {
         from log: EventLog,
         cacheCapacity: Int,
         keys: (any PersonalDataKeys)?,
-        tokens: IndexTokenizer,
+        persons: PersonTokenizer,
         snapshot: CrossCaseIndexSnapshot? = nil
     ) throws(DocketStoreError) -> (core: DecisionCore, unusedSnapshot: String?) {
         func made(_ index: CrossCaseIndex) -> DecisionCore {
@@ -77,7 +77,7 @@ final class DecisionCore {
             reason = try core.resume(from: snapshot, log: log)
             if reason == nil { return (core, nil) }
         }
-        let core = made(CrossCaseIndex(tokens: tokens))
+        let core = made(CrossCaseIndex(persons: persons))
         try core.scan(log, from: 1)
         return (core, reason)
     }
@@ -257,7 +257,7 @@ final class DecisionCore {
     /// Whether another case than the one erasing it names the photo `sha256` and still keeps
     /// it (photos are stored once by content; the same person applying twice, or two
     /// candidates, may send the same bytes).
-    func photoIsShared(_ sha256: String) -> Bool { index.photoUserCount(sha256) > 1 }
+    func photoIsShared(_ sha256: String) -> Bool { index.photoUsers[sha256, default: 0] > 1 }
 
     /// One case fewer keeps photo `sha256` (an erasure completed on open).
     func releasePhoto(_ sha256: String) { index.releasePhoto(sha256) }
@@ -289,10 +289,10 @@ final class DecisionCore {
             status: status(of: record, at: at),
             caseID: caseID,
             batch: { self.batches[$0] },
-            caseWithPaymentRef: { index.firstCase(with: .paymentRef, $0) },
-            caseWithTicketNumber: { index.firstCase(with: .ticketNumber, $0) },
-            caseWithCertificateNumber: { index.firstCase(with: .certificateNumber, $0) },
-            caseWithComplaintID: { index.firstCase(with: .complaintID, $0) }
+            caseWithPaymentRef: { index.paymentRefs[$0] },
+            caseWithTicketNumber: { index.ticketNumbers[$0] },
+            caseWithCertificateNumber: { index.certificateNumbers[$0] },
+            caseWithComplaintID: { index.complaintIDs[$0] }
         )
         // The domain's look-ups cannot throw: a failed read is kept here, answered as "has an open
         // case" (closed to a duplicate) and thrown once the decision returns.

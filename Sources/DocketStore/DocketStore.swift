@@ -75,10 +75,10 @@ public final class DocketStore: @unchecked Sendable {
     private var processor: CommandProcessor?
     /// The log position of the snapshot the write side opened from (0: it scanned the log).
     private var snapshotPosition: UInt64 = 0
-    /// The index tokens' key (``IndexTokenizer``), or `nil` when the store cannot keep one
+    /// The person tokens' key (``PersonTokenizer``), or `nil` when the store cannot keep one
     /// (opened read-only without it): the write side then tokenizes under a key kept nowhere
     /// and neither reads nor writes snapshots.
-    private var tokens: IndexTokenizer?
+    private var persons: PersonTokenizer?
     private let readOnly: Bool
     private let inflight = InflightCommands()
     private let erasureLock = Lock()
@@ -212,7 +212,7 @@ public final class DocketStore: @unchecked Sendable {
         // Without the key (it cannot be read or made: a full disk, a directory the service may
         // not write), the write side works as before, from the whole log, saving no snapshot.
         do throws(DocketStoreError) {
-            tokens = try IndexTokenizer.load(storeRoot: root, create: !readOnly)
+            persons = try PersonTokenizer.load(storeRoot: root, create: !readOnly)
         } catch {
             options.logger.warning(
                 "no key for the cross-case index snapshot; the whole log is read on every opening",
@@ -224,7 +224,7 @@ public final class DocketStore: @unchecked Sendable {
             from: log,
             cacheCapacity: options.caseCacheCapacity,
             keys: keyring,
-            tokens: tokens ?? .ephemeral(),
+            persons: persons ?? .ephemeral(),
             snapshot: snapshot
         )
         if let unused {
@@ -247,7 +247,7 @@ public final class DocketStore: @unchecked Sendable {
     private func readSnapshot() -> CrossCaseIndexSnapshot? {
         let path = CrossCaseIndexSnapshot.path(storeRoot: root)
         var info = stat()
-        guard let tokens, stat(path, &info) == 0 else { return nil }
+        guard let persons, stat(path, &info) == 0 else { return nil }
         // Far beyond any real index (about 180 bytes a case): not read into memory at all.
         guard info.st_size <= 4 << 30 else {
             options.logger.warning("the cross-case index snapshot is too large to be one; not used")
@@ -258,7 +258,7 @@ public final class DocketStore: @unchecked Sendable {
             options.logger.warning("cannot read the cross-case index snapshot", metadata: ["error": "\(error.message)"])
             return nil
         }
-        switch CrossCaseIndexSnapshot.decode(bytes, tokens: tokens) {
+        switch CrossCaseIndexSnapshot.decode(bytes, persons: persons) {
         case .success(let snapshot): return snapshot
         case .failure(let problem):
             options.logger.warning("the cross-case index snapshot is not used", metadata: ["reason": "\(problem)"])
@@ -272,7 +272,7 @@ public final class DocketStore: @unchecked Sendable {
     /// opening reads the whole log, as it always could.
     private func saveSnapshot() {
         decisionLock.withLock {
-            guard !readOnly, let processor, tokens != nil, inflight.failure == nil else { return }
+            guard !readOnly, let processor, persons != nil, inflight.failure == nil else { return }
             // Every append answered (their completions run in order before the flush's).
             guard (try? log.flush()) != nil, inflight.failure == nil else { return }
             let last = log.lastPosition

@@ -47,7 +47,7 @@ public enum HistoryVerifier {
             cacheCapacity: cacheCapacity,
             nextPosition: 1,
             keys: keys,
-            index: CrossCaseIndex(tokens: .ephemeral())
+            index: CrossCaseIndex(persons: .ephemeral())
         ) {
             (id: String) throws(DocketStoreError) -> CaseState? in
             let version = verified.version(of: id)

@@ -41,32 +41,32 @@ import Testing
         return t
     }
 
-    static func tokens(_ t: TemporaryStore) throws -> IndexTokenizer {
-        try #require(try IndexTokenizer.load(storeRoot: t.path, create: false))
+    static func persons(_ t: TemporaryStore) throws -> PersonTokenizer {
+        try #require(try PersonTokenizer.load(storeRoot: t.path, create: false))
     }
 
     static func snapshot(_ t: TemporaryStore) throws -> CrossCaseIndexSnapshot {
         let bytes = try Posix.readFile(CrossCaseIndexSnapshot.path(storeRoot: t.path))
-        return try CrossCaseIndexSnapshot.decode(bytes, tokens: try tokens(t)).get()
+        return try CrossCaseIndexSnapshot.decode(bytes, persons: try persons(t)).get()
     }
 
     /// The core as opened from the snapshot on disk (or `reason` why not), and as a whole scan.
     static func opened(_ t: TemporaryStore) throws -> (snapshot: DecisionCore, reason: String?, scan: DecisionCore) {
-        let tokens = try tokens(t)
+        let persons = try persons(t)
         let bytes = try Posix.readFile(CrossCaseIndexSnapshot.path(storeRoot: t.path))
-        let snapshot = try? CrossCaseIndexSnapshot.decode(bytes, tokens: tokens).get()
+        let snapshot = try? CrossCaseIndexSnapshot.decode(bytes, persons: persons).get()
         let (core, reason) = try DecisionCore.load(
             from: t.store.log,
             cacheCapacity: 16,
             keys: t.store.personalKeys,
-            tokens: tokens,
+            persons: persons,
             snapshot: snapshot
         )
         let scan = try DecisionCore.load(
             from: t.store.log,
             cacheCapacity: 16,
             keys: t.store.personalKeys,
-            tokens: tokens
+            persons: persons
         )
         return (core, snapshot == nil ? "unreadable" : reason, scan.core)
     }
@@ -80,11 +80,9 @@ import Testing
         #expect(reason == nil)
         #expect(core.index.hasSameEntries(as: scan.index))
         #expect(snapshot.index.hasSameEntries(as: scan.index))
-        #expect(core.index.firstCase(with: .paymentRef, "PAY-1") == "2024-04-000001")
-        #expect(core.index.firstCase(with: .ticketNumber, "T-1") == "2024-04-000001")
-        #expect(core.index.firstCase(with: .complaintID, "CP-1") == "2024-04-000001")
-        #expect(core.index.firstCase(with: .ticketNumber, "PAY-1") == nil, "kinds are apart")
-        #expect(core.index.firstCase.count == 3)
+        #expect(core.index.paymentRefs == ["PAY-1": "2024-04-000001"])
+        #expect(core.index.ticketNumbers == ["T-1": "2024-04-000001"])
+        #expect(core.index.complaintIDs == ["CP-1": "2024-04-000001"])
         #expect(core.index.batchesWithScores == ["2024-04"])
         #expect(core.index.casesByPerson.count == 3)
         #expect(Set(core.batches.keys) == Set(scan.batches.keys))
@@ -93,32 +91,31 @@ import Testing
     /// Every field at sizes the small store does not reach: one photo sent by a million
     /// candidates (a count larger than the file), empty and long strings, many people.
     @Test func everyEntryRoundTripsWhateverItsSize() throws {
-        let tokens = IndexTokenizer.ephemeral()
-        var byPerson: [IndexToken: [String]] = [:]
+        let persons = PersonTokenizer.ephemeral()
+        var byPerson: [PersonToken: [String]] = [:]
         for i in 0..<2_000 {
-            byPerson[IndexToken(high: UInt64(i), low: ~UInt64(i))] = ["2024-04-\(i)", "2024-07-\(i)"]
+            byPerson[PersonToken(high: UInt64(i), low: ~UInt64(i))] = ["2024-04-\(i)", "2024-07-\(i)"]
         }
         let index = CrossCaseIndex(
-            tokens: tokens,
+            persons: persons,
             casesByPerson: byPerson,
-            firstCase: [
-                tokens.id(.paymentRef, ""): "a",
-                tokens.id(.paymentRef, String(repeating: "支", count: 5_000)): String(repeating: "b", count: 300),
-                tokens.id(.complaintID, "CP-1"): "2024-04-000001",
-            ],
+            paymentRefs: ["": "a", String(repeating: "支", count: 5_000): "b"],
+            ticketNumbers: ["T-1": "2024-04-000001"],
+            certificateNumbers: [:],
+            complaintIDs: ["CP-1": "2024-04-000001"],
             batchesWithScores: ["2024-04", "2024-07"],
-            photoUsers: [tokens.id(.photo, String(repeating: "a", count: 64)): 1_000_000, tokens.id(.photo, "b"): 1]
+            photoUsers: [String(repeating: "a", count: 64): 1_000_000, "b": 1]
         )
         let digest = LogDigest(position: 123_456, head: .genesis)
         let bytes = CrossCaseIndexSnapshot(digest: digest, index: index, batchIDs: ["2024-04", "2024-07"]).encoded()
-        let back = try CrossCaseIndexSnapshot.decode(bytes, tokens: tokens).get()
+        let back = try CrossCaseIndexSnapshot.decode(bytes, persons: persons).get()
         #expect(back.digest == digest)
         #expect(back.index.hasSameEntries(as: index))
         #expect(Set(back.batchIDs) == ["2024-04", "2024-07"])
         // Cut anywhere, it is refused, never read as a smaller index.
         for cut in [1, 37, bytes.count / 3, bytes.count - 33] {
             #expect(throws: CrossCaseIndexSnapshot.Unusable.self) {
-                try CrossCaseIndexSnapshot.decode(Array(bytes[..<cut]), tokens: tokens).get()
+                try CrossCaseIndexSnapshot.decode(Array(bytes[..<cut]), persons: persons).get()
             }
         }
     }
@@ -140,7 +137,7 @@ import Testing
     @Test func theSnapshotAndItsKeyAreOwnerOnlyAndHoldNoDocumentNumber() throws {
         let t = try Self.store()
         try t.reopen()
-        for path in [CrossCaseIndexSnapshot.path(storeRoot: t.path), IndexTokenizer.keyPath(storeRoot: t.path)] {
+        for path in [CrossCaseIndexSnapshot.path(storeRoot: t.path), PersonTokenizer.keyPath(storeRoot: t.path)] {
             var info = stat()
             #expect(stat(path, &info) == 0)
             #expect(info.st_mode & 0o077 == 0, "\(path) readable by others")
@@ -159,12 +156,12 @@ import Testing
             var damaged = good
             damaged[offset] ^= 0x01
             #expect(throws: CrossCaseIndexSnapshot.Unusable.self) {
-                try CrossCaseIndexSnapshot.decode(damaged, tokens: try Self.tokens(t)).get()
+                try CrossCaseIndexSnapshot.decode(damaged, persons: try Self.persons(t)).get()
             }
         }
         // Another store's key: the MAC does not hold.
         #expect(throws: CrossCaseIndexSnapshot.Unusable.self) {
-            try CrossCaseIndexSnapshot.decode(good, tokens: .ephemeral()).get()
+            try CrossCaseIndexSnapshot.decode(good, persons: .ephemeral()).get()
         }
         var damaged = good
         damaged[good.count / 2] ^= 0x01
@@ -190,13 +187,13 @@ import Testing
         let snapshotPath = CrossCaseIndexSnapshot.path(storeRoot: backup)
         try Posix.writeFile(snapshotPath, later)
         var store = try DocketStore.open(at: backup, options: Self.snapshotEveryClose)
-        let tokens = try #require(try IndexTokenizer.load(storeRoot: backup, create: false))
-        let snapshot = try CrossCaseIndexSnapshot.decode(later, tokens: tokens).get()
+        let persons = try #require(try PersonTokenizer.load(storeRoot: backup, create: false))
+        let snapshot = try CrossCaseIndexSnapshot.decode(later, persons: persons).get()
         var (_, reason) = try DecisionCore.load(
             from: store.log,
             cacheCapacity: 16,
             keys: store.personalKeys,
-            tokens: tokens,
+            persons: persons,
             snapshot: snapshot
         )
         #expect(reason?.contains("beyond the end of the log") == true)
@@ -215,7 +212,7 @@ import Testing
             from: store.log,
             cacheCapacity: 16,
             keys: store.personalKeys,
-            tokens: tokens,
+            persons: persons,
             snapshot: snapshot
         )
         #expect(reason?.contains("chain head") == true)
@@ -229,10 +226,10 @@ import Testing
         let t = try Self.store()
         #expect(t.submit(Line.erase("2024-04-000002")).ok)
         try t.reopen()
-        let tokens = try Self.tokens(t)
+        let persons = try Self.persons(t)
         let snapshot = try Self.snapshot(t)
         let document = Candidate.IdentityDocument(type: .residentIDCard, number: Self.second)
-        #expect(snapshot.index.casesByPerson[tokens.person(document, .blockchainOperator)] == nil)
+        #expect(snapshot.index.casesByPerson[persons.token(document, .blockchainOperator)] == nil)
         #expect(snapshot.index.casesByPerson.count == 2)
         let (core, reason, scan) = try Self.opened(t)
         #expect(reason == nil)
@@ -250,11 +247,11 @@ import Testing
         try t.store.prepareForCommands()  // the whole log read (an erasure follows the snapshot)
         #expect(t.store.keyring?.liveKeys(of: "2024-04-000002").isEmpty == true)
         try t.reopen()
-        let tokens = try Self.tokens(t)
+        let persons = try Self.persons(t)
         let snapshot = try Self.snapshot(t)
         #expect(snapshot.digest.position == t.store.log.lastPosition)
         let document = Candidate.IdentityDocument(type: .residentIDCard, number: Self.second)
-        #expect(snapshot.index.casesByPerson[tokens.person(document, .blockchainOperator)] == nil)
+        #expect(snapshot.index.casesByPerson[persons.token(document, .blockchainOperator)] == nil)
         let (core, reason, scan) = try Self.opened(t)
         #expect(reason == nil)
         #expect(core.index.hasSameEntries(as: scan.index))

@@ -5,50 +5,38 @@ import Crypto
 import Glibc
 #endif
 
-/// A key of the cross-case index: the first 16 bytes of an HMAC-SHA256, under the store's index
-/// key, of what it stands for — a person (occupation, document type and normalised document
-/// number) or an id that must be unique across cases (a payment reference, a ticket, certificate
-/// or complaint id, a photo's hash), each kind domain-separated.
+/// A person as the cross-case index knows them: the first 16 bytes of an HMAC-SHA256, under the
+/// store's index key, of occupation, document type and normalised document number.
 ///
 /// The index is saved beside the log (``CrossCaseIndexSnapshot``), and a document number is
 /// personal data that must not sit there in clear: under a key kept owner-only in `keys/`, a
 /// token can be neither read back nor recomputed from a guessed number by whoever has only the
-/// snapshot. Ids are tokens too for memory: 16 bytes in place of a `String` on the heap (most
-/// ids are longer than the 15 bytes Swift keeps inline), about 250 bytes a case over the five
-/// maps; keyed, so that nobody can craft two references that collide and block a payment.
-/// 128 bits keep accidental collisions out of reach (about 10⁻²⁷ for a million cases).
-struct IndexToken: Hashable, Sendable {
+/// snapshot. 128 bits keep collisions out of reach (about 10⁻²⁷ for a million people).
+struct PersonToken: Hashable, Sendable {
     var high: UInt64
     var low: UInt64
 }
 
-/// What an ``IndexToken`` stands for (part of what is hashed: the same text as two kinds gives
-/// two tokens).
-enum IndexTokenKind: UInt8 {
-    case person = 1
-    case paymentRef, ticketNumber, certificateNumber, complaintID, photo
-}
-
-/// Makes ``IndexToken``s under one key.
-// `@unchecked`: its stored properties are never mutated after init.
-struct IndexTokenizer: @unchecked Sendable {
+/// Makes ``PersonToken``s under one key.
+// `@unchecked`: its one stored property, a key, is never mutated after init.
+struct PersonTokenizer: @unchecked Sendable {
     /// `<store>/keys/cross-case-index.key`: 32 random bytes, owner-only.
     static func keyPath(storeRoot: String) -> String { storeRoot + "/keys/cross-case-index.key" }
 
     let key: SymmetricKey
     /// The MAC keyed and fed the tokens' prefix once: each token copies it (the key's pads
-    /// are not hashed again for every event the open scan reads).
+    /// are not hashed again for every application the open scan reads).
     private let tokenMAC: HMAC<SHA256>
 
     init(key: SymmetricKey) {
         self.key = key
         var mac = HMAC<SHA256>(key: key)
-        mac.update(data: Array("token\u{0}".utf8))
+        mac.update(data: Array("person\u{0}".utf8))
         tokenMAC = mac
     }
 
     /// The token of a person applying for `occupation` with `document`.
-    func person(_ document: Candidate.IdentityDocument, _ occupation: Occupation) -> IndexToken {
+    func token(_ document: Candidate.IdentityDocument, _ occupation: Occupation) -> PersonToken {
         var input: [UInt8] = []
         input.reserveCapacity(64)
         input += occupation.rawValue.utf8
@@ -56,18 +44,10 @@ struct IndexTokenizer: @unchecked Sendable {
         input += document.type.rawValue.utf8
         input.append(0)
         input += document.number.utf8
-        return token(.person, input)
-    }
-
-    /// The token of an id of kind `kind`.
-    func id(_ kind: IndexTokenKind, _ value: String) -> IndexToken { token(kind, Array(value.utf8)) }
-
-    private func token(_ kind: IndexTokenKind, _ input: [UInt8]) -> IndexToken {
         var mac = tokenMAC
-        mac.update(data: [kind.rawValue])
         mac.update(data: input)
         return mac.finalize().withUnsafeBytes {
-            IndexToken(
+            PersonToken(
                 high: UInt64(littleEndian: $0.loadUnaligned(fromByteOffset: 0, as: UInt64.self)),
                 low: UInt64(littleEndian: $0.loadUnaligned(fromByteOffset: 8, as: UInt64.self))
             )
@@ -85,24 +65,24 @@ struct IndexTokenizer: @unchecked Sendable {
 
     /// A tokenizer under a key of its own, kept nowhere (a verifier, a read-only opener of a
     /// store without a key file): its tokens are only compared with each other.
-    static func ephemeral() -> IndexTokenizer { IndexTokenizer(key: SymmetricKey(size: .bits256)) }
+    static func ephemeral() -> PersonTokenizer { PersonTokenizer(key: SymmetricKey(size: .bits256)) }
 
     /// The store's tokenizer: its key file read, or made (random, owner-only, synced before it
     /// is renamed into place) when missing and `create` is set; `nil` when missing otherwise.
     /// - Throws: when the file cannot be read or made, or is not 32 bytes.
-    static func load(storeRoot: String, create: Bool) throws(DocketStoreError) -> IndexTokenizer? {
+    static func load(storeRoot: String, create: Bool) throws(DocketStoreError) -> PersonTokenizer? {
         let path = keyPath(storeRoot: storeRoot)
         if access(path, F_OK) == 0 {
             let bytes = try Posix.readFile(path)
             guard bytes.count == 32 else {
                 throw DocketStoreError(.damaged, "the cross-case index key \(path) is not 32 bytes")
             }
-            return IndexTokenizer(key: SymmetricKey(data: bytes))
+            return PersonTokenizer(key: SymmetricKey(data: bytes))
         }
         guard create else { return nil }
         try Posix.makeDirectory(storeRoot + "/keys")
         let key = SymmetricKey(size: .bits256)
         try Posix.replaceDurably(path, with: key.withUnsafeBytes { Array($0) })
-        return IndexTokenizer(key: key)
+        return PersonTokenizer(key: key)
     }
 }
