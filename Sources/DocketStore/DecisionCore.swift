@@ -344,9 +344,9 @@ final class DecisionCore {
             // An erased identity can no longer be opened: the person is forgotten, as a scan of
             // the log would (and a snapshot written later must not hold them).
             if case .personalDataErased(let erased) = event, erased.groups.contains(.identity),
-                let application = record.application, !application.candidate.isIdentityErased
+                let application = record.application
             {
-                index.forget(caseID: caseID, of: application.candidate.idDocument, for: application.occupation)
+                forgetPerson(of: caseID, applied: application)
             }
             record.evolve(with: event, at: at, position: nextPosition)
             index.observe(event, caseID: caseID)

@@ -769,7 +769,7 @@ final class LogWriter: @unchecked Sendable {
             // Nothing since the file was written (a session that appended nothing): the file
             // already holds it all; rewriting it was a third of a refused one-command submit on
             // a 100,000-case store (57 MB written again).
-            guard index.tailEventCount > 0 || access(layout.indexPath, F_OK) != 0 else { return }
+            guard index.tailEventCount > 0 || !FileSystem.exists(layout.indexPath) else { return }
             let (sections, coverage) = index.serialized()
             guard coverage.lastPosition > 0 else { return }
             try FileSystem.writeAtomically(sections: sections, to: layout.indexPath, name: name)
